@@ -1,0 +1,4 @@
+import { runService } from '@crm/kernel';
+import { accountsService } from './accounts.service';
+
+runService(accountsService);

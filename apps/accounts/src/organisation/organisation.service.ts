@@ -1,0 +1,53 @@
+import { hasRole, type Caller } from '@crm/auth';
+import { ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
+import { z } from 'zod';
+import type { ConsultantRecord, DepartmentRecord, OrganisationModels } from './organisation.model';
+
+const departmentInput = z.object({ id: z.string().trim().min(1).max(64), name: z.string().trim().min(1).max(200) });
+const consultantInput = z.object({ id: z.string().trim().min(1).max(64), name: z.string().trim().min(1).max(200), departmentId: z.string().trim().min(1).max(64) });
+
+/** Departments and consultants: the people customers belong to. Maintained by the general manager. */
+export class OrganisationService {
+  constructor(private readonly models: OrganisationModels) {}
+
+  async upsertDepartment(caller: Caller, input: unknown): Promise<DepartmentRecord> {
+    requireGeneralManager(caller);
+    const { id, name } = parseInput(departmentInput, input);
+    return this.models.Department.findOneAndUpdate({ _id: id }, { $set: { name } }, { upsert: true, returnDocument: 'after' }).lean<DepartmentRecord>().orFail();
+  }
+
+  async upsertConsultant(caller: Caller, input: unknown): Promise<ConsultantRecord> {
+    requireGeneralManager(caller);
+    const { id, name, departmentId } = parseInput(consultantInput, input);
+    if (!(await this.models.Department.exists({ _id: departmentId }))) throw new NotFoundError('Department', departmentId);
+    return this.models.Consultant.findOneAndUpdate({ _id: id }, { $set: { name, departmentId }, $setOnInsert: { active: true } }, { upsert: true, returnDocument: 'after' })
+      .lean<ConsultantRecord>()
+      .orFail();
+  }
+
+  async activeConsultant(id: string): Promise<ConsultantRecord> {
+    const consultant = await this.models.Consultant.findOne({ _id: id, active: true }).lean<ConsultantRecord>();
+    if (!consultant) throw new NotFoundError('Consultant', id);
+    return consultant;
+  }
+
+  departments(): Promise<DepartmentRecord[]> {
+    return this.models.Department.find().sort({ name: 1 }).lean<DepartmentRecord[]>();
+  }
+
+  departmentsByIds(ids: readonly string[]): Promise<DepartmentRecord[]> {
+    return this.models.Department.find({ _id: { $in: ids } }).lean<DepartmentRecord[]>();
+  }
+
+  consultantsByIds(ids: readonly string[]): Promise<ConsultantRecord[]> {
+    return this.models.Consultant.find({ _id: { $in: ids } }).lean<ConsultantRecord[]>();
+  }
+
+  consultantsOfDepartments(departmentIds: readonly string[]): Promise<ConsultantRecord[]> {
+    return this.models.Consultant.find({ departmentId: { $in: departmentIds } }).sort({ name: 1 }).lean<ConsultantRecord[]>();
+  }
+}
+
+function requireGeneralManager(caller: Caller): void {
+  if (!hasRole(caller, 'general_manager')) throw new ForbiddenError('Only the general manager maintains departments and consultants');
+}

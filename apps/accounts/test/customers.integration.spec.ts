@@ -1,0 +1,116 @@
+import { customerCreatedV1, customerUpdatedV1, streamFor } from '@crm/contracts';
+import { graphql } from '@crm/testing';
+import type { RunningService } from '@crm/kernel';
+import { DeliverPolicy } from 'nats';
+import { startAccounts } from './accounts-fixture';
+
+const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id name lifecycle owner { id name } department { id } contacts { name phone email decisionMaker } } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, input: $input) { id name lifecycle history { field before after by } } }`;
+
+async function eventsAbout(service: RunningService, type: string, subject: string): Promise<any[]> {
+  const jsm = service.bus.jsm;
+  const stream = streamFor('accounts').name;
+  const info = await jsm.streams.info(stream);
+  const found: any[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+    const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (!msg || msg.subject !== type) continue;
+    const event = JSON.parse(Buffer.from(msg.data).toString());
+    if (event.subject === subject) found.push(event);
+  }
+  void DeliverPolicy;
+  return found;
+}
+
+describe('accounts: customers', () => {
+  let ctx: Awaited<ReturnType<typeof startAccounts>>;
+  beforeAll(async () => {
+    ctx = await startAccounts();
+  });
+  afterAll(() => ctx.service.stop());
+
+  it('creates a customer owned by the calling consultant and publishes customer.created once', async () => {
+    const res = await graphql(ctx.service.url, CREATE, { input: { name: 'Acme Tools', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East', contacts: [{ name: 'Zhang San', phone: '+86 10 1234 5678', decisionMaker: true }] } }, ctx.alice);
+    expect(res.errors).toBeUndefined();
+    const customer = res.data!.createCustomer;
+    expect(customer).toMatchObject({ name: 'Acme Tools', lifecycle: 'PROSPECT', owner: { id: 'alice', name: 'Alice Wang' }, department: { id: 'D-EAST' } });
+    await ctx.service.flushOutbox();
+    const events = await eventsAbout(ctx.service, customerCreatedV1.type, customer.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ specversion: '1.0', source: '/crm/accounts', actorid: 'alice', data: { customer: { id: customer.id, ownerConsultantId: 'alice' } } });
+  });
+
+  it('rejects invalid input with BAD_USER_INPUT naming the field, and writes nothing', async () => {
+    const before = await ctx.service.connection.collection('customers').countDocuments();
+    const res = await graphql(ctx.service.url, CREATE, { input: { name: 'Bad Phone Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contacts.0.phone' });
+    expect(await ctx.service.connection.collection('customers').countDocuments()).toBe(before);
+  });
+
+  it('keeps every change in the history with who, before and after, and publishes customer.updated', async () => {
+    const created = await graphql(ctx.service.url, CREATE, { input: { name: 'Beta Foods', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.alice);
+    const id = created.data!.createCustomer.id;
+    const res = await graphql(ctx.service.url, UPDATE, { id, input: { name: 'Beta Foods Group', lifecycle: 'QUALIFYING' } }, ctx.alice);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.updateCustomer.history).toEqual([
+      expect.objectContaining({ field: 'created' }),
+      { field: 'name', before: '"Beta Foods"', after: '"Beta Foods Group"', by: 'alice' },
+      { field: 'lifecycle', before: '"PROSPECT"', after: '"QUALIFYING"', by: 'alice' },
+    ]);
+    await ctx.service.flushOutbox();
+    const [event] = await eventsAbout(ctx.service, customerUpdatedV1.type, id);
+    expect(event.data.changes.map((c: { field: string }) => c.field)).toEqual(['name', 'lifecycle']);
+  });
+
+  it('refuses a lifecycle move the state machine does not allow', async () => {
+    const created = await graphql(ctx.service.url, CREATE, { input: { name: 'Gamma Labs', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.alice);
+    const res = await graphql(ctx.service.url, UPDATE, { id: created.data!.createCustomer.id, input: { lifecycle: 'DORMANT' } }, ctx.alice);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lifecycle' });
+  });
+
+  it('shows a consultant only their own customers; the department manager sees the department', async () => {
+    await graphql(ctx.service.url, CREATE, { input: { name: 'Bob Customer', kind: 'INDIVIDUAL', listType: 'INDIVIDUAL' } }, ctx.bob);
+    const list = `{ customers(first: 100) { totalCount edges { node { name owner { id } } } } }`;
+    const alices = await graphql(ctx.service.url, list, {}, ctx.alice);
+    expect(alices.data!.customers.edges.every((e: any) => e.node.owner.id === 'alice')).toBe(true);
+    const managers = await graphql(ctx.service.url, list, {}, ctx.manager);
+    const owners = new Set(managers.data!.customers.edges.map((e: any) => e.node.owner.id));
+    expect(owners).toEqual(new Set(['alice', 'bob']));
+  });
+
+  it('hides another consultant\'s customer behind null, not an error that reveals it exists', async () => {
+    const bobs = await graphql(ctx.service.url, CREATE, { input: { name: 'Private Bob Co', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.bob);
+    const res = await graphql(ctx.service.url, 'query($id: ID!) { customer(id: $id) { name } }', { id: bobs.data!.createCustomer.id }, ctx.alice);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.customer).toBeNull();
+  });
+
+  it('pages with cursors and rejects a forged cursor with BAD_USER_INPUT', async () => {
+    const first = await graphql(ctx.service.url, '{ customers(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', {}, ctx.gm);
+    const { endCursor, hasNextPage } = first.data!.customers.pageInfo;
+    expect(hasNextPage).toBe(true);
+    const second = await graphql(ctx.service.url, 'query($a: String) { customers(first: 1, after: $a) { edges { node { id } } } }', { a: endCursor }, ctx.gm);
+    expect(second.data!.customers.edges[0].node.id).not.toBe(first.data!.customers.edges[0].node.id);
+    const forged = await graphql(ctx.service.url, '{ customers(after: "bm9wZQ") { totalCount } }', {}, ctx.gm);
+    expect(forged.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('masks personal contact fields for a partner and shows only linked customers', async () => {
+    const linked = await graphql(ctx.service.url, CREATE, { input: { name: 'Partnered Inc', kind: 'ORGANISATION', listType: 'BUSINESS_PARTNER', partnerIds: ['P-9'], contacts: [{ name: 'Li Si', phone: '13800138000', email: 'lisi@example.com' }] } }, ctx.alice);
+    const partner = await (await import('@crm/testing')).tokenFor({ sub: 'portal-user', roles: ['partner'], partner_id: 'P-9' });
+    const res = await graphql(ctx.service.url, '{ customers { totalCount edges { node { id contacts { phone email } history { field } } } } }', {}, partner);
+    expect(res.data!.customers.totalCount).toBe(1);
+    const node = res.data!.customers.edges[0].node;
+    expect(node.id).toBe(linked.data!.createCustomer.id);
+    expect(node.contacts[0].phone).not.toContain('138001380');
+    expect(node.contacts[0].email).not.toBe('lisi@example.com');
+    expect(node.history).toEqual([]);
+  });
+
+  it('answers UNAUTHENTICATED without a token and for a forged token', async () => {
+    const none = await graphql(ctx.service.url, '{ customers { totalCount } }');
+    expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const forged = await graphql(ctx.service.url, '{ customers { totalCount } }', {}, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad');
+    expect(forged.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

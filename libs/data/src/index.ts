@@ -1,0 +1,3 @@
+export * from './mongo-connection';
+export * from './batch-results';
+export * from './connection-pagination';

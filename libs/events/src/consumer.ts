@@ -1,0 +1,142 @@
+import { AckPolicy, DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats';
+import type { Logger } from 'pino';
+import { deadLetterStream, deadLetterSubject, streamFor, type EventContract, type ServiceName } from '@crm/contracts';
+import { parseEvent, type CloudEvent } from './cloud-event';
+import { ensureStream, type EventBus } from './event-bus';
+import type { EventMetrics } from './event-metrics';
+import type { ProcessedEvents } from './processed-events';
+
+/** What a plugin declares to consume one event type. */
+export interface EventHandlerDefinition<C extends EventContract = EventContract> {
+  contract: C;
+  /** Durable consumer name: `<service>-<plugin>-<handler>`. */
+  durable: string;
+  handle(event: CloudEvent<import('@crm/contracts').EventData<C>>): Promise<void>;
+  /** Deliveries before the event goes to the dead-letter subject. */
+  maxDeliver?: number;
+  /** Wait before each redelivery (the last value repeats). */
+  backoffMs?: number[];
+}
+
+export const DEFAULT_MAX_DELIVER = 5;
+export const DEFAULT_BACKOFF_MS = [1000, 5000, 15_000, 60_000];
+
+/** Headers on a dead letter: enough to inspect it and to replay it where it came from. */
+export const deadLetterHeaders = {
+  subject: 'Crm-Original-Subject',
+  stream: 'Crm-Original-Stream',
+  sequence: 'Crm-Original-Sequence',
+  consumer: 'Crm-Consumer',
+  error: 'Crm-Error',
+  deliveries: 'Crm-Deliveries',
+  failedAt: 'Crm-Failed-At',
+} as const;
+
+export interface RunningConsumer {
+  durable: string;
+  stop(): Promise<void>;
+}
+
+export interface ConsumerDeps {
+  bus: EventBus;
+  service: ServiceName;
+  processed: ProcessedEvents;
+  metrics: EventMetrics;
+  logger: Logger;
+}
+
+/** A durable pull consumer with explicit ack, bounded redelivery with back-off, and a dead-letter path. */
+export async function startConsumer(definition: EventHandlerDefinition, deps: ConsumerDeps): Promise<RunningConsumer> {
+  const { bus, logger } = deps;
+  const source = streamFor(definition.contract.service);
+  const maxDeliver = definition.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const backoff = definition.backoffMs ?? DEFAULT_BACKOFF_MS;
+  await ensureStream(bus.jsm, source);
+  await ensureStream(bus.jsm, deadLetterStream);
+  const consumerConfig = {
+    durable_name: definition.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: definition.contract.type,
+    max_deliver: maxDeliver,
+    ack_wait: 30_000_000_000,
+  };
+  try {
+    await bus.jsm.consumers.info(source.name, definition.durable);
+    await bus.jsm.consumers.update(source.name, definition.durable, { max_deliver: maxDeliver, filter_subject: definition.contract.type });
+  } catch {
+    await bus.jsm.consumers.add(source.name, consumerConfig);
+  }
+  const consumer = await bus.js.consumers.get(source.name, definition.durable);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 16 });
+  const log = logger.child({ durable: definition.durable });
+
+  const loop = (async () => {
+    for await (const msg of messages) {
+      await handleDelivery(msg, definition, deps, { maxDeliver, backoff, log });
+    }
+  })();
+
+  return {
+    durable: definition.durable,
+    async stop() {
+      messages.stop();
+      await loop;
+    },
+  };
+}
+
+async function handleDelivery(
+  msg: JsMsg,
+  definition: EventHandlerDefinition,
+  deps: ConsumerDeps,
+  policy: { maxDeliver: number; backoff: number[]; log: Logger },
+): Promise<void> {
+  const deliveries = msg.info.redeliveryCount;
+  let event: CloudEvent;
+  try {
+    event = parseEvent(definition.contract, msg.data);
+  } catch (error) {
+    // A payload that breaks its contract will never succeed: dead-letter it at once.
+    await deadLetter(msg, definition, deps, error);
+    return;
+  }
+  try {
+    if (await deps.processed.has(definition.durable, event.id)) {
+      deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'duplicate' });
+      msg.ack();
+      return;
+    }
+    await definition.handle(event);
+    await deps.processed.remember(definition.durable, event.id);
+    deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'ok' });
+    msg.ack();
+  } catch (error) {
+    if (deliveries >= policy.maxDeliver) {
+      await deadLetter(msg, definition, deps, error);
+      return;
+    }
+    const delay = policy.backoff[Math.min(deliveries - 1, policy.backoff.length - 1)];
+    policy.log.warn({ err: error, eventId: event.id, deliveries, retryInMs: delay }, 'event handler failed; will redeliver');
+    deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'retry' });
+    msg.nak(delay);
+  }
+}
+
+async function deadLetter(msg: JsMsg, definition: EventHandlerDefinition, deps: ConsumerDeps, error: unknown): Promise<void> {
+  const h = natsHeaders();
+  h.set(deadLetterHeaders.subject, msg.subject);
+  h.set(deadLetterHeaders.stream, msg.info.stream);
+  h.set(deadLetterHeaders.sequence, String(msg.seq));
+  h.set(deadLetterHeaders.consumer, definition.durable);
+  h.set(deadLetterHeaders.error, String((error as Error)?.message ?? error).slice(0, 500));
+  h.set(deadLetterHeaders.deliveries, String(msg.info.redeliveryCount));
+  h.set(deadLetterHeaders.failedAt, new Date().toISOString());
+  await deps.bus.js.publish(deadLetterSubject(deps.service, definition.durable), msg.data, {
+    headers: h,
+    msgID: `dlq:${definition.durable}:${msg.info.stream}:${msg.seq}`,
+  });
+  deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'dead_letter' });
+  deps.logger.error({ err: error, durable: definition.durable, subject: msg.subject, seq: msg.seq }, 'event dead-lettered');
+  msg.term();
+}

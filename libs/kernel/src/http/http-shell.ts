@@ -1,0 +1,64 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger';
+import { httpMetrics } from './http-metrics.middleware';
+import { jsonBody } from './json-body.middleware';
+import { requestContext } from './request-context.middleware';
+
+/** Named readiness checks; the process is ready when every one is true. */
+export type ReadinessCheck = () => Promise<Record<string, boolean>>;
+
+export interface HttpShellOptions {
+  logger: Logger;
+  /** Where the HTTP metrics are registered and what `GET /metrics` exposes. */
+  registry: Registry;
+  /** Backs `GET /readyz`; a thrown error counts as not ready. */
+  readiness: ReadinessCheck;
+  /** JSON body limit of the GraphQL route. */
+  bodyLimitBytes: number;
+  /** Where the GraphQL handler will be mounted; the JSON body parser is scoped to it. Default `/graphql`. */
+  graphqlPath?: string;
+}
+
+/**
+ * The HTTP shell every process shares. Mount the GraphQL handler on the returned app afterwards:
+ * `app.use('/graphql', expressMiddleware(apollo, …))` — its body is already parsed by `jsonBody(bodyLimitBytes)`.
+ *
+ * - request id: `x-request-id` reused when acceptable or generated, echoed on the response,
+ *   available as `req.requestId` / `res.locals.requestId`, with a child logger as `req.log` / `res.locals.logger`;
+ * - `GET /healthz` → 200 `{ status: 'ok' }` (the process lives);
+ * - `GET /readyz` → 200 `{ status: 'ready', checks }` or 503 `{ status: 'not_ready', checks }`;
+ * - `GET /metrics` → Prometheus text of `registry`;
+ * - `http_request_duration_seconds` (histogram) and `http_requests_total` (counter) by method, route, status.
+ */
+export function createHttpShell(options: HttpShellOptions): Express {
+  const { logger, registry, readiness, bodyLimitBytes, graphqlPath = '/graphql' } = options;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(requestContext(logger));
+  app.use(httpMetrics(registry));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    let checks: Record<string, boolean>;
+    try {
+      checks = await readiness();
+    } catch (error) {
+      res.locals.logger.warn({ err: error }, 'readiness check failed');
+      checks = { readiness: false };
+    }
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  app.use(graphqlPath, jsonBody(bodyLimitBytes));
+  return app;
+}

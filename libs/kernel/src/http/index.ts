@@ -1,0 +1,6 @@
+export { createHttpShell, type HttpShellOptions, type ReadinessCheck } from './http-shell';
+export { jsonBody } from './json-body.middleware';
+export { sendGraphQLError, type GraphQLErrorExtensions } from './graphql-error-response';
+export { REQUEST_ID_HEADER } from './request-context.middleware';
+export { graphqlOperationMetrics, type GraphQLOperationMetricsOptions } from './graphql-operation-metrics.plugin';
+export { startHttpServer, type RunningHttpServer } from './http-server';

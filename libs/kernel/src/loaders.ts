@@ -1,0 +1,40 @@
+import DataLoader from 'dataloader';
+import { NotFoundError } from './errors';
+
+/** Declares a per-request DataLoader; the kernel builds a fresh one for each request on first use. */
+export interface LoaderFactory<K, V> {
+  readonly name: string;
+  create(): DataLoader<K, V, string>;
+}
+
+export function defineLoader<K, V>(
+  name: string,
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+  options: { maxBatchSize?: number } = {},
+): LoaderFactory<K, V> {
+  return {
+    name,
+    create: () => new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => String(key), maxBatchSize: options.maxBatchSize ?? 500 }),
+  };
+}
+
+/** The loaders of one request: never shared between requests, so no caller sees another's cache. */
+export class LoaderRegistry {
+  private readonly loaders = new Map<LoaderFactory<unknown, unknown>, DataLoader<unknown, unknown, string>>();
+
+  get<K, V>(factory: LoaderFactory<K, V>): DataLoader<K, V, string> {
+    let loader = this.loaders.get(factory as LoaderFactory<unknown, unknown>);
+    if (!loader) {
+      loader = (factory as LoaderFactory<unknown, unknown>).create();
+      this.loaders.set(factory as LoaderFactory<unknown, unknown>, loader);
+    }
+    return loader as DataLoader<K, V, string>;
+  }
+}
+
+/** Load a record a non-null field points at; a dangling reference is reported, not returned as null. */
+export async function loadExisting<K, V>(loader: DataLoader<K, V | null, string>, key: K, entity: string): Promise<V> {
+  const value = await loader.load(key);
+  if (value === null || value === undefined) throw new NotFoundError(entity, String(key));
+  return value;
+}

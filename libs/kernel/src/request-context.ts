@@ -1,0 +1,24 @@
+import type { Caller } from '@crm/auth';
+import type { EventActor } from '@crm/events';
+import type { Logger } from 'pino';
+import { UnauthenticatedError } from './errors';
+import type { LoaderRegistry } from './loaders';
+
+/** What every resolver receives: the verified caller (or why there is none) and this request's loaders. */
+export interface RequestContext {
+  caller: Caller | null;
+  /** Set when a token was sent but refused; reported instead of a generic message. */
+  authError?: string;
+  requestId: string;
+  logger: Logger;
+  loaders: LoaderRegistry;
+}
+
+export function requireCaller(context: RequestContext): Caller {
+  if (!context.caller) throw new UnauthenticatedError(context.authError);
+  return context.caller;
+}
+
+export function actorOf(caller: Caller): EventActor {
+  return { userId: caller.userId, roles: caller.roles };
+}

@@ -1,0 +1,5 @@
+export * from './servers/free-port';
+export * from './servers/local-servers';
+export * from './servers/resolve-servers';
+export * from './servers/repo-root';
+export * from './service-harness';

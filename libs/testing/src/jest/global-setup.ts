@@ -1,0 +1,15 @@
+import { resolveServers, type ResolvedServers } from '../servers/resolve-servers';
+
+declare global {
+  var __CRM_TEST_SERVERS__: ResolvedServers | undefined;
+}
+
+/** Once per Jest run: find or start real MongoDB-wire and NATS servers and hand their URLs to the workers. */
+export default async function globalSetup(): Promise<void> {
+  if (globalThis.__CRM_TEST_SERVERS__ || (process.env.MONGO_URL && process.env.NATS_URL)) return;
+  const servers = await resolveServers();
+  globalThis.__CRM_TEST_SERVERS__ = servers;
+  process.env.MONGO_URL = servers.mongoUrl;
+  process.env.NATS_URL = servers.natsUrl;
+  process.env.CRM_TEST_SERVERS = servers.source;
+}
