@@ -11,6 +11,9 @@ const mappers: Record<string, Record<string, string>> = {
     Consultant: '../organisation/organisation.model#ConsultantRecord',
     Department: '../organisation/organisation.model#DepartmentRecord',
   },
+  'service-desk': {
+    Ticket: '../tickets/ticket.model#TicketRecord',
+  },
 };
 
 const config: CodegenConfig = {

@@ -73,7 +73,13 @@ export async function startConsumer(definition: EventHandlerDefinition, deps: Co
 
   const loop = (async () => {
     for await (const msg of messages) {
-      await handleDelivery(msg, definition, deps, { maxDeliver, backoff, log });
+      try {
+        await handleDelivery(msg, definition, deps, { maxDeliver, backoff, log });
+      } catch (error) {
+        // Bookkeeping failed (e.g. the database or the dead-letter publish): let JetStream redeliver later.
+        log.error({ err: error, seq: msg.seq }, 'event delivery could not be settled');
+        msg.nak(backoff[0]);
+      }
     }
   })();
 
@@ -129,7 +135,8 @@ async function deadLetter(msg: JsMsg, definition: EventHandlerDefinition, deps: 
   h.set(deadLetterHeaders.stream, msg.info.stream);
   h.set(deadLetterHeaders.sequence, String(msg.seq));
   h.set(deadLetterHeaders.consumer, definition.durable);
-  h.set(deadLetterHeaders.error, String((error as Error)?.message ?? error).slice(0, 500));
+  // Header values are single-line: fold whatever the error said.
+  h.set(deadLetterHeaders.error, String((error as Error)?.message ?? error).replace(/[\r\n]+/g, ' ').slice(0, 500));
   h.set(deadLetterHeaders.deliveries, String(msg.info.redeliveryCount));
   h.set(deadLetterHeaders.failedAt, new Date().toISOString());
   await deps.bus.js.publish(deadLetterSubject(deps.service, definition.durable), msg.data, {

@@ -1,31 +1,39 @@
 import DataLoader from 'dataloader';
+import type { Caller } from '@crm/auth';
 import { NotFoundError } from './errors';
+
+/** The part of the request a batch function may depend on (e.g. the caller, for visibility filters). */
+export interface LoaderScope {
+  caller: Caller | null;
+}
 
 /** Declares a per-request DataLoader; the kernel builds a fresh one for each request on first use. */
 export interface LoaderFactory<K, V> {
   readonly name: string;
-  create(): DataLoader<K, V, string>;
+  create(scope: LoaderScope): DataLoader<K, V, string>;
 }
 
 export function defineLoader<K, V>(
   name: string,
-  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+  batch: (keys: readonly K[], scope: LoaderScope) => Promise<(V | Error)[]>,
   options: { maxBatchSize?: number } = {},
 ): LoaderFactory<K, V> {
   return {
     name,
-    create: () => new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => String(key), maxBatchSize: options.maxBatchSize ?? 500 }),
+    create: (scope) => new DataLoader<K, V, string>((keys) => batch(keys, scope), { cacheKeyFn: (key) => String(key), maxBatchSize: options.maxBatchSize ?? 500 }),
   };
 }
 
 /** The loaders of one request: never shared between requests, so no caller sees another's cache. */
 export class LoaderRegistry {
+  constructor(private readonly scope: LoaderScope) {}
+
   private readonly loaders = new Map<LoaderFactory<unknown, unknown>, DataLoader<unknown, unknown, string>>();
 
   get<K, V>(factory: LoaderFactory<K, V>): DataLoader<K, V, string> {
     let loader = this.loaders.get(factory as LoaderFactory<unknown, unknown>);
     if (!loader) {
-      loader = (factory as LoaderFactory<unknown, unknown>).create();
+      loader = (factory as LoaderFactory<unknown, unknown>).create(this.scope);
       this.loaders.set(factory as LoaderFactory<unknown, unknown>, loader);
     }
     return loader as DataLoader<K, V, string>;

@@ -41,6 +41,8 @@ export const serviceConfigSchema = processConfigSchema.extend({
   MAX_BODY_BYTES: env.positiveInt(1_000_000),
   OUTBOX_POLL_MS: env.positiveInt(1000),
   MONGO_MONITOR_COMMANDS: env.bool(false),
+  // Lets several copies of a service share one NATS without sharing durable consumers (tests, previews).
+  NATS_DURABLE_SUFFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only').default(''),
 });
 
 export interface ServiceDefinition {
@@ -128,7 +130,11 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
 
   const schema = buildSubgraphSchema(
-    plugins.map((plugin, i) => ({ typeDefs: parse(plugin.sdl.map((file) => readSubgraphSdl(definition.name, file)).join('\n')), resolvers: contributions[i].resolvers as never })),
+    plugins
+      .map((plugin, i) => ({ plugin, resolvers: contributions[i].resolvers }))
+      // A plugin may only consume events and share services; it then adds nothing to the schema.
+      .filter(({ plugin }) => plugin.sdl.length > 0)
+      .map(({ plugin, resolvers }) => ({ typeDefs: parse(plugin.sdl.map((file) => readSubgraphSdl(definition.name, file)).join('\n')), resolvers: resolvers as never })),
   );
   assertEverySdlFileServed(definition.name, plugins);
 
@@ -160,7 +166,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
       context: async ({ req }) => {
         const requestId = String(req.headers['x-request-id'] ?? randomUUID());
         const { caller, authError } = await identify(req.headers.authorization, verifyToken);
-        return { caller, authError, requestId, logger: logger.child({ requestId }), loaders: new LoaderRegistry() };
+        return { caller, authError, requestId, logger: logger.child({ requestId }), loaders: new LoaderRegistry({ caller }) };
       },
     }),
   );
@@ -168,7 +174,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   const processed = new ProcessedEvents(connection);
   const consumers: RunningConsumer[] = [];
   for (const handler of contributions.flatMap((c) => c.eventHandlers ?? [])) {
-    consumers.push(await startConsumer(handler, { bus, service: definition.name, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) }));
+    consumers.push(await startConsumer({ ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` }, { bus, service: definition.name, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) }));
   }
   const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
   scheduler.start();

@@ -6,10 +6,12 @@ export function testServiceEnv(service: string, overrides: NodeJS.ProcessEnv = {
   const mongoUrl = process.env.MONGO_URL;
   const natsUrl = process.env.NATS_URL;
   if (!mongoUrl || !natsUrl) throw new Error('MONGO_URL/NATS_URL are not set: run tests through Jest (its globalSetup starts the servers)');
+  const database = uniqueDatabaseName(service);
   return {
     MONGO_URL: mongoUrl,
     NATS_URL: natsUrl,
-    MONGO_DB: uniqueDatabaseName(service),
+    MONGO_DB: database,
+    NATS_DURABLE_SUFFIX: `-${database}`,
     JWT_SECRET: DEV_JWT_SECRET,
     PORT: '0',
     HOST: '127.0.0.1',
