@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# npm test: static checks (supergraph up to date, lint incl. module boundaries, types), then every Jest project
+# (unit, integration against real servers, end-to-end through the gateway). Results: .reports/jest-results.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npx tsx scripts/compose-supergraph.ts --check
+npx eslint .
+npx tsc -p tsconfig.json --noEmit
+mkdir -p .reports
+npx jest --ci --json --outputFile=.reports/jest-results.json "$@"
