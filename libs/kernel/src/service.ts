@@ -16,7 +16,6 @@ import {
   type EventBus,
   type RunningConsumer,
 } from '@crm/events';
-import { randomUUID } from 'node:crypto';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -24,7 +23,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { ConfigError, env, jwtConfigFields, jwtKeySourceRule, loadConfig, processConfigSchema, type jwtConfigSchema } from './config';
 import { formatGraphQLError } from './errors';
-import { createHttpShell, graphqlOperationMetrics, jsonBody, startHttpServer, type RunningHttpServer } from './http';
+import { createHttpShell, graphqlOperationMetrics, startHttpServer, type RunningHttpServer } from './http';
 import { LoaderRegistry } from './loaders';
 import { createLogger, type Logger } from './logger';
 import { orderPlugins, type PluginContribution, type ServicePlugin } from './plugin';
@@ -161,12 +160,11 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   });
   app.use(
     '/graphql',
-    jsonBody(config.MAX_BODY_BYTES),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+      context: async ({ req, res }) => {
+        // The shell assigned the request id (the gateway's when forwarded) and a logger that carries it.
         const { caller, authError } = await identify(req.headers.authorization, verifyToken);
-        return { caller, authError, requestId, logger: logger.child({ requestId }), loaders: new LoaderRegistry({ caller }) };
+        return { caller, authError, requestId: res.locals.requestId as string, logger: res.locals.logger as Logger, loaders: new LoaderRegistry({ caller }) };
       },
     }),
   );

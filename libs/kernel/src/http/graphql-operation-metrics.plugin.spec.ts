@@ -36,7 +36,9 @@ describe('graphqlOperationMetrics', () => {
     await server.executeOperation({ query: 'query Greeting { hello }' });
     expect(await operationCount('Greeting', 'ok')).toBe(2);
     const histogram = await registry.getSingleMetric('graphql_operation_duration_seconds')!.get();
-    const count = histogram.values.find((v) => v.metricName === 'graphql_operation_duration_seconds_count' && v.labels.operationName === 'Greeting');
+    const count = histogram.values.find(
+      (v) => (v as { metricName?: string }).metricName === 'graphql_operation_duration_seconds_count' && v.labels.operationName === 'Greeting',
+    );
     expect(count?.value).toBe(2);
   });
 

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
 
 export interface RunningHttpServer {
   /** Base URL clients can reach, e.g. `http://127.0.0.1:4000` (wildcard hosts are shown as localhost). */

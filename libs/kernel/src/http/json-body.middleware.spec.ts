@@ -58,7 +58,8 @@ describe('jsonBody', () => {
   it('rejects an unsupported charset with its 4xx status and BAD_REQUEST', async () => {
     const response = await post('{}', 'application/json; charset=klingon');
     expect(response.status).toBe(415);
-    expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('passes a request that is not JSON with an undefined body', async () => {

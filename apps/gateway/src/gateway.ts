@@ -1,0 +1,156 @@
+import type { Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { createTokenVerifier } from '@crm/auth';
+import { createHttpShell, createLogger, graphqlOperationMetrics, startHttpServer, type Logger } from '@crm/kernel';
+import type { Express } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { authenticate } from './auth.context';
+import { subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
+import type { GatewayContext } from './gateway-context';
+import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
+import { queryLimitRules, tokenLimit } from './limits';
+import { SubgraphDataSource } from './subgraph-data-source';
+import { readSupergraphSdl } from './supergraph';
+
+export interface GatewayOptions {
+  /** Parsed configuration: `loadConfig(gatewayConfigSchema, env)`. */
+  config: GatewayConfig;
+  logger?: Logger;
+  /** The supergraph to serve; default read from SUPERGRAPH_PATH or the committed `schema/supergraph.graphql`. */
+  supergraphSdl?: string;
+  /** Subgraph URLs by subgraph name; they win over SUBGRAPH_*_URL and over the supergraph's routing URLs. */
+  subgraphUrls?: Record<string, string>;
+  /** Default: a fresh registry with Node's default metrics. */
+  registry?: Registry;
+}
+
+export interface Gateway {
+  /** Express app: the HTTP shell (probes, metrics, request ids) with GraphQL on /graphql. Not listening yet. */
+  app: Express;
+  apollo: ApolloServer<GatewayContext>;
+  registry: Registry;
+  logger: Logger;
+  /** Turn /readyz to 503 so load balancers stop sending traffic (called first on shutdown). */
+  markStopping(): void;
+}
+
+export interface RunningGateway {
+  /** Base URL, e.g. `http://127.0.0.1:4000`; GraphQL is at `${url}/graphql`. */
+  url: string;
+  graphqlUrl: string;
+  port: number;
+  server: Server;
+  registry: Registry;
+  logger: Logger;
+  /** Graceful: not ready → stop accepting → finish in-flight (≤ SHUTDOWN_TIMEOUT_MS) → stop Apollo. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Build the gateway without listening: load the static supergraph, wire auth, limits, metrics and error formatting.
+ * No subgraph is contacted here, so it builds while subgraphs are down.
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const registry = options.registry ?? defaultRegistry();
+  const supergraphSdl = options.supergraphSdl ?? readSupergraphSdl(config);
+  const urlOverrides = { ...subgraphUrlsFromConfig(config), ...options.subgraphUrls };
+
+  const routed = new Set<string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) => {
+      const target = urlOverrides[name] ?? url;
+      if (!target) throw new Error(`Subgraph ${name} has no URL: set ${name} in the supergraph or override it`);
+      routed.add(name);
+      return new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+    },
+  });
+
+  let supergraphLoaded = false;
+  let stopping = false;
+  gateway.onSchemaLoadOrUpdate(() => {
+    supergraphLoaded = true;
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: logger.child({ component: 'apollo-server' }),
+    validationRules: queryLimitRules({
+      maxDepth: config.MAX_DEPTH,
+      maxAliases: config.MAX_ALIASES,
+      maxCost: config.MAX_COST,
+      maxTokens: config.MAX_TOKENS,
+    }),
+    formatError: formatGatewayError,
+    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin()],
+    includeStacktraceInErrorResponses: false,
+    // One operation per request: batching would multiply every limit above by the batch size.
+    allowBatchedHttpRequests: false,
+    // Every caller is authenticated before Apollo runs, so introspection is open to known callers only.
+    introspection: true,
+    // main.ts owns the signals and the shutdown order.
+    stopOnTerminationSignals: false,
+  });
+  await apollo.start();
+
+  for (const name of Object.keys(urlOverrides)) {
+    if (!routed.has(name)) logger.warn({ subgraph: name }, 'subgraph URL override names no subgraph of the supergraph');
+  }
+
+  const app = createHttpShell({
+    logger,
+    registry,
+    bodyLimitBytes: config.MAX_BODY_BYTES,
+    // Subgraphs are not checked: a gateway pulled out of the load balancer because one subgraph is down would take
+    // every other subgraph's data down with it; it serves partial data instead, and each subgraph has its own probe.
+    readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
+  });
+  app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(createTokenVerifier(config)) }));
+
+  return {
+    app,
+    apollo,
+    registry,
+    logger,
+    markStopping: () => {
+      stopping = true;
+    },
+  };
+}
+
+/** Build the gateway and listen on config HOST:PORT (PORT 0 picks a free port). */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const gateway = await createGateway(options);
+  const http = await startHttpServer(gateway.app, { host: config.HOST, port: config.PORT });
+  gateway.logger.info({ url: http.url }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: http.url,
+    graphqlUrl: `${http.url}/graphql`,
+    port: http.port,
+    server: http.server,
+    registry: gateway.registry,
+    logger: gateway.logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        gateway.markStopping();
+        await http.close(config.SHUTDOWN_TIMEOUT_MS);
+        await gateway.apollo.stop();
+        gateway.logger.info('gateway stopped');
+      })()),
+  };
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'gateway' });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

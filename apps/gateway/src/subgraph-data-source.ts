@@ -1,0 +1,71 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { REQUEST_ID_HEADER } from '@crm/kernel';
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from './gateway-context';
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+// Health-check requests (none with a static supergraph, but the type allows them) carry no gateway context.
+type SubgraphContext = Partial<GatewayContext>;
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  /** Give up on the subgraph after this long: one slow service must not hold every request hostage. */
+  timeoutMs: number;
+}
+
+/**
+ * Calls one subgraph on behalf of the caller: forwards the caller's bearer token (the subgraph verifies it again) and
+ * the request id, and turns every way of not getting a GraphQL answer (refused connection, timeout, 5xx, non-JSON)
+ * into one client-facing error with `extensions.code = 'UNAVAILABLE'` and `serviceName`. The rest of the query plan
+ * still runs, so the client gets partial data.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext> {
+  readonly serviceName: string;
+
+  constructor({ name, url, timeoutMs }: SubgraphDataSourceOptions) {
+    super({ url, fetcher: timedFetch(timeoutMs) });
+    this.serviceName = name;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<SubgraphContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context.caller) headers.set('authorization', `Bearer ${context.caller.token}`);
+    if (context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  /** A non-2xx answer: keep the subgraph's own GraphQL error (e.g. its 401 UNAUTHENTICATED) when it sent one. */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => undefined);
+    const first = firstGraphQLError(body);
+    if (first) return new GraphQLError(first.message, { extensions: { ...first.extensions, serviceName: this.serviceName } });
+    return this.unavailable(new Error(`HTTP ${response.status} ${response.statusText}`));
+  }
+
+  override didEncounterError(error: Error, _fetchRequest: unknown, _fetchResponse?: unknown, context?: SubgraphContext): void {
+    if (error instanceof GraphQLError) throw error;
+    context?.logger?.warn({ err: error, subgraph: this.serviceName }, 'subgraph unavailable');
+    throw this.unavailable(error);
+  }
+
+  private unavailable(cause: Error): GraphQLError {
+    // The cause (with the internal URL) is logged, never sent to the client.
+    return new GraphQLError(`The ${this.serviceName} service is unavailable; try again shortly`, {
+      originalError: cause,
+      extensions: { code: 'UNAVAILABLE', serviceName: this.serviceName },
+    });
+  }
+}
+
+function timedFetch(timeoutMs: number): Fetcher {
+  return (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit) as unknown as Promise<FetcherResponse>;
+}
+
+function firstGraphQLError(body: unknown): { message: string; extensions?: Record<string, unknown> } | undefined {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const [first] = errors as { message?: unknown; extensions?: Record<string, unknown> }[];
+  return typeof first?.message === 'string' ? { message: first.message, extensions: first.extensions } : undefined;
+}

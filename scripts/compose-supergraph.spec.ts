@@ -1,0 +1,84 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { composeSupergraph, readSubgraphSources, runComposeCli, SUPERGRAPH_FILE, SUPERGRAPH_HEADER } from './compose-supergraph';
+
+const SCHEMA_DIR = path.resolve(__dirname, '..', 'schema');
+const VALID = path.join(__dirname, 'fixtures/compose/valid');
+const CONFLICTING = path.join(__dirname, 'fixtures/compose/conflicting');
+const FIXTURE_URLS = { people: 'http://localhost:4101/graphql', orders: 'http://localhost:4102/graphql' };
+
+/** Run the CLI and keep what it printed. */
+function cli(argv: string[], schemaDir: string, urls?: Record<string, string>) {
+  const lines: string[] = [];
+  const code = runComposeCli(argv, { schemaDir, urls, out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  return { code, output: lines.join('\n') };
+}
+
+describe('compose-supergraph', () => {
+  it('composes two subgraphs, one split over two files, into a supergraph with a header line', () => {
+    const { sources, errors } = readSubgraphSources(VALID, FIXTURE_URLS);
+    expect(errors).toEqual([]);
+    expect(sources.map((s) => [s.name, s.files])).toEqual([
+      ['orders', ['orders.graphql']],
+      ['people', ['people.graphql', 'queries.graphql']],
+    ]);
+    const outcome = composeSupergraph(sources);
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    expect(outcome.supergraph.split('\n')[0]).toBe(SUPERGRAPH_HEADER);
+    expect(outcome.supergraph).toContain('ORDERS @join__graph(name: "orders", url: "http://localhost:4102/graphql")');
+    expect(outcome.supergraph).toMatch(/type Person\s+@join__type\(graph: ORDERS, key: "id"\)\s+@join__type\(graph: PEOPLE, key: "id"\)/);
+  });
+
+  it('fails a deliberately conflicting pair with the composition error code', () => {
+    const { sources } = readSubgraphSources(CONFLICTING, FIXTURE_URLS);
+    const outcome = composeSupergraph(sources);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.errors.map((e) => e.code)).toContain('INVALID_FIELD_SHARING');
+    expect(outcome.errors.find((e) => e.code === 'INVALID_FIELD_SHARING')?.message).toContain('Person.name');
+  });
+
+  it('--check exits 1 and prints the codes when composition fails', () => {
+    const { code, output } = cli(['--check'], CONFLICTING, FIXTURE_URLS);
+    expect(code).toBe(1);
+    expect(output).toContain('[INVALID_FIELD_SHARING]');
+  });
+
+  it('--check exits 0 when the committed fixture supergraph matches its sources', () => {
+    const { code, output } = cli(['--check'], VALID, FIXTURE_URLS);
+    expect(output).not.toContain('stale');
+    expect(code).toBe(0);
+  });
+
+  it('--check exits 1 with "stale supergraph" once a source changes, and writing makes it pass again', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'compose-'));
+    try {
+      cpSync(VALID, copy, { recursive: true });
+      const ordersFile = path.join(copy, 'orders', 'orders.graphql');
+      writeFileSync(ordersFile, readFileSync(ordersFile, 'utf8').replace('total: Int!', 'total: Int!\n  currency: String!'));
+
+      const stale = cli(['--check'], copy, FIXTURE_URLS);
+      expect(stale.code).toBe(1);
+      expect(stale.output).toContain('stale supergraph: run npm run compose');
+
+      expect(cli([], copy, FIXTURE_URLS).code).toBe(0);
+      expect(readFileSync(path.join(copy, SUPERGRAPH_FILE), 'utf8')).toContain('currency: String!');
+      expect(cli(['--check'], copy, FIXTURE_URLS).code).toBe(0);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a subgraph folder without a routing URL instead of inventing one', () => {
+    const { errors } = readSubgraphSources(VALID, { people: FIXTURE_URLS.people });
+    expect(errors).toEqual([{ code: 'NO_ROUTING_URL', message: expect.stringContaining('orders') }]);
+  });
+
+  it('the committed schema/supergraph.graphql is what composing schema/ writes (the fixture stands in while schema/ has no subgraphs)', () => {
+    const hasSubgraphs = readSubgraphSources(SCHEMA_DIR).sources.length > 0;
+    const { code, output } = hasSubgraphs ? cli(['--check'], SCHEMA_DIR) : cli(['--check'], VALID, FIXTURE_URLS);
+    expect(output).not.toMatch(/stale|failed/);
+    expect(code).toBe(0);
+  });
+});
