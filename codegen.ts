@@ -11,6 +11,21 @@ const mappers: Record<string, Record<string, string>> = {
     Consultant: '../organisation/organisation.model#ConsultantRecord',
     Department: '../organisation/organisation.model#DepartmentRecord',
   },
+  engagement: {
+    Interaction: '../interactions/interaction.model#InteractionRecord',
+    Customer: '../interactions/interaction.model#CustomerReference',
+  },
+  surveys: {
+    SurveyResponse: '../survey-responses/survey-response.model#SurveyResponseRecord',
+    SurveyAnswer: '../survey-responses/survey-response.model#SurveyAnswerRecord',
+    Customer: '../survey-responses/survey-response.model#CustomerReference',
+  },
+  credit: {
+    CreditProfile: '../credit-profiles/credit-profile.model#CreditProfileRecord',
+    CreditTerms: '../credit-profiles/credit-profile.model#CreditTermsRecord',
+    CreditProfileChange: '../credit-profiles/credit-profile.model#CreditProfileChangeRecord',
+    Customer: '../credit-profiles/credit-profile.model#CustomerReference',
+  },
   'service-desk': {
     Ticket: '../tickets/ticket.model#TicketRecord',
   },

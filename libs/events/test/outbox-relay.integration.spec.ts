@@ -2,7 +2,7 @@ import { streamFor } from '@crm/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { connectEventBus, createEvent, encodeEvent, ensureStream, OutboxRelay, withEvents, type EventBus } from '../src';
-import { newMetrics, probeDatabase, probeHappenedV1, probeModel, silentLogger } from './events-fixture';
+import { newMetrics, probeDatabase, probeHappenedV1, probeModel, silentLogger, type ProbeRecord } from './events-fixture';
 
 async function countOnStream(bus: EventBus, subjectId: string): Promise<number> {
   const stream = streamFor('accounts').name;
@@ -58,7 +58,7 @@ describe('outbox relay against real MongoDB-wire and NATS servers', () => {
     const id = randomUUID();
     await Probe.create({ _id: id, n: 3 });
     // An update guarded on a stale condition matches nothing, so neither the change nor its event is written.
-    const result = await Probe.updateOne({ _id: id, n: 999 }, withEvents({ $set: { n: 4 } }, probeEvent(id, 4)));
+    const result = await Probe.updateOne({ _id: id, n: 999 }, withEvents<ProbeRecord>({ $set: { n: 4 } }, probeEvent(id, 4)));
     expect(result.modifiedCount).toBe(0);
     await new OutboxRelay({ js: bus.js, models: [Probe], logger: silentLogger, metrics: newMetrics() }).drain();
     expect(await countOnStream(bus, id)).toBe(0);

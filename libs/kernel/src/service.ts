@@ -101,7 +101,8 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   const bus = await connectEventBus(config.NATS_URL, definition.name);
   await ensureStream(bus.jsm, streamFor(definition.name));
 
-  let relay: OutboxRelay | undefined;
+  // Plugins get a handle to the relay before it exists (it needs their models).
+  const relayRef: { current?: OutboxRelay } = {};
   const contributions: PluginContribution[] = [];
   const provided = new Map<string, unknown>();
   for (const plugin of plugins) {
@@ -113,7 +114,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
         logger: logger.child({ plugin: plugin.name }),
         clock,
         metrics: registry,
-        publishPendingEvents: () => relay?.kick(),
+        publishPendingEvents: () => relayRef.current?.kick(),
         provide: (token, value) => void provided.set(token.name, value),
         use: (token) => {
           if (!provided.has(token.name)) throw new Error(`${plugin.name} uses ${token.name}, which no earlier plugin provides (check dependsOn)`);
@@ -126,7 +127,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   // Indexes are part of each model's contract; create them before serving.
   await Promise.all(Object.values(connection.models).map((model) => model.createIndexes()));
   const outboxModels = Object.values(connection.models).filter((model) => model.schema.path(PENDING_EVENTS));
-  relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
 
   const schema = buildSubgraphSchema(
     plugins
@@ -176,6 +177,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   }
   const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
   scheduler.start();
+  relayRef.current = relay;
   relay.start();
   for (const contribution of contributions) await contribution.onStart?.();
 
@@ -191,7 +193,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
     bus,
     metrics: registry,
     logger,
-    flushOutbox: () => relay!.drain(),
+    flushOutbox: () => relay.drain(),
     stop: () =>
       (stopping ??= withTimeout(config.SHUTDOWN_TIMEOUT_MS, async () => {
         // Order matters: stop taking requests, finish in-flight ones, then let go of the bus and the database.
@@ -199,7 +201,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
         await apollo.stop();
         await scheduler.stop();
         await Promise.all(consumers.map((c) => c.stop()));
-        await relay!.stop();
+        await relay.stop();
         for (const contribution of [...contributions].reverse()) await contribution.onStop?.();
         await bus.nc.drain().catch(() => undefined);
         await connection.close();

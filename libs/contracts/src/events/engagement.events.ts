@@ -9,8 +9,10 @@ export const interactionLoggedV1 = defineEvent(
   z.object({
     interactionId: z.string(),
     customerId: customerIdSchema,
-    channel: z.string(),
+    channel: z.enum(['PHONE', 'EMAIL', 'FACE_TO_FACE', 'SOCIAL_MEDIA', 'FAX', 'MAIL', 'SEMINAR']),
     staffId: z.string(),
     occurredAt: z.string().datetime(),
+    /** What was agreed to happen next; null when nothing was. */
+    nextStep: z.string().nullable(),
   }),
 );

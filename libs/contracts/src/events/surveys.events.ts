@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-contract';
-import { customerIdSchema } from '../entity-keys';
+import { consultantIdSchema, customerIdSchema } from '../entity-keys';
 
 export const surveyResponseRecordedV1 = defineEvent(
   'surveys',
@@ -9,7 +9,12 @@ export const surveyResponseRecordedV1 = defineEvent(
   z.object({
     responseId: z.string(),
     customerId: customerIdSchema,
-    template: z.string(),
+    template: z.enum(['AFTER_SALE', 'AFTER_SERVICE', 'VISIT']),
+    /** The consultant whose satisfaction KPI the response counts towards. */
+    consultantId: consultantIdSchema,
+    /** Mean on the 5 (satisfied) .. 1 (dissatisfied) scale. */
+    score: z.number().min(1).max(5),
+    /** Items answered NOT_VERY_SATISFIED or DISSATISFIED; non-empty means the service desk should follow up. */
     dissatisfiedItems: z.array(z.string()),
     respondedAt: z.string().datetime(),
   }),

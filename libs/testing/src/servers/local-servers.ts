@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './free-port';
 import { repoRoot } from './repo-root';
@@ -55,7 +56,7 @@ export async function startLocalMongo(options: LocalServerOptions = {}): Promise
 export async function startLocalNats(options: LocalServerOptions = {}): Promise<LocalServer> {
   const binary = ensureNatsServerBinary();
   const port = options.port ?? (await freePort());
-  const storeDir = options.dataDir ?? path.join(require('node:os').tmpdir(), `crm-nats-${process.pid}-${port}`);
+  const storeDir = options.dataDir ?? path.join(tmpdir(), `crm-nats-${process.pid}-${port}`);
   mkdirSync(storeDir, { recursive: true });
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child, options.log);

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { creditGrades } from './credit-policy';
+
+export const creditProfileInput = z.object({
+  grade: z.enum(creditGrades),
+  creditLimit: z.number().finite().nonnegative('cannot be negative'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+    .nullish()
+    .transform((v) => v ?? 'CNY'),
+  paymentTermDays: z.number().int().nonnegative('cannot be negative').max(365),
+  frozen: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  nextReviewDue: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+    .nullish()
+    .transform((v) => (v ? new Date(v) : null)),
+  expectedRevision: z.number().int().nonnegative(),
+});
+export type CreditProfileInput = z.infer<typeof creditProfileInput>;

@@ -1,0 +1,91 @@
+import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
+import { createEvent, withEvents } from '@crm/events';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import type { Model } from 'mongoose';
+import { creditProfileInput } from './credit-profile-input';
+import type { CreditProfileChangeRecord, CreditProfileRecord, CreditTermsRecord } from './credit-profile.model';
+import { latestNextReview, policyViolation } from './credit-policy';
+
+const MONGO_DUPLICATE_KEY = 11000;
+
+/** Credit reviews: who may set a customer's terms, what the policy allows, and the history each review leaves. */
+export class CreditProfilesService {
+  constructor(
+    private readonly profiles: Model<CreditProfileRecord>,
+    private readonly clock: Clock,
+    private readonly publishPendingEvents: () => void,
+  ) {}
+
+  /** Create or review a profile; `input.expectedRevision` is the revision the caller read (0: none yet). */
+  async set(caller: Caller, rawCustomerId: unknown, rawInput: unknown): Promise<CreditProfileRecord> {
+    if (isPartner(caller) || !hasRole(caller, 'finance', 'general_manager')) throw new ForbiddenError('Only finance and the general manager set credit terms');
+    const customerId = parseInput(customerIdSchema, rawCustomerId, 'customerId');
+    const input = parseInput(creditProfileInput, rawInput);
+    const now = this.clock.now();
+    const terms: CreditTermsRecord = {
+      grade: input.grade,
+      creditLimit: input.creditLimit,
+      currency: input.currency,
+      paymentTermDays: input.paymentTermDays,
+      frozen: input.frozen,
+      nextReviewDue: input.nextReviewDue ?? latestNextReview(input.grade, now),
+    };
+    const violation = policyViolation(terms, now);
+    if (violation) throw new BadUserInputError(`input.${violation.field}`, violation.message);
+
+    const current = await this.profiles.findById(customerId).lean<CreditProfileRecord>();
+    const currentRevision = current?.revision ?? 0;
+    if (currentRevision !== input.expectedRevision) {
+      throw new ConflictError(`The credit profile is at revision ${currentRevision}, not ${input.expectedRevision}; reload and try again`);
+    }
+    const change: CreditProfileChangeRecord = { at: now, by: caller.userId, before: current ? termsOf(current) : null, after: terms };
+    const event = createEvent(creditProfileChangedV1, {
+      subject: customerId,
+      actor: actorOf(caller),
+      time: now,
+      data: {
+        customerId,
+        grade: terms.grade,
+        previousGrade: current?.grade ?? null,
+        creditLimit: terms.creditLimit,
+        currency: terms.currency,
+        paymentTermDays: terms.paymentTermDays,
+        frozen: terms.frozen,
+        revision: currentRevision + 1,
+      },
+    });
+    // A review that confirms the same terms is still a review: it moves reviewedAt and is kept in the history.
+    const reviewed = { ...terms, reviewedAt: now, reviewedBy: caller.userId };
+
+    // Either way one single-document write: the terms, their history entry and the event commit together.
+    if (!current) {
+      try {
+        const created = await this.profiles.create({ _id: customerId, ...reviewed, revision: 1, history: [change], pendingEvents: [event] });
+        this.publishPendingEvents();
+        return created.toObject();
+      } catch (error) {
+        if ((error as { code?: unknown }).code === MONGO_DUPLICATE_KEY) throw new ConflictError('A credit profile was just created for this customer; reload and try again');
+        throw error;
+      }
+    }
+    const updated = await this.profiles
+      .findOneAndUpdate({ _id: customerId, revision: current.revision }, withEvents<CreditProfileRecord>({ $set: reviewed, $inc: { revision: 1 }, $push: { history: change } }, event), {
+        returnDocument: 'after',
+      })
+      .lean<CreditProfileRecord>();
+    if (!updated) throw new ConflictError('The credit profile was changed by someone else; reload and try again');
+    this.publishPendingEvents();
+    return updated;
+  }
+
+  findByCustomerIds(customerIds: readonly string[]): Promise<CreditProfileRecord[]> {
+    const valid = customerIds.filter((id) => customerIdSchema.safeParse(id).success);
+    return this.profiles.find({ _id: { $in: valid } }).lean<CreditProfileRecord[]>();
+  }
+}
+
+function termsOf(profile: CreditProfileRecord): CreditTermsRecord {
+  const { grade, creditLimit, currency, paymentTermDays, frozen, nextReviewDue } = profile;
+  return { grade, creditLimit, currency, paymentTermDays, frozen, nextReviewDue };
+}

@@ -1,0 +1,5 @@
+import { createService } from '@crm/kernel';
+import { creditProfilesPlugin } from './credit-profiles/credit-profiles.plugin';
+
+/** credit: credit profiles, receivables and bad customers (DOMAIN.md §5). */
+export const creditService = createService({ name: 'credit', plugins: [creditProfilesPlugin] });

@@ -1,0 +1,4 @@
+import { runService } from '@crm/kernel';
+import { creditService } from './credit.service';
+
+runService(creditService);

@@ -1,0 +1,205 @@
+import { creditProfileChangedV1, streamFor } from '@crm/contracts';
+import { fixedClock, type RunningService } from '@crm/kernel';
+import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { randomBytes } from 'node:crypto';
+import { creditService } from '../src/credit.service';
+
+const SET = `mutation($customerId: ID!, $input: CreditProfileInput!) {
+  setCreditProfile(customerId: $customerId, input: $input) {
+    customerId customer { id } grade creditLimit currency paymentTermDays frozen reviewedAt reviewedBy nextReviewDue revision
+    history { at by before { grade creditLimit } after { grade creditLimit paymentTermDays frozen } }
+  }
+}`;
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id creditProfile { customerId grade creditLimit } } } }`;
+
+const newCustomerId = () => randomBytes(12).toString('hex');
+const stream = streamFor('credit').name;
+
+interface PublishedEvent {
+  subject: string;
+  data: Record<string, unknown>;
+}
+
+async function publishedEvents(service: RunningService, subject: string): Promise<PublishedEvent[]> {
+  await service.flushOutbox();
+  const info = await service.bus.jsm.streams.info(stream);
+  const found: PublishedEvent[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+    const msg = await service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (!msg || msg.subject !== creditProfileChangedV1.type) continue;
+    const event = JSON.parse(Buffer.from(msg.data).toString()) as PublishedEvent;
+    if (event.subject === subject) found.push(event);
+  }
+  return found;
+}
+
+async function streamMessageCount(service: RunningService): Promise<number> {
+  await service.flushOutbox();
+  return (await service.bus.jsm.streams.info(stream)).state.messages;
+}
+
+describe('credit: credit profiles', () => {
+  const clock = fixedClock('2025-01-31T08:00:00Z');
+  let service: RunningService;
+  let finance: string;
+  let gm: string;
+  let consultant: string;
+  let manager: string;
+  let partner: string;
+  const profiles = () => service.connection.collection('credit_profiles');
+
+  beforeAll(async () => {
+    service = await creditService.start({ env: testServiceEnv('credit'), clock });
+    finance = await tokenFor({ sub: 'fin-1', roles: ['finance'] });
+    gm = await tokenFor({ sub: 'gm-1', roles: ['general_manager'] });
+    consultant = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
+    manager = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
+    partner = await tokenFor({ sub: 'portal-user', roles: ['partner'], partner_id: 'P-9' });
+  });
+  afterAll(() => service.stop());
+
+  const set = (token: string, customerId: string, input: Record<string, unknown>) => graphql(service.url, SET, { customerId, input }, token);
+  const gradeA = (overrides: Record<string, unknown> = {}) => ({ grade: 'A', creditLimit: 800_000, paymentTermDays: 45, expectedRevision: 0, ...overrides });
+
+  it('creates a profile for finance with CNY, the grade\'s review date and a first history entry, and publishes profile.changed once', async () => {
+    const customerId = newCustomerId();
+    const res = await set(finance, customerId, gradeA());
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.setCreditProfile).toEqual({
+      customerId,
+      customer: { id: customerId },
+      grade: 'A',
+      creditLimit: 800_000,
+      currency: 'CNY',
+      paymentTermDays: 45,
+      frozen: false,
+      reviewedAt: '2025-01-31T08:00:00.000Z',
+      reviewedBy: 'fin-1',
+      nextReviewDue: '2025-07-31T08:00:00.000Z',
+      revision: 1,
+      history: [{ at: '2025-01-31T08:00:00.000Z', by: 'fin-1', before: null, after: { grade: 'A', creditLimit: 800_000, paymentTermDays: 45, frozen: false } }],
+    });
+
+    const events = await publishedEvents(service, customerId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      specversion: '1.0',
+      type: 'crm.credit.profile.changed',
+      source: '/crm/credit',
+      subject: customerId,
+      time: '2025-01-31T08:00:00.000Z',
+      datacontenttype: 'application/json',
+      dataschema: 'urn:crm:event:crm.credit.profile.changed:v1',
+      actorid: 'fin-1',
+      actorroles: 'finance',
+      data: { customerId, grade: 'A', previousGrade: null, creditLimit: 800_000, currency: 'CNY', paymentTermDays: 45, frozen: false, revision: 1 },
+    });
+    expect(await profiles().countDocuments({ 'pendingEvents.0': { $exists: true } })).toBe(0);
+  });
+
+  it('reviews an existing profile at the revision read, keeping before and after in the history', async () => {
+    const customerId = newCustomerId();
+    await set(finance, customerId, gradeA());
+    clock.advance(24 * 3600_000);
+    const res = await set(gm, customerId, { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true, expectedRevision: 1 });
+    clock.set('2025-01-31T08:00:00Z');
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.setCreditProfile).toMatchObject({ grade: 'C', creditLimit: 20_000, frozen: true, reviewedBy: 'gm-1', reviewedAt: '2025-02-01T08:00:00.000Z', nextReviewDue: '2025-05-01T08:00:00.000Z', revision: 2 });
+    expect(res.data!.setCreditProfile.history).toEqual([
+      expect.objectContaining({ by: 'fin-1', before: null }),
+      { at: '2025-02-01T08:00:00.000Z', by: 'gm-1', before: { grade: 'A', creditLimit: 800_000 }, after: { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true } },
+    ]);
+    const events = await publishedEvents(service, customerId);
+    expect(events.map((e) => [e.data.revision, e.data.previousGrade, e.data.grade])).toEqual([
+      [1, null, 'A'],
+      [2, 'A', 'C'],
+    ]);
+  });
+
+  it('refuses a stale expectedRevision with CONFLICT and leaves the profile as it was', async () => {
+    const customerId = newCustomerId();
+    await set(finance, customerId, gradeA());
+    const again = await set(finance, customerId, gradeA({ creditLimit: 1 }));
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const stale = await set(finance, customerId, gradeA({ creditLimit: 1, expectedRevision: 7 }));
+    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await profiles().findOne({ _id: customerId as never })).toMatchObject({ creditLimit: 800_000, revision: 1 });
+    expect(await publishedEvents(service, customerId)).toHaveLength(1);
+  });
+
+  it('lets exactly one of two concurrent writes at the same revision through; the other gets CONFLICT', async () => {
+    const customerId = newCustomerId();
+    const outcome = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0].extensions?.code ?? 'OK';
+    const creates = await Promise.all([set(finance, customerId, gradeA()), set(gm, customerId, gradeA({ creditLimit: 1000 }))]);
+    expect(creates.map(outcome).sort()).toEqual(['CONFLICT', 'OK']);
+    const reviews = await Promise.all([set(finance, customerId, gradeA({ expectedRevision: 1, creditLimit: 5 })), set(gm, customerId, gradeA({ expectedRevision: 1, creditLimit: 6 }))]);
+    expect(reviews.map(outcome).sort()).toEqual(['CONFLICT', 'OK']);
+    expect(await profiles().findOne({ _id: customerId as never })).toMatchObject({ revision: 2, history: [expect.anything(), expect.anything()] });
+    expect(await publishedEvents(service, customerId)).toHaveLength(2);
+  });
+
+  it.each([
+    ['input.creditLimit', 'a D customer is given credit', { grade: 'D', creditLimit: 1000, paymentTermDays: 0 }],
+    ['input.creditLimit', 'a B limit exceeds 200 000', { grade: 'B', creditLimit: 250_000, paymentTermDays: 30 }],
+    ['input.creditLimit', 'the limit is negative', { creditLimit: -5 }],
+    ['input.paymentTermDays', 'the term exceeds the grade\'s', { paymentTermDays: 120 }],
+    ['input.currency', 'the currency is not an ISO code', { currency: 'yuan' }],
+    ['input.nextReviewDue', 'the next review is later than the grade allows', { nextReviewDue: '2026-01-01T00:00:00Z' }],
+  ])('rejects with BAD_USER_INPUT on %s when %s, writing no document and no event', async (field, _why, overrides) => {
+    const customerId = newCustomerId();
+    const documentsBefore = await profiles().countDocuments();
+    const messagesBefore = await streamMessageCount(service);
+    const res = await set(finance, customerId, gradeA(overrides));
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await profiles().countDocuments()).toBe(documentsBefore);
+    expect(await streamMessageCount(service)).toBe(messagesBefore);
+  });
+
+  it('rejects a malformed customer id with BAD_USER_INPUT on customerId', async () => {
+    const res = await set(finance, 'not-a-customer', gradeA());
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+  });
+
+  it.each([
+    ['a consultant', () => consultant],
+    ['a department manager', () => manager],
+    ['a partner', () => partner],
+  ])('refuses %s with FORBIDDEN and writes nothing', async (_who, token) => {
+    const customerId = newCustomerId();
+    const res = await set(token(), customerId, gradeA());
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await profiles().countDocuments({ _id: customerId as never })).toBe(0);
+  });
+
+  it('answers UNAUTHENTICATED without a token', async () => {
+    const res = await set('', newCustomerId(), gradeA());
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const query = await graphql(service.url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: newCustomerId() });
+    expect(query.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves Customer.creditProfile through _entities for several customers, null until set', async () => {
+    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    await set(finance, a, gradeA());
+    await set(finance, b, { grade: 'AAA', creditLimit: 20_000_000, paymentTermDays: 90, expectedRevision: 0 });
+    const res = await graphql(service.url, ENTITIES, { r: [a, b, c].map((id) => ({ __typename: 'Customer', id })) }, consultant);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities).toEqual([
+      { id: a, creditProfile: { customerId: a, grade: 'A', creditLimit: 800_000 } },
+      { id: b, creditProfile: { customerId: b, grade: 'AAA', creditLimit: 20_000_000 } },
+      { id: c, creditProfile: null },
+    ]);
+    const byKey = await graphql(service.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on CreditProfile { grade } } }', { r: [{ __typename: 'CreditProfile', customerId: b }] }, consultant);
+    expect(byKey.data!._entities).toEqual([{ grade: 'AAA' }]);
+  });
+
+  it('shows a partner no credit profile', async () => {
+    const customerId = newCustomerId();
+    await set(finance, customerId, gradeA());
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data!._entities).toEqual([{ id: customerId, creditProfile: null }]);
+    const direct = await graphql(service.url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: customerId }, partner);
+    expect(direct.data!.creditProfile).toBeNull();
+  });
+});

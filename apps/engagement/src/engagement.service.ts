@@ -1,0 +1,5 @@
+import { createService } from '@crm/kernel';
+import { interactionsPlugin } from './interactions/interactions.plugin';
+
+/** engagement: contact with customers, visits, follow-up and care (DOMAIN.md §2). */
+export const engagementService = createService({ name: 'engagement', plugins: [interactionsPlugin] });

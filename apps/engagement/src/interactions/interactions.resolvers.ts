@@ -1,0 +1,41 @@
+import { isPartner } from '@crm/auth';
+import { parseInput, requireCaller } from '@crm/kernel';
+import type { Resolvers } from '../generated/graphql';
+import { interactionsPageSize } from './interaction-input';
+import type { InteractionsLoaders } from './interactions.loaders';
+import type { InteractionsService } from './interactions.service';
+
+// Partners see nothing of interactions: they are internal notes about the customer, so every read
+// answers null or [] for a partner rather than an error that would reveal that records exist.
+export function interactionsResolvers(interactions: InteractionsService, loaders: InteractionsLoaders): Resolvers {
+  return {
+    Query: {
+      interaction: (_, { id }, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? null : ctx.loaders.get(loaders.interactionById).load(id);
+      },
+    },
+    Mutation: {
+      logInteraction: (_, { input }, ctx) => interactions.log(requireCaller(ctx), input),
+    },
+    Interaction: {
+      __resolveReference: async (ref, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? null : ctx.loaders.get(loaders.interactionById).load(String(ref.id));
+      },
+      id: (i) => String(i._id),
+      customer: (i) => ({ id: i.customerId }),
+    },
+    Customer: {
+      // accounts owns the customer and decides who reaches it; here it is only a key.
+      __resolveReference: (ref) => ({ id: String(ref.id) }),
+      interactions: async (customer, { first }, ctx) => {
+        const caller = requireCaller(ctx);
+        const limit = parseInput(interactionsPageSize, first, 'first');
+        if (isPartner(caller)) return [];
+        const latest = await ctx.loaders.get(loaders.latestInteractionsByCustomer).load(customer.id);
+        return latest.slice(0, limit);
+      },
+    },
+  };
+}

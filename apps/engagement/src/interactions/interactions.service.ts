@@ -1,0 +1,72 @@
+import { isPartner, type Caller } from '@crm/auth';
+import { interactionLoggedV1 } from '@crm/contracts';
+import { createEvent } from '@crm/events';
+import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import { isValidObjectId, Types, type Model } from 'mongoose';
+import { logInteractionInput } from './interaction-input';
+import { mayLogInteractionFor, occurredAtProblem } from './interaction-rules';
+import type { InteractionRecord } from './interaction.model';
+
+/** Logging contacts with customers and reading them back. */
+export class InteractionsService {
+  constructor(
+    private readonly interactions: Model<InteractionRecord>,
+    private readonly clock: Clock,
+    private readonly publishPendingEvents: () => void,
+  ) {}
+
+  async log(caller: Caller, rawInput: unknown): Promise<InteractionRecord> {
+    if (isPartner(caller)) throw new ForbiddenError('Partners cannot log interactions');
+    const input = parseInput(logInteractionInput, rawInput);
+    const staffId = input.staffId ?? caller.userId;
+    if (!mayLogInteractionFor(caller, staffId)) throw new ForbiddenError('Only managers and the coordinator may log interactions for someone else');
+    const now = this.clock.now();
+    const problem = occurredAtProblem(input.occurredAt, now);
+    if (problem) throw new BadUserInputError('input.occurredAt', problem);
+    const record: Omit<InteractionRecord, 'pendingEvents'> = {
+      _id: new Types.ObjectId(),
+      customerId: input.customerId,
+      channel: input.channel,
+      occurredAt: input.occurredAt,
+      staffId,
+      summary: input.summary,
+      outcome: input.outcome,
+      nextStep: input.nextStep,
+      loggedBy: caller.userId,
+      loggedAt: now,
+    };
+    const event = createEvent(interactionLoggedV1, {
+      subject: String(record._id),
+      actor: actorOf(caller),
+      time: now,
+      data: {
+        interactionId: String(record._id),
+        customerId: record.customerId,
+        channel: record.channel,
+        staffId: record.staffId,
+        occurredAt: record.occurredAt.toISOString(),
+        nextStep: record.nextStep,
+      },
+    });
+    // One single-document write: the interaction and its event commit together or not at all.
+    const created = await this.interactions.create({ ...record, pendingEvents: [event] });
+    this.publishPendingEvents();
+    return created.toObject();
+  }
+
+  findByIds(ids: readonly string[]): Promise<InteractionRecord[]> {
+    const valid = ids.filter((id) => isValidObjectId(id));
+    return this.interactions.find({ _id: { $in: valid } }).lean<InteractionRecord[]>();
+  }
+
+  /** The newest `limit` interactions of each customer, newest first, in one aggregation for the whole batch. */
+  async newestForCustomers(customerIds: readonly string[], limit: number): Promise<InteractionRecord[]> {
+    const groups = await this.interactions.aggregate<{ _id: string; latest: InteractionRecord[] }>([
+      { $match: { customerId: { $in: [...customerIds] } } },
+      { $sort: { customerId: 1, occurredAt: -1, _id: -1 } },
+      { $group: { _id: '$customerId', latest: { $push: '$$ROOT' } } },
+      { $project: { latest: { $slice: ['$latest', limit] } } },
+    ]);
+    return groups.flatMap((group) => group.latest);
+  }
+}

@@ -1,0 +1,4 @@
+import { runService } from '@crm/kernel';
+import { engagementService } from './engagement.service';
+
+runService(engagementService);

@@ -1,0 +1,172 @@
+import { interactionLoggedV1, streamFor } from '@crm/contracts';
+import type { RunningService } from '@crm/kernel';
+import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { randomBytes } from 'node:crypto';
+import { engagementService } from '../src/engagement.service';
+
+const LOG = `mutation($input: LogInteractionInput!) {
+  logInteraction(input: $input) { id customer { id } channel occurredAt staffId summary outcome nextStep loggedBy loggedAt }
+}`;
+const ENTITIES = `query($r: [_Any!]!, $first: Int) { _entities(representations: $r) { ... on Customer { id interactions(first: $first) { id summary occurredAt } } } }`;
+
+const newCustomerId = () => randomBytes(12).toString('hex');
+const stream = streamFor('engagement').name;
+
+interface PublishedEvent {
+  subject: string;
+  data: Record<string, unknown>;
+}
+interface CustomerInteractions {
+  _entities: { id: string; interactions: { id: string; summary: string }[] }[];
+}
+
+async function publishedEvents(service: RunningService, subject: string): Promise<PublishedEvent[]> {
+  await service.flushOutbox();
+  const info = await service.bus.jsm.streams.info(stream);
+  const found: PublishedEvent[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+    const msg = await service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (!msg || msg.subject !== interactionLoggedV1.type) continue;
+    const event = JSON.parse(Buffer.from(msg.data).toString()) as PublishedEvent;
+    if (event.subject === subject) found.push(event);
+  }
+  return found;
+}
+
+async function streamMessageCount(service: RunningService): Promise<number> {
+  await service.flushOutbox();
+  return (await service.bus.jsm.streams.info(stream)).state.messages;
+}
+
+describe('engagement: interactions', () => {
+  let service: RunningService;
+  let alice: string;
+  let manager: string;
+  let partner: string;
+  const interactions = () => service.connection.collection('interactions');
+
+  beforeAll(async () => {
+    service = await engagementService.start({ env: testServiceEnv('engagement') });
+    alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
+    manager = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
+    partner = await tokenFor({ sub: 'portal-user', roles: ['partner'], partner_id: 'P-9' });
+  });
+  afterAll(() => service.stop());
+
+  const log = (token: string, input: Record<string, unknown>) => graphql(service.url, LOG, { input }, token);
+  const validInput = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+    customerId,
+    channel: 'PHONE',
+    occurredAt: '2025-01-15T08:30:00Z',
+    summary: 'Discussed the spring order',
+    outcome: 'Interested in 20 units',
+    nextStep: 'Send a quotation by Friday',
+    ...overrides,
+  });
+
+  it('logs an interaction by the calling consultant and publishes interaction.logged exactly once', async () => {
+    const customerId = newCustomerId();
+    const res = await log(alice, validInput(customerId));
+    expect(res.errors).toBeUndefined();
+    const interaction = res.data!.logInteraction;
+    expect(interaction).toMatchObject({
+      customer: { id: customerId },
+      channel: 'PHONE',
+      occurredAt: '2025-01-15T08:30:00.000Z',
+      staffId: 'alice',
+      loggedBy: 'alice',
+      summary: 'Discussed the spring order',
+      outcome: 'Interested in 20 units',
+      nextStep: 'Send a quotation by Friday',
+    });
+
+    const read = await graphql(service.url, 'query($id: ID!) { interaction(id: $id) { id summary } }', { id: interaction.id }, manager);
+    expect(read.data!.interaction).toEqual({ id: interaction.id, summary: 'Discussed the spring order' });
+
+    const events = await publishedEvents(service, interaction.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      specversion: '1.0',
+      type: 'crm.engagement.interaction.logged',
+      source: '/crm/engagement',
+      subject: interaction.id,
+      datacontenttype: 'application/json',
+      dataschema: 'urn:crm:event:crm.engagement.interaction.logged:v1',
+      actorid: 'alice',
+      actorroles: 'consultant',
+      data: { interactionId: interaction.id, customerId, channel: 'PHONE', staffId: 'alice', occurredAt: '2025-01-15T08:30:00.000Z', nextStep: 'Send a quotation by Friday' },
+    });
+    // The relay cleared the outbox once the event was on the stream.
+    expect(await interactions().countDocuments({ 'pendingEvents.0': { $exists: true } })).toBe(0);
+  });
+
+  it.each([
+    ['input.customerId', { customerId: 'not-a-customer' }],
+    ['input.summary', { summary: '   ' }],
+    ['input.occurredAt', { occurredAt: 'yesterday' }],
+    ['input.occurredAt', { occurredAt: new Date(Date.now() + 24 * 3600_000).toISOString() }],
+  ])('rejects a bad %s with BAD_USER_INPUT and writes no document and no event', async (field, overrides) => {
+    const documentsBefore = await interactions().countDocuments();
+    const messagesBefore = await streamMessageCount(service);
+    const res = await log(alice, validInput(newCustomerId(), overrides));
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await interactions().countDocuments()).toBe(documentsBefore);
+    expect(await streamMessageCount(service)).toBe(messagesBefore);
+  });
+
+  it('refuses a consultant logging for someone else, but lets their manager', async () => {
+    const customerId = newCustomerId();
+    const forbidden = await log(alice, validInput(customerId, { staffId: 'bob' }));
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await interactions().countDocuments({ customerId })).toBe(0);
+
+    const allowed = await log(manager, validInput(customerId, { staffId: 'bob' }));
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data!.logInteraction).toMatchObject({ staffId: 'bob', loggedBy: 'mgr-east' });
+  });
+
+  it('gives a partner FORBIDDEN on logInteraction and nothing on reads', async () => {
+    const customerId = newCustomerId();
+    const logged = await log(alice, validInput(customerId));
+    const res = await log(partner, validInput(customerId));
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const read = await graphql(service.url, 'query($id: ID!) { interaction(id: $id) { id } }', { id: logged.data!.logInteraction.id }, partner);
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.interaction).toBeNull();
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
+    expect(entities.data!._entities).toEqual([{ id: customerId, interactions: [] }]);
+  });
+
+  it('answers UNAUTHENTICATED without a token', async () => {
+    const mutation = await log('', validInput(newCustomerId()));
+    expect(mutation.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const query = await graphql(service.url, '{ interaction(id: "000000000000000000000000") { id } }');
+    expect(query.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves Customer.interactions through _entities for several customers, newest first, cut to first', async () => {
+    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    for (const [customerId, day] of [[a, '10'], [a, '12'], [a, '11'], [b, '05']]) {
+      const res = await log(alice, validInput(customerId, { occurredAt: `2025-02-${day}T10:00:00Z`, summary: `call on ${day}` }));
+      expect(res.errors).toBeUndefined();
+    }
+    const representations = [a, b, c].map((id) => ({ __typename: 'Customer', id }));
+
+    const all = await graphql<CustomerInteractions>(service.url, ENTITIES, { r: representations }, manager);
+    expect(all.errors).toBeUndefined();
+    expect(all.data!._entities.map((e) => [e.id, e.interactions.map((i) => i.summary)])).toEqual([
+      [a, ['call on 12', 'call on 11', 'call on 10']],
+      [b, ['call on 05']],
+      [c, []],
+    ]);
+
+    const firstTwo = await graphql<CustomerInteractions>(service.url, ENTITIES, { r: representations, first: 2 }, manager);
+    expect(firstTwo.data!._entities[0].interactions.map((i) => i.summary)).toEqual(['call on 12', 'call on 11']);
+  });
+
+  it('refuses a page larger than 100 with BAD_USER_INPUT on first', async () => {
+    const res = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: newCustomerId() }], first: 1000 }, manager);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

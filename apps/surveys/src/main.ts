@@ -1,0 +1,4 @@
+import { runService } from '@crm/kernel';
+import { surveysService } from './surveys.service';
+
+runService(surveysService);

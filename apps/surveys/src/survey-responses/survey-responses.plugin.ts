@@ -1,0 +1,21 @@
+import { definePlugin } from '@crm/kernel';
+import { surveyResponseModel } from './survey-response.model';
+import { surveyResponsesLoaders } from './survey-responses.loaders';
+import { surveyResponsesResolvers } from './survey-responses.resolvers';
+import { SurveyResponsesService } from './survey-responses.service';
+
+/** Satisfaction survey responses and the scores derived from them (DOMAIN.md §4). */
+export const surveyResponsesPlugin = definePlugin({
+  name: 'survey-responses',
+  sdl: ['responses.graphql'],
+  register({ connection, clock, publishPendingEvents }) {
+    const SurveyResponse = surveyResponseModel(connection);
+    const responses = new SurveyResponsesService(SurveyResponse, clock, publishPendingEvents);
+    const loaders = surveyResponsesLoaders(responses);
+    return {
+      resolvers: surveyResponsesResolvers(responses, loaders) as never,
+      models: [SurveyResponse],
+      loaders: Object.values(loaders),
+    };
+  },
+});

@@ -1,0 +1,41 @@
+import { isPartner } from '@crm/auth';
+import { requireCaller } from '@crm/kernel';
+import type { Resolvers } from '../generated/graphql';
+import type { SurveyResponsesLoaders } from './survey-responses.loaders';
+import type { SurveyResponsesService } from './survey-responses.service';
+
+// Partners see nothing of survey responses: they are internal records (and consultant KPIs), so every
+// read answers null or [] for a partner rather than an error that would reveal that records exist.
+export function surveyResponsesResolvers(responses: SurveyResponsesService, loaders: SurveyResponsesLoaders): Resolvers {
+  return {
+    Query: {
+      surveyResponse: (_, { id }, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? null : ctx.loaders.get(loaders.surveyResponseById).load(id);
+      },
+    },
+    Mutation: {
+      recordSurveyResponse: (_, { input }, ctx) => responses.record(requireCaller(ctx), input),
+    },
+    SurveyResponse: {
+      __resolveReference: async (ref, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? null : ctx.loaders.get(loaders.surveyResponseById).load(String(ref.id));
+      },
+      id: (r) => String(r._id),
+      customer: (r) => ({ id: r.customerId }),
+    },
+    Customer: {
+      // accounts owns the customer and decides who reaches it; here it is only a key.
+      __resolveReference: (ref) => ({ id: String(ref.id) }),
+      surveyResponses: (customer, _, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? [] : ctx.loaders.get(loaders.surveyResponsesByCustomer).load(customer.id);
+      },
+      satisfactionScore: (customer, _, ctx) => {
+        const caller = requireCaller(ctx);
+        return isPartner(caller) ? null : ctx.loaders.get(loaders.satisfactionScoreByCustomer).load(customer.id);
+      },
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { answerCoverageProblems, inTemplateOrder, surveyTemplates, type SurveyItem } from './survey-templates';
+
+const answersFor = (items: readonly SurveyItem[]) => items.map((item) => ({ item }));
+
+describe('survey templates', () => {
+  it('holds the item lists of DOMAIN.md §4', () => {
+    expect(surveyTemplates.AFTER_SALE.items).toEqual(['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);
+    expect(surveyTemplates.AFTER_SERVICE.items).toEqual(['APPOINTMENT_TIMELINESS', 'STAFF_ATTITUDE', 'STAFF_TECHNICAL_ABILITY', 'SERVICE_MATTERS', 'OTHER_NEEDS']);
+    expect(surveyTemplates.VISIT.items).toEqual(['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);
+  });
+
+  it('accepts every item answered exactly once, in any order', () => {
+    expect(answerCoverageProblems('VISIT', answersFor([...surveyTemplates.VISIT.items].reverse()))).toEqual([]);
+  });
+
+  it('names a missing item on the answers list', () => {
+    expect(answerCoverageProblems('VISIT', answersFor(['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON']))).toEqual([
+      { path: ['answers'], message: 'missing answers for AFTER_SALES_SERVICE, OTHER_NEEDS' },
+    ]);
+  });
+
+  it('names a repeated item at the answer that repeats it', () => {
+    const items: SurveyItem[] = [...surveyTemplates.VISIT.items, 'PRICE'];
+    expect(answerCoverageProblems('VISIT', answersFor(items))).toEqual([{ path: ['answers', 5, 'item'], message: 'PRICE is answered more than once' }]);
+  });
+
+  it('names an item that belongs to another template', () => {
+    const items: SurveyItem[] = ['STAFF_ATTITUDE', ...surveyTemplates.VISIT.items];
+    expect(answerCoverageProblems('VISIT', answersFor(items))[0]).toEqual({ path: ['answers', 0, 'item'], message: 'STAFF_ATTITUDE is not an item of the VISIT template' });
+  });
+
+  it('puts answers in the questionnaire order', () => {
+    expect(inTemplateOrder('AFTER_SERVICE', answersFor(['OTHER_NEEDS', 'APPOINTMENT_TIMELINESS', 'SERVICE_MATTERS'])).map((a) => a.item)).toEqual([
+      'APPOINTMENT_TIMELINESS',
+      'SERVICE_MATTERS',
+      'OTHER_NEEDS',
+    ]);
+  });
+});

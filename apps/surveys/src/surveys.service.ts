@@ -1,0 +1,5 @@
+import { createService } from '@crm/kernel';
+import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
+
+/** surveys: customer satisfaction (DOMAIN.md §4). */
+export const surveysService = createService({ name: 'surveys', plugins: [surveyResponsesPlugin] });

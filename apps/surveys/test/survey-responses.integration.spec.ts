@@ -1,0 +1,183 @@
+import { streamFor, surveyResponseRecordedV1 } from '@crm/contracts';
+import type { RunningService } from '@crm/kernel';
+import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { randomBytes } from 'node:crypto';
+import { surveysService } from '../src/surveys.service';
+
+const RECORD = `mutation($input: RecordSurveyResponseInput!) {
+  recordSurveyResponse(input: $input) {
+    id customer { id } template templateVersion consultantId respondedAt score needsFollowUp recordedBy
+    answers { item level comment }
+  }
+}`;
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id template score } } } }`;
+
+const newCustomerId = () => randomBytes(12).toString('hex');
+const stream = streamFor('surveys').name;
+
+interface PublishedEvent {
+  subject: string;
+  data: Record<string, unknown>;
+}
+interface CustomerSurveys {
+  _entities: { id: string; satisfactionScore: number | null; surveyResponses: { id: string; template: string; score: number }[] }[];
+}
+
+async function publishedEvents(service: RunningService, subject: string): Promise<PublishedEvent[]> {
+  await service.flushOutbox();
+  const info = await service.bus.jsm.streams.info(stream);
+  const found: PublishedEvent[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+    const msg = await service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (!msg || msg.subject !== surveyResponseRecordedV1.type) continue;
+    const event = JSON.parse(Buffer.from(msg.data).toString()) as PublishedEvent;
+    if (event.subject === subject) found.push(event);
+  }
+  return found;
+}
+
+async function streamMessageCount(service: RunningService): Promise<number> {
+  await service.flushOutbox();
+  return (await service.bus.jsm.streams.info(stream)).state.messages;
+}
+
+const visitAnswers = (levels: string[] = ['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED', 'SATISFIED', 'SATISFIED']) =>
+  ['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS'].map((item, i) => ({ item, level: levels[i] }));
+
+describe('surveys: survey responses', () => {
+  let service: RunningService;
+  let agent: string;
+  let alice: string;
+  let finance: string;
+  let partner: string;
+  const responses = () => service.connection.collection('survey_responses');
+
+  beforeAll(async () => {
+    service = await surveysService.start({ env: testServiceEnv('surveys') });
+    agent = await tokenFor({ sub: 'agent-1', roles: ['service_agent'] });
+    alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
+    finance = await tokenFor({ sub: 'fin-1', roles: ['finance'] });
+    partner = await tokenFor({ sub: 'portal-user', roles: ['partner'], partner_id: 'P-9' });
+  });
+  afterAll(() => service.stop());
+
+  const record = (token: string, input: Record<string, unknown>) => graphql(service.url, RECORD, { input }, token);
+  const validInput = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+    customerId,
+    template: 'VISIT',
+    consultantId: 'alice',
+    respondedAt: '2025-03-01T10:00:00Z',
+    answers: visitAnswers(),
+    ...overrides,
+  });
+
+  it('records an after-sale response with its score and follow-up flag, and publishes response.recorded once', async () => {
+    const customerId = newCustomerId();
+    const answers = [
+      { item: 'OTHER_NEEDS', level: 'SATISFIED' },
+      { item: 'PRICE', level: 'DISSATISFIED', comment: 'Too expensive compared with last year' },
+      { item: 'PERFORMANCE', level: 'SATISFIED' },
+      { item: 'DESIGN', level: 'FAIRLY_SATISFIED' },
+      { item: 'APPEARANCE_PACKAGING', level: 'BASICALLY_SATISFIED' },
+      { item: 'COMPETITOR_COMPARISON', level: 'NOT_VERY_SATISFIED' },
+      { item: 'AFTER_SALES_SERVICE', level: 'SATISFIED' },
+    ];
+    const res = await record(agent, validInput(customerId, { template: 'AFTER_SALE', answers }));
+    expect(res.errors).toBeUndefined();
+    const response = res.data!.recordSurveyResponse;
+    expect(response).toMatchObject({
+      customer: { id: customerId },
+      template: 'AFTER_SALE',
+      templateVersion: 1,
+      consultantId: 'alice',
+      respondedAt: '2025-03-01T10:00:00.000Z',
+      needsFollowUp: true,
+      recordedBy: 'agent-1',
+    });
+    expect(response.score).toBeCloseTo((5 + 1 + 5 + 4 + 3 + 2 + 5) / 7);
+    // Stored in the questionnaire's order, whatever order they were sent in.
+    expect(response.answers.map((a: { item: string }) => a.item)).toEqual(['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);
+    expect(response.answers[0]).toEqual({ item: 'PRICE', level: 'DISSATISFIED', comment: 'Too expensive compared with last year' });
+
+    const events = await publishedEvents(service, response.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      specversion: '1.0',
+      type: 'crm.surveys.response.recorded',
+      source: '/crm/surveys',
+      subject: response.id,
+      datacontenttype: 'application/json',
+      dataschema: 'urn:crm:event:crm.surveys.response.recorded:v1',
+      actorid: 'agent-1',
+      actorroles: 'service_agent',
+      data: { responseId: response.id, customerId, template: 'AFTER_SALE', consultantId: 'alice', dissatisfiedItems: ['PRICE', 'COMPETITOR_COMPARISON'], respondedAt: '2025-03-01T10:00:00.000Z' },
+    });
+    expect(await responses().countDocuments({ 'pendingEvents.0': { $exists: true } })).toBe(0);
+  });
+
+  it.each([
+    ['input.answers', 'an item is missing', { answers: visitAnswers().slice(0, 4) }],
+    ['input.answers.5.item', 'an item is answered twice', { answers: [...visitAnswers(), { item: 'PRICE', level: 'SATISFIED' }] }],
+    ['input.answers.0.item', 'an item of another template is answered', { answers: [{ item: 'STAFF_ATTITUDE', level: 'SATISFIED' }, ...visitAnswers().slice(1)] }],
+    ['input.customerId', 'the customer id is malformed', { customerId: 'nope' }],
+    ['input.respondedAt', 'the answers are dated in the future', { respondedAt: new Date(Date.now() + 86_400_000).toISOString() }],
+  ])('rejects with BAD_USER_INPUT on %s when %s, writing no document and no event', async (field, _why, overrides) => {
+    const documentsBefore = await responses().countDocuments();
+    const messagesBefore = await streamMessageCount(service);
+    const res = await record(agent, validInput(newCustomerId(), overrides));
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await responses().countDocuments()).toBe(documentsBefore);
+    expect(await streamMessageCount(service)).toBe(messagesBefore);
+  });
+
+  it.each([
+    ['a consultant (satisfaction is their own KPI)', () => alice],
+    ['finance', () => finance],
+    ['a partner', () => partner],
+  ])('refuses %s with FORBIDDEN and writes nothing', async (_who, token) => {
+    const customerId = newCustomerId();
+    const res = await record(token(), validInput(customerId));
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await responses().countDocuments({ customerId })).toBe(0);
+  });
+
+  it('answers UNAUTHENTICATED without a token', async () => {
+    const res = await record('', validInput(newCustomerId()));
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: newCustomerId() }] });
+    expect(entities.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves Customer.surveyResponses and satisfactionScore through _entities for several customers', async () => {
+    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    const allSatisfied = visitAnswers(Array(5).fill('SATISFIED'));
+    const mixed = visitAnswers(['SATISFIED', 'DISSATISFIED', 'BASICALLY_SATISFIED', 'FAIRLY_SATISFIED', 'SATISFIED']);
+    for (const [customerId, respondedAt, answers] of [
+      [a, '2025-03-01T10:00:00Z', allSatisfied],
+      [a, '2025-03-05T10:00:00Z', mixed],
+      [b, '2025-02-01T10:00:00Z', mixed],
+    ] as const) {
+      const res = await record(agent, validInput(customerId, { respondedAt, answers }));
+      expect(res.errors).toBeUndefined();
+    }
+
+    const res = await graphql<CustomerSurveys>(service.url, ENTITIES, { r: [a, b, c].map((id) => ({ __typename: 'Customer', id })) }, alice);
+    expect(res.errors).toBeUndefined();
+    const [ea, eb, ec] = res.data!._entities;
+    expect(ea.surveyResponses.map((r) => r.score)).toEqual([3.6, 5]);
+    expect(ea.satisfactionScore).toBeCloseTo(4.3);
+    expect(eb).toMatchObject({ id: b, satisfactionScore: 3.6 });
+    expect(eb.surveyResponses).toHaveLength(1);
+    expect(ec).toEqual({ id: c, satisfactionScore: null, surveyResponses: [] });
+  });
+
+  it('shows a partner no responses and no score', async () => {
+    const customerId = newCustomerId();
+    const recorded = await record(agent, validInput(customerId));
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data!._entities).toEqual([{ id: customerId, satisfactionScore: null, surveyResponses: [] }]);
+    const direct = await graphql(service.url, 'query($id: ID!) { surveyResponse(id: $id) { id } }', { id: recorded.data!.recordSurveyResponse.id }, partner);
+    expect(direct.data!.surveyResponse).toBeNull();
+  });
+});
