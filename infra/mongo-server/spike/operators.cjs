@@ -135,7 +135,10 @@ async function main() {
   }, [{ n: 2 }]);
   await P('agg', '$lookup (let/pipeline)', async (c, db2) =>
     c.aggregate([{ $match: { _id: 1 } }, { $lookup: { from: 'lk', let: { tt: '$t' }, pipeline: [{ $match: { $expr: { $eq: ['$ref', '$$tt'] } } }, { $match: { x: 2 } }], as: 'j' } }, { $project: { _id: 0, n: { $size: '$j' } } }]).toArray(), [{ n: 1 }]);
-  await P('agg', '$addFields / $set / $unset stage', agg([{ $match: { _id: 2 } }, { $addFields: { n2: { $multiply: ['$n', 2] } } }, { $set: { z: 1 } }, { $unset: ['tags', 'arr', 'd', 's', 't'] }]), [{ _id: 2, n: 3, n2: 6, z: 1 }]);
+  await P('agg', '$addFields', agg([{ $match: { _id: 2 } }, { $addFields: { n2: { $multiply: ['$n', 2] } } }, { $project: { n2: 1 } }]), [{ _id: 2, n2: 6 }]);
+  await P('agg', '$set stage', agg([{ $match: { _id: 2 } }, { $set: { z: 1 } }, { $project: { z: 1 } }]), [{ _id: 2, z: 1 }]);
+  await P('agg', '$unset stage', agg([{ $match: { _id: 2 } }, { $unset: ['tags', 'arr', 'd', 's', 't'] }]), [{ _id: 2, n: 3 }]);
+  await P('agg', '$project exclusion', agg([{ $match: { _id: 2 } }, { $project: { tags: 0, arr: 0, d: 0, s: 0, t: 0 } }]), [{ _id: 2, n: 3 }]);
   await P('agg', '$replaceRoot', agg([{ $match: { _id: 2 } }, { $replaceRoot: { newRoot: { id: '$_id' } } }]), [{ id: 2 }]);
   await P('agg', '$sortByCount', agg([{ $sortByCount: '$t' }]), [{ _id: 'a', count: 2 }, { _id: 'b', count: 1 }]);
   await P('agg', '$bucket', agg([{ $bucket: { groupBy: '$n', boundaries: [0, 5, 10], default: 'other' } }]), [{ _id: 0, count: 2 }, { _id: 5, count: 1 }]);
@@ -153,13 +156,21 @@ async function main() {
 
   // ---- aggregation expressions
   const expr = (e, id = 1) => agg([{ $match: { _id: id } }, { $project: { _id: 0, r: e } }]);
-  await P('expr', '$cond / $ifNull / $switch', expr({ c: { $cond: [{ $gt: ['$n', 0] }, 'pos', 'neg'] }, i: { $ifNull: ['$missing', 'dflt'] }, w: { $switch: { branches: [{ case: { $eq: ['$t', 'a'] }, then: 'A' }], default: '?' } } }), [{ r: { c: 'pos', i: 'dflt', w: 'A' } }]);
+  await P('expr', '$cond / $ifNull', expr({ c: { $cond: [{ $gt: ['$n', 0] }, 'pos', 'neg'] }, i: { $ifNull: ['$missing', 'dflt'] } }), [{ r: { c: 'pos', i: 'dflt' } }]);
+  await P('expr', '$switch', expr({ $switch: { branches: [{ case: { $eq: ['$t', 'a'] }, then: 'A' }], default: '?' } }), [{ r: 'A' }]);
   await P('expr', '$dateToString', expr({ $dateToString: { format: '%Y-%m-%d', date: '$d' } }), [{ r: '2024-03-05' }]);
   await P('expr', '$year / $month / $dayOfMonth', expr([{ $year: '$d' }, { $month: '$d' }, { $dayOfMonth: '$d' }]), [{ r: [2024, 3, 5] }]);
   await P('expr', '$dateTrunc', expr({ $dateTrunc: { date: '$d', unit: 'month' } }), [{ r: new Date('2024-03-01T00:00:00Z') }]);
   await P('expr', '$concat / $toLower / $toUpper / $substrCP', expr({ $concat: [{ $toLower: '$s' }, '-', { $toUpper: { $substrCP: ['$t', 0, 1] } }] }), [{ r: 'alpha-A' }]);
   await P('expr', '$filter / $map / $reduce / $arrayElemAt / $size / $in', expr([{ $filter: { input: '$arr', as: 'a', cond: { $gt: ['$$a.k', 2] } } }, { $map: { input: '$tags', as: 't', in: { $concat: ['$$t', '!'] } } }, { $reduce: { input: '$arr', initialValue: 0, in: { $add: ['$$value', '$$this.k'] } } }, { $arrayElemAt: ['$tags', -1] }, { $size: '$tags' }, { $in: ['y', '$tags'] }]), [{ r: [[{ k: 5, v: 'q' }], ['x!', 'y!', 'z!'], 6, 'z', 3, true] }]);
-  await P('expr', '$round / $divide / $subtract / $toString', expr([{ $round: [{ $divide: [10, 3] }, 2] }, { $subtract: ['$n', 1] }, { $toString: '$n' }]), [{ r: [3.33, 0, '1'] }]);
+  await P('expr', '$add / $subtract / $multiply / $divide / $mod', expr([{ $add: ['$n', 1] }, { $subtract: ['$n', 1] }, { $multiply: ['$n', 3] }, { $divide: [9, 3] }, { $mod: [7, 4] }]), [{ r: [2, 0, 3, 3, 3] }]);
+  await P('expr', '$round', expr({ $round: [3.14159, 2] }), [{ r: 3.14 }]);
+  await P('expr', '$trunc / $abs / $floor / $ceil', expr([{ $trunc: 2.7 }, { $abs: -2 }, { $floor: 2.5 }, { $ceil: 2.5 }]), [{ r: [2, 2, 2, 3] }]);
+  await P('expr', '$toString / $toInt / $toDate', expr([{ $toString: '$n' }, { $toInt: '42' }, { $toDate: '2024-01-02T00:00:00Z' }]), [{ r: ['1', 42, new Date('2024-01-02T00:00:00Z')] }]);
+  await P('expr', '$mergeObjects / $objectToArray', expr([{ $mergeObjects: [{ a: 1 }, { b: 2 }] }, { $objectToArray: { a: 1 } }]), [{ r: [{ a: 1, b: 2 }, [{ k: 'a', v: 1 }]] }]);
+  await P('expr', '$split / $strLenCP', expr([{ $split: ['a-b', '-'] }, { $strLenCP: '$s' }]), [{ r: [['a', 'b'], 5] }]);
+  await P('expr', '$trim', expr({ $trim: { input: ' x ' } }), [{ r: 'x' }]);
+  await P('expr', '$regexMatch', expr({ $regexMatch: { input: '$s', regex: '^al', options: 'i' } }), [{ r: true }]);
 
   // ---- indexes / collections
   await P('index', 'TTL index (expireAfterSeconds) accepted', async (c) => {

@@ -65,6 +65,10 @@ export async function startLocalNats(options: LocalServerOptions = {}): Promise<
 }
 
 function serverHandle(child: ChildProcess, url: string): LocalServer {
+  // A server this process started never outlives it, however it ends.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   return {
     url,
     pid: child.pid ?? -1,
