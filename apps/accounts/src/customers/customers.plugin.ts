@@ -1,4 +1,5 @@
 import { definePlugin } from '@crm/kernel';
+import { accessToken } from '../access/access.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { customerModel } from './customer.model';
 import { customersLoaders } from './customers.loaders';
@@ -8,7 +9,7 @@ import { CustomersService } from './customers.service';
 /** The customer archive: customers, contacts, history and who may see them. */
 export const customersPlugin = definePlugin({
   name: 'customers',
-  dependsOn: ['organisation'],
+  dependsOn: ['organisation', 'access'],
   sdl: ['customers.graphql'],
   register({ connection, clock, use, publishPendingEvents }) {
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
@@ -16,7 +17,7 @@ export const customersPlugin = definePlugin({
     const customers = new CustomersService(Customer, organisation, clock, publishPendingEvents);
     const loaders = customersLoaders(customers);
     return {
-      resolvers: customersResolvers(customers, loaders, organisationLoaders) as never,
+      resolvers: customersResolvers(customers, loaders, organisationLoaders, use(accessToken)) as never,
       models: [Customer],
       loaders: Object.values(loaders),
     };

@@ -5,7 +5,7 @@ import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import type { OrganisationService } from '../organisation/organisation.service';
-import { canEditCustomer, canSeeCustomer, visibleCustomersFilter } from './customer-access';
+import type { CustomerAccess } from '../access/customer-access';
 import { createCustomerInput, updateCustomerInput, type UpdateCustomerInput } from './customer-input';
 import { canMoveLifecycle } from './customer-lifecycle';
 import type { CustomerChangeRecord, CustomerRecord, Lifecycle } from './customer.model';
@@ -30,7 +30,8 @@ export class CustomersService {
     private readonly publishPendingEvents: () => void,
   ) {}
 
-  async create(caller: Caller, rawInput: unknown): Promise<CustomerRecord> {
+  async create(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { caller } = access;
     const input = parseInput(createCustomerInput, rawInput);
     const ownerId = input.ownerId ?? caller.userId;
     const owner = await this.organisation.activeConsultant(ownerId).catch(() => {
@@ -61,11 +62,12 @@ export class CustomersService {
     return created.toObject();
   }
 
-  async update(caller: Caller, id: string, rawInput: unknown): Promise<CustomerRecord> {
+  async update(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
+    const { caller } = access;
     const input = parseInput(updateCustomerInput, rawInput);
-    const current = await this.findVisible(caller, id);
+    const current = await this.findVisible(access, id);
     if (!current) throw new NotFoundError('Customer', id);
-    if (!canEditCustomer(caller, current)) throw new ForbiddenError('You may not change this customer');
+    if (!access.canEdit(current)) throw new ForbiddenError('You may not change this customer');
     if (input.lifecycle && !canMoveLifecycle(current.lifecycle, input.lifecycle)) {
       throw new BadUserInputError('input.lifecycle', `cannot move from ${current.lifecycle} to ${input.lifecycle}`);
     }
@@ -94,10 +96,10 @@ export class CustomersService {
   }
 
   /** The customer if it exists and the caller may see it; null otherwise (existence is not revealed). */
-  async findVisible(caller: Caller, id: string): Promise<CustomerRecord | null> {
+  async findVisible(access: CustomerAccess, id: string): Promise<CustomerRecord | null> {
     if (!isValidObjectId(id)) return null;
     const customer = await this.customers.findById(id).lean<CustomerRecord>();
-    return customer && canSeeCustomer(caller, customer) ? customer : null;
+    return customer && (await access.canRead(customer)) ? customer : null;
   }
 
   findByIds(ids: readonly string[]): Promise<CustomerRecord[]> {
@@ -105,8 +107,8 @@ export class CustomersService {
     return this.customers.find({ _id: { $in: valid } }).lean<CustomerRecord[]>();
   }
 
-  list(caller: Caller, filter: CustomerFilter = {}, page: PageArgs): Promise<Page<CustomerRecord>> {
-    const criteria: Record<string, unknown>[] = [visibleCustomersFilter(caller)];
+  async list(access: CustomerAccess, filter: CustomerFilter = {}, page: PageArgs): Promise<Page<CustomerRecord>> {
+    const criteria: Record<string, unknown>[] = [await access.filter()];
     if (filter.kind) criteria.push({ kind: filter.kind });
     if (filter.lifecycle) criteria.push({ lifecycle: filter.lifecycle });
     if (filter.region) criteria.push({ region: filter.region });

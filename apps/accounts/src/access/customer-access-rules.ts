@@ -1,5 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import type { ContactRecord, CustomerRecord } from './customer.model';
+import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
 
 // Internal roles that serve every customer (service desk, finance, archive keepers, the general manager).
 const seesEveryCustomer = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'] as const;
@@ -7,7 +7,6 @@ const seesEveryCustomer = ['general_manager', 'marketing', 'service_agent', 'tec
 /**
  * Which customers a caller may read (DOMAIN.md §1, confidentiality): consultants their own,
  * department managers their department's, partners only those linked to them.
- * Access grants across consultants and departments come with the accounts archive issue.
  */
 export function visibleCustomersFilter(caller: Caller): Record<string, unknown> {
   if (isPartner(caller)) return caller.partnerId ? { partnerIds: caller.partnerId } : { _id: null };
