@@ -1,6 +1,6 @@
 import { interactionLoggedV1, streamFor } from '@crm/contracts';
 import type { RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
 import { engagementService } from '../src/engagement.service';
 
@@ -22,15 +22,7 @@ interface CustomerInteractions {
 
 async function publishedEvents(service: RunningService, subject: string): Promise<PublishedEvent[]> {
   await service.flushOutbox();
-  const info = await service.bus.jsm.streams.info(stream);
-  const found: PublishedEvent[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-    const msg = await service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (!msg || msg.subject !== interactionLoggedV1.type) continue;
-    const event = JSON.parse(Buffer.from(msg.data).toString()) as PublishedEvent;
-    if (event.subject === subject) found.push(event);
-  }
-  return found;
+  return eventsOnStream(service.bus.jsm, stream, interactionLoggedV1.type, subject);
 }
 
 async function streamMessageCount(service: RunningService): Promise<number> {

@@ -3,3 +3,4 @@ export * from './servers/local-servers';
 export * from './servers/resolve-servers';
 export * from './servers/repo-root';
 export * from './service-harness';
+export * from './stream-events';
