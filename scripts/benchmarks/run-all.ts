@@ -5,8 +5,8 @@ import { streamFor, customerCreatedV1 } from '@crm/contracts';
 import { resolveServers, testServiceEnv, tokenFor, graphql } from '@crm/testing';
 import { AckPolicy, DeliverPolicy } from 'nats';
 import { performance } from 'node:perf_hooks';
-import { call } from '../scripts/platform/demo-data';
-import { startPlatform } from '../scripts/platform/platform';
+import { call } from '../platform/demo-data';
+import { startPlatform } from '../platform/platform';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 300);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
