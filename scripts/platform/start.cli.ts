@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping the platform…`);
     await platform.stop().catch((error) => console.error(error));
+    console.log('platform stopped; stopping servers…');
     await servers.stop();
+    console.log('servers stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -142,6 +142,8 @@ async function startService(definition: ServiceDefinition, options: StartOptions
     schema,
     formatError: formatGraphQLError(logger),
     includeStacktraceInErrorResponses: false,
+    // runService (or the launcher) owns the signals and the shutdown order; Apollo must not stop itself on SIGTERM.
+    stopOnTerminationSignals: false,
     // No Apollo usage reporting here, so subgraph inline traces would only add bytes.
     plugins: [graphqlOperationMetrics(registry), ApolloServerPluginInlineTraceDisabled()],
   });
