@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsx scripts/compose-supergraph.ts --check
+npx graphql-codegen --config codegen.ts --check   # resolver types must match the SDL: `npm run codegen`
 NX_DAEMON=false npx nx show projects >/dev/null   # the module-boundary lint rule reads this project graph
 npx eslint .
 npx tsc -p tsconfig.json --noEmit
