@@ -9,9 +9,9 @@ const CONFLICTING = path.join(__dirname, 'fixtures/compose/conflicting');
 const FIXTURE_URLS = { people: 'http://localhost:4101/graphql', orders: 'http://localhost:4102/graphql' };
 
 /** Run the CLI and keep what it printed. */
-function cli(argv: string[], schemaDir: string, urls?: Record<string, string>) {
+async function cli(argv: string[], schemaDir: string, urls?: Record<string, string>) {
   const lines: string[] = [];
-  const code = runComposeCli(argv, { schemaDir, urls, out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const code = await runComposeCli(argv, { schemaDir, urls, out: (l) => lines.push(l), err: (l) => lines.push(l) });
   return { code, output: lines.join('\n') };
 }
 
@@ -39,32 +39,53 @@ describe('compose-supergraph', () => {
     expect(outcome.errors.find((e) => e.code === 'INVALID_FIELD_SHARING')?.message).toContain('Person.name');
   });
 
-  it('--check exits 1 and prints the codes when composition fails', () => {
-    const { code, output } = cli(['--check'], CONFLICTING, FIXTURE_URLS);
+  it('--check exits 1 and prints the codes when composition fails', async () => {
+    const { code, output } = await cli(['--check'], CONFLICTING, FIXTURE_URLS);
     expect(code).toBe(1);
     expect(output).toContain('[INVALID_FIELD_SHARING]');
   });
 
-  it('--check exits 0 when the committed fixture supergraph matches its sources', () => {
-    const { code, output } = cli(['--check'], VALID, FIXTURE_URLS);
+  it('--check exits 0 when the committed fixture supergraph matches its sources', async () => {
+    const { code, output } = await cli(['--check'], VALID, FIXTURE_URLS);
     expect(output).not.toContain('stale');
     expect(code).toBe(0);
   });
 
-  it('--check exits 1 with "stale supergraph" once a source changes, and writing makes it pass again', () => {
+  it('--check exits 1 with "stale supergraph" once a source changes, and writing makes it pass again', async () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'compose-'));
     try {
       cpSync(VALID, copy, { recursive: true });
       const ordersFile = path.join(copy, 'orders', 'orders.graphql');
       writeFileSync(ordersFile, readFileSync(ordersFile, 'utf8').replace('total: Int!', 'total: Int!\n  currency: String!'));
 
-      const stale = cli(['--check'], copy, FIXTURE_URLS);
+      const stale = await cli(['--check'], copy, FIXTURE_URLS);
       expect(stale.code).toBe(1);
       expect(stale.output).toContain('stale supergraph: run npm run compose');
 
-      expect(cli([], copy, FIXTURE_URLS).code).toBe(0);
+      expect((await cli([], copy, FIXTURE_URLS)).code).toBe(0);
       expect(readFileSync(path.join(copy, SUPERGRAPH_FILE), 'utf8')).toContain('currency: String!');
-      expect(cli(['--check'], copy, FIXTURE_URLS).code).toBe(0);
+      expect((await cli(['--check'], copy, FIXTURE_URLS)).code).toBe(0);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to write a breaking change unless it is accepted with a reason, which is recorded', async () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'compose-'));
+    try {
+      cpSync(VALID, copy, { recursive: true });
+      const peopleFile = path.join(copy, 'people', 'people.graphql');
+      const before = readFileSync(path.join(copy, SUPERGRAPH_FILE), 'utf8');
+      writeFileSync(peopleFile, readFileSync(peopleFile, 'utf8').replace('  name: String!\n', ''));
+
+      const refused = await cli([], copy, FIXTURE_URLS);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain("Field 'name' was removed from object type 'Person'");
+      expect(readFileSync(path.join(copy, SUPERGRAPH_FILE), 'utf8')).toBe(before);
+
+      const accepted = await cli(['--accept-breaking', 'Person.name moved to the profile subgraph; portal team informed'], copy, FIXTURE_URLS);
+      expect(accepted.code).toBe(0);
+      expect(readFileSync(path.join(copy, 'BREAKING_CHANGES.md'), 'utf8')).toContain('Person.name moved to the profile subgraph');
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -75,9 +96,9 @@ describe('compose-supergraph', () => {
     expect(errors).toEqual([{ code: 'NO_ROUTING_URL', message: expect.stringContaining('orders') }]);
   });
 
-  it('the committed schema/supergraph.graphql is what composing schema/ writes (the fixture stands in while schema/ has no subgraphs)', () => {
+  it('the committed schema/supergraph.graphql is what composing schema/ writes (the fixture stands in while schema/ has no subgraphs)', async () => {
     const hasSubgraphs = readSubgraphSources(SCHEMA_DIR).sources.length > 0;
-    const { code, output } = hasSubgraphs ? cli(['--check'], SCHEMA_DIR) : cli(['--check'], VALID, FIXTURE_URLS);
+    const { code, output } = hasSubgraphs ? await cli(['--check'], SCHEMA_DIR) : await cli(['--check'], VALID, FIXTURE_URLS);
     expect(output).not.toMatch(/stale|failed/);
     expect(code).toBe(0);
   });

@@ -4,6 +4,7 @@
  *   npm run compose:check    exit 1 when composition fails or the committed supergraph is stale (CI)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { BREAKING_CHANGES_FILE, breakingChanges, recordAcceptedBreakingChanges } from './schema-breaking-changes';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { concatAST, GraphQLError, parse, type DocumentNode } from 'graphql';
@@ -100,7 +101,7 @@ export interface ComposeCliOptions {
 }
 
 /** The CLI, as a function returning the exit code (tests call it directly). */
-export function runComposeCli(argv: string[], options: ComposeCliOptions = {}): number {
+export async function runComposeCli(argv: string[], options: ComposeCliOptions = {}): Promise<number> {
   const { schemaDir = SCHEMA_DIR, urls, out = (l) => process.stdout.write(`${l}\n`), err = (l) => process.stderr.write(`${l}\n`) } = options;
   const check = argv.includes('--check');
   const read = readSubgraphSources(schemaDir, urls);
@@ -125,9 +126,28 @@ export function runComposeCli(argv: string[], options: ComposeCliOptions = {}): 
     out(`${shown} is up to date (${names})`);
     return 0;
   }
+  const previous = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+  const breaking = previous ? await breakingChanges(previous, outcome.supergraph) : [];
+  if (breaking.length > 0) {
+    const reason = acceptedBreakingReason(argv);
+    if (!reason) {
+      err(`breaking changes to the graph (clients may use these fields); nothing written:`);
+      for (const change of breaking) err(`  - ${change}`);
+      err(`accept them explicitly: npm run compose -- --accept-breaking "<why, and who told the clients>"`);
+      return 1;
+    }
+    recordAcceptedBreakingChanges(path.join(schemaDir, BREAKING_CHANGES_FILE), breaking, reason);
+    out(`recorded ${breaking.length} accepted breaking change(s) in ${BREAKING_CHANGES_FILE}`);
+  }
   writeFileSync(target, outcome.supergraph);
   out(`wrote ${shown} from ${names}`);
   return 0;
 }
 
-if (require.main === module) process.exitCode = runComposeCli(process.argv.slice(2));
+function acceptedBreakingReason(argv: string[]): string | undefined {
+  const at = argv.indexOf('--accept-breaking');
+  const reason = at >= 0 ? argv[at + 1]?.trim() : undefined;
+  return reason && !reason.startsWith('--') ? reason : undefined;
+}
+
+if (require.main === module) void runComposeCli(process.argv.slice(2)).then((code) => (process.exitCode = code));
