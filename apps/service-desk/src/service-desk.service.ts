@@ -1,6 +1,13 @@
 import { createService } from '@crm/kernel';
+import { calendarPlugin } from './calendar/calendar.plugin';
 import { customerDirectoryPlugin } from './customer-directory/customer-directory.plugin';
+import { faultsPlugin } from './faults/faults.plugin';
+import { slaPoliciesPlugin } from './sla/sla-policies.plugin';
+import { supervisionPlugin } from './supervision/supervision.plugin';
 import { ticketsPlugin } from './tickets/tickets.plugin';
 
-/** service-desk: tickets, first-responder ownership and complaint events (DOMAIN.md §3). */
-export const serviceDeskService = createService({ name: 'service-desk', plugins: [customerDirectoryPlugin, ticketsPlugin] });
+/** service-desk: tickets, first-responder ownership, SLA clocks and escalation, faults, supervision (DOMAIN.md §3). */
+export const serviceDeskService = createService({
+  name: 'service-desk',
+  plugins: [customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin],
+});

@@ -1,79 +1,65 @@
-import { complaintOpenedV1, customerCreatedV1, streamFor } from '@crm/contracts';
-import { createEvent, encodeEvent, ensureStream } from '@crm/events';
+import {
+  customerHandedOverV1,
+  complaintClosedV1,
+  complaintEscalatedV1,
+  complaintOpenedV1,
+  complaintReopenedV1,
+  complaintResolvedV1,
+  complaintTransferredV1,
+} from '@crm/contracts';
+import { createEvent, encodeEvent } from '@crm/events';
 import type { RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { graphql } from '@crm/testing';
 import { Types } from 'mongoose';
-import { serviceDeskService } from '../src/service-desk.service';
+import { act, announceCustomer, complaint, cst, ok, openTicket, published, startServiceDesk, tokens, type TestClock } from './service-desk-fixture';
 
 const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { id type status firstResponderId promisedReplyBy openedAt customer { id } } }`;
 
-/** Announce a customer the way accounts does: a real event on the real stream. */
-async function announceCustomer(service: RunningService, owner = 'alice', department = 'D-EAST'): Promise<string> {
-  const id = new Types.ObjectId().toHexString();
-  const event = createEvent(customerCreatedV1, {
-    subject: id,
-    actor: { userId: owner, roles: ['consultant'] },
-    data: { customer: { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION', lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null } },
-  });
-  await ensureStream(service.bus.jsm, streamFor('accounts'));
-  await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (await service.connection.collection('known_customers').findOne({ _id: id as never })) return id;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('service-desk never learned about the customer');
-}
-
-async function complaintEvents(service: RunningService, ticketId: string): Promise<any[]> {
-  const stream = streamFor('service-desk').name;
-  const info = await service.bus.jsm.streams.info(stream);
-  const found = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-    const msg = await service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (msg?.subject === complaintOpenedV1.type && JSON.parse(Buffer.from(msg.data).toString()).subject === ticketId) found.push(JSON.parse(Buffer.from(msg.data).toString()));
-  }
-  return found;
-}
+// In-process service against real servers; generous under a loaded full run (the suite itself takes seconds).
+jest.setTimeout(30_000);
 
 describe('service-desk: tickets', () => {
   let service: RunningService;
+  let clock: TestClock;
   let agent: string;
   beforeAll(async () => {
-    service = await serviceDeskService.start({ env: testServiceEnv('service-desk') });
-    agent = await tokenFor({ sub: 'agent-7', roles: ['service_agent'] });
+    // Monday 23 September 2024, 10:00 in Shanghai.
+    ({ service, clock } = await startServiceDesk(cst('2024-09-23T10:00:00')));
+    agent = await tokens.agent();
   });
   afterAll(() => service.stop());
+  beforeEach(() => clock.set(cst('2024-09-23T10:00:00')));
 
-  const complaint = (customerId: string) => ({
-    customerId,
-    type: 'COMPLAINT',
-    channel: 'HOTLINE',
-    severity: 'HIGH',
-    matter: 'Delivered pump leaks',
-    complainant: { name: 'Zhang San', contact: '13800000000' },
-    product: 'P-100 pump',
+  it('opens a complaint with the caller as first responder, promises a reply in working hours and publishes complaint.opened once', async () => {
+    const customerId = await announceCustomer(service);
+    const ticket = await openTicket(service, complaint(customerId), agent);
+    expect(ticket).toMatchObject({ type: 'COMPLAINT', status: 'RECEIVED', firstResponderId: 'agent-7', assigneeId: 'agent-7', assigneeRole: 'FIRST_RESPONDER', handlingRound: 1, escalationLevel: 'HANDLER' });
+    // HIGH × GENERAL under the default policy: 2 working hours to answer, 2 working days to resolve.
+    expect(ticket.promisedReplyBy).toBe(cst('2024-09-23T12:00:00').toISOString());
+    expect(ticket.resolutionDueAt).toBe(cst('2024-09-25T10:00:00').toISOString());
+    expect(ticket.sla).toMatchObject({ policyVersion: 1, importance: 'GENERAL', businessHoursOnly: true, firstResponse: { status: 'RUNNING' } });
+    await service.flushOutbox();
+    const events = await published(service, complaintOpenedV1.type, ticket.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'crm.service-desk.complaint.opened',
+      source: '/crm/service-desk',
+      actorid: 'agent-7',
+      data: { ticketId: ticket.id, customerId, status: 'RECEIVED', severity: 'HIGH', occurredAt: ticket.openedAt, promisedReplyBy: ticket.promisedReplyBy, firstResponderId: 'agent-7' },
+    });
   });
 
-  it('opens a complaint with the caller as first responder and a promised reply time, and publishes complaint.opened once', async () => {
-    const customerId = await announceCustomer(service);
-    const res = await graphql(service.url, OPEN, { input: complaint(customerId) }, agent);
-    expect(res.errors).toBeUndefined();
-    const ticket = res.data!.openTicket;
-    expect(ticket).toMatchObject({ type: 'COMPLAINT', status: 'RECEIVED', firstResponderId: 'agent-7', customer: { id: customerId } });
-    expect(new Date(ticket.promisedReplyBy).getTime() - new Date(ticket.openedAt).getTime()).toBe(4 * 3600 * 1000);
-    await service.flushOutbox();
-    await service.flushOutbox();
-    const events = await complaintEvents(service, ticket.id);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'crm.service-desk.complaint.opened', source: '/crm/service-desk', actorid: 'agent-7', data: { customerId, severity: 'HIGH' } });
+  it('promises a key customer a faster reply (severity × importance)', async () => {
+    const customerId = await announceCustomer(service, { importance: 'KEY' });
+    const ticket = await openTicket(service, complaint(customerId), agent);
+    expect(ticket.sla.importance).toBe('KEY');
+    expect(ticket.promisedReplyBy).toBe(cst('2024-09-23T11:00:00').toISOString());
   });
 
   it('publishes no complaint event for an inquiry', async () => {
     const customerId = await announceCustomer(service);
-    const res = await graphql(service.url, OPEN, { input: { ...complaint(customerId), type: 'INQUIRY' } }, agent);
-    await service.flushOutbox();
-    expect(await complaintEvents(service, res.data!.openTicket.id)).toHaveLength(0);
+    const res = await graphql(service.url, OPEN, { input: complaint(customerId, { type: 'INQUIRY' }) }, agent);
+    expect(await published(service, complaintOpenedV1.type, res.data!.openTicket.id)).toHaveLength(0);
   });
 
   it('refuses a ticket for a customer accounts never announced, leaving no ticket and no event', async () => {
@@ -85,26 +71,179 @@ describe('service-desk: tickets', () => {
 
   it('rejects malformed input with the offending field', async () => {
     const customerId = await announceCustomer(service);
-    const res = await graphql(service.url, OPEN, { input: { ...complaint(customerId), matter: '   ' } }, agent);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.matter' });
+    const blank = await graphql(service.url, OPEN, { input: complaint(customerId, { matter: '   ' }) }, agent);
+    expect(blank.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.matter' });
+    const future = await graphql(service.url, OPEN, { input: complaint(customerId, { receivedAt: cst('2024-09-23T11:00:00').toISOString() }) }, agent);
+    expect(future.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.receivedAt' });
   });
 
-  it('scopes Customer.tickets like the customer: the owner sees them, another consultant and partners do not', async () => {
-    const customerId = await announceCustomer(service, 'alice');
-    await graphql(service.url, OPEN, { input: complaint(customerId) }, agent);
+  it('handles a complaint through every step, records who/when/what, and closes only after the customer confirmed satisfaction', async () => {
+    const customerId = await announceCustomer(service);
+    const { id } = await openTicket(service, complaint(customerId), agent);
+    const sup = await tokens.tech();
+    clock.set(cst('2024-09-23T10:30:00'));
+    await act(service, 'startInvestigation', id, agent, { note: 'Called back, leak confirmed' });
+    clock.set(cst('2024-09-23T11:00:00'));
+    const escalated = await act(service, 'escalateTicket', id, agent, { note: 'Needs the supervisor' });
+    expect(escalated).toMatchObject({ status: 'ESCALATED', escalationLevel: 'SUPERVISOR' });
+    await act(service, 'agreeHandlingPlan', id, sup, { plan: 'Replace the flange seal on site' });
+    await act(service, 'recordProgress', id, sup, { note: 'Technician booked for tomorrow', communicatedToCustomer: true });
+    clock.set(cst('2024-09-24T15:00:00'));
+    const resolved = await act(service, 'resolveTicket', id, sup, { resolution: 'Seal replaced, pressure test passed', cause: 'PRODUCT_QUALITY' });
+    expect(resolved).toMatchObject({ status: 'RESOLVED', cause: 'PRODUCT_QUALITY', resolution: { atOnce: false, byUserId: 'tech-2' }, sla: { resolution: { status: 'MET' } } });
+    await act(service, 'recordFollowUpVisit', id, agent, { note: 'Visited: no leak' });
+
+    const early = await graphql(service.url, 'mutation($id: ID!) { closeTicket(id: $id) { id } }', { id }, agent);
+    expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/confirmed satisfaction/) });
+
+    await act(service, 'confirmCustomerSatisfaction', id, agent, { note: 'Customer satisfied' });
+    const closed = await act(service, 'closeTicket', id, agent);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.history.map((h: any) => [h.seq, h.kind, h.actorId])).toEqual([
+      [1, 'OPENED', 'agent-7'],
+      [2, 'INVESTIGATION_STARTED', 'agent-7'],
+      [3, 'ESCALATED', 'agent-7'],
+      [4, 'PLAN_AGREED', 'tech-2'],
+      [5, 'CUSTOMER_CONTACTED', 'tech-2'],
+      [6, 'RESOLVED', 'tech-2'],
+      [7, 'FOLLOW_UP_VISITED', 'agent-7'],
+      [8, 'SATISFACTION_CONFIRMED', 'agent-7'],
+      [9, 'CLOSED', 'agent-7'],
+    ]);
+    expect(closed.history[1]).toMatchObject({ fromStatus: 'RECEIVED', toStatus: 'INVESTIGATING', note: 'Called back, leak confirmed' });
+    expect(closed.firstRespondedAt).toBe(cst('2024-09-23T10:30:00').toISOString());
+
+    expect(await published(service, complaintEscalatedV1.type, id)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ level: 1, levelName: 'SUPERVISOR', reason: 'MANUAL', status: 'ESCALATED', departmentId: 'D-EAST' }) }),
+    ]);
+    expect(await published(service, complaintResolvedV1.type, id)).toEqual([
+      expect.objectContaining({ actorid: 'tech-2', data: expect.objectContaining({ status: 'RESOLVED', resolvedBy: 'tech-2', resolvedAtOnce: false, handlingRound: 1 }) }),
+    ]);
+    expect(await published(service, complaintClosedV1.type, id)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ status: 'CLOSED', closedBy: 'agent-7', handlingRounds: 1, occurredAt: cst('2024-09-24T15:00:00').toISOString() }) }),
+    ]);
+  });
+
+  it('refuses steps the state machine does not allow, changing nothing', async () => {
+    const customerId = await announceCustomer(service);
+    const { id } = await openTicket(service, complaint(customerId), agent);
+    const res = await graphql(service.url, 'mutation($id: ID!) { recordFollowUpVisit(id: $id, note: "too early") { id } }', { id }, agent);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'RECEIVED' });
+    const blank = await graphql(service.url, 'mutation($id: ID!) { agreeHandlingPlan(id: $id, plan: " ") { id } }', { id }, agent);
+    expect(blank.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'args.plan' });
+    const read = await ok(service, 'query($id: ID!) { ticket(id: $id) { status history { kind } } }', { id }, agent);
+    expect(read.ticket).toEqual({ status: 'RECEIVED', history: [{ kind: 'OPENED' }] });
+  });
+
+  it('resolves at once what is in the first responder’s remit and closes after confirmation without a follow-up visit', async () => {
+    const customerId = await announceCustomer(service);
+    const { id } = await openTicket(service, complaint(customerId, { severity: 'LOW', matter: 'Invoice shows the wrong address' }), agent);
+    const other = await graphql(service.url, 'mutation($id: ID!) { resolveAtOnce(id: $id, resolution: "x") { id } }', { id }, await tokens.tech());
+    expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const resolved = await act(service, 'resolveAtOnce', id, agent, { resolution: 'Corrected invoice sent while on the phone', cause: 'BILLING' });
+    expect(resolved).toMatchObject({ status: 'RESOLVED', resolution: { atOnce: true }, sla: { firstResponse: { status: 'MET' }, resolution: { status: 'MET' } } });
+    await act(service, 'confirmCustomerSatisfaction', id, agent);
+    expect((await act(service, 'closeTicket', id, agent)).status).toBe('CLOSED');
+    const events = await published(service, complaintResolvedV1.type, id);
+    expect(events[0].data).toMatchObject({ resolvedAtOnce: true, resolution: 'Corrected invoice sent while on the phone' });
+  });
+
+  it('transfers to the responsible person and a deputy, keeping the first responder and the trail; the resolution clock is not reset', async () => {
+    const customerId = await announceCustomer(service);
+    const opened = await openTicket(service, complaint(customerId), agent);
+    clock.set(cst('2024-09-23T14:00:00'));
+    await act(service, 'transferTicket', opened.id, agent, { input: { toUserId: 'tech-2', reason: 'Needs a pump technician' } });
+    clock.set(cst('2024-09-24T09:30:00'));
+    const ticket = await act(service, 'transferTicket', opened.id, await tokens.tech(), { input: { toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere' } });
+    expect(ticket).toMatchObject({ firstResponderId: 'agent-7', assigneeId: 'tech-9', assigneeRole: 'DEPUTY' });
+    expect(ticket.transfers).toEqual([
+      { fromUserId: 'agent-7', toUserId: 'tech-2', toRole: 'RESPONSIBLE', reason: 'Needs a pump technician', byUserId: 'agent-7' },
+      { fromUserId: 'tech-2', toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere', byUserId: 'tech-2' },
+    ]);
+    expect(ticket.resolutionDueAt).toBe(opened.resolutionDueAt);
+    expect(ticket.sla.resolution.startedAt).toBe(opened.openedAt);
+    const events = await published(service, complaintTransferredV1.type, opened.id);
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ fromUserId: 'agent-7', toUserId: 'tech-2', toRole: 'RESPONSIBLE', firstResponderId: 'agent-7', transferCount: 1, status: 'RECEIVED' }),
+      expect.objectContaining({ fromUserId: 'tech-2', toUserId: 'tech-9', toRole: 'DEPUTY', transferCount: 2 }),
+    ]);
+  });
+
+  it('reopens for second handling as often as the customer disagrees, restarting the resolution clock each time', async () => {
+    const customerId = await announceCustomer(service);
+    const { id } = await openTicket(service, complaint(customerId), agent);
+    await act(service, 'startInvestigation', id, agent);
+    await act(service, 'agreeHandlingPlan', id, agent, { plan: 'Replace seal' });
+    await act(service, 'resolveTicket', id, agent, { resolution: 'Seal replaced' });
+    clock.set(cst('2024-09-26T10:00:00'));
+    const second = await act(service, 'reopenTicket', id, agent, { reason: 'Still drips' });
+    expect(second).toMatchObject({ status: 'INVESTIGATING', handlingRound: 2, sla: { resolution: { round: 2, status: 'RUNNING', startedAt: cst('2024-09-26T10:00:00').toISOString() } } });
+    // Thursday 10:00 + 2 working days (18 h) = Monday 10:00.
+    expect(second.resolutionDueAt).toBe(cst('2024-09-30T10:00:00').toISOString());
+    await act(service, 'agreeHandlingPlan', id, agent, { plan: 'Replace the pump' });
+    await act(service, 'resolveTicket', id, agent, { resolution: 'Pump replaced' });
+    await act(service, 'recordFollowUpVisit', id, agent, { note: 'Visited' });
+    const third = await act(service, 'reopenTicket', id, agent, { reason: 'Noise now' });
+    expect(third.handlingRound).toBe(3);
+    const events = await published(service, complaintReopenedV1.type, id);
+    expect(events.map((e) => e.data.handlingRound)).toEqual([2, 3]);
+    expect(events[0].data).toMatchObject({ reason: 'Still drips', status: 'INVESTIGATING', resolutionDueAt: cst('2024-09-30T10:00:00').toISOString() });
+  });
+
+  it('sends a major (CRITICAL) matter to the general manager at once, in the same write as the ticket', async () => {
+    const customerId = await announceCustomer(service);
+    const ticket = await openTicket(service, complaint(customerId, { severity: 'CRITICAL', matter: 'Production line stopped' }), agent);
+    expect(ticket).toMatchObject({ status: 'RECEIVED', escalationLevel: 'GENERAL_MANAGER', escalations: [{ level: 'GENERAL_MANAGER', previousLevel: 'HANDLER', reason: 'MAJOR_MATTER' }] });
+    expect(ticket.sla.businessHoursOnly).toBe(false);
+    const escalated = await published(service, complaintEscalatedV1.type, ticket.id);
+    expect(escalated.map((e) => e.data)).toEqual([expect.objectContaining({ level: 3, levelName: 'GENERAL_MANAGER', previousLevel: 0, reason: 'MAJOR_MATTER', clock: null })]);
+  });
+
+  it('scopes tickets like their customer: the owner and the department manager see and handle them, others do not', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const { id } = await openTicket(service, complaint(customerId), agent);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { tickets { id matter } } } }`;
     const reps = { r: [{ __typename: 'Customer', id: customerId }] };
-    const alice = await graphql(service.url, query, reps, await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' }));
-    expect(alice.data!._entities[0].tickets).toHaveLength(1);
-    const bob = await graphql(service.url, query, reps, await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' }));
-    expect(bob.data!._entities[0].tickets).toHaveLength(0);
-    const partner = await graphql(service.url, query, reps, await tokenFor({ sub: 'p', roles: ['partner'], partner_id: 'P-1' }));
-    expect(partner.data!._entities[0].tickets).toHaveLength(0);
+    expect((await graphql(service.url, query, reps, await tokens.alice())).data!._entities[0].tickets).toHaveLength(1);
+    expect((await graphql(service.url, query, reps, await tokens.bob())).data!._entities[0].tickets).toHaveLength(0);
+    expect((await graphql(service.url, query, reps, await tokens.partner())).data!._entities[0].tickets).toHaveLength(0);
+
+    const read = 'query($id: ID!) { ticket(id: $id) { id } }';
+    expect((await graphql(service.url, read, { id }, await tokens.eastManager())).data!.ticket).toEqual({ id });
+    expect((await graphql(service.url, read, { id }, await tokens.westManager())).data!.ticket).toBeNull();
+    expect((await graphql(service.url, read, { id }, await tokens.partner())).data!.ticket).toBeNull();
+
+    const handle = 'mutation($id: ID!) { startInvestigation(id: $id) { id } }';
+    expect((await graphql(service.url, handle, { id }, await tokens.bob())).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await graphql(service.url, handle, { id }, await tokens.app())).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const list = await ok(service, '{ tickets(filter: {status: RECEIVED}, first: 200) { totalCount edges { node { id } } } }', {}, await tokens.bob());
+    expect(list.tickets.edges.map((e: any) => e.node.id)).not.toContain(id);
+  });
+
+  it('lets tickets follow their customer when accounts hands it over, so the new owner sees them', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const { id } = await openTicket(service, complaint(customerId), agent);
+    const handover = createEvent(customerHandedOverV1, {
+      subject: customerId,
+      actor: { userId: 'mgr-east', roles: ['department_manager'] },
+      data: { customerId, customerName: 'Customer', fromConsultantId: 'alice', toConsultantId: 'bob', fromDepartmentId: 'D-EAST', toDepartmentId: 'D-EAST', reason: 'Alice left', handedOverAt: new Date().toISOString() },
+    });
+    await service.bus.js.publish(handover.type, encodeEvent(handover), { msgID: handover.id });
+    const read = 'query($id: ID!) { ticket(id: $id) { id } }';
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await graphql(service.url, read, { id }, await tokens.bob())).data?.ticket) await new Promise((r) => setTimeout(r, 50));
+    expect((await graphql(service.url, read, { id }, await tokens.bob())).data!.ticket).toEqual({ id });
+    expect((await graphql(service.url, read, { id }, await tokens.alice())).data!.ticket).toBeNull();
+    // The complaint still counts towards the consultant who owned the customer when it was received.
+    const kpi = await ok(service, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Consultant { complaintCount(period: "2024-09") } } }', { r: [{ __typename: 'Consultant', id: 'alice' }, { __typename: 'Consultant', id: 'bob' }] }, await tokens.gm());
+    expect(kpi._entities[0].complaintCount).toBeGreaterThanOrEqual(1);
+    expect(kpi._entities[1].complaintCount).toBe(0);
   });
 
   it('forbids partners to open tickets', async () => {
     const customerId = await announceCustomer(service);
-    const res = await graphql(service.url, OPEN, { input: complaint(customerId) }, await tokenFor({ sub: 'p', roles: ['partner'], partner_id: 'P-1' }));
+    const res = await graphql(service.url, OPEN, { input: complaint(customerId) }, await tokens.partner());
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -1,4 +1,4 @@
-import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
+import { customerCreatedV1, customerHandedOverV1, customerMergedV1, customerUpdatedV1 } from '@crm/contracts';
 import { definePlugin, pluginToken } from '@crm/kernel';
 import { CustomerDirectory } from './customer-directory.service';
 import { knownCustomerModel } from './known-customer.model';
@@ -19,6 +19,8 @@ export const customerDirectoryPlugin = definePlugin({
       eventHandlers: [
         { contract: customerCreatedV1, durable: 'service-desk-customer-directory-created', handle: (event) => directory.apply(event) },
         { contract: customerUpdatedV1, durable: 'service-desk-customer-directory-updated', handle: (event) => directory.apply(event) },
+        { contract: customerHandedOverV1, durable: 'service-desk-customer-directory-handed-over', handle: (event) => directory.applyHandover(event) },
+        { contract: customerMergedV1, durable: 'service-desk-customer-directory-merged', handle: (event) => directory.applyMerge(event) },
       ],
     };
   },

@@ -7,6 +7,8 @@ export interface KnownCustomerRecord {
   ownerId: string;
   departmentId: string;
   lifecycle: string;
+  /** Key or general customer (selects SLA targets); GENERAL until accounts announces otherwise. */
+  importance: 'KEY' | 'GENERAL';
   /** Time of the accounts event this copy reflects; older events never overwrite newer ones. */
   asOf: Date;
 }
@@ -18,10 +20,14 @@ const knownCustomerSchema = new Schema<KnownCustomerRecord>(
     ownerId: { type: String, required: true },
     departmentId: { type: String, required: true },
     lifecycle: { type: String, required: true },
+    importance: { type: String, enum: ['KEY', 'GENERAL'], required: true, default: 'GENERAL' },
     asOf: { type: Date, required: true },
   },
   { versionKey: false },
 );
+
+// Consultant.complaintRate: the customers one consultant owns.
+knownCustomerSchema.index({ ownerId: 1 });
 
 export function knownCustomerModel(connection: Connection): Model<KnownCustomerRecord> {
   return connection.model<KnownCustomerRecord>('KnownCustomer', knownCustomerSchema, 'known_customers');

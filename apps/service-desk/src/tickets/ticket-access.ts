@@ -26,3 +26,16 @@ export function canSeeTicket(caller: Caller, ticket: Pick<TicketRecord, 'custome
 export function canOpenTicket(caller: Caller): boolean {
   return !isPartner(caller);
 }
+
+// Roles that work tickets; everyone else who may read them (marketing, internal apps) only reads.
+const handlesTickets = ['general_manager', 'service_agent', 'technical_staff', 'coordinator', 'department_manager', 'consultant'] as const;
+
+/** Who may move a ticket on (investigate, transfer, escalate, resolve …): a handler who can see it. */
+export function canHandleTicket(caller: Caller, ticket: Pick<TicketRecord, 'customerOwnerId' | 'customerDepartmentId'>): boolean {
+  return canSeeTicket(caller, ticket) && hasRole(caller, ...handlesTickets);
+}
+
+/** Who may run the SLA watch on demand (it also runs on its own schedule). */
+export function canRunSlaWatch(caller: Caller): boolean {
+  return !isPartner(caller) && hasRole(caller, 'general_manager', 'internal_app');
+}

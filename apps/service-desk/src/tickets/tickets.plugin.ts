@@ -1,19 +1,43 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin, env, pluginToken } from '@crm/kernel';
+import { z } from 'zod';
+import { calendarToken } from '../calendar/calendar.plugin';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
+import { slaPoliciesToken } from '../sla/sla-policies.plugin';
+import { SlaWatch } from './sla-watch';
 import { ticketModel } from './ticket.model';
 import { ticketsLoaders } from './tickets.loaders';
 import { ticketsResolvers } from './tickets.resolvers';
 import { TicketsService } from './tickets.service';
 
-/** Tickets: complaints, service requests, inquiries, repairs and faults, owned by their first responder. */
+export const ticketsToken = pluginToken<TicketsService>('service-desk.tickets');
+export const slaWatchToken = pluginToken<SlaWatch>('service-desk.sla-watch');
+
+/** Tickets: complaints, service requests, inquiries, repairs and faults, owned by their first responder, with SLA clocks. */
 export const ticketsPlugin = definePlugin({
   name: 'tickets',
-  dependsOn: ['customer-directory'],
+  dependsOn: ['customer-directory', 'calendar', 'sla-policies'],
   sdl: ['tickets.graphql'],
-  register({ connection, clock, use, publishPendingEvents }) {
+  config: z.object({
+    /** How often the SLA watch looks for near-breaches and breaches. */
+    SLA_WATCH_INTERVAL_MS: env.positiveInt(60_000),
+  }),
+  register({ connection, clock, config, logger, use, provide, publishPendingEvents }) {
     const Ticket = ticketModel(connection);
-    const tickets = new TicketsService(Ticket, use(customerDirectoryToken), clock, publishPendingEvents);
+    const policies = use(slaPoliciesToken);
+    const directory = use(customerDirectoryToken);
+    const tickets = new TicketsService(Ticket, directory, use(calendarToken), policies, clock, publishPendingEvents);
+    directory.followScope((scope) => tickets.followCustomerScope(scope));
+    const watch = new SlaWatch(tickets, policies, clock, logger);
+    // A new policy version may move open tickets onto it: recompute without waiting for the next pass.
+    policies.onPublished(() => void watch.run().catch((error) => logger.error({ err: error }, 'SLA watch after a policy change failed')));
+    provide(ticketsToken, tickets);
+    provide(slaWatchToken, watch);
     const loaders = ticketsLoaders(tickets);
-    return { resolvers: ticketsResolvers(tickets, loaders) as never, models: [Ticket], loaders: Object.values(loaders) };
+    return {
+      resolvers: ticketsResolvers(tickets, loaders, watch, clock) as never,
+      models: [Ticket],
+      loaders: Object.values(loaders),
+      jobs: [{ name: 'sla-watch', intervalMs: config.SLA_WATCH_INTERVAL_MS, run: async () => void (await watch.run()) }],
+    };
   },
 });

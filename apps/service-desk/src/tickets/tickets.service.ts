@@ -1,29 +1,74 @@
 import type { Caller } from '@crm/auth';
-import { complaintOpenedV1, customerIdSchema } from '@crm/contracts';
-import { createEvent } from '@crm/events';
-import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
-import { isValidObjectId, Types, type Model } from 'mongoose';
+import { customerIdSchema } from '@crm/contracts';
+import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
+import { withEvents, type EventActor } from '@crm/events';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
+import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import { z } from 'zod';
-import type { CustomerDirectory } from '../customer-directory/customer-directory.service';
-import { promisedReplyBy } from './reply-promise';
-import { canOpenTicket, canSeeTicket, visibleTicketsFilter } from './ticket-access';
-import { severities, ticketChannels, ticketTypes, type TicketRecord } from './ticket.model';
+import type { CalendarService } from '../calendar/calendar.service';
+import type { CustomerDirectory, CustomerScope } from '../customer-directory/customer-directory.service';
+import { majorMatterStep } from '../sla/escalation-ladder';
+import { computeSlaClocks, type SlaClockState } from '../sla/sla-clock';
+import type { SlaPolicyService } from '../sla/sla-policies.service';
+import { clockRules } from '../sla/sla-policy-rules';
+import type { SlaPolicyRecord } from '../sla/sla-policy.model';
+import { canHandleTicket, canOpenTicket, canSeeTicket, visibleTicketsFilter } from './ticket-access';
+import { complaintEventsFor } from './ticket-events';
+import { applyChange, escalationChange, planTicketChange, type ChangeContext, type TicketChange, type TicketCommand } from './ticket-lifecycle';
+import {
+  complaintCauses,
+  severities,
+  ticketChannels,
+  ticketOrigins,
+  ticketStatuses,
+  ticketTypes,
+  type TicketHistoryEntry,
+  type TicketRecord,
+} from './ticket.model';
+
+// A matter received by voicemail over a long holiday may be registered days later, not months.
+const MAX_BACKDATE_MS = 30 * 24 * 3600 * 1000;
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
 
 const openTicketInput = z.object({
   customerId: customerIdSchema,
   type: z.enum(ticketTypes),
   channel: z.enum(ticketChannels),
   severity: z.enum(severities),
-  matter: z.string().trim().min(1, 'is required').max(4000),
-  complainant: z.object({ name: z.string().trim().min(1, 'is required').max(200), contact: z.string().trim().max(200).nullish() }),
+  matter: text(4000),
+  complainant: z.object({ name: text(200), contact: z.string().trim().max(200).nullish() }),
   product: z.string().trim().max(200).nullish(),
+  origin: z.enum(ticketOrigins).nullish(),
+  cause: z.enum(complaintCauses).nullish(),
+  receivedAt: z.coerce.date().nullish(),
 });
 
-/** Ticket rules: who may open and read tickets, what a new ticket promises, which events it raises. */
+export interface TicketFilter {
+  status?: string | null;
+  type?: string | null;
+  customerId?: string | null;
+  assigneeId?: string | null;
+  escalationLevelAtLeast?: number | null;
+  slaBreached?: boolean | null;
+}
+
+export interface TicketClocks {
+  policy: SlaPolicyRecord;
+  businessHoursOnly: boolean;
+  firstResponse: SlaClockState;
+  resolution: SlaClockState;
+}
+
+const SYSTEM_ACTOR: EventActor = { userId: 'system:sla-watch', roles: ['internal_app'] };
+
+/** Ticket rules: opening, the handling steps, and the one write that records a change with its events. */
 export class TicketsService {
   constructor(
     private readonly tickets: Model<TicketRecord>,
     private readonly directory: CustomerDirectory,
+    private readonly calendar: CalendarService,
+    private readonly policies: SlaPolicyService,
     private readonly clock: Clock,
     private readonly publishPendingEvents: () => void,
   ) {}
@@ -34,41 +79,118 @@ export class TicketsService {
     const customer = await this.directory.find(input.customerId);
     if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
     if (customer.lifecycle === 'REMOVED') throw new BadUserInputError('input.customerId', 'the customer has been removed from the archive');
-    const openedAt = this.clock.now();
-    const ticket = {
+    const now = this.clock.now();
+    const openedAt = input.receivedAt ?? now;
+    if (openedAt.getTime() > now.getTime()) throw new BadUserInputError('input.receivedAt', 'cannot be in the future');
+    if (now.getTime() - openedAt.getTime() > MAX_BACKDATE_MS) throw new BadUserInputError('input.receivedAt', 'cannot be more than 30 days ago');
+    const policy = await this.policies.inEffectAt(openedAt);
+    const opened: TicketHistoryEntry = { seq: 1, kind: 'OPENED', at: openedAt, actorId: caller.userId, fromStatus: null, toStatus: 'RECEIVED', note: input.matter, details: { channel: input.channel, severity: input.severity } };
+    const draft: TicketRecord = {
       _id: new Types.ObjectId(),
-      ...input,
-      product: input.product ?? null,
+      type: input.type,
+      channel: input.channel,
+      severity: input.severity,
+      matter: input.matter,
       complainant: { name: input.complainant.name, contact: input.complainant.contact ?? null },
+      customerId: input.customerId,
       customerOwnerId: customer.ownerId,
       customerDepartmentId: customer.departmentId,
+      scopeAsOf: customer.asOf,
+      consultantAtOpeningId: customer.ownerId,
+      customerImportance: customer.importance ?? 'GENERAL',
+      product: input.product ?? null,
+      origin: input.origin ?? 'CUSTOMER',
+      cause: input.cause ?? null,
       firstResponderId: caller.userId,
-      status: 'RECEIVED' as const,
+      assigneeId: caller.userId,
+      assigneeRole: 'FIRST_RESPONDER',
+      status: 'RECEIVED',
       openedAt,
-      promisedReplyBy: promisedReplyBy(openedAt, input.severity),
+      registeredAt: now,
+      handlingRound: 1,
+      escalationLevel: 0,
+      slaPolicyId: String(policy._id),
+      slaPolicyVersion: policy.version,
+      promisedReplyBy: openedAt,
+      resolutionDueAt: null,
+      firstRespondedAt: null,
+      handlingPlan: null,
+      resolution: null,
+      followUpVisitedAt: null,
+      satisfactionConfirmedAt: null,
+      waitingForCustomerSince: null,
+      closedAt: null,
+      transfers: [],
+      escalations: [],
+      slaAlerts: [],
+      history: [opened],
+      revision: 0,
+      pendingEvents: [],
     };
-    const events =
-      ticket.type === 'COMPLAINT'
-        ? [
-            createEvent(complaintOpenedV1, {
-              subject: String(ticket._id),
-              actor: actorOf(caller),
-              time: openedAt,
-              data: {
-                ticketId: String(ticket._id),
-                customerId: ticket.customerId,
-                severity: ticket.severity,
-                channel: ticket.channel,
-                matter: ticket.matter,
-                firstResponderId: ticket.firstResponderId,
-                openedAt: openedAt.toISOString(),
-              },
-            }),
-          ]
-        : [];
+    // A major matter goes to the general manager at once, in the same write as the ticket itself.
+    const major = majorMatterStep(draft.severity, 0);
+    const change = major ? escalationChange(draft, [major], await this.changeContext(draft, caller.userId, now)) : null;
+    const { after, entries } = change ? applyChange(draft, change) : { after: draft, entries: [] };
+    const ticket = { ...after, ...(await this.dueTimes(after, now)) };
+    const events = complaintEventsFor(ticket, [opened, ...entries], actorOf(caller));
     const created = await this.tickets.create({ ...ticket, pendingEvents: events });
     this.publishPendingEvents();
     return created.toObject();
+  }
+
+  /** Run one handling step for a caller: the state machine decides, one guarded write records it. */
+  async handle(caller: Caller, id: string, command: TicketCommand): Promise<TicketRecord> {
+    const ticket = await this.findVisible(caller, id);
+    if (!ticket) throw new NotFoundError('Ticket', id);
+    if (!canHandleTicket(caller, ticket)) throw new ForbiddenError('You may read this ticket but not handle it');
+    const now = this.clock.now();
+    const change = planTicketChange(ticket, command, await this.changeContext(ticket, caller.userId, now));
+    const saved = await this.commit(ticket, change, actorOf(caller), now);
+    if (!saved) throw new ConflictError('The ticket was changed by someone else meanwhile; reload and try again');
+    return saved;
+  }
+
+  /**
+   * Apply a change as one single-document write: the new state, its history entries, recomputed due times
+   * and the complaint events derived from those entries. Null when the ticket changed since it was read.
+   */
+  async commit(ticket: TicketRecord, change: TicketChange, actor: EventActor, now: Date): Promise<TicketRecord | null> {
+    const { after, entries } = applyChange(ticket, change);
+    const due = await this.dueTimes(after, now);
+    const events = complaintEventsFor({ ...after, ...due }, entries, actor);
+    const push: Record<string, unknown> = {};
+    if (entries.length > 0) push.history = { $each: entries };
+    if (change.transfers.length > 0) push.transfers = { $each: change.transfers };
+    if (change.escalations.length > 0) push.escalations = { $each: change.escalations };
+    if (change.slaAlerts.length > 0) push.slaAlerts = { $each: change.slaAlerts };
+    const update: UpdateQuery<TicketRecord> = { $set: { ...change.set, ...due }, $inc: { revision: 1 }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) };
+    const saved = await this.tickets.findOneAndUpdate({ _id: ticket._id, revision: ticket.revision }, withEvents(update, ...events), { returnDocument: 'after' }).lean<TicketRecord>();
+    if (saved && events.length > 0) this.publishPendingEvents();
+    return saved;
+  }
+
+  /** Where the ticket's SLA clocks stand at `now`, computed from its history under its policy version. */
+  async clocks(ticket: Pick<TicketRecord, 'history' | 'severity' | 'customerImportance' | 'slaPolicyVersion'>, now: Date = this.clock.now()): Promise<TicketClocks> {
+    const policy = await this.policies.byVersion(ticket.slaPolicyVersion);
+    const rules = clockRules(policy, ticket.severity, ticket.customerImportance, await this.calendar.calendar());
+    const { firstResponse, resolution } = computeSlaClocks(ticket.history, rules.targets, rules.measure, now);
+    return { policy, businessHoursOnly: rules.businessHoursOnly, firstResponse, resolution };
+  }
+
+  /** The due times shown on the ticket, recomputed from its history (so a policy or holiday change shows). */
+  async dueTimes(ticket: TicketRecord, now: Date): Promise<Pick<TicketRecord, 'promisedReplyBy' | 'resolutionDueAt' | 'firstRespondedAt'>> {
+    const { firstResponse, resolution } = await this.clocks(ticket, now);
+    return { promisedReplyBy: firstResponse.dueAt ?? ticket.promisedReplyBy, resolutionDueAt: resolution.dueAt, firstRespondedAt: firstResponse.stoppedAt };
+  }
+
+  /** Who is on call per escalation level at `now` (only on days off: the roster covers holidays). */
+  async changeContext(ticket: Pick<TicketRecord, 'customerDepartmentId'>, actorId: string, now: Date): Promise<ChangeContext> {
+    const [supervisor, manager, general] = await Promise.all([
+      this.calendar.onCallAt(now, 'SUPERVISOR'),
+      this.calendar.onCallAt(now, 'DEPARTMENT_MANAGER', ticket.customerDepartmentId),
+      this.calendar.onCallAt(now, 'GENERAL_MANAGER'),
+    ]);
+    return { actorId, now, onCall: { 1: supervisor, 2: manager, 3: general } };
   }
 
   async findVisible(caller: Caller, id: string): Promise<TicketRecord | null> {
@@ -78,7 +200,7 @@ export class TicketsService {
   }
 
   findByIds(ids: readonly string[]): Promise<TicketRecord[]> {
-    return this.tickets.find({ _id: { $in: ids.filter((id) => isValidObjectId(id)) } }).lean<TicketRecord[]>();
+    return this.tickets.find({ _id: { $in: ids.filter((id) => isValidObjectId(id)) } }).lean<TicketRecord[]>().exec();
   }
 
   /** The caller's visible tickets for a batch of customers, newest first: one query per batch. */
@@ -86,7 +208,38 @@ export class TicketsService {
     return this.tickets
       .find({ $and: [{ customerId: { $in: customerIds } }, visibleTicketsFilter(caller)] })
       .sort({ customerId: 1, openedAt: -1 })
-      .lean<TicketRecord[]>();
+      .lean<TicketRecord[]>()
+      .exec();
+  }
+
+  async list(caller: Caller, filter: TicketFilter = {}, page: PageArgs): Promise<Page<TicketRecord>> {
+    const criteria: Record<string, unknown>[] = [visibleTicketsFilter(caller)];
+    if (filter.status) {
+      if (!(ticketStatuses as readonly string[]).includes(filter.status)) throw new BadUserInputError('filter.status', 'unknown status');
+      criteria.push({ status: filter.status });
+    }
+    if (filter.type) criteria.push({ type: filter.type });
+    if (filter.customerId) criteria.push({ customerId: filter.customerId });
+    if (filter.assigneeId) criteria.push({ assigneeId: filter.assigneeId });
+    if (filter.escalationLevelAtLeast !== null && filter.escalationLevelAtLeast !== undefined) criteria.push({ escalationLevel: { $gte: filter.escalationLevelAtLeast } });
+    if (filter.slaBreached === true) criteria.push({ 'slaAlerts.kind': 'BREACHED' });
+    if (filter.slaBreached === false) criteria.push({ 'slaAlerts.kind': { $ne: 'BREACHED' } });
+    return paginateById<TicketRecord>(this.tickets, { $and: criteria }, page);
+  }
+
+  /** A customer handed over (or merged): its tickets follow it, so the new owner sees them. */
+  async followCustomerScope(scope: CustomerScope): Promise<void> {
+    const set = { customerOwnerId: scope.ownerId, customerDepartmentId: scope.departmentId, scopeAsOf: scope.asOf };
+    if (scope.mergedFromId) await this.tickets.updateMany({ customerId: scope.mergedFromId }, { $set: { ...set, customerId: scope.customerId } });
+    await this.tickets.updateMany({ customerId: scope.customerId, $or: [{ scopeAsOf: null }, { scopeAsOf: { $lte: scope.asOf } }] }, { $set: set });
+  }
+
+  /** The model, for the SLA watch and the reports (they read tickets in bulk). */
+  get model(): Model<TicketRecord> {
+    return this.tickets;
+  }
+
+  get systemActor(): EventActor {
+    return SYSTEM_ACTOR;
   }
 }
-

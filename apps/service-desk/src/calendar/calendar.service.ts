@@ -1,0 +1,146 @@
+import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { BadUserInputError, ConflictError, ForbiddenError, isValidCalendarDay, parseInput, WorkingCalendar, type Clock, type WorkingCalendarConfig } from '@crm/kernel';
+import { isValidObjectId, Types, type Model } from 'mongoose';
+import { z } from 'zod';
+import { calendarDayKinds, type CalendarDayRecord } from './calendar-day.model';
+import { onCallDuties, type OnCallDuty, type OnCallShiftRecord } from './on-call-shift.model';
+
+const calendarDay = z.string().refine(isValidCalendarDay, 'must be a YYYY-MM-DD date');
+
+const setCalendarDayInput = z.object({
+  date: calendarDay,
+  kind: z.enum(calendarDayKinds),
+  name: z.string().trim().min(1, 'is required').max(100),
+});
+
+const assignOnCallInput = z.object({
+  date: calendarDay,
+  duty: z.enum(onCallDuties),
+  userId: z.string().trim().min(1, 'is required').max(64),
+  departmentId: z.string().trim().min(1).max(64).nullish(),
+  contact: z.string().trim().max(100).nullish(),
+});
+
+// Holidays change a few times a year; other replicas pick a change up within this long.
+const CALENDAR_CACHE_MS = 30_000;
+
+/** Who may change the holiday calendar and the roster: the general manager and the coordinator. */
+function mayManageCalendar(caller: Caller): boolean {
+  return hasRole(caller, 'general_manager', 'coordinator');
+}
+
+/**
+ * The service desk's working calendar: the env's base (time zone, hours, holidays) plus the days kept in
+ * `calendar_days` (managed through GraphQL), and the on-call roster for days off.
+ */
+export class CalendarService {
+  private cached?: { calendar: WorkingCalendar; until: number };
+
+  constructor(
+    private readonly days: Model<CalendarDayRecord>,
+    private readonly shifts: Model<OnCallShiftRecord>,
+    private readonly base: WorkingCalendarConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The calendar as it stands: env holidays overridden by the stored days. */
+  async calendar(): Promise<WorkingCalendar> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.calendar;
+    const stored = await this.days.find().lean<CalendarDayRecord[]>();
+    const calendar = buildCalendar(this.base, stored);
+    this.cached = { calendar, until: now + CALENDAR_CACHE_MS };
+    return calendar;
+  }
+
+  async listDays(caller: Caller, year: number): Promise<CalendarDayRecord[]> {
+    this.assertInternal(caller);
+    if (!Number.isInteger(year) || year < 1970 || year > 2200) throw new BadUserInputError('year', 'must be a year between 1970 and 2200');
+    const stored = await this.days
+      .find({ _id: { $gte: `${year}-01-01`, $lte: `${year}-12-31` } })
+      .sort({ _id: 1 })
+      .lean<CalendarDayRecord[]>();
+    // Days configured in the environment show too, so the list is the calendar the clocks use.
+    const fromEnv: CalendarDayRecord[] = [
+      ...(this.base.holidays ?? []).map((day) => ({ _id: day, kind: 'HOLIDAY' as const, name: 'Holiday (configured)', updatedBy: 'config', updatedAt: new Date(0) })),
+      ...(this.base.makeUpWorkdays ?? []).map((day) => ({ _id: day, kind: 'MAKE_UP_WORKDAY' as const, name: 'Make-up workday (configured)', updatedBy: 'config', updatedAt: new Date(0) })),
+    ].filter((day) => day._id.startsWith(`${year}-`) && !stored.some((s) => s._id === day._id));
+    return [...stored, ...fromEnv].sort((a, b) => a._id.localeCompare(b._id));
+  }
+
+  async setDay(caller: Caller, rawInput: unknown): Promise<CalendarDayRecord> {
+    if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the holiday calendar');
+    const input = parseInput(setCalendarDayInput, rawInput);
+    const record = { kind: input.kind, name: input.name, updatedBy: caller.userId, updatedAt: this.clock.now() };
+    const saved = await this.days.findOneAndUpdate({ _id: input.date }, { $set: record }, { upsert: true, returnDocument: 'after' }).lean<CalendarDayRecord>();
+    this.cached = undefined;
+    return saved!;
+  }
+
+  async removeDay(caller: Caller, date: string): Promise<boolean> {
+    if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the holiday calendar');
+    if (await this.shifts.exists({ date })) throw new ConflictError(`${date} still has on-call shifts; remove them first`);
+    const removed = await this.days.deleteOne({ _id: date });
+    this.cached = undefined;
+    return removed.deletedCount === 1;
+  }
+
+  async roster(caller: Caller, from: string, to: string): Promise<OnCallShiftRecord[]> {
+    this.assertInternal(caller);
+    parseInput(z.object({ from: calendarDay, to: calendarDay }), { from, to }, 'args');
+    return this.shifts
+      .find({ date: { $gte: from, $lte: to } })
+      .sort({ date: 1, duty: 1 })
+      .lean<OnCallShiftRecord[]>();
+  }
+
+  async assignOnCall(caller: Caller, rawInput: unknown): Promise<OnCallShiftRecord> {
+    if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the on-call roster');
+    const input = parseInput(assignOnCallInput, rawInput);
+    const calendar = await this.calendar();
+    if (calendar.isWorkingDay(input.date)) throw new BadUserInputError('input.date', `${input.date} is a working day; the roster covers holidays and other days off`);
+    const departmentId = input.duty === 'DEPARTMENT_MANAGER' ? (input.departmentId ?? null) : null;
+    const shift = {
+      userId: input.userId,
+      contact: input.contact ?? null,
+      assignedBy: caller.userId,
+      assignedAt: this.clock.now(),
+    };
+    // Assigning the same duty again replaces who covers it.
+    const saved = await this.shifts
+      .findOneAndUpdate({ date: input.date, duty: input.duty, departmentId }, { $set: shift, $setOnInsert: { _id: new Types.ObjectId() } }, { upsert: true, returnDocument: 'after' })
+      .lean<OnCallShiftRecord>();
+    return saved!;
+  }
+
+  async removeOnCall(caller: Caller, id: string): Promise<boolean> {
+    if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the on-call roster');
+    if (!isValidObjectId(id)) return false;
+    return (await this.shifts.deleteOne({ _id: id })).deletedCount === 1;
+  }
+
+  /**
+   * Who is on call for a duty at an instant: only on days off (holidays, weekends); null on working days or
+   * when nobody is rostered. A department's own manager shift wins over one covering every department.
+   */
+  async onCallAt(at: Date, duty: OnCallDuty, departmentId: string | null = null): Promise<string | null> {
+    const calendar = await this.calendar();
+    if (calendar.isWorkingDay(at)) return null;
+    const date = calendar.calendarDay(at);
+    const shifts = await this.shifts.find({ date, duty }).lean<OnCallShiftRecord[]>();
+    const own = shifts.find((shift) => departmentId !== null && shift.departmentId === departmentId);
+    return (own ?? shifts.find((shift) => shift.departmentId === null))?.userId ?? null;
+  }
+
+  private assertInternal(caller: Caller): void {
+    if (isPartner(caller)) throw new ForbiddenError('Partners have no access to the service calendar');
+  }
+}
+
+/** The env's calendar with the stored days applied on top (a stored day wins over the env for that date). */
+export function buildCalendar(base: WorkingCalendarConfig, stored: readonly Pick<CalendarDayRecord, '_id' | 'kind'>[]): WorkingCalendar {
+  const storedDates = new Set(stored.map((day) => day._id));
+  const holidays = [...(base.holidays ?? []).filter((day) => !storedDates.has(day)), ...stored.filter((day) => day.kind === 'HOLIDAY').map((day) => day._id)];
+  const makeUpWorkdays = [...(base.makeUpWorkdays ?? []).filter((day) => !storedDates.has(day)), ...stored.filter((day) => day.kind === 'MAKE_UP_WORKDAY').map((day) => day._id)];
+  return new WorkingCalendar({ ...base, holidays, makeUpWorkdays });
+}

@@ -1,0 +1,51 @@
+import { groupByKeys } from '@crm/data';
+import { defineLoader, definePlugin, requireCaller } from '@crm/kernel';
+import { z } from 'zod';
+import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
+import type { Resolvers } from '../generated/graphql';
+import { ticketsToken } from '../tickets/tickets.plugin';
+import { faultReportModel, type FaultReportRecord } from './fault-report.model';
+import { FaultsService } from './faults.service';
+
+/** Fault reports for major faults and the post-fault analysis, shared through events. */
+export const faultsPlugin = definePlugin({
+  name: 'faults',
+  dependsOn: ['customer-directory', 'tickets'],
+  sdl: ['faults.graphql'],
+  config: z.object({
+    /** The business department (业务部) that receives every post-fault analysis. */
+    BUSINESS_DEPARTMENT_ID: z.string().min(1).max(64).default('D-BUSINESS'),
+  }),
+  register({ connection, clock, config, use, publishPendingEvents }) {
+    const Report = faultReportModel(connection);
+    const tickets = use(ticketsToken);
+    const directory = use(customerDirectoryToken);
+    const faults = new FaultsService(Report, tickets, directory, config.BUSINESS_DEPARTMENT_ID, clock, publishPendingEvents);
+    directory.followScope((scope) => faults.followCustomerScope(scope));
+    const faultReportsByTicket = defineLoader<string, FaultReportRecord[]>('faultReportsByTicket', async (ticketIds, { caller }) =>
+      caller ? groupByKeys(ticketIds, await faults.visibleForTickets(caller, ticketIds), (r) => r.ticketId ?? '') : ticketIds.map(() => []),
+    );
+    const resolvers: Resolvers = {
+      Query: {
+        faultReport: (_, { id }, ctx) => faults.findVisible(requireCaller(ctx), id),
+        faultReports: (_, { customerId, status }, ctx) => faults.list(requireCaller(ctx), { customerId, status }),
+      },
+      Mutation: {
+        reportFault: (_, { input }, ctx) => faults.report(requireCaller(ctx), input),
+        recordFaultAnalysis: (_, { id, input }, ctx) => faults.recordAnalysis(requireCaller(ctx), id, input),
+      },
+      FaultReport: {
+        id: (report) => String(report._id),
+        customer: (report) => ({ id: report.customerId }),
+        ticket: (report, _, ctx) => (report.ticketId ? tickets.findVisible(requireCaller(ctx), report.ticketId) : null),
+      },
+      Ticket: {
+        faultReports: (ticket, _, ctx) => {
+          requireCaller(ctx);
+          return ctx.loaders.get(faultReportsByTicket).load(String(ticket._id));
+        },
+      },
+    };
+    return { resolvers: resolvers as never, models: [Report], loaders: [faultReportsByTicket] };
+  },
+});

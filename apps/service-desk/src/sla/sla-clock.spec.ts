@@ -1,0 +1,108 @@
+import { WorkingCalendar } from '@crm/kernel';
+import { aroundTheClock, computeSlaClocks, workingTime, type ClockHistoryEntry, type ClockTargets } from './sla-clock';
+
+/** Shanghai wall-clock time (UTC+8). */
+const cst = (wallClock: string) => new Date(`${wallClock}+08:00`);
+const at = (kind: string, wallClock: string): ClockHistoryEntry => ({ kind, at: cst(wallClock) });
+
+// China 2024 National Day: 1–7 October off; Saturday 12 October worked.
+const calendar = new WorkingCalendar({
+  holidays: ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04', '2024-10-05', '2024-10-06', '2024-10-07'],
+  makeUpWorkdays: ['2024-09-29', '2024-10-12'],
+});
+const working = workingTime(calendar);
+/** 2 working hours to answer, 2 working days (18 h) to resolve, near breach at 80 %. */
+const targets: ClockTargets = { firstResponseMinutes: 120, resolutionMinutes: 18 * 60, nearBreachPercent: 80 };
+
+describe('SLA clocks from the ticket history', () => {
+  it('promises the reply within working hours on the same day', () => {
+    const { firstResponse, resolution } = computeSlaClocks([at('OPENED', '2024-09-23T10:00:00')], targets, working, cst('2024-09-23T10:30:00'));
+    expect(firstResponse).toMatchObject({ status: 'RUNNING', dueAt: cst('2024-09-23T12:00:00'), elapsedMs: 30 * 60_000 });
+    expect(resolution.dueAt).toEqual(cst('2024-09-25T10:00:00'));
+  });
+
+  it('carries a reply promised late on Friday over the weekend to Monday', () => {
+    const { firstResponse, resolution } = computeSlaClocks([at('OPENED', '2024-09-20T17:00:00')], targets, working, cst('2024-09-21T12:00:00'));
+    expect(firstResponse.dueAt).toEqual(cst('2024-09-23T10:00:00'));
+    // A Saturday does not consume the budget: still 1 h elapsed (Friday 17:00–18:00), not near breach.
+    expect(firstResponse).toMatchObject({ status: 'RUNNING', elapsedMs: 60 * 60_000 });
+    expect(resolution.dueAt).toEqual(cst('2024-09-24T17:00:00'));
+  });
+
+  it('skips the national holiday and counts the make-up Saturday', () => {
+    const opened = [at('OPENED', '2024-09-30T17:00:00')];
+    expect(computeSlaClocks(opened, targets, working, cst('2024-10-03T12:00:00')).firstResponse.dueAt).toEqual(cst('2024-10-08T10:00:00'));
+    const friday = [at('OPENED', '2024-10-11T17:00:00')];
+    expect(computeSlaClocks(friday, targets, working, cst('2024-10-11T17:30:00')).firstResponse.dueAt).toEqual(cst('2024-10-12T10:00:00'));
+  });
+
+  it('is near breach at 80 % of the target and breached once the due time has passed', () => {
+    const opened = [at('OPENED', '2024-09-23T10:00:00')];
+    expect(computeSlaClocks(opened, targets, working, cst('2024-09-23T11:36:00')).firstResponse.status).toBe('NEAR_BREACH');
+    expect(computeSlaClocks(opened, targets, working, cst('2024-09-23T11:35:00')).firstResponse.status).toBe('RUNNING');
+    expect(computeSlaClocks(opened, targets, working, cst('2024-09-23T12:00:00')).firstResponse.status).toBe('NEAR_BREACH');
+    const late = computeSlaClocks(opened, targets, working, cst('2024-09-23T12:30:00')).firstResponse;
+    expect(late).toMatchObject({ status: 'BREACHED', overdueMs: 30 * 60_000, remainingMs: 0 });
+  });
+
+  it('stays breached overnight although no working time passes', () => {
+    const opened = [at('OPENED', '2024-09-23T16:00:00')];
+    expect(computeSlaClocks(opened, targets, working, cst('2024-09-23T22:00:00')).firstResponse.status).toBe('BREACHED');
+  });
+
+  it('stops the first-response clock at the first answer to the customer, not at a transfer or escalation', () => {
+    const history = [at('OPENED', '2024-09-23T10:00:00'), at('TRANSFERRED', '2024-09-23T10:10:00'), at('ESCALATED', '2024-09-23T10:20:00'), at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')];
+    const { firstResponse } = computeSlaClocks(history, targets, working, cst('2024-09-24T10:00:00'));
+    expect(firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T11:00:00'), elapsedMs: 60 * 60_000, dueAt: cst('2024-09-23T12:00:00') });
+  });
+
+  it('records a late answer as met late', () => {
+    const history = [at('OPENED', '2024-09-23T10:00:00'), at('CUSTOMER_CONTACTED', '2024-09-23T13:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-24T10:00:00')).firstResponse.status).toBe('MET_LATE');
+  });
+
+  it('does not reset the resolution clock on a transfer', () => {
+    const withTransfer = [at('OPENED', '2024-09-23T10:00:00'), at('INVESTIGATION_STARTED', '2024-09-23T10:30:00'), at('TRANSFERRED', '2024-09-24T15:00:00')];
+    const without = withTransfer.slice(0, 2);
+    const now = cst('2024-09-24T16:00:00');
+    expect(computeSlaClocks(withTransfer, targets, working, now).resolution).toEqual(computeSlaClocks(without, targets, working, now).resolution);
+  });
+
+  it('pauses the resolution clock while waiting for the customer and moves the due time by the pause', () => {
+    const history = [
+      at('OPENED', '2024-09-23T10:00:00'),
+      at('INVESTIGATION_STARTED', '2024-09-23T10:30:00'),
+      at('WAITING_FOR_CUSTOMER', '2024-09-23T12:00:00'),
+      at('CUSTOMER_RESPONDED', '2024-09-24T12:00:00'),
+    ];
+    const paused = computeSlaClocks(history.slice(0, 3), targets, working, cst('2024-09-23T15:00:00')).resolution;
+    expect(paused).toMatchObject({ status: 'PAUSED', dueAt: null, elapsedMs: 2 * 3_600_000 });
+    // Paused 9 working hours (12:00 Mon → 12:00 Tue): due Wednesday 10:00 + 9 h = Thursday 10:00.
+    const resumed = computeSlaClocks(history, targets, working, cst('2024-09-24T13:00:00')).resolution;
+    expect(resumed).toMatchObject({ status: 'RUNNING', dueAt: cst('2024-09-26T10:00:00'), elapsedMs: 3 * 3_600_000 });
+  });
+
+  it('restarts the resolution clock with a full budget on reopen, any number of times', () => {
+    const firstRound = [at('OPENED', '2024-09-23T10:00:00'), at('INVESTIGATION_STARTED', '2024-09-23T10:30:00'), at('PLAN_AGREED', '2024-09-23T11:00:00'), at('RESOLVED', '2024-09-25T09:30:00')];
+    expect(computeSlaClocks(firstRound, targets, working, cst('2024-09-26T10:00:00')).resolution).toMatchObject({ status: 'MET', round: 1 });
+    const reopened = [...firstRound, at('REOPENED', '2024-09-26T10:00:00')];
+    const second = computeSlaClocks(reopened, targets, working, cst('2024-09-26T11:00:00')).resolution;
+    // Thursday 10:00 + 18 working hours: Thursday 8 h, Friday 9 h, then the make-up Sunday 29 September.
+    expect(second).toMatchObject({ status: 'RUNNING', round: 2, startedAt: cst('2024-09-26T10:00:00'), dueAt: cst('2024-09-29T10:00:00'), elapsedMs: 3_600_000 });
+    // The first response was answered once; reopening does not re-open it.
+    expect(computeSlaClocks(reopened, targets, working, cst('2024-09-26T11:00:00')).firstResponse.status).toBe('MET');
+    const third = [...reopened, at('RESOLVED', '2024-09-27T10:00:00'), at('REOPENED', '2024-09-30T09:00:00')];
+    expect(computeSlaClocks(third, targets, working, cst('2024-09-30T10:00:00')).resolution).toMatchObject({ status: 'RUNNING', round: 3, elapsedMs: 3_600_000 });
+  });
+
+  it('counts around the clock for a target that is not in business hours', () => {
+    const { firstResponse } = computeSlaClocks([at('OPENED', '2024-10-02T23:00:00')], targets, aroundTheClock, cst('2024-10-03T00:40:00'));
+    expect(firstResponse).toMatchObject({ dueAt: cst('2024-10-03T01:00:00'), status: 'NEAR_BREACH', elapsedMs: 100 * 60_000 });
+  });
+
+  it('ignores history after the instant asked about (recompute as of any time)', () => {
+    const history = [at('OPENED', '2024-09-23T10:00:00'), at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T10:59:00')).firstResponse).toMatchObject({ status: 'RUNNING', stoppedAt: null });
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T11:01:00')).firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T11:00:00') });
+  });
+});

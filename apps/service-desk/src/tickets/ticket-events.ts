@@ -1,0 +1,141 @@
+import {
+  complaintClosedV1,
+  complaintEscalatedV1,
+  complaintOpenedV1,
+  complaintReopenedV1,
+  complaintResolvedV1,
+  complaintSlaBreachedV1,
+  complaintSlaNearBreachV1,
+  complaintTransferredV1,
+  type ComplaintEventBase,
+} from '@crm/contracts';
+import { createEvent, type CloudEvent, type EventActor } from '@crm/events';
+import { assertNever } from '@crm/kernel';
+import { escalationLevelName } from '../sla/escalation-ladder';
+import type { TicketHistoryEntry, TicketRecord } from './ticket.model';
+
+/** The kind-specific facts the history entries carry (see ticket-lifecycle.ts), as the events read them. */
+interface EntryDetails {
+  fromUserId: string;
+  toUserId: string;
+  toRole: 'RESPONSIBLE' | 'DEPUTY';
+  transferCount: number;
+  level: 1 | 2 | 3;
+  previousLevel: number;
+  reason: 'MANUAL' | 'SLA_NEAR_BREACH' | 'SLA_BREACH' | 'MAJOR_MATTER';
+  clock: 'FIRST_RESPONSE' | 'RESOLUTION';
+  departmentId: string;
+  onCallUserId: string | null;
+  dueAt: string;
+  policyId: string;
+  policyVersion: number;
+  elapsedMs: number;
+  targetMs: number;
+  remainingMs: number;
+  atOnce: boolean;
+  handlingRound: number;
+  handlingRounds: number;
+}
+
+const minutes = (ms: number) => Math.round((Number(ms) / 60_000) * 100) / 100;
+
+/**
+ * The complaint lifecycle events for history entries just written: derived from the same entries that go
+ * into the ticket's history, so the stream and the history can never disagree. Only COMPLAINT tickets
+ * publish complaint events.
+ */
+export function complaintEventsFor(ticket: TicketRecord, entries: readonly TicketHistoryEntry[], actor: EventActor): CloudEvent[] {
+  if (ticket.type !== 'COMPLAINT') return [];
+  const events: CloudEvent[] = [];
+  for (const entry of entries) {
+    const event = complaintEventFor(ticket, entry, actor);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, actor: EventActor): CloudEvent | null {
+  const subject = String(ticket._id);
+  const base: ComplaintEventBase = { ticketId: subject, customerId: ticket.customerId, status: entry.toStatus, severity: ticket.severity, occurredAt: entry.at.toISOString() };
+  // The entries were written by ticket-lifecycle.ts; createEvent validates the payload against the contract.
+  const d = (entry.details ?? {}) as unknown as EntryDetails;
+  const envelope = { subject, actor, time: entry.at };
+  switch (entry.kind) {
+    case 'OPENED':
+      return createEvent(complaintOpenedV1, {
+        ...envelope,
+        data: {
+          ...base,
+          channel: ticket.channel,
+          matter: ticket.matter,
+          firstResponderId: ticket.firstResponderId,
+          openedAt: ticket.openedAt.toISOString(),
+          promisedReplyBy: ticket.promisedReplyBy.toISOString(),
+          ...(ticket.resolutionDueAt ? { resolutionDueAt: ticket.resolutionDueAt.toISOString() } : {}),
+        },
+      });
+    case 'TRANSFERRED':
+      return createEvent(complaintTransferredV1, {
+        ...envelope,
+        data: { ...base, fromUserId: d.fromUserId, toUserId: d.toUserId, toRole: d.toRole, reason: entry.note ?? '', firstResponderId: ticket.firstResponderId, transferCount: d.transferCount },
+      });
+    case 'ESCALATED':
+      return createEvent(complaintEscalatedV1, {
+        ...envelope,
+        data: {
+          ...base,
+          level: d.level,
+          levelName: escalationLevelName(d.level) as 'SUPERVISOR' | 'DEPARTMENT_MANAGER' | 'GENERAL_MANAGER',
+          previousLevel: d.previousLevel,
+          reason: d.reason,
+          clock: d.clock ?? null,
+          departmentId: d.departmentId ?? ticket.customerDepartmentId,
+          onCallUserId: d.onCallUserId ?? null,
+          note: entry.note,
+        },
+      });
+    case 'SLA_BREACHED':
+    case 'SLA_NEAR_BREACH': {
+      const clockData = {
+        ...base,
+        clock: d.clock,
+        dueAt: d.dueAt,
+        policyId: d.policyId,
+        policyVersion: d.policyVersion,
+        elapsedWorkingMinutes: minutes(d.elapsedMs),
+        targetWorkingMinutes: minutes(d.targetMs),
+        onCallUserId: d.onCallUserId ?? null,
+      };
+      return entry.kind === 'SLA_BREACHED'
+        ? createEvent(complaintSlaBreachedV1, { ...envelope, data: clockData })
+        : createEvent(complaintSlaNearBreachV1, { ...envelope, data: { ...clockData, remainingWorkingMinutes: minutes(d.remainingMs) } });
+    }
+    case 'RESOLVED':
+      return createEvent(complaintResolvedV1, {
+        ...envelope,
+        data: { ...base, resolvedBy: entry.actorId, resolution: entry.note ?? '', resolvedAtOnce: Boolean(d.atOnce), handlingRound: d.handlingRound ?? ticket.handlingRound },
+      });
+    case 'REOPENED':
+      return createEvent(complaintReopenedV1, {
+        ...envelope,
+        data: { ...base, reopenedBy: entry.actorId, reason: entry.note ?? '', handlingRound: d.handlingRound, resolutionDueAt: (ticket.resolutionDueAt ?? entry.at).toISOString() },
+      });
+    case 'CLOSED':
+      return createEvent(complaintClosedV1, {
+        ...envelope,
+        data: { ...base, closedBy: entry.actorId, satisfactionConfirmedAt: (ticket.satisfactionConfirmedAt ?? entry.at).toISOString(), handlingRounds: d.handlingRounds ?? ticket.handlingRound },
+      });
+    case 'INVESTIGATION_STARTED':
+    case 'CUSTOMER_CONTACTED':
+    case 'PROGRESS_NOTED':
+    case 'PLAN_AGREED':
+    case 'FOLLOW_UP_VISITED':
+    case 'SATISFACTION_CONFIRMED':
+    case 'WAITING_FOR_CUSTOMER':
+    case 'CUSTOMER_RESPONDED':
+    case 'POLICY_CHANGED':
+      return null;
+    default:
+      return assertNever(entry.kind, 'ticket history kind');
+  }
+}

@@ -1,0 +1,133 @@
+import { customerCreatedV1, streamFor } from '@crm/contracts';
+import { createEvent, encodeEvent, ensureStream } from '@crm/events';
+import { fixedClock, type RunningService } from '@crm/kernel';
+import { graphql, testServiceEnv, tokenFor, type StoredEvent } from '@crm/testing';
+import { Types } from 'mongoose';
+import { serviceDeskService } from '../src/service-desk.service';
+
+export type TestClock = ReturnType<typeof fixedClock>;
+
+const firstSequence = new Map<RunningService, number>();
+
+/** Shanghai wall-clock time (UTC+8, the default working calendar's zone). */
+export const cst = (wallClock: string) => new Date(`${wallClock}+08:00`);
+
+/**
+ * A running service-desk on a fresh database with an injected clock. The scheduled jobs are slowed down so
+ * tests drive the SLA watch and the report runner themselves (runSlaWatch, a request's kick).
+ */
+export async function startServiceDesk(start: Date, env: NodeJS.ProcessEnv = {}): Promise<{ service: RunningService; clock: TestClock }> {
+  const clock = fixedClock(start);
+  const service = await serviceDeskService.start({
+    env: testServiceEnv('service-desk', { SLA_WATCH_INTERVAL_MS: '3600000', REPORT_RUNNER_INTERVAL_MS: '3600000', BUSINESS_DEPARTMENT_ID: 'D-BUSINESS', ...env }),
+    clock,
+  });
+  // The stream is shared with every other test on this NATS: read only what was published after this start.
+  firstSequence.set(service, (await service.bus.jsm.streams.info(streamFor('service-desk').name)).state.last_seq + 1);
+  return { service, clock };
+}
+
+export const tokens = {
+  agent: () => tokenFor({ sub: 'agent-7', roles: ['service_agent'] }),
+  tech: () => tokenFor({ sub: 'tech-2', roles: ['technical_staff'] }),
+  gm: () => tokenFor({ sub: 'gm-1', roles: ['general_manager'] }),
+  eastManager: () => tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' }),
+  westManager: () => tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' }),
+  alice: () => tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' }),
+  bob: () => tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' }),
+  partner: () => tokenFor({ sub: 'p', roles: ['partner'], partner_id: 'P-1' }),
+  app: () => tokenFor({ sub: 'complaint-board', roles: ['internal_app'] }),
+};
+
+/** Announce a customer the way accounts does: a real event on the real stream; waits until service-desk knows it. */
+export async function announceCustomer(service: RunningService, options: { owner?: string; department?: string; importance?: 'KEY' | 'GENERAL' } = {}): Promise<string> {
+  const { owner = 'alice', department = 'D-EAST', importance } = options;
+  const id = new Types.ObjectId().toHexString();
+  const customer = { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION' as const, lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null, ...(importance ? { importance } : {}) };
+  const event = createEvent(customerCreatedV1, { subject: id, actor: { userId: owner, roles: ['consultant'] }, data: { customer } });
+  await ensureStream(service.bus.jsm, streamFor('accounts'));
+  await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (await service.connection.collection('known_customers').findOne({ _id: id as never })) return id;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('service-desk never learned about the customer');
+}
+
+export const complaint = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+  customerId,
+  type: 'COMPLAINT',
+  channel: 'HOTLINE',
+  severity: 'HIGH',
+  matter: 'Delivered pump leaks',
+  complainant: { name: 'Zhang San', contact: '13800000000' },
+  product: 'P-100 pump',
+  ...overrides,
+});
+
+export const TICKET_FIELDS = `id type status severity firstResponderId assigneeId assigneeRole handlingRound escalationLevel openedAt promisedReplyBy resolutionDueAt
+  firstRespondedAt satisfactionConfirmedAt closedAt cause resolution { summary atOnce byUserId }
+  transfers { fromUserId toUserId toRole reason byUserId }
+  escalations { level previousLevel reason clock onCallUserId }
+  history { seq kind actorId fromStatus toStatus note detailsJson }
+  sla { policyVersion importance businessHoursOnly firstResponse { status dueAt round } resolution { status dueAt round startedAt } }`;
+
+/** Call GraphQL and fail loudly on errors (the tests that expect errors call graphql() directly). */
+export async function ok<T = Record<string, any>>(service: RunningService, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  const res = await graphql<T>(service.url, query, variables, token);
+  if (res.errors?.length) throw new Error(res.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '));
+  return res.data as T;
+}
+
+export async function openTicket(service: RunningService, input: Record<string, unknown>, token: string): Promise<any> {
+  const data = await ok(service, `mutation($input: OpenTicketInput!) { openTicket(input: $input) { ${TICKET_FIELDS} } }`, { input }, token);
+  return data.openTicket;
+}
+
+/** Run one handling mutation (`startInvestigation(id: $id, note: "…")` style) and return the ticket. */
+export async function act(service: RunningService, mutation: string, id: string, token: string, args: Record<string, unknown> = {}): Promise<any> {
+  const declared = Object.keys(args)
+    .map((name) => `$${name}: ${argType(mutation, name)}`)
+    .join(', ');
+  const passed = Object.keys(args)
+    .map((name) => `${name}: $${name}`)
+    .join(', ');
+  const data = await ok(service, `mutation($id: ID!${declared ? `, ${declared}` : ''}) { ${mutation}(id: $id${passed ? `, ${passed}` : ''}) { ${TICKET_FIELDS} } }`, { id, ...args }, token);
+  return data[mutation];
+}
+
+function argType(mutation: string, name: string): string {
+  if (name === 'input') return mutation === 'transferTicket' ? 'TransferTicketInput!' : 'String';
+  if (name === 'communicatedToCustomer') return 'Boolean!';
+  if (name === 'cause') return 'ComplaintCause';
+  const required: Record<string, string[]> = {
+    resolveAtOnce: ['resolution'],
+    resolveTicket: ['resolution'],
+    agreeHandlingPlan: ['plan'],
+    recordProgress: ['note'],
+    awaitCustomer: ['note'],
+    recordFollowUpVisit: ['note'],
+    reopenTicket: ['reason'],
+  };
+  return required[mutation]?.includes(name) ? 'String!' : 'String';
+}
+
+/** Events of one type about one entity, as the stream holds them (after flushing the outbox), oldest first. */
+export async function published(service: RunningService, type: string, subject: string): Promise<StoredEvent[]> {
+  await service.flushOutbox();
+  const stream = streamFor('service-desk').name;
+  const { state } = await service.bus.jsm.streams.info(stream);
+  const found: StoredEvent[] = [];
+  const BATCH = 64;
+  for (let from = Math.max(firstSequence.get(service) ?? state.first_seq, state.first_seq); from <= state.last_seq; from += BATCH) {
+    const sequences = Array.from({ length: Math.min(BATCH, state.last_seq - from + 1) }, (_, i) => from + i);
+    const messages = await Promise.all(sequences.map((seq) => service.bus.jsm.streams.getMessage(stream, { seq }).catch(() => null)));
+    for (const msg of messages) {
+      if (!msg || msg.subject !== type) continue;
+      const event = JSON.parse(Buffer.from(msg.data).toString('utf8')) as StoredEvent;
+      if (event.subject === subject) found.push(event);
+    }
+  }
+  return found;
+}
