@@ -15,9 +15,12 @@ export const demoConsultants = [
   { id: 'c-chen', name: 'Chen Jie', departmentId: 'D-WEST' },
   { id: 'c-liu', name: 'Liu Yang', departmentId: 'D-KEY' },
   { id: 'c-sun', name: 'Sun Hao', departmentId: 'D-KEY' },
+  { id: 'c-he', name: 'He Jing', departmentId: 'D-EAST' },
+  { id: 'c-xu', name: 'Xu Lei', departmentId: 'D-WEST' },
 ];
 
 export const demoPartnerId = 'P-HUAXIA';
+export const demoPartnerIds = [demoPartnerId, 'P-DONGFANG'];
 
 /** Tokens a new user can paste into a GraphQL client. */
 export async function demoTokens(secret: string): Promise<Record<string, string>> {
@@ -25,65 +28,208 @@ export async function demoTokens(secret: string): Promise<Record<string, string>
   return {
     generalManager: await sign({ sub: 'gm-zhou', name: 'Zhou (general manager)', roles: ['general_manager'] }),
     eastManager: await sign({ sub: 'm-east', name: 'East sales manager', roles: ['department_manager'], department_id: 'D-EAST' }),
+    westManager: await sign({ sub: 'm-west', name: 'West sales manager', roles: ['department_manager'], department_id: 'D-WEST' }),
     consultantWang: await sign({ sub: 'c-wang', name: 'Wang Fang', roles: ['consultant'], department_id: 'D-EAST' }),
+    archiveKeeper: await sign({ sub: 'mkt-ma', name: 'Ma (marketing, archive keeper)', roles: ['marketing'] }),
     serviceAgent: await sign({ sub: 'agent-he', name: 'He (service desk)', roles: ['service_agent'] }),
     finance: await sign({ sub: 'fin-gao', name: 'Gao (finance)', roles: ['finance'] }),
+    technical: await sign({ sub: 'tech-qian', name: 'Qian (quality and design)', roles: ['technical_staff'] }),
     partnerPortal: await sign({ sub: 'portal-huaxia', name: 'Huaxia portal', roles: ['partner'], partner_id: demoPartnerId }),
   };
 }
 
-const companyStems = ['Hengda', 'Jinling', 'Tianhe', 'Minsheng', 'Huaxin', 'Dongfang', 'Changjiang', 'Xinghai', 'Taishan', 'Longteng', 'Baiyun', 'Qilin'];
-const companySuffixes = ['Machinery', 'Foods', 'Logistics', 'Pharma', 'Textiles', 'Electronics'];
+const companyStems = [
+  'Hengda', 'Jinling', 'Tianhe', 'Minsheng', 'Huaxin', 'Dongfang', 'Changjiang', 'Xinghai', 'Taishan', 'Longteng', 'Baiyun', 'Qilin',
+  'Zhongyuan', 'Jiangnan', 'Haitian', 'Yuhua', 'Fenghuang', 'Kunlun', 'Wanfeng', 'Ruixiang', 'Beichen', 'Hongxing', 'Shenzhou', 'Lianhua', 'Tongda',
+];
+const companySuffixes = ['Machinery', 'Foods', 'Logistics', 'Pharma', 'Textiles', 'Electronics', 'Chemicals', 'Building Materials', 'Auto Parts', 'Packaging', 'Instruments', 'Paper'];
+const surnames = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo'];
 const regions = ['East', 'West', 'North', 'South'];
-const industries = ['Manufacturing', 'Retail', 'Healthcare', 'Logistics', 'Energy', 'Public sector'];
-const listTypes = ['ENTERPRISE', 'ENTERPRISE', 'SPECIAL_ENTERPRISE', 'GOVERNMENT_AGENCY', 'BUSINESS_PARTNER'];
-const lifecyclePaths: string[][] = [[], ['QUALIFYING'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE', 'DORMANT']];
+const industries = ['Manufacturing', 'Retail', 'Healthcare', 'Logistics', 'Energy', 'Public sector', 'Construction', 'Agriculture'];
+const organisationLists = ['ENTERPRISE', 'ENTERPRISE', 'ENTERPRISE', 'SPECIAL_ENTERPRISE', 'GOVERNMENT_AGENCY', 'BUSINESS_PARTNER'];
+const natures = ['PRIVATE', 'STATE_OWNED', 'JOINT_VENTURE', 'FOREIGN_INVESTED', 'COLLECTIVE', 'SHAREHOLDING', 'PUBLIC_INSTITUTION'];
+const sizes = ['MICRO', 'SMALL', 'MEDIUM', 'LARGE'];
+const categories = ['TARGET', 'GENERAL', 'KEY', 'POTENTIAL'];
+const loyalties = ['LOYAL', 'BRAND_SWITCHING', 'NO_BRAND_LOYALTY', null];
+const stages = ['AWARENESS', 'INTEREST', 'EVALUATION', 'NEGOTIATION', 'PURCHASED', 'REPEAT_PURCHASE'];
+const occupations = ['Architect', 'Doctor', 'Restaurant owner', 'Farmer', 'Teacher', 'Engineer'];
+/** Lifecycle moves from PROSPECT, weighted so most of the archive is active. */
+const lifecyclePaths: string[][] = [[], ['QUALIFYING'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE', 'DORMANT'], ['QUALIFYING', 'ACTIVE', 'BAD'], ['REMOVED']];
+
+const DAY = 86_400_000;
+const CUSTOMERS = 300;
+/** Requests in flight at once: enough to keep the subgraphs busy without starving the launcher on 2 cores. */
+const CONCURRENCY = 8;
 
 export interface SeedResult {
   skipped: boolean;
+  /** Customers created by this run (for the other subgraphs' demo activity). */
   customers: string[];
 }
 
-/** Seeds once: when the archive already holds customers, it leaves everything as it is. */
+interface DemoCustomer {
+  input: Record<string, unknown>;
+  lifecycle: string[];
+  /** File the customer (most are); some stay unfiled or overdue so the deadline can be seen. */
+  file: boolean;
+  /** A change after filing leaves a change report pending. */
+  changeAfterFiling: boolean;
+  /** Organisation customers that run (part of) the qualification procedure: how many steps. */
+  qualificationSteps: number;
+}
+
+/** The demo archive: a few hundred customers across every list, class, region, lifecycle and filing state. */
+export function demoCustomers(now = Date.now()): DemoCustomer[] {
+  const customers: DemoCustomer[] = [];
+  for (let n = 0; n < CUSTOMERS; n += 1) {
+    const stem = companyStems[n % companyStems.length];
+    const suffix = companySuffixes[Math.floor(n / companyStems.length) % companySuffixes.length];
+    const owner = demoConsultants[n % demoConsultants.length];
+    const colleague = demoConsultants.find((c) => c.departmentId === owner.departmentId && c.id !== owner.id)!;
+    const individual = n % 10 === 9;
+    const key = !individual && n % 11 === 0;
+    const region = regions[n % regions.length];
+    const surname = surnames[n % surnames.length];
+    const phone = `+86 21 5${String(1_000_000 + n * 7919).slice(-7)}`;
+    const lifecycle = individual ? lifecyclePaths[(n + 2) % 5] : lifecyclePaths[n % lifecyclePaths.length];
+    const recentContactDays = n % 17 === 3 ? 2 : n % 17 === 5 ? 12 : 30 + (n % 200);
+    const input: Record<string, unknown> = {
+      name: individual ? `${surname} ${['Hua', 'Min', 'Jun', 'Lan'][n % 4]} (${stem} ${suffix.toLowerCase()} buyer)` : `${stem} ${suffix} Co., Ltd.`,
+      kind: individual ? 'INDIVIDUAL' : 'ORGANISATION',
+      listType: individual ? 'INDIVIDUAL' : organisationLists[n % organisationLists.length],
+      industry: industries[n % industries.length],
+      region,
+      address: `${(n % 90) + 10} ${stem} Road, ${region} district`,
+      ownerId: owner.id,
+      partnerIds: n % 7 === 0 ? [demoPartnerIds[(n / 7) % 2]] : [],
+      firstContactAt: new Date(now - recentContactDays * DAY).toISOString(),
+      category: key ? 'KEY' : categories[n % categories.length],
+      importance: key ? 'KEY' : 'GENERAL',
+      assignedStaffIds: key ? [colleague.id] : [],
+      loyalty: loyalties[n % loyalties.length],
+      route: `${region}-R${(n % 3) + 1}`,
+      routeOrder: Math.floor(n / 12) + 1,
+      contacts: [
+        { name: `${surname} Purchasing`, title: 'Purchasing manager', phone, email: `buyer${n}@${stem.toLowerCase()}.example`, decisionMaker: true },
+        { name: `${stem} Reception`, title: 'Receptionist', phone: `+86 21 6${String(2_000_000 + n * 104_729).slice(-7)}`, decisionMaker: false },
+      ],
+      needs: { focusPoints: [['price', 'delivery time'], ['quality', 'after-sales service'], ['financing']][n % 3], budget: { amount: 50_000 * ((n % 20) + 1), currency: 'CNY' }, purchaseStage: stages[n % stages.length] },
+      characteristics: { serviceArea: `${region} China`, growthPotential: ['High', 'Medium', 'Low'][n % 3], salesCapability: ['Strong', 'Average', 'Weak'][n % 3] },
+      managementStatus: { currentSalesPerformance: `CNY ${(n % 50) + 5}m`, cooperationAttitude: ['Open', 'Cautious', 'Demanding'][n % 3] },
+      tradingStatus: { reputation: ['Good', 'Fair', 'Excellent'][n % 3], pastCreditProblems: n % 13 === 0 ? 'Paid 90 days late in 2023' : 'None' },
+      competitorNotes: n % 4 === 0 ? 'Also buys from a competitor at 5% lower prices' : null,
+    };
+    if (individual) input.individual = { gender: n % 2 ? 'FEMALE' : 'MALE', birthday: `19${60 + (n % 35)}-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 27) + 1).padStart(2, '0')}`, occupation: occupations[n % occupations.length] };
+    else input.organisation = { enterpriseNature: natures[n % natures.length], legalRepresentative: `${surname} ${['Gang', 'Qiang', 'Mei', 'Ping'][n % 4]}`, registrationNumber: `9131${String(10_000_000_000 + n * 7_654_321).slice(-11)}${'ABCDEFGHJK'[n % 10]}`, companySize: sizes[n % sizes.length], employeeCount: 20 + ((n * 37) % 2000), establishedOn: `${1985 + (n % 35)}-0${(n % 9) + 1}-15`, assets: { amount: 1_000_000 * ((n % 40) + 1), currency: 'CNY' } };
+    customers.push({
+      input,
+      lifecycle: n % 29 === 0 && !individual ? [] : lifecycle,
+      file: recentContactDays > 20,
+      changeAfterFiling: n % 19 === 4,
+      qualificationSteps: !individual && n % 29 === 0 ? [1, 3, 5, 8, 9][(n / 29) % 5] : 0,
+    });
+  }
+  // Possible duplicates, flagged at creation: the same company typed differently, the same phone.
+  customers.push({ input: { ...customers[1].input, name: (customers[1].input.name as string).replace(' Co., Ltd.', '').toUpperCase(), organisation: {}, partnerIds: [], ownerId: 'c-zhao' }, lifecycle: [], file: true, changeAfterFiling: false, qualificationSteps: 0 });
+  customers.push({
+    input: { ...customers[2].input, name: 'Tianhe Logistic Services', organisation: {}, contacts: [{ name: 'Front desk', phone: (customers[2].input.contacts as { phone: string }[])[0].phone }], ownerId: 'c-wang' },
+    lifecycle: [],
+    file: false,
+    changeAfterFiling: false,
+    qualificationSteps: 0,
+  });
+  return customers;
+}
+
+/** Seeds what is missing: departments and consultants are upserts, customers are created once (by name). */
 export async function seedDemoData(gatewayUrl: string, tokens: Record<string, string>, log: (line: string) => void = () => undefined): Promise<SeedResult> {
   const gm = tokens.generalManager;
-  const existing = await call(gatewayUrl, '{ customers(first: 1) { totalCount } }', {}, gm);
-  if (existing.customers.totalCount > 0) return { skipped: true, customers: [] };
-
+  const started = Date.now();
   for (const department of demoDepartments) await call(gatewayUrl, 'mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: department }, gm);
   for (const consultant of demoConsultants) await call(gatewayUrl, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: consultant }, gm);
 
-  const customers: string[] = [];
-  let n = 0;
-  for (const stem of companyStems) {
-    for (const suffix of companySuffixes.slice(0, 4)) {
-      const owner = demoConsultants[n % demoConsultants.length];
-      const individual = n % 9 === 8;
-      const input = {
-        name: individual ? `${stem} ${suffix} (owner: Ms ${stem})` : `${stem} ${suffix} Co., Ltd.`,
-        kind: individual ? 'INDIVIDUAL' : 'ORGANISATION',
-        listType: individual ? 'INDIVIDUAL' : listTypes[n % listTypes.length],
-        industry: industries[n % industries.length],
-        region: regions[n % regions.length],
-        address: `${(n % 90) + 10} ${stem} Road, ${regions[n % regions.length]} district`,
-        ownerId: owner.id,
-        partnerIds: n % 7 === 0 ? [demoPartnerId] : [],
-        contacts: [
-          { name: `${stem} Purchasing`, title: 'Purchasing manager', phone: `+86 21 5${String(1000000 + n * 7919).slice(-7)}`, email: `buyer${n}@${stem.toLowerCase()}.example`, decisionMaker: true },
-          { name: `${stem} Reception`, title: 'Receptionist', phone: `+86 21 6${String(2000000 + n * 104729).slice(-7)}`, decisionMaker: false },
-        ],
-      };
-      const created = await call(gatewayUrl, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: input }, gm);
-      const id = created.createCustomer.id as string;
-      for (const lifecycle of lifecyclePaths[n % lifecyclePaths.length]) {
-        await call(gatewayUrl, 'mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { id } }', { id, i: { lifecycle } }, gm);
-      }
-      customers.push(id);
-      n += 1;
-    }
+  const existing = await existingCustomerNames(gatewayUrl, gm);
+  const missing = demoCustomers(started).filter((c) => !existing.has(c.input.name as string));
+  if (missing.length === 0) return { skipped: true, customers: [] };
+
+  const created: (string | null)[] = new Array(missing.length).fill(null);
+  await inParallel(missing, CONCURRENCY, async (customer, i) => {
+    created[i] = await seedCustomer(gatewayUrl, customer, tokens);
+  });
+  log(`seeded ${demoDepartments.length} departments, ${demoConsultants.length} consultants, ${created.length} customers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // In a stable order, without the removed ones (no new activity may be recorded for them).
+  const usable = missing.map((customer, i) => (customer.lifecycle.includes('REMOVED') ? null : created[i])).filter((id): id is string => Boolean(id));
+  return { skipped: false, customers: usable };
+}
+
+async function seedCustomer(url: string, customer: DemoCustomer, tokens: Record<string, string>): Promise<string> {
+  const gm = tokens.generalManager;
+  const { createCustomer } = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: customer.input }, gm);
+  const id = createCustomer.id as string;
+  for (const step of qualificationSteps(tokens).slice(0, customer.qualificationSteps)) await call(url, step.query, { id, i: step.input }, step.token);
+  for (const lifecycle of customer.lifecycle) {
+    await call(url, 'mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { id } }', { id, i: { lifecycle } }, gm);
   }
-  log(`seeded ${demoDepartments.length} departments, ${demoConsultants.length} consultants, ${customers.length} customers`);
-  return { skipped: false, customers };
+  if (customer.file) await call(url, 'mutation($id: ID!) { fileCustomer(id: $id) { id } }', { id }, gm);
+  if (customer.file && customer.changeAfterFiling) {
+    await call(url, 'mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { id } }', { id, i: { address: `${customer.input.address} (new building)` } }, gm);
+  }
+  return id;
+}
+
+/** The new-customer qualification procedure, step by step, each by the role that takes it. */
+function qualificationSteps(tokens: Record<string, string>): { query: string; input?: Record<string, unknown>; token: string }[] {
+  const finding = (area: string, investigator: string, token: string) => ({
+    query: 'mutation($id: ID!, $i: InvestigationFindingInput!) { recordInvestigationFinding(customerId: $id, input: $i) { id } }',
+    input: { area, findings: `${area.toLowerCase()} checked on site`, conclusion: 'SATISFACTORY', investigator },
+    token,
+  });
+  return [
+    {
+      query: 'mutation($id: ID!, $i: GeneralSurveyInput!) { recordGeneralSurvey(customerId: $id, input: $i) { id } }',
+      input: { companyHistory: 'Founded in the 1990s, privatised 2004', profile: 'Two plants, 400 staff', financialStatements: 'dms://finance/statements/2024', productCatalogue: 'dms://catalogues/2025' },
+      token: tokens.generalManager,
+    },
+    finding('FINANCE', 'Gao', tokens.finance),
+    finding('DESIGN', 'Qian', tokens.technical),
+    finding('QUALITY', 'Qian', tokens.technical),
+    {
+      query: 'mutation($id: ID!, $i: QualificationApplicationInput!) { submitQualificationApplication(customerId: $id, input: $i) { id } }',
+      input: { reasons: 'Regional leader, steady demand', futureTradingPolicy: 'Framework contract with quarterly call-offs', surveyData: 'Survey and on-site findings attached', products: [{ product: 'P-100 pump', quantity: 200, unit: 'pcs' }] },
+      token: tokens.generalManager,
+    },
+    { query: 'mutation($id: ID!, $i: QualificationDecisionInput!) { decideQualification(customerId: $id, input: $i) { id } }', input: { approved: true, comment: 'Approved by the department' }, token: tokens.generalManager },
+    {
+      query: 'mutation($id: ID!, $i: QualificationContractsInput!) { recordQualificationContracts(customerId: $id, input: $i) { id } }',
+      input: { supplyContractNo: 'SC-DEMO-001', qualityAssuranceContractNo: 'QA-DEMO-001', signedOn: new Date().toISOString().slice(0, 10) },
+      token: tokens.generalManager,
+    },
+    { query: 'mutation($id: ID!, $i: PortalRegistrationInput!) { registerCustomerPortal(customerId: $id, input: $i) { id } }', input: { credentialsRef: 'idp:portal/demo-customer' }, token: tokens.generalManager },
+    { query: 'mutation($id: ID!) { archiveQualifiedCustomer(customerId: $id) { id } }', token: tokens.archiveKeeper },
+  ];
+}
+
+async function existingCustomerNames(url: string, token: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  let after: string | null = null;
+  for (;;) {
+    const page: Record<string, any> = await call(url, 'query($after: String) { customers(first: 200, after: $after) { pageInfo { hasNextPage endCursor } edges { node { name } } } }', { after }, token);
+    for (const edge of page.customers.edges) names.add(edge.node.name);
+    if (!page.customers.pageInfo.hasNextPage) return names;
+    after = page.customers.pageInfo.endCursor;
+  }
+}
+
+/** Run `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export async function call(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {

@@ -1,7 +1,16 @@
 import { createService } from '@crm/kernel';
 import { accessPlugin } from './access/access.plugin';
+import { classificationPlugin } from './classification/classification.plugin';
 import { customersPlugin } from './customers/customers.plugin';
+import { duplicatesPlugin } from './duplicates/duplicates.plugin';
+import { filingPlugin } from './filing/filing.plugin';
+import { handoverPlugin } from './handover/handover.plugin';
+import { listReviewPlugin } from './list-review/list-review.plugin';
 import { organisationPlugin } from './organisation/organisation.plugin';
+import { qualificationPlugin } from './qualification/qualification.plugin';
 
 /** accounts: the customer archive, consultants and departments (DOMAIN.md §1). */
-export const accountsService = createService({ name: 'accounts', plugins: [organisationPlugin, accessPlugin, customersPlugin] });
+export const accountsService = createService({
+  name: 'accounts',
+  plugins: [organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin],
+});

@@ -1,6 +1,103 @@
-import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
-import type { RunningService } from '@crm/kernel';
+import type { EventContract, EventData } from '@crm/contracts';
+import { createEvent, encodeEvent } from '@crm/events';
+import { fixedClock, type RunningService } from '@crm/kernel';
+import { eventsOnStream, graphql, testServiceEnv, tokenFor, type GraphQLResponse, type StoredEvent } from '@crm/testing';
 import { accountsService } from '../src/accounts.service';
+
+/** Monday 2025-03-03 09:00 in Shanghai (the default working-calendar zone). */
+export const MONDAY_9AM = '2025-03-03T01:00:00.000Z';
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export interface AccountsWorldOptions {
+  /** Start the clock here (an injected fixed clock); default MONDAY_9AM. */
+  at?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A running accounts subgraph on a fresh database with an injected clock: East (Alice, Bob and their manager),
+ * West (Carol, Dan and their manager), the general manager, marketing (the archive keepers), finance,
+ * technical staff, a service agent and a partner portal.
+ */
+export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
+  const clock = fixedClock(options.at ?? MONDAY_9AM);
+  const service = await accountsService.start({ env: testServiceEnv('accounts', { PERSONAL_DATA_AUDIT_FLUSH_MS: '20', ...options.env }), clock });
+  const tokens = {
+    gm: await tokenFor({ sub: 'gm-1', roles: ['general_manager'] }),
+    alice: await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' }),
+    bob: await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' }),
+    carol: await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-WEST' }),
+    dan: await tokenFor({ sub: 'dan', roles: ['consultant'], department_id: 'D-WEST' }),
+    eastManager: await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' }),
+    westManager: await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' }),
+    marketing: await tokenFor({ sub: 'mkt-1', roles: ['marketing'] }),
+    finance: await tokenFor({ sub: 'fin-1', roles: ['finance'] }),
+    technical: await tokenFor({ sub: 'tech-1', roles: ['technical_staff'] }),
+    agent: await tokenFor({ sub: 'agent-1', roles: ['service_agent'] }),
+    partner: await tokenFor({ sub: 'portal-p1', roles: ['partner'], partner_id: 'P-1' }),
+  };
+  const call = (query: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse> => graphql(service.url, query, variables, token);
+  /** The data of an operation that must succeed. */
+  const ok = async (query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> => {
+    const res = await call(query, variables, token);
+    if (res.errors) throw new Error(`${query.slice(0, 70)}…: ${JSON.stringify(res.errors)}`);
+    return res.data!;
+  };
+  /** The first error of an operation that must fail. */
+  const fails = async (query: string, variables: Record<string, unknown>, token: string): Promise<{ message: string; extensions?: Record<string, any> }> => {
+    const res = await call(query, variables, token);
+    if (!res.errors?.length) throw new Error(`expected an error from ${query.slice(0, 70)}…, got ${JSON.stringify(res.data)}`);
+    return res.errors[0];
+  };
+
+  for (const [id, name] of [['D-EAST', 'East sales'], ['D-WEST', 'West sales']]) {
+    await ok('mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: { id, name } }, tokens.gm);
+  }
+  for (const [id, name, departmentId] of [['alice', 'Alice Wang', 'D-EAST'], ['bob', 'Bob Li', 'D-EAST'], ['carol', 'Carol Zhao', 'D-WEST'], ['dan', 'Dan Sun', 'D-WEST']]) {
+    await ok('mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId } }, tokens.gm);
+  }
+
+  let created = 0;
+  /** Create a customer (as the general manager unless `token` is given); returns its id. */
+  const customer = async (input: Record<string, unknown> = {}, token = tokens.gm): Promise<string> => {
+    created += 1;
+    const data = await ok(
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      { i: { name: `Customer ${created} ${Math.random().toString(36).slice(2, 8)}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'alice', ...input } },
+      token,
+    );
+    return data.createCustomer.id;
+  };
+
+  /** Events of one type (about one entity) on a service's stream, after the outbox was flushed. */
+  const events = async (contract: EventContract, subject?: string): Promise<StoredEvent[]> => {
+    await service.flushOutbox();
+    return eventsOnStream(service.bus.jsm, `CRM_${contract.service.replace(/-/g, '_').toUpperCase()}`, contract.type, subject);
+  };
+
+  /** Publish an event as another service would (e.g. credit), straight onto its stream. */
+  const publish = async <C extends EventContract>(contract: C, subject: string, data: EventData<C>, time?: Date): Promise<void> => {
+    const event = createEvent(contract, { subject, data, actor: { userId: `svc-${contract.service}`, roles: ['internal_app'] }, time });
+    await service.bus.js.publish(contract.type, encodeEvent(event), { msgID: event.id });
+  };
+
+  return { service, clock, tokens, call, ok, fails, customer, events, publish };
+}
+export type AccountsWorld = Awaited<ReturnType<typeof startAccountsWorld>>;
+
+/** Wait until `check` passes (event consumers and scheduled jobs work in the background). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 /** A running accounts subgraph on a fresh database, with one department and two consultants. */
 export async function startAccounts(): Promise<{ service: RunningService; gm: string; alice: string; bob: string; manager: string }> {

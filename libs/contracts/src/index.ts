@@ -1,6 +1,7 @@
 export * from './event-contract';
 export * from './entity-keys';
 export * from './events/accounts.events';
+export * from './events/accounts-access.events';
 export * from './events/engagement.events';
 export * from './events/service-desk.events';
 export * from './events/surveys.events';

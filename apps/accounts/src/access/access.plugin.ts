@@ -1,6 +1,17 @@
 import type { Caller } from '@crm/auth';
 import { definePlugin, pluginToken, type RequestContext } from '@crm/kernel';
-import { CustomerAccess, type GrantSource, type PersonalDataAudit } from './customer-access';
+import { Types, type Model } from 'mongoose';
+import { z } from 'zod';
+import type { CustomerRecord } from '../customers/customer.model';
+import { organisationToken } from '../organisation/organisation.plugin';
+import { AccessGrantSource } from './access-grant-source';
+import { accessRequestModel } from './access-request.model';
+import { AccessRequestsService, type CustomerScopeLookup } from './access-requests.service';
+import { accessResolvers } from './access.resolvers';
+import { CustomerAccess } from './customer-access';
+import { BufferedPersonalDataAudit } from './personal-data-audit';
+import { personalDataReadModel } from './personal-data-read.model';
+import { PersonalDataReadsService } from './personal-data-reads.service';
 
 export interface AccessService {
   /** The caller's view for this request (memoised per request). */
@@ -9,26 +20,66 @@ export interface AccessService {
 
 export const accessToken = pluginToken<AccessService>('accounts.access');
 
-// Until access requests and the audit log exist, nobody holds a grant and nothing is recorded.
-const noGrants: GrantSource = { activeGrants: async () => [] };
-const noAudit: PersonalDataAudit = { recordRead: () => undefined };
+const positiveInt = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
 
-/** Confidentiality of the archive: who may read which customers, and the trail of personal-data reads. */
+/** The access plugin's config slice (read once with the service's config; a bad value stops the service naming it). */
+export const accessConfig = z.object({
+  /** The longest an access grant may last, in days from the request. */
+  ACCESS_GRANT_MAX_DAYS: positiveInt(90, 366),
+  /** How long a personal-data read may wait in memory before its audit batch is written. */
+  PERSONAL_DATA_AUDIT_FLUSH_MS: positiveInt(200, 60_000),
+  /** An audit batch this large is written at once. */
+  PERSONAL_DATA_AUDIT_MAX_BATCH: positiveInt(500, 10_000),
+  /** Reads kept in memory while the audit log cannot be written; beyond it the oldest are logged and dropped. */
+  PERSONAL_DATA_AUDIT_MAX_BUFFER: positiveInt(50_000, 1_000_000),
+});
+
+/** Confidentiality of the archive: who may read which customers, access requests and grants, and the trail of personal-data reads. */
 export const accessPlugin = definePlugin({
   name: 'access',
-  sdl: [],
-  register({ clock, provide }) {
+  dependsOn: ['organisation'],
+  sdl: ['access.graphql'],
+  config: accessConfig,
+  register({ connection, clock, config, logger, metrics, provide, use, publishPendingEvents }) {
+    const { organisation, loaders: organisationLoaders } = use(organisationToken);
+    const AccessRequest = accessRequestModel(connection);
+    const PersonalDataRead = personalDataReadModel(connection);
+
+    // The customers plugin registers after this one (it depends on access), so its model is looked up when used.
+    const customerScope: CustomerScopeLookup = (id) =>
+      Types.ObjectId.isValid(id)
+        ? (connection.model('Customer') as Model<CustomerRecord>).findById(id, { ownerId: 1, departmentId: 1, partnerIds: 1 }).lean<Pick<CustomerRecord, '_id' | 'ownerId' | 'departmentId' | 'partnerIds'>>().exec()
+        : Promise.resolve(null);
+
+    const requests = new AccessRequestsService(AccessRequest, organisation, customerScope, clock, publishPendingEvents, { maxGrantDays: config.ACCESS_GRANT_MAX_DAYS });
+    const grants = new AccessGrantSource(AccessRequest);
+    const audit = new BufferedPersonalDataAudit(
+      { insertMany: (records) => PersonalDataRead.insertMany(records, { ordered: false, lean: true }) },
+      {
+        logger,
+        metrics,
+        flushMs: config.PERSONAL_DATA_AUDIT_FLUSH_MS,
+        maxBatch: config.PERSONAL_DATA_AUDIT_MAX_BATCH,
+        maxBuffer: config.PERSONAL_DATA_AUDIT_MAX_BUFFER,
+      },
+    );
+
     const perRequest = new WeakMap<RequestContext, CustomerAccess>();
     provide(accessToken, {
       forRequest(context, caller) {
         let access = perRequest.get(context);
         if (!access) {
-          access = new CustomerAccess(caller, noGrants, noAudit, () => clock.now());
+          access = new CustomerAccess(caller, grants, audit, () => clock.now(), context.requestId);
           perRequest.set(context, access);
         }
         return access;
       },
     });
-    return { resolvers: {} };
+    return {
+      resolvers: accessResolvers(requests, new PersonalDataReadsService(PersonalDataRead), organisationLoaders) as never,
+      models: [AccessRequest, PersonalDataRead],
+      // Runs after the HTTP server stopped taking requests: the last reads are written before Mongo closes.
+      onStop: () => audit.stop(),
+    };
   },
 });

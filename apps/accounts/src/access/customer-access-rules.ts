@@ -13,16 +13,17 @@ export function visibleCustomersFilter(caller: Caller): Record<string, unknown> 
   if (hasRole(caller, ...seesEveryCustomer)) return {};
   const scopes: Record<string, unknown>[] = [];
   if (hasRole(caller, 'department_manager') && caller.departmentId) scopes.push({ departmentId: caller.departmentId });
-  if (hasRole(caller, 'consultant')) scopes.push({ ownerId: caller.userId });
+  // Staff assigned to a (key) customer serve it and report their contacts, so they read it like its owner.
+  if (hasRole(caller, 'consultant')) scopes.push({ ownerId: caller.userId }, { assignedStaffIds: caller.userId });
   if (scopes.length === 0) return { _id: null };
   return scopes.length === 1 ? scopes[0] : { $or: scopes };
 }
 
-export function canSeeCustomer(caller: Caller, customer: Pick<CustomerRecord, 'ownerId' | 'departmentId' | 'partnerIds'>): boolean {
+export function canSeeCustomer(caller: Caller, customer: Pick<CustomerRecord, 'ownerId' | 'departmentId' | 'partnerIds'> & { assignedStaffIds?: string[] }): boolean {
   if (isPartner(caller)) return Boolean(caller.partnerId && customer.partnerIds.includes(caller.partnerId));
   if (hasRole(caller, ...seesEveryCustomer)) return true;
   if (hasRole(caller, 'department_manager') && caller.departmentId === customer.departmentId) return true;
-  return hasRole(caller, 'consultant') && customer.ownerId === caller.userId;
+  return hasRole(caller, 'consultant') && (customer.ownerId === caller.userId || (customer.assignedStaffIds ?? []).includes(caller.userId));
 }
 
 /** Who may change a customer: its owner, the owning department's manager, the archive keepers. */
@@ -36,6 +37,11 @@ export function canEditCustomer(caller: Caller, customer: Pick<CustomerRecord, '
 /** Personal data (phone, email) never leaves for a partner. */
 export function maskContactForPartner(contact: ContactRecord): ContactRecord {
   return { ...contact, phone: contact.phone ? maskValue(contact.phone) : contact.phone, email: contact.email ? maskValue(contact.email) : contact.email };
+}
+
+/** A personal value as a partner sees it: strings keep their first and last character, anything else is withheld. */
+export function maskPersonalValue<T>(value: T): T | null {
+  return typeof value === 'string' ? (maskValue(value) as T) : null;
 }
 
 function maskValue(value: string): string {

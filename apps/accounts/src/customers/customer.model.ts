@@ -1,10 +1,26 @@
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { classificationSchemaFields, indexClassification, type ClassificationFields } from '../classification/classification.model';
+import { duplicatesSchemaFields, indexDuplicates, type DuplicateFields } from '../duplicates/duplicates.model';
+import { filingSchemaFields, indexFiling, type FilingFields } from '../filing/filing.model';
+import { indexListReview, listReviewSchemaFields, type ListReviewFields } from '../list-review/list-review.model';
+import { indexQualification, qualificationSchemaFields, type QualificationFields } from '../qualification/qualification.model';
 
 export const customerKinds = ['ORGANISATION', 'INDIVIDUAL'] as const;
 export const customerListTypes = ['GOVERNMENT_AGENCY', 'ENTERPRISE', 'SPECIAL_ENTERPRISE', 'INDIVIDUAL', 'BUSINESS_PARTNER'] as const;
 export const lifecycles = ['PROSPECT', 'QUALIFYING', 'ACTIVE', 'DORMANT', 'BAD', 'REMOVED'] as const;
 export type Lifecycle = (typeof lifecycles)[number];
+export type CustomerKind = (typeof customerKinds)[number];
+export const genders = ['FEMALE', 'MALE', 'OTHER'] as const;
+export const enterpriseNatures = ['STATE_OWNED', 'COLLECTIVE', 'PRIVATE', 'FOREIGN_INVESTED', 'JOINT_VENTURE', 'SHAREHOLDING', 'PUBLIC_INSTITUTION', 'OTHER'] as const;
+export const companySizes = ['MICRO', 'SMALL', 'MEDIUM', 'LARGE'] as const;
+export const purchaseStages = ['NO_NEED', 'AWARENESS', 'INTEREST', 'EVALUATION', 'NEGOTIATION', 'PURCHASED', 'REPEAT_PURCHASE'] as const;
+
+export interface MoneyRecord {
+  amount: number;
+  /** ISO 4217. */
+  currency: string;
+}
 
 export interface ContactRecord {
   name: string;
@@ -14,43 +30,128 @@ export interface ContactRecord {
   decisionMaker: boolean;
 }
 
+/** Basic data only an organisation has (企业性质, 主管单位, 法人代表…). */
+export interface OrganisationProfileRecord {
+  enterpriseNature?: (typeof enterpriseNatures)[number] | null;
+  supervisingUnit?: string | null;
+  legalRepresentative?: string | null;
+  /** The customer's own manager (经理), not ours. */
+  manager?: string | null;
+  /** Unified social credit code or business registration number. */
+  registrationNumber?: string | null;
+  companySize?: (typeof companySizes)[number] | null;
+  employeeCount?: number | null;
+  establishedOn?: string | null;
+  registeredCapital?: MoneyRecord | null;
+  assets?: MoneyRecord | null;
+}
+
+/** Basic data only a person has; gender, birthday and age are personal data. */
+export interface IndividualProfileRecord {
+  gender?: (typeof genders)[number] | null;
+  birthday?: string | null;
+  /** Kept when no birthday is known; otherwise the age is computed from the birthday. */
+  age?: number | null;
+  occupation?: string | null;
+}
+
+export interface NeedsRecord {
+  focusPoints: string[];
+  budget?: MoneyRecord | null;
+  intendedPurchaseBy?: string | null;
+  purchaseStage?: (typeof purchaseStages)[number] | null;
+}
+
+export interface CharacteristicsRecord {
+  serviceArea?: string | null;
+  businessPhilosophy?: string | null;
+  managementStyle?: string | null;
+  salesCapability?: string | null;
+  growthPotential?: string | null;
+  culture?: string | null;
+}
+
+export interface ManagementStatusRecord {
+  currentSalesPerformance?: string | null;
+  pastSalesPerformance?: string | null;
+  staffQualifications?: string | null;
+  partners?: string | null;
+  cooperationAttitude?: string | null;
+  competitorRelations?: string | null;
+}
+
+export interface TradingStatusRecord {
+  advantages?: string | null;
+  problems?: string | null;
+  futurePolicy?: string | null;
+  reputation?: string | null;
+  pastCreditProblems?: string | null;
+}
+
+/** One change in the dynamic archive; values are JSON so any field fits. */
 export interface CustomerChangeRecord {
   at: Date;
   by: string;
   field: string;
   before: string | null;
   after: string | null;
+  /** Set on entries that came over from a customer merged into this one. */
+  mergedFrom?: Types.ObjectId | null;
 }
 
-export interface CustomerRecord extends WithPendingEvents {
+/** The customer aggregate: the data card and every plugin's part of it, with its history and outbox. */
+export interface CustomerRecord extends WithPendingEvents, ClassificationFields, FilingFields, ListReviewFields, QualificationFields, DuplicateFields {
   _id: Types.ObjectId;
   name: string;
-  kind: (typeof customerKinds)[number];
+  kind: CustomerKind;
   listType: (typeof customerListTypes)[number];
   industry?: string | null;
   region?: string | null;
   address?: string | null;
+  tradingSince?: string | null;
+  organisation?: OrganisationProfileRecord | null;
+  individual?: IndividualProfileRecord | null;
   contacts: ContactRecord[];
+  needs?: NeedsRecord | null;
+  characteristics?: CharacteristicsRecord | null;
+  managementStatus?: ManagementStatusRecord | null;
+  tradingStatus?: TradingStatusRecord | null;
+  competitorNotes?: string | null;
+  industryNotes?: string | null;
   ownerId: string;
   departmentId: string;
   lifecycle: Lifecycle;
+  /** Position of the lifecycle in `lifecycles`, so lists sort in lifecycle order. */
+  lifecycleRank: number;
   partnerIds: string[];
-  history: CustomerChangeRecord[];
-  /** Optimistic concurrency: every update names the version it read. */
+  /** When someone last confirmed the card is still right, and who; old dates mark stale data. */
+  lastVerifiedAt: Date;
+  lastVerifiedBy?: string | null;
+  /** Not loaded with the customer (it only grows): read it through the history loader. */
+  history?: CustomerChangeRecord[];
+  /** Optimistic concurrency: every write names the revision it read. */
   revision: number;
+  createdBy?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-const contactSchema = new Schema<ContactRecord>(
-  { name: { type: String, required: true }, title: String, phone: String, email: String, decisionMaker: { type: Boolean, default: false } },
-  { _id: false },
-);
+/** Reads leave out the history, which grows without bound (pending events are few and short-lived). */
+export const CUSTOMER_READ_PROJECTION = { history: 0 } as const;
 
-const changeSchema = new Schema<CustomerChangeRecord>(
-  { at: { type: Date, required: true }, by: { type: String, required: true }, field: { type: String, required: true }, before: String, after: String },
-  { _id: false },
-);
+const sub = (definition: Record<string, unknown>) => new Schema(definition, { _id: false });
+const money = () => ({ type: sub({ amount: { type: Number, required: true }, currency: { type: String, required: true } }), default: null });
+
+const contactSchema = sub({ name: { type: String, required: true }, title: String, phone: String, email: String, decisionMaker: { type: Boolean, default: false } });
+
+const changeSchema = sub({
+  at: { type: Date, required: true },
+  by: { type: String, required: true },
+  field: { type: String, required: true },
+  before: String,
+  after: String,
+  mergedFrom: Schema.Types.ObjectId,
+});
 
 const customerSchema = new Schema<CustomerRecord>(
   {
@@ -60,26 +161,83 @@ const customerSchema = new Schema<CustomerRecord>(
     industry: String,
     region: String,
     address: String,
+    tradingSince: String,
+    organisation: {
+      type: sub({
+        enterpriseNature: { type: String, enum: enterpriseNatures },
+        supervisingUnit: String,
+        legalRepresentative: String,
+        manager: String,
+        registrationNumber: String,
+        companySize: { type: String, enum: companySizes },
+        employeeCount: Number,
+        establishedOn: String,
+        registeredCapital: money(),
+        assets: money(),
+      }),
+      default: null,
+    },
+    individual: { type: sub({ gender: { type: String, enum: genders }, birthday: String, age: Number, occupation: String }), default: null },
     contacts: { type: [contactSchema], default: [] },
+    needs: { type: sub({ focusPoints: { type: [String], default: [] }, budget: money(), intendedPurchaseBy: String, purchaseStage: { type: String, enum: purchaseStages } }), default: null },
+    characteristics: {
+      type: sub({ serviceArea: String, businessPhilosophy: String, managementStyle: String, salesCapability: String, growthPotential: String, culture: String }),
+      default: null,
+    },
+    managementStatus: {
+      type: sub({ currentSalesPerformance: String, pastSalesPerformance: String, staffQualifications: String, partners: String, cooperationAttitude: String, competitorRelations: String }),
+      default: null,
+    },
+    tradingStatus: { type: sub({ advantages: String, problems: String, futurePolicy: String, reputation: String, pastCreditProblems: String }), default: null },
+    competitorNotes: String,
+    industryNotes: String,
     ownerId: { type: String, required: true },
     departmentId: { type: String, required: true },
     lifecycle: { type: String, enum: lifecycles, required: true, default: 'PROSPECT' },
+    lifecycleRank: { type: Number, required: true, default: 0 },
     partnerIds: { type: [String], default: [] },
+    lastVerifiedAt: { type: Date, required: true },
+    lastVerifiedBy: String,
     history: { type: [changeSchema], default: [] },
     revision: { type: Number, required: true, default: 0 },
+    createdBy: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    ...classificationSchemaFields,
+    ...filingSchemaFields,
+    ...listReviewSchemaFields,
+    ...qualificationSchemaFields,
+    ...duplicatesSchemaFields,
   },
-  { timestamps: true, versionKey: false },
+  // Timestamps come from the injected clock, not from mongoose.
+  { versionKey: false },
 );
 customerSchema.plugin(outboxPlugin);
-// A consultant's own customers (the default list for consultants).
+// Non-unique indexes are declared for production; the embedded dev server does not build them (ADR 0001 §10).
+// A consultant's own customers (the default list for consultants) and handover of a leaving consultant.
 customerSchema.index({ ownerId: 1, _id: 1 });
-// A department's customers (department managers; handover).
+// A department's customers (department managers).
 customerSchema.index({ departmentId: 1, _id: 1 });
 // A partner portal's linked customers.
 customerSchema.index({ partnerIds: 1, _id: 1 });
-// Lists filtered by lifecycle and region.
+// Lists filtered by lifecycle and region; sort LIFECYCLE.
 customerSchema.index({ lifecycle: 1, region: 1, _id: 1 });
+customerSchema.index({ lifecycleRank: 1, _id: 1 });
+// Stale data: customers(filter: {stale / verifiedBefore}, sort: LAST_VERIFIED_AT).
+customerSchema.index({ lastVerifiedAt: 1, _id: 1 });
+// customers(sort: CREATED_AT / UPDATED_AT).
+customerSchema.index({ createdAt: 1, _id: 1 });
+customerSchema.index({ updatedAt: 1, _id: 1 });
+indexClassification(customerSchema);
+indexFiling(customerSchema);
+indexListReview(customerSchema);
+indexQualification(customerSchema);
+indexDuplicates(customerSchema);
 
 export function customerModel(connection: Connection): Model<CustomerRecord> {
   return connection.model<CustomerRecord>('Customer', customerSchema, 'customers');
+}
+
+export function lifecycleRank(lifecycle: Lifecycle): number {
+  return lifecycles.indexOf(lifecycle);
 }

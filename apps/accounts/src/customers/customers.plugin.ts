@@ -1,23 +1,47 @@
-import { definePlugin } from '@crm/kernel';
-import { accessToken } from '../access/access.plugin';
+import { definePlugin, pluginToken } from '@crm/kernel';
+import { z } from 'zod';
+import { accessToken, type AccessService } from '../access/access.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
+import { CustomerExtensions } from './customer-extensions';
+import { CustomerStore } from './customer-store';
 import { customerModel } from './customer.model';
-import { customersLoaders } from './customers.loaders';
+import { customersLoaders, type CustomersLoaders } from './customers.loaders';
 import { customersResolvers } from './customers.resolvers';
 import { CustomersService } from './customers.service';
 
-/** The customer archive: customers, contacts, history and who may see them. */
+/** What the customers plugin shares with the plugins that add to the customer aggregate. */
+export interface CustomersModule {
+  store: CustomerStore;
+  customers: CustomersService;
+  loaders: CustomersLoaders;
+  extensions: CustomerExtensions;
+  access: AccessService;
+}
+
+export const customersToken = pluginToken<CustomersModule>('accounts.customers');
+
+export const customersConfig = z.object({
+  /** Customer data not verified for this many days shows as stale. */
+  ACCOUNTS_STALE_AFTER_DAYS: z.coerce.number().int().positive().max(3650).default(365),
+});
+
+/** The customer archive: the data card, its history, verification and the customer list. */
 export const customersPlugin = definePlugin({
   name: 'customers',
   dependsOn: ['organisation', 'access'],
   sdl: ['customers.graphql'],
-  register({ connection, clock, use, publishPendingEvents }) {
+  config: customersConfig,
+  register({ connection, clock, config, use, provide, publishPendingEvents }) {
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
+    const access = use(accessToken);
     const Customer = customerModel(connection);
-    const customers = new CustomersService(Customer, organisation, clock, publishPendingEvents);
-    const loaders = customersLoaders(customers);
+    const extensions = new CustomerExtensions();
+    const store = new CustomerStore(Customer, extensions, clock, publishPendingEvents);
+    const customers = new CustomersService(store, organisation, extensions, { staleAfterDays: config.ACCOUNTS_STALE_AFTER_DAYS });
+    const loaders = customersLoaders(customers, store);
+    provide(customersToken, { store, customers, loaders, extensions, access });
     return {
-      resolvers: customersResolvers(customers, loaders, organisationLoaders, use(accessToken)) as never,
+      resolvers: customersResolvers({ customers, loaders, organisation: organisationLoaders, access, clock }) as never,
       models: [Customer],
       loaders: Object.values(loaders),
     };

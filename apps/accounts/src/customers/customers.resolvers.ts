@@ -1,20 +1,44 @@
-import { loadExisting, requireCaller, type RequestContext } from '@crm/kernel';
+import { loadExisting, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { AccessService } from '../access/access.plugin';
+import type { CustomerAccess } from '../access/customer-access';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
+import { ageOf } from './customer-card';
+import type { CustomerChangeRecord, CustomerRecord } from './customer.model';
 import type { CustomersLoaders } from './customers.loaders';
 import type { CustomersService } from './customers.service';
 
-export function customersResolvers(customers: CustomersService, loaders: CustomersLoaders, organisation: OrganisationLoaders, access: AccessService): Resolvers {
+/** History fields that carry personal data: reading them is audited like reading the field itself. */
+const personalHistoryFields = ['contacts', 'individual.birthday', 'individual.gender', 'individual.age'];
+
+interface Dependencies {
+  customers: CustomersService;
+  loaders: CustomersLoaders;
+  organisation: OrganisationLoaders;
+  access: AccessService;
+  clock: Clock;
+}
+
+export function customersResolvers({ customers, loaders, organisation, access, clock }: Dependencies): Resolvers {
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
+  /** Internal assessments are for internal use: partners get null. */
+  const internal = <T>(ctx: RequestContext, value: T) => (viewer(ctx).isPartner ? null : (value ?? null));
+  const historyFor = async (c: CustomerRecord, ctx: RequestContext): Promise<CustomerChangeRecord[]> => {
+    const me = viewer(ctx);
+    if (me.isPartner) return [];
+    const history = await ctx.loaders.get(loaders.historyByCustomerId).load(String(c._id));
+    auditPersonalHistory(me, c, history);
+    return history;
+  };
   return {
     Query: {
       customer: (_, { id }, ctx) => customers.findVisible(viewer(ctx), id),
-      customers: (_, { filter, first, after }, ctx) => customers.list(viewer(ctx), filter ?? {}, { first, after }),
+      customers: (_, { filter, sort, first, after }, ctx) => customers.list(viewer(ctx), (filter ?? {}) as never, { first, after }, sort),
     },
     Mutation: {
       createCustomer: (_, { input }, ctx) => customers.create(viewer(ctx), input),
       updateCustomer: (_, { id, input }, ctx) => customers.update(viewer(ctx), id, input),
+      verifyCustomer: (_, { id, note }, ctx) => customers.verify(viewer(ctx), id, { note }),
     },
     Customer: {
       // Other subgraphs reach customers through here: the same visibility rules as `customer(id)`.
@@ -24,10 +48,37 @@ export function customersResolvers(customers: CustomersService, loaders: Custome
       },
       id: (c) => String(c._id),
       contacts: (c, _, ctx) => viewer(ctx).contactsOf(c),
+      organisation: (c) => (c.kind === 'ORGANISATION' ? (c.organisation ?? {}) : null),
+      individual: (c) => (c.kind === 'INDIVIDUAL' ? { customer: c, profile: c.individual ?? {} } : null),
+      needs: (c, _, ctx) => internal(ctx, c.needs ?? { focusPoints: [] }),
+      characteristics: (c, _, ctx) => internal(ctx, c.characteristics ?? {}),
+      managementStatus: (c, _, ctx) => internal(ctx, c.managementStatus ?? {}),
+      tradingStatus: (c, _, ctx) => internal(ctx, c.tradingStatus ?? {}),
+      competitorNotes: (c, _, ctx) => internal(ctx, c.competitorNotes),
+      industryNotes: (c, _, ctx) => internal(ctx, c.industryNotes),
       owner: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.consultantById), c.ownerId, 'Consultant'),
       department: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), c.departmentId, 'Department'),
-      // The history names who changed what: internal readers only.
-      history: (c, _, ctx) => (viewer(ctx).isPartner ? [] : c.history),
+      lastVerifiedAt: (c) => c.lastVerifiedAt ?? c.createdAt,
+      stale: (c) => customers.isStale({ lastVerifiedAt: c.lastVerifiedAt ?? c.createdAt }),
+      // The history names who changed what: internal readers only, with the same audit as the fields themselves.
+      history: (c, _, ctx) => historyFor(c, ctx),
+      changes: async (c, { first, after, field }, ctx) => customers.changes(c, await historyFor(c, ctx), { first, after, field }),
+    },
+    // Personal data: withheld from partners, and each read audited (only the fields a query asks for).
+    IndividualProfile: {
+      occupation: ({ profile }) => profile.occupation ?? null,
+      gender: ({ customer, profile }, _, ctx) => viewer(ctx).personalField(customer, 'individual.gender', profile.gender),
+      birthday: ({ customer, profile }, _, ctx) => viewer(ctx).personalField(customer, 'individual.birthday', profile.birthday),
+      age: ({ customer, profile }, _, ctx) => viewer(ctx).personalField(customer, 'individual.age', ageOf(profile, clock.now())),
+    },
+    CustomerChange: {
+      mergedFromCustomerId: (change) => (change.mergedFrom ? String(change.mergedFrom) : null),
     },
   };
+}
+
+function auditPersonalHistory(access: CustomerAccess, customer: CustomerRecord, history: CustomerChangeRecord[]): void {
+  for (const field of personalHistoryFields) {
+    if (history.some((entry) => entry.field === field)) access.personalField(customer, `history.${field}`, true);
+  }
 }

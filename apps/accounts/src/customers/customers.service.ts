@@ -1,121 +1,214 @@
 import { hasRole, type Caller } from '@crm/auth';
-import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
-import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
-import { createEvent } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
-import { isValidObjectId, Types, type Model } from 'mongoose';
-import type { OrganisationService } from '../organisation/organisation.service';
+import { paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection } from '@crm/data';
+import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
+import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
-import { createCustomerInput, updateCustomerInput, type UpdateCustomerInput } from './customer-input';
+import type { OrganisationService } from '../organisation/organisation.service';
+import { cardChanges, cardOf, checkKindAndListType, checkKindVariant, checkPastDays } from './customer-card';
+import type { CustomerDraft, CustomerExtensions } from './customer-extensions';
+import { createCustomerInput, updateCustomerInput, verifyCustomerInput, type UpdateCustomerInput } from './customer-input';
 import { canMoveLifecycle } from './customer-lifecycle';
-import type { CustomerChangeRecord, CustomerRecord, Lifecycle } from './customer.model';
+import { newCustomerId, type CustomerStore, type CustomerWrite } from './customer-store';
+import { CUSTOMER_READ_PROJECTION, lifecycleRank, type CustomerChangeRecord, type CustomerRecord } from './customer.model';
 
 export interface CustomerFilter {
   kind?: string | null;
+  listType?: string | null;
   lifecycle?: string | null;
+  lifecycles?: string[] | null;
   region?: string | null;
   ownerId?: string | null;
   departmentId?: string | null;
+  partnerId?: string | null;
   nameContains?: string | null;
+  verifiedBefore?: Date | string | null;
+  stale?: boolean | null;
+  [axis: string]: unknown;
 }
 
-const trackedFields = ['name', 'listType', 'industry', 'region', 'address', 'contacts', 'lifecycle'] as const;
+export interface CustomerSort {
+  field: string;
+  direction?: SortDirection | null;
+}
 
-/** The customer archive's rules: who may create, read and change a customer, and what each change records. */
+/** Sort orders of the card itself; plugins add theirs (see CustomerExtension.sortPaths). */
+const cardSortPaths: Record<string, string> = {
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+  NAME: 'normalized.sortName',
+  LAST_VERIFIED_AT: 'lastVerifiedAt',
+  REGION: 'region',
+  OWNER: 'ownerId',
+  DEPARTMENT: 'departmentId',
+  LIFECYCLE: 'lifecycleRank',
+  KIND: 'kind',
+  LIST_TYPE: 'listType',
+};
+
+export interface CustomersSettings {
+  /** Data not verified for this many days is stale. */
+  staleAfterDays: number;
+}
+
+/** The customer archive's card rules: who may create, read and change a customer, and what each change records. */
 export class CustomersService {
   constructor(
-    private readonly customers: Model<CustomerRecord>,
+    private readonly store: CustomerStore,
     private readonly organisation: OrganisationService,
-    private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
+    private readonly extensions: CustomerExtensions,
+    private readonly settings: CustomersSettings,
   ) {}
 
   async create(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
     const { caller } = access;
     const input = parseInput(createCustomerInput, rawInput);
+    checkKindAndListType(input.kind, input.listType);
+    checkKindVariant(input.kind, input);
+    const now = this.store.now();
+    checkPastDays(input, now.toISOString().slice(0, 10));
     const ownerId = input.ownerId ?? caller.userId;
     const owner = await this.organisation.activeConsultant(ownerId).catch(() => {
       throw new BadUserInputError('input.ownerId', `no active consultant ${ownerId}`);
     });
     if (!this.mayAssignOwner(caller, owner)) throw new ForbiddenError('You may only create customers for yourself or your department');
-    const now = this.clock.now();
-    const _id = new Types.ObjectId();
-    const record = {
+    const _id = newCustomerId();
+    const draft: CustomerDraft = {
       _id,
-      name: input.name,
-      kind: input.kind,
-      listType: input.listType,
-      industry: input.industry ?? null,
-      region: input.region ?? null,
-      address: input.address ?? null,
-      contacts: input.contacts,
+      ...cardOf(input),
       ownerId: owner._id,
       departmentId: owner.departmentId,
-      lifecycle: 'PROSPECT' as Lifecycle,
-      partnerIds: input.partnerIds,
-      history: [{ at: now, by: caller.userId, field: 'created', before: null, after: JSON.stringify(input.name) }],
+      lifecycle: 'PROSPECT',
+      lifecycleRank: lifecycleRank('PROSPECT'),
+      lastVerifiedAt: now,
+      lastVerifiedBy: caller.userId,
       revision: 0,
+      createdBy: caller.userId,
+      createdAt: now,
+      updatedAt: now,
     };
-    const event = createEvent(customerCreatedV1, { subject: String(_id), actor: actorOf(caller), time: now, data: { customer: snapshot(record) } });
-    const created = await this.customers.create({ ...record, pendingEvents: [event] });
-    this.publishPendingEvents();
-    return created.toObject();
+    let record = { ...draft } as CustomerRecord;
+    for (const extension of this.extensions.all) {
+      const part = await extension.onCreate?.({ input: (rawInput ?? {}) as Record<string, unknown>, draft: record, caller, now });
+      record = { ...record, ...part };
+    }
+    record.history = [{ at: now, by: caller.userId, field: 'created', before: null, after: JSON.stringify(input.name) }];
+    return this.store.insert(record, actorOf(caller));
   }
 
   async update(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
-    const { caller } = access;
     const input = parseInput(updateCustomerInput, rawInput);
+    return this.store.modify(await this.editableId(access, id), actorOf(access.caller), (current) => this.cardWrite(current, input));
+  }
+
+  /** The write an update of the card makes (also used for the corrections of a list review). */
+  cardWrite(current: CustomerRecord, input: UpdateCustomerInput, prefix = 'input'): CustomerWrite | null {
+    if (input.lifecycle && !canMoveLifecycle(current.lifecycle, input.lifecycle)) {
+      throw new BadUserInputError(`${prefix}.lifecycle`, `cannot move from ${current.lifecycle} to ${input.lifecycle}`);
+    }
+    if (input.listType) checkKindAndListType(current.kind, input.listType, `${prefix}.listType`);
+    checkKindVariant(current.kind, input);
+    checkPastDays(input, this.store.now().toISOString().slice(0, 10));
+    const { set, changes } = cardChanges(current, input);
+    if (changes.length === 0) return null;
+    return { set, changes, reportable: true };
+  }
+
+  /** Someone confirmed the card is still right: it is no longer stale. */
+  async verify(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
+    const { note } = parseInput(verifyCustomerInput, rawInput ?? {});
+    const now = this.store.now();
+    return this.store.modify(await this.editableId(access, id), actorOf(access.caller), (current) => ({
+      set: { lastVerifiedAt: now, lastVerifiedBy: access.caller.userId },
+      changes: [{ field: 'verified', before: current.lastVerifiedAt.toISOString(), after: note ? { at: now.toISOString(), note } : now.toISOString() }],
+    }));
+  }
+
+  /** The id of a customer the caller may change (a merged id gives its survivor's); NOT_FOUND when out of reach. */
+  async editableId(access: CustomerAccess, id: string): Promise<string> {
     const current = await this.findVisible(access, id);
     if (!current) throw new NotFoundError('Customer', id);
     if (!access.canEdit(current)) throw new ForbiddenError('You may not change this customer');
-    if (input.lifecycle && !canMoveLifecycle(current.lifecycle, input.lifecycle)) {
-      throw new BadUserInputError('input.lifecycle', `cannot move from ${current.lifecycle} to ${input.lifecycle}`);
-    }
-    const now = this.clock.now();
-    const changes = diff(current, input, caller.userId, now);
-    if (changes.length === 0) return current;
-    const set = Object.fromEntries(changes.map((c) => [c.field, input[c.field as keyof UpdateCustomerInput] ?? null]));
-    const next = { ...current, ...set } as CustomerRecord;
-    const event = createEvent(customerUpdatedV1, {
-      subject: id,
-      actor: actorOf(caller),
-      time: now,
-      data: { customer: snapshot(next), changes: changes.map(({ field, before, after }) => ({ field, before: parseJson(before), after: parseJson(after) })) },
-    });
-    // One single-document write: the change, its history and its event commit together or not at all.
-    const updated = await this.customers
-      .findOneAndUpdate(
-        { _id: current._id, revision: current.revision },
-        { $set: { ...set, updatedAt: now }, $inc: { revision: 1 }, $push: { history: { $each: changes }, pendingEvents: event } },
-        { returnDocument: 'after', timestamps: false },
-      )
-      .lean<CustomerRecord>();
-    if (!updated) throw new ConflictError('The customer was changed by someone else; reload and try again');
-    this.publishPendingEvents();
-    return updated;
+    return String(current._id);
   }
 
   /** The customer if it exists and the caller may see it; null otherwise (existence is not revealed). */
   async findVisible(access: CustomerAccess, id: string): Promise<CustomerRecord | null> {
-    if (!isValidObjectId(id)) return null;
-    const customer = await this.customers.findById(id).lean<CustomerRecord>();
+    const customer = await this.store.find(id);
     return customer && (await access.canRead(customer)) ? customer : null;
   }
 
-  findByIds(ids: readonly string[]): Promise<CustomerRecord[]> {
-    const valid = ids.filter((id) => isValidObjectId(id));
-    return this.customers.find({ _id: { $in: valid } }).lean<CustomerRecord[]>();
+  async findByIds(ids: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const found = await this.store.findMany(ids);
+    return ids.map((id) => found.get(String(id)) ?? null);
   }
 
-  async list(access: CustomerAccess, filter: CustomerFilter = {}, page: PageArgs): Promise<Page<CustomerRecord>> {
-    const criteria: Record<string, unknown>[] = [await access.filter()];
+  async list(access: CustomerAccess, filter: CustomerFilter = {}, page: PageArgs, sort?: CustomerSort | null): Promise<Page<CustomerRecord>> {
+    pageSize(page);
+    const criteria = [await access.filter(), ...this.criteria(filter)];
+    const query = { $and: criteria };
+    if (!sort) return paginateById<CustomerRecord>(this.store.model, query, page, CUSTOMER_READ_PROJECTION);
+    const path = cardSortPaths[sort.field] ?? this.extensions.sortPath(sort.field);
+    if (!path) throw new BadUserInputError('sort.field', `cannot sort by ${sort.field}`);
+    return paginateSorted<CustomerRecord>(this.store.model, query, { path, direction: sort.direction ?? 'ASC' }, page, CUSTOMER_READ_PROJECTION);
+  }
+
+  /** Mongo criteria for a CustomerFilter: the card's members here, the other axes from their plugins. */
+  criteria(filter: CustomerFilter): Record<string, unknown>[] {
+    const now = this.store.now();
+    // Merged duplicates live on only as redirects.
+    const criteria: Record<string, unknown>[] = [{ mergedInto: null }];
     if (filter.kind) criteria.push({ kind: filter.kind });
+    if (filter.listType) criteria.push({ listType: filter.listType });
     if (filter.lifecycle) criteria.push({ lifecycle: filter.lifecycle });
+    if (filter.lifecycles?.length) criteria.push({ lifecycle: { $in: filter.lifecycles } });
     if (filter.region) criteria.push({ region: filter.region });
     if (filter.ownerId) criteria.push({ ownerId: filter.ownerId });
     if (filter.departmentId) criteria.push({ departmentId: filter.departmentId });
+    if (filter.partnerId) criteria.push({ partnerIds: filter.partnerId });
     if (filter.nameContains) criteria.push({ name: { $regex: escapeRegex(filter.nameContains), $options: 'i' } });
-    return paginateById<CustomerRecord>(this.customers, { $and: criteria }, page);
+    if (filter.verifiedBefore) {
+      const before = new Date(filter.verifiedBefore);
+      if (Number.isNaN(before.getTime())) throw new BadUserInputError('filter.verifiedBefore', 'must be an ISO-8601 date-time');
+      criteria.push({ lastVerifiedAt: { $lt: before } });
+    }
+    if (typeof filter.stale === 'boolean') {
+      const threshold = this.staleThreshold(now);
+      criteria.push(filter.stale ? { lastVerifiedAt: { $lt: threshold } } : { lastVerifiedAt: { $gte: threshold } });
+    }
+    for (const extension of this.extensions.all) criteria.push(...(extension.filter?.(filter, { now }) ?? []));
+    return criteria;
+  }
+
+  isStale(customer: Pick<CustomerRecord, 'lastVerifiedAt'>): boolean {
+    return customer.lastVerifiedAt.getTime() < this.staleThreshold(this.store.now()).getTime();
+  }
+
+  /** A page of a customer's history, newest first; the cursor is the entry's position (history only grows). */
+  async changes(customer: CustomerRecord, history: CustomerChangeRecord[], args: PageArgs & { field?: string | null }): Promise<Page<CustomerChangeRecord>> {
+    const first = pageSize(args);
+    let start = history.length - 1;
+    if (args.after) {
+      const position = decodeHistoryCursor(String(customer._id), args.after);
+      start = position - 1;
+    }
+    const matching = (entry: CustomerChangeRecord) => !args.field || entry.field === args.field || entry.field.startsWith(`${args.field}.`);
+    const edges: { cursor: string; node: CustomerChangeRecord }[] = [];
+    let position = Math.min(start, history.length - 1);
+    for (; position >= 0 && edges.length < first; position -= 1) {
+      if (matching(history[position])) edges.push({ cursor: encodeHistoryCursor(String(customer._id), position), node: history[position] });
+    }
+    let hasNextPage = false;
+    for (let rest = position; rest >= 0; rest -= 1) {
+      if (matching(history[rest])) {
+        hasNextPage = true;
+        break;
+      }
+    }
+    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: history.filter(matching).length };
+  }
+
+  private staleThreshold(now: Date): Date {
+    return subDays(now, this.settings.staleAfterDays);
   }
 
   private mayAssignOwner(caller: Caller, owner: { _id: string; departmentId: string }): boolean {
@@ -125,31 +218,14 @@ export class CustomersService {
   }
 }
 
-function diff(current: CustomerRecord, input: UpdateCustomerInput, by: string, at: Date): CustomerChangeRecord[] {
-  const changes: CustomerChangeRecord[] = [];
-  for (const field of trackedFields) {
-    if (!(field in input) || input[field] === undefined) continue;
-    const before = JSON.stringify(current[field] ?? null);
-    const after = JSON.stringify(input[field] ?? null);
-    if (before !== after) changes.push({ at, by, field, before, after });
-  }
-  return changes;
+function encodeHistoryCursor(customerId: string, position: number): string {
+  return Buffer.from(`h:${customerId}:${position}`).toString('base64url');
 }
 
-function snapshot(customer: Pick<CustomerRecord, '_id' | 'name' | 'kind' | 'lifecycle' | 'ownerId' | 'departmentId' | 'region'>) {
-  return {
-    id: String(customer._id),
-    name: customer.name,
-    kind: customer.kind,
-    lifecycle: customer.lifecycle,
-    ownerConsultantId: customer.ownerId,
-    departmentId: customer.departmentId,
-    region: customer.region ?? null,
-  };
-}
-
-function parseJson(value: string | null): unknown {
-  return value === null ? null : JSON.parse(value);
+function decodeHistoryCursor(customerId: string, cursor: string): number {
+  const match = /^h:([0-9a-f]{24}):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || match[1] !== customerId) throw new InvalidPageArgsError('after', 'not a cursor from this history');
+  return Number(match[2]);
 }
 
 function escapeRegex(text: string): string {

@@ -31,6 +31,19 @@ export class OrganisationService {
     return consultant;
   }
 
+  async consultant(id: string): Promise<ConsultantRecord> {
+    const consultant = await this.models.Consultant.findById(id).lean<ConsultantRecord>();
+    if (!consultant) throw new NotFoundError('Consultant', id);
+    return consultant;
+  }
+
+  /** Mark a consultant as left (false) or back (true); the handover plugin checks they own nothing first. */
+  async setActive(id: string, active: boolean): Promise<ConsultantRecord> {
+    const consultant = await this.models.Consultant.findOneAndUpdate({ _id: id }, { $set: { active } }, { returnDocument: 'after' }).lean<ConsultantRecord>();
+    if (!consultant) throw new NotFoundError('Consultant', id);
+    return consultant;
+  }
+
   departments(): Promise<DepartmentRecord[]> {
     return this.models.Department.find().sort({ name: 1 }).lean<DepartmentRecord[]>();
   }

@@ -22,3 +22,22 @@ export const creditProfileChangedV1 = defineEvent(
     revision: z.number().int().positive(),
   }),
 );
+
+/**
+ * A customer's sales tier (ABC analysis, DOMAIN.md §1 and §5) for a period, computed by credit from its sales
+ * figures. accounts shows the latest period's tier on Customer; it is never typed by hand.
+ */
+export const salesTierComputedV1 = defineEvent(
+  'credit',
+  'crm.credit.sales-tier.computed',
+  'v1',
+  z.object({
+    customerId: customerIdSchema,
+    tier: z.enum(['A', 'B', 'C', 'D']),
+    /** First and last calendar day (YYYY-MM-DD) of the sales period the tier was computed over. */
+    periodStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    periodEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** ABC share of purchase amounts, or average monthly / annual sales. */
+    basis: z.enum(['PURCHASE_AMOUNT_ABC', 'AVERAGE_MONTHLY_SALES', 'AVERAGE_ANNUAL_SALES']),
+  }),
+);

@@ -1,0 +1,43 @@
+import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, InvalidPageArgsError, MAX_PAGE_SIZE, type Connection as Page, type PageArgs } from '@crm/data';
+import { ForbiddenError, parseInput } from '@crm/kernel';
+import type { Model } from 'mongoose';
+import { personalDataReadFilterInput } from './access-request-input';
+import type { PersonalDataReadRecord } from './personal-data-read.model';
+
+/** The personal-data audit log as managers query it: the general manager all of it, a department manager their department's customers. */
+export class PersonalDataReadsService {
+  constructor(private readonly reads: Model<PersonalDataReadRecord>) {}
+
+  async list(caller: Caller, rawFilter: unknown, page: PageArgs): Promise<Page<PersonalDataReadRecord>> {
+    const criteria: Record<string, unknown>[] = [auditScope(caller)];
+    const filter = parseInput(personalDataReadFilterInput, rawFilter, 'filter');
+    if (filter.customerId) criteria.push({ customerId: filter.customerId });
+    if (filter.readerId) criteria.push({ readerId: filter.readerId });
+    if (filter.from) criteria.push({ at: { $gte: filter.from } });
+    if (filter.to) criteria.push({ at: { $lt: filter.to } });
+    return newestFirst(this.reads, { $and: criteria }, page);
+  }
+}
+
+function auditScope(caller: Caller): Record<string, unknown> {
+  if (!isPartner(caller)) {
+    if (hasRole(caller, 'general_manager')) return {};
+    if (hasRole(caller, 'department_manager') && caller.departmentId) return { departmentId: caller.departmentId };
+  }
+  throw new ForbiddenError('Only department managers and the general manager read the personal-data audit log');
+}
+
+/** Keyset pagination over `_id`, newest first: an audit log is read from the latest read backwards. */
+async function newestFirst(model: Model<PersonalDataReadRecord>, filter: Record<string, unknown>, args: PageArgs): Promise<Page<PersonalDataReadRecord>> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new InvalidPageArgsError('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
+  const pageFilter = args.after ? { $and: [filter, { _id: { $lt: decodeCursor(args.after) } }] } : filter;
+  const [rows, totalCount] = await Promise.all([model.find(pageFilter).sort({ _id: -1 }).limit(first + 1).lean<PersonalDataReadRecord[]>(), model.countDocuments(filter)]);
+  const nodes = rows.slice(0, first);
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(node._id), node })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]._id) : null },
+    totalCount,
+  };
+}

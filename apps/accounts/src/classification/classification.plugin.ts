@@ -1,0 +1,26 @@
+import { creditProfileChangedV1, salesTierComputedV1 } from '@crm/contracts';
+import { definePlugin } from '@crm/kernel';
+import { customersToken } from '../customers/customers.plugin';
+import { organisationToken } from '../organisation/organisation.plugin';
+import { classificationResolvers } from './classification.resolvers';
+import { ClassificationService } from './classification.service';
+
+/** Classification axes (DOMAIN.md §1): category, importance, loyalty, route, staff; sales tier and credit grade from credit. */
+export const classificationPlugin = definePlugin({
+  name: 'classification',
+  dependsOn: ['organisation', 'customers'],
+  sdl: ['classification.graphql'],
+  register({ use, logger }) {
+    const module = use(customersToken);
+    const { organisation, loaders: organisationLoaders } = use(organisationToken);
+    const classification = new ClassificationService(module.store, module.customers, organisation, logger);
+    module.extensions.register(classification.extension());
+    return {
+      resolvers: classificationResolvers(classification, module, organisationLoaders) as never,
+      eventHandlers: [
+        { contract: creditProfileChangedV1, durable: 'accounts-classification-credit-grade', handle: (event) => classification.applyCreditGrade(event) },
+        { contract: salesTierComputedV1, durable: 'accounts-classification-sales-tier', handle: (event) => classification.applySalesTier(event) },
+      ],
+    };
+  },
+});

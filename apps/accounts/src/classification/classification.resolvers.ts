@@ -1,0 +1,26 @@
+import { requireCaller, type RequestContext } from '@crm/kernel';
+import type { Resolvers } from '../generated/graphql';
+import type { CustomersModule } from '../customers/customers.plugin';
+import type { OrganisationLoaders } from '../organisation/organisation.loaders';
+import { staffOf } from './classification-rules';
+import type { ClassificationService } from './classification.service';
+
+export function classificationResolvers(classification: ClassificationService, { access }: CustomersModule, organisation: OrganisationLoaders): Resolvers {
+  const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
+  return {
+    Mutation: {
+      classifyCustomer: (_, { id, input }, ctx) => classification.classify(viewer(ctx), id, input),
+    },
+    Customer: {
+      category: (c) => c.category ?? 'POTENTIAL',
+      importance: (c) => c.importance ?? 'GENERAL',
+      assignedStaff: async (c, _, ctx) => {
+        const staff = await ctx.loaders.get(organisation.consultantById).loadMany(staffOf(c));
+        return staff.filter((s) => s !== null && !(s instanceof Error)) as never;
+      },
+      // Credit figures are internal: partners get null, like credit's own creditProfile.
+      salesTier: (c, _, ctx) => (viewer(ctx).isPartner ? null : (c.salesTier ?? null)),
+      creditGrade: (c, _, ctx) => (viewer(ctx).isPartner ? null : (c.creditGrade ?? null)),
+    },
+  };
+}

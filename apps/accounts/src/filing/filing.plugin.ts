@@ -1,0 +1,42 @@
+import { ConfigError, definePlugin, WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/kernel';
+import { z } from 'zod';
+import { customersToken } from '../customers/customers.plugin';
+import { organisationToken } from '../organisation/organisation.plugin';
+import { filingResolvers } from './filing.resolvers';
+import { FilingService } from './filing.service';
+
+export const filingConfig = z.object({
+  ...workingCalendarConfigFields,
+  /** How often overdue filings are looked for (each raises its event once). */
+  ACCOUNTS_FILING_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+});
+
+/** The filing deadline (备案, DOMAIN.md §1): deadlines in working days, overdue events, the expense check. */
+export const filingPlugin = definePlugin({
+  name: 'filing',
+  dependsOn: ['organisation', 'customers'],
+  sdl: ['filing.graphql'],
+  config: filingConfig,
+  register({ use, config, clock, logger }) {
+    const problems = workingCalendarEnvProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.variable}: ${p.message}`));
+    const calendar = new WorkingCalendar(workingCalendarConfigFromEnv(config));
+    const module = use(customersToken);
+    const { loaders: organisationLoaders } = use(organisationToken);
+    const filing = new FilingService(module.store, module.customers, calendar, clock, logger);
+    module.extensions.register(filing.extension());
+    return {
+      resolvers: filingResolvers(filing, module, organisationLoaders, clock) as never,
+      jobs: [
+        {
+          name: 'raise-overdue-filings',
+          intervalMs: config.ACCOUNTS_FILING_CHECK_MS,
+          run: async () => {
+            const raised = await filing.raiseOverdue();
+            if (raised > 0) logger.info({ raised }, 'overdue filings raised');
+          },
+        },
+      ],
+    };
+  },
+});

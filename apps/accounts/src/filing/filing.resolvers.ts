@@ -1,0 +1,30 @@
+import { loadExisting, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import type { CustomersModule } from '../customers/customers.plugin';
+import type { Resolvers } from '../generated/graphql';
+import type { OrganisationLoaders } from '../organisation/organisation.loaders';
+import { filingOf, filingStatus, isOverdue } from './filing-rules';
+import type { FilingService } from './filing.service';
+
+export function filingResolvers(filing: FilingService, { access, customers }: CustomersModule, organisation: OrganisationLoaders, clock: Clock): Resolvers {
+  const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
+  return {
+    Query: {
+      overdueFilings: (_, { departmentId, first, after }, ctx) =>
+        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after }, { field: 'FILING_DUE_AT', direction: 'ASC' }),
+      expenseAllowed: (_, { customerId, kind }, ctx) => filing.expenseCheck(viewer(ctx), customerId, kind) as never,
+    },
+    Mutation: {
+      fileCustomer: (_, { id }, ctx) => filing.file(viewer(ctx), id),
+      reportCustomerChanges: (_, { id, note }, ctx) => filing.reportChanges(viewer(ctx), id, note),
+    },
+    Customer: {
+      filing: (c, _, ctx) => (viewer(ctx).isPartner ? null : filingOf(c)),
+    },
+    CustomerFiling: {
+      status: (f) => filingStatus(f, clock.now()),
+      overdue: (f) => isOverdue(f, clock.now()),
+      firstContactDepartment: (f, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), f.firstContactDepartmentId, 'Department'),
+      filedLate: (f) => Boolean(f.filedAt && f.filedAt.getTime() > f.dueAt.getTime()),
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { staffAfterHandover, wouldLoseKeyStaffing } from './handover-rules';
+
+describe('handover rules', () => {
+  it('puts the replacement in the leaver\'s place, owner first', () => {
+    expect(staffAfterHandover({ ownerId: 'leaver', assignedStaffIds: ['leaver', 'bob'] }, 'leaver', 'heir')).toEqual(['heir', 'bob']);
+    expect(staffAfterHandover({ ownerId: 'alice', assignedStaffIds: ['alice', 'leaver'] }, 'leaver', 'heir')).toEqual(['alice', 'heir']);
+  });
+
+  it('spots a KEY customer whose replacement already served it (two staff would become one)', () => {
+    expect(wouldLoseKeyStaffing({ importance: 'KEY', ownerId: 'leaver', assignedStaffIds: ['leaver', 'heir'] }, 'leaver', 'heir')).toBe(true);
+    expect(wouldLoseKeyStaffing({ importance: 'KEY', ownerId: 'leaver', assignedStaffIds: ['leaver', 'bob'] }, 'leaver', 'heir')).toBe(false);
+    expect(wouldLoseKeyStaffing({ importance: 'GENERAL', ownerId: 'leaver', assignedStaffIds: ['leaver', 'heir'] }, 'leaver', 'heir')).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+import { definePlugin } from '@crm/kernel';
+import { customersToken } from '../customers/customers.plugin';
+import { organisationToken } from '../organisation/organisation.plugin';
+import { handoverResolvers } from './handover.resolvers';
+import { HandoverService } from './handover.service';
+
+/** Ownership and handover (DOMAIN.md §1): every customer of a leaving consultant goes to a named replacement. */
+export const handoverPlugin = definePlugin({
+  name: 'handover',
+  dependsOn: ['organisation', 'customers', 'classification'],
+  sdl: ['handover.graphql'],
+  register({ use, logger }) {
+    const { store } = use(customersToken);
+    const { organisation } = use(organisationToken);
+    return { resolvers: handoverResolvers(new HandoverService(store, organisation, logger)) as never };
+  },
+});

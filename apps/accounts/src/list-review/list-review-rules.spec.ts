@@ -1,0 +1,18 @@
+import { fixedClock } from '@crm/kernel';
+import { isReviewOverdue, listReviewOf, nextReviewDue } from './list-review-rules';
+
+describe('list review rules (at least every two years)', () => {
+  it('is due two calendar years after the last review', () => {
+    expect(nextReviewDue(new Date('2025-03-03T01:00:00Z')).toISOString()).toBe('2027-03-03T01:00:00.000Z');
+    // A leap day moves to the last day of February.
+    expect(nextReviewDue(new Date('2024-02-29T01:00:00Z')).toISOString()).toBe('2026-02-28T01:00:00.000Z');
+  });
+
+  it('is overdue once the due date has passed', () => {
+    const clock = fixedClock('2027-03-03T01:00:00Z');
+    const review = listReviewOf({ listReview: null, createdAt: new Date('2025-03-03T01:00:00Z') });
+    expect(isReviewOverdue(review, clock.now())).toBe(false);
+    clock.advance(1);
+    expect(isReviewOverdue(review, clock.now())).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { Schema } from 'mongoose';
+
+/** The customer list is reviewed at least this often (DOMAIN.md §1, dynamic archive). */
+export const LIST_REVIEW_INTERVAL_YEARS = 2;
+
+/** One review of a customer's entry: who reviewed, when, and which fields they corrected. */
+export interface ListReviewEntryRecord {
+  at: Date;
+  by: string;
+  note?: string | null;
+  correctedFields: string[];
+}
+
+export interface ListReviewRecord {
+  /** The next review is due by then (two years after the last one, or after creation). */
+  dueAt: Date;
+  lastReviewedAt?: Date | null;
+  lastReviewedBy?: string | null;
+  reviews: ListReviewEntryRecord[];
+}
+
+export interface ListReviewFields {
+  /** Missing on customers archived before reviews were tracked: due two years after creation. */
+  listReview?: ListReviewRecord | null;
+}
+
+const reviewEntrySchema = new Schema<ListReviewEntryRecord>(
+  { at: { type: Date, required: true }, by: { type: String, required: true }, note: String, correctedFields: { type: [String], default: [] } },
+  { _id: false },
+);
+
+const listReviewSchema = new Schema<ListReviewRecord>(
+  { dueAt: { type: Date, required: true }, lastReviewedAt: Date, lastReviewedBy: String, reviews: { type: [reviewEntrySchema], default: [] } },
+  { _id: false },
+);
+
+export const listReviewSchemaFields = { listReview: { type: listReviewSchema, default: null } };
+
+export function indexListReview(schema: Schema): void {
+  // customers(filter: {reviewOverdue / reviewDueBefore}, sort: REVIEW_DUE_AT): the review work list.
+  schema.index({ 'listReview.dueAt': 1, _id: 1 });
+}

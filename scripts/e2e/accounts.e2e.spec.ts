@@ -1,0 +1,147 @@
+// End to end for the customer archive, as clients and other services use it: through the gateway, with the
+// credit and service-desk subgraphs talking to accounts over NATS.
+import { customerHandedOverV1, customerMergedV1, streamFor } from '@crm/contracts';
+import { testServiceEnv, tokenFor } from '@crm/testing';
+import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
+import { call, callWhenKnown } from '../platform/demo-data';
+import { startPlatform, type RunningPlatform } from '../platform/platform';
+
+jest.setTimeout(120_000);
+
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('the customer archive through the gateway', () => {
+  let platform: RunningPlatform;
+  let url: string;
+  let nc: NatsConnection;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      mongoUrl: process.env.MONGO_URL!,
+      natsUrl: process.env.NATS_URL!,
+      gatewayPort: 0,
+      subgraphPorts: 'free',
+      logLevel: 'silent',
+      envFor: (name) => ({ ...testServiceEnv(name), PORT: '0' }),
+    });
+    url = platform.gateway.graphqlUrl;
+    nc = await connect({ servers: process.env.NATS_URL! });
+    tokens.gm = await tokenFor({ sub: 'gm-arch', roles: ['general_manager'] });
+    tokens.finance = await tokenFor({ sub: 'fin-arch', roles: ['finance'] });
+    tokens.agent = await tokenFor({ sub: 'agent-arch', roles: ['service_agent'] });
+    tokens.owner = await tokenFor({ sub: 'c-arch-1', roles: ['consultant'], department_id: 'D-ARCH' });
+    tokens.heir = await tokenFor({ sub: 'c-arch-2', roles: ['consultant'], department_id: 'D-ARCH' });
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-ARCH", name: "Archive e2e"}) { id } }', {}, tokens.gm);
+    for (const [id, name] of [['c-arch-1', 'Leaving Consultant'], ['c-arch-2', 'Replacement Consultant']]) {
+      await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId: 'D-ARCH' } }, tokens.gm);
+    }
+  });
+  afterAll(async () => {
+    await nc?.drain();
+    await platform?.stop();
+  });
+
+  /** A durable listener on accounts' stream from now on, as an internal app would subscribe. */
+  async function listen(type: string) {
+    const jsm = await nc.jetstreamManager();
+    const durable = `e2e-archive-${type.split('.').pop()}-${Date.now()}`;
+    await jsm.consumers.add(streamFor('accounts').name, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: type });
+    return nc.jetstream().consumers.get(streamFor('accounts').name, durable);
+  }
+
+  it('shows the credit grade finance sets in credit on the customer in accounts, never typed there', async () => {
+    const { createCustomer } = await call(url, 'mutation { createCustomer(input: {name: "Graded Through The Bus", kind: ORGANISATION, listType: ENTERPRISE}) { id creditGrade salesTier { tier } } }', {}, tokens.owner);
+    expect(createCustomer).toMatchObject({ creditGrade: null, salesTier: null });
+    await call(url, 'mutation($c: ID!, $i: CreditProfileInput!) { setCreditProfile(customerId: $c, input: $i) { grade } }', { c: createCustomer.id, i: { grade: 'AA', creditLimit: 1_000_000, paymentTermDays: 60, expectedRevision: 0 } }, tokens.finance);
+    const read = await eventually(async () => {
+      const res = await call(url, 'query($id: ID!) { customer(id: $id) { creditGrade creditProfile { grade } } }', { id: createCustomer.id }, tokens.owner);
+      expect(res.customer.creditGrade).toBe('AA');
+      return res.customer;
+    });
+    expect(read.creditProfile).toEqual({ grade: 'AA' });
+  });
+
+  it('refuses an expense for an unfiled customer with a stable reason, and allows it once filed', async () => {
+    const { createCustomer } = await call(url, 'mutation { createCustomer(input: {name: "Expense Check Ltd", kind: ORGANISATION, listType: ENTERPRISE}) { id filing { status dueAt } } }', {}, tokens.owner);
+    expect(createCustomer.filing.status).toBe('UNFILED');
+    const ask = `query($id: ID!) { expenseAllowed(customerId: $id, kind: ENTERTAINMENT) { allowed reason } }`;
+    expect((await call(url, ask, { id: createCustomer.id }, tokens.finance)).expenseAllowed).toEqual({ allowed: false, reason: 'CUSTOMER_NOT_FILED' });
+    await call(url, 'mutation($id: ID!) { fileCustomer(id: $id) { id } }', { id: createCustomer.id }, tokens.owner);
+    expect((await call(url, ask, { id: createCustomer.id }, tokens.finance)).expenseAllowed).toEqual({ allowed: true, reason: 'ALLOWED' });
+  });
+
+  it('hands a leaving consultant\'s customers over, notifies on NATS, and refuses deactivation only before', async () => {
+    const ids: string[] = [];
+    for (const name of ['Handover One', 'Handover Two']) ids.push((await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name, kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, tokens.owner)).createCustomer.id);
+    const refused = await fetchError(url, 'mutation { deactivateConsultant(id: "c-arch-1") { id } }', tokens.gm);
+    expect(refused.extensions).toMatchObject({ code: 'CONFLICT' });
+
+    const consumer = await listen(customerHandedOverV1.type);
+    const { handOverCustomers } = await call(url, 'mutation { handOverCustomers(fromConsultantId: "c-arch-1", toConsultantId: "c-arch-2", reason: "Leaves the company") { movedCustomerIds remaining } }', {}, tokens.gm);
+    expect(handOverCustomers.remaining).toBe(0);
+    expect(handOverCustomers.movedCustomerIds).toEqual(expect.arrayContaining(ids));
+    const notified = new Set<string>();
+    while (notified.size < handOverCustomers.movedCustomerIds.length) {
+      const message = await consumer.next({ expires: 10_000 });
+      expect(message).not.toBeNull();
+      const event = JSON.parse(Buffer.from(message!.data).toString());
+      message!.ack();
+      expect(event.data).toMatchObject({ fromConsultantId: 'c-arch-1', toConsultantId: 'c-arch-2', reason: 'Leaves the company' });
+      notified.add(event.subject);
+    }
+    expect([...notified]).toEqual(expect.arrayContaining(ids));
+
+    const mine = await call(url, '{ customers(first: 100) { edges { node { id owner { id } } } } }', {}, tokens.heir);
+    expect(mine.customers.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(ids));
+    expect((await call(url, 'mutation { deactivateConsultant(id: "c-arch-1") { active } }', {}, tokens.gm)).deactivateConsultant).toEqual({ active: false });
+  });
+
+  it('flags a duplicate at creation and, once merged, resolves the duplicate\'s id to the survivor from other subgraphs', async () => {
+    const survivor = (await call(url, 'mutation { createCustomer(input: {name: "Yangtze Pumps Co., Ltd.", kind: ORGANISATION, listType: ENTERPRISE, ownerId: "c-arch-2", contacts: [{name: "Buyer", phone: "+86 27 8765 4321"}]}) { id } }', {}, tokens.gm)).createCustomer.id;
+    const duplicate = (
+      await call(url, 'mutation { createCustomer(input: {name: "YANGTZE PUMPS", kind: ORGANISATION, listType: ENTERPRISE, ownerId: "c-arch-2", contacts: [{name: "Desk", phone: "027-8765-4321"}]}) { id possibleDuplicates { customer { id } matchedOn } } }', {}, tokens.gm)
+    ).createCustomer;
+    expect(duplicate.possibleDuplicates).toEqual([{ customer: { id: survivor }, matchedOn: ['NAME', 'PHONE'] }]);
+
+    // A ticket was opened against the duplicate before anyone noticed.
+    const ticket = await callWhenKnown(
+      url,
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      { i: { customerId: duplicate.id, type: 'INQUIRY', channel: 'PHONE', severity: 'LOW', matter: 'Price list?', complainant: { name: 'Desk' } } },
+      tokens.agent,
+    );
+    const consumer = await listen(customerMergedV1.type);
+    const { mergeCustomers } = await call(url, 'mutation($s: ID!, $d: ID!) { mergeCustomers(survivorId: $s, duplicateId: $d) { id mergedCustomerIds contacts { name } } }', { s: survivor, d: duplicate.id }, tokens.gm);
+    expect(mergeCustomers).toMatchObject({ id: survivor, mergedCustomerIds: [duplicate.id], contacts: [{ name: 'Buyer' }] });
+
+    const message = await consumer.next({ expires: 10_000 });
+    const event = JSON.parse(Buffer.from(message!.data).toString());
+    message!.ack();
+    expect(event.data).toMatchObject({ survivorId: survivor, duplicateId: duplicate.id });
+
+    // Whether or not service-desk has re-pointed its reference yet (on customer.merged), the ticket's customer is
+    // the survivor: accounts resolves the duplicate's id to it through _entities.
+    const read = await call(url, 'query($id: ID!) { ticket(id: $id) { customer { id name mergedCustomerIds } } }', { id: ticket.openTicket.id }, tokens.agent);
+    expect(read.ticket.customer).toMatchObject({ name: 'Yangtze Pumps Co., Ltd.', mergedCustomerIds: [duplicate.id] });
+    expect([survivor, duplicate.id]).toContain(read.ticket.customer.id);
+    expect((await call(url, 'query($id: ID!) { customer(id: $id) { id name } }', { id: duplicate.id }, tokens.gm)).customer).toEqual({ id: survivor, name: 'Yangtze Pumps Co., Ltd.' });
+  });
+});
+
+async function fetchError(url: string, query: string, token: string): Promise<{ message: string; extensions?: Record<string, unknown> }> {
+  const { graphql } = await import('@crm/testing');
+  const res = await graphql(url, query, {}, token);
+  if (!res.errors?.length) throw new Error(`expected an error from ${query}`);
+  return res.errors[0];
+}
