@@ -58,7 +58,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   );
   const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<SubgraphName, RunningService>;
   const gateway = await startGateway({
-    config: loadConfig(gatewayConfigSchema, { JWT_SECRET: jwtSecret, HOST: '127.0.0.1', PORT: String(options.gatewayPort ?? 4000), LOG_LEVEL: logLevel }),
+    // NATS feeds the gateway's complaint-event subscriptions (graphql-ws on /graphql).
+    config: loadConfig(gatewayConfigSchema, { JWT_SECRET: jwtSecret, HOST: '127.0.0.1', PORT: String(options.gatewayPort ?? 4000), LOG_LEVEL: logLevel, NATS_URL: options.natsUrl }),
     subgraphUrls: Object.fromEntries(started.map((s) => [s.name, `${s.url}/graphql`])),
   });
   return {

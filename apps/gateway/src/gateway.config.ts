@@ -33,6 +33,8 @@ export const gatewayConfigSchema = processConfigSchema
     MAX_TOKENS: env.positiveInt(2000),
     /** A subgraph that has not answered within this long counts as unavailable for the request. */
     SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000),
+    /** JetStream for the complaint-event subscriptions over graphql-ws; without it the gateway serves no subscriptions. */
+    NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
     /** Supergraph file; default `schema/supergraph.graphql` found by walking up from this file. */
     SUPERGRAPH_PATH: z.string().min(1).optional(),
     ...subgraphUrlFields,

@@ -12,6 +12,7 @@ import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
 import { queryLimitRules, tokenLimit } from './limits';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
 import { readSupergraphSdl } from './supergraph';
 
 export interface GatewayOptions {
@@ -32,6 +33,8 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   registry: Registry;
   logger: Logger;
+  /** Complaint-event subscriptions over graphql-ws; present when NATS_URL is set. `attach` them to the HTTP server. */
+  subscriptions?: ComplaintSubscriptions;
   /** Turn /readyz to 503 so load balancers stop sending traffic (called first on shutdown). */
   markStopping(): void;
 }
@@ -44,7 +47,12 @@ export interface RunningGateway {
   server: Server;
   registry: Registry;
   logger: Logger;
-  /** Graceful: not ready → stop accepting → finish in-flight (≤ SHUTDOWN_TIMEOUT_MS) → stop Apollo. */
+  /** Present when NATS_URL is set: complaint-event subscriptions over graphql-ws on `${url}/graphql`. */
+  subscriptions?: ComplaintSubscriptions;
+  /**
+   * Graceful: not ready → close WebSockets (their consumers stop) → stop accepting → finish in-flight
+   * (≤ SHUTDOWN_TIMEOUT_MS) → stop Apollo → drain NATS.
+   */
   stop(): Promise<void>;
 }
 
@@ -58,6 +66,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const registry = options.registry ?? defaultRegistry();
   const supergraphSdl = options.supergraphSdl ?? readSupergraphSdl(config);
   const urlOverrides = { ...subgraphUrlsFromConfig(config), ...options.subgraphUrls };
+  const verifyToken = createTokenVerifier(config);
+  const limits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST, maxTokens: config.MAX_TOKENS };
+  const subscriptions = config.NATS_URL
+    ? new ComplaintSubscriptions({ natsUrl: config.NATS_URL, verifyToken, limits, maxPayloadBytes: config.MAX_BODY_BYTES, registry, logger })
+    : undefined;
 
   const routed = new Set<string>();
   const gateway = new ApolloGateway({
@@ -73,19 +86,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   let supergraphLoaded = false;
   let stopping = false;
-  gateway.onSchemaLoadOrUpdate(() => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     supergraphLoaded = true;
+    subscriptions?.useApiSchema(apiSchema);
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: logger.child({ component: 'apollo-server' }),
-    validationRules: queryLimitRules({
-      maxDepth: config.MAX_DEPTH,
-      maxAliases: config.MAX_ALIASES,
-      maxCost: config.MAX_COST,
-      maxTokens: config.MAX_TOKENS,
-    }),
+    validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
     plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin()],
     includeStacktraceInErrorResponses: false,
@@ -97,6 +106,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  await subscriptions?.start(apollo).catch(async (error: unknown) => {
+    await apollo.stop();
+    throw error;
+  });
 
   for (const name of Object.keys(urlOverrides)) {
     if (!routed.has(name)) logger.warn({ subgraph: name }, 'subgraph URL override names no subgraph of the supergraph');
@@ -108,15 +121,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     bodyLimitBytes: config.MAX_BODY_BYTES,
     // Subgraphs are not checked: a gateway pulled out of the load balancer because one subgraph is down would take
     // every other subgraph's data down with it; it serves partial data instead, and each subgraph has its own probe.
+    // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
   });
-  app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(createTokenVerifier(config)) }));
+  app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken) }));
 
   return {
     app,
     apollo,
     registry,
     logger,
+    subscriptions,
     markStopping: () => {
       stopping = true;
     },
@@ -128,7 +143,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config } = options;
   const gateway = await createGateway(options);
   const http = await startHttpServer(gateway.app, { host: config.HOST, port: config.PORT });
+  gateway.subscriptions?.attach(http.server);
   gateway.logger.info({ url: http.url }, 'gateway listening');
+  if (gateway.subscriptions) gateway.logger.info({ url: `${http.url.replace(/^http/, 'ws')}/graphql` }, 'complaint subscriptions served over graphql-ws');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -137,12 +154,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port: http.port,
     server: http.server,
     registry: gateway.registry,
+    subscriptions: gateway.subscriptions,
     logger: gateway.logger,
     stop: () =>
       (stopping ??= (async () => {
         gateway.markStopping();
+        // WebSockets first: they never finish by themselves and would hold the HTTP close until its timeout.
+        await gateway.subscriptions?.closeConnections(config.SHUTDOWN_TIMEOUT_MS);
         await http.close(config.SHUTDOWN_TIMEOUT_MS);
         await gateway.apollo.stop();
+        await gateway.subscriptions?.stop();
         gateway.logger.info('gateway stopped');
       })()),
   };

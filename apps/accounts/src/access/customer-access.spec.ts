@@ -40,12 +40,12 @@ describe('CustomerAccess', () => {
     const source = grantsOf([grant]);
     const during = new CustomerAccess(alice, source, recorder(), () => clock.now(), 'r-1');
     expect(await during.canRead(bobsCustomer)).toBe(true);
-    expect(await during.filter()).toEqual({ $or: [{ ownerId: 'alice' }, { ownerId: 'bob' }] });
+    expect(await during.filter()).toEqual({ $or: [{ $or: [{ ownerId: 'alice' }, { assignedStaffIds: 'alice' }] }, { ownerId: 'bob' }] });
 
     const afterwards = fixedClock('2025-03-04T09:00:00Z');
     const next = new CustomerAccess(alice, source, recorder(), () => afterwards.now(), 'r-2');
     expect(await next.canRead(bobsCustomer)).toBe(false);
-    expect(await next.filter()).toEqual({ ownerId: 'alice' });
+    expect(await next.filter()).toEqual({ $or: [{ ownerId: 'alice' }, { assignedStaffIds: 'alice' }] });
   });
 
   it('asks the grant source once per request, however many customers are checked', async () => {
