@@ -1,7 +1,7 @@
 // End to end for the customer archive, as clients and other services use it: through the gateway, with the
 // credit and service-desk subgraphs talking to accounts over NATS.
 import { customerHandedOverV1, customerMergedV1, streamFor } from '@crm/contracts';
-import { testServiceEnv, tokenFor } from '@crm/testing';
+import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { call, callWhenKnown } from '../platform/demo-data';
 import { startPlatform, type RunningPlatform } from '../platform/platform';
@@ -42,6 +42,7 @@ describe('the customer archive through the gateway', () => {
     tokens.agent = await tokenFor({ sub: 'agent-arch', roles: ['service_agent'] });
     tokens.owner = await tokenFor({ sub: 'c-arch-1', roles: ['consultant'], department_id: 'D-ARCH' });
     tokens.heir = await tokenFor({ sub: 'c-arch-2', roles: ['consultant'], department_id: 'D-ARCH' });
+    tokens.manager = await tokenFor({ sub: 'm-arch', roles: ['department_manager'], department_id: 'D-ARCH' });
     await call(url, 'mutation { upsertDepartment(input: {id: "D-ARCH", name: "Archive e2e"}) { id } }', {}, tokens.gm);
     for (const [id, name] of [['c-arch-1', 'Leaving Consultant'], ['c-arch-2', 'Replacement Consultant']]) {
       await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId: 'D-ARCH' } }, tokens.gm);
@@ -59,6 +60,39 @@ describe('the customer archive through the gateway', () => {
     await jsm.consumers.add(streamFor('accounts').name, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: type });
     return nc.jetstream().consumers.get(streamFor('accounts').name, durable);
   }
+
+  it('opens a colleague\'s customer only through an approved access request, and audits the personal data read', async () => {
+    const { createCustomer } = await call(
+      url,
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      { i: { name: 'Confidential Pumps Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'Ms Wu', phone: '+86 21 5555 1234', decisionMaker: true }] } },
+      tokens.owner,
+    );
+    const id = createCustomer.id;
+    const read = 'query($id: ID!) { customer(id: $id) { name contacts { phone } } }';
+    expect((await call(url, read, { id }, tokens.heir)).customer).toBeNull();
+
+    const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    const { requestCustomerAccess } = await call(
+      url,
+      'mutation($i: RequestCustomerAccessInput!) { requestCustomerAccess(input: $i) { id status approverRole } }',
+      { i: { scope: { kind: 'CUSTOMER', customerId: id }, reason: 'Covering the account during leave', expiresAt } },
+      tokens.heir,
+    );
+    expect(requestCustomerAccess.status).toBe('REQUESTED');
+    const notTheApprover = await graphql(url, 'mutation($id: ID!) { approveAccessRequest(id: $id) { status } }', { id: requestCustomerAccess.id }, tokens.heir);
+    expect(notTheApprover.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const { approveAccessRequest } = await call(url, 'mutation($id: ID!) { approveAccessRequest(id: $id) { status } }', { id: requestCustomerAccess.id }, tokens.manager);
+    expect(approveAccessRequest.status).toBe('APPROVED');
+
+    expect((await call(url, read, { id }, tokens.heir)).customer).toEqual({ name: 'Confidential Pumps Ltd', contacts: [{ phone: '+86 21 5555 1234' }] });
+    const audited = await eventually(async () => {
+      const { personalDataReads } = await call(url, 'query($id: ID!) { personalDataReads(filter: { customerId: $id }) { edges { node { readerId fields } } } }', { id }, tokens.manager);
+      expect(personalDataReads.edges.map((e: { node: { readerId: string } }) => e.node.readerId)).toContain('c-arch-2');
+      return personalDataReads.edges;
+    });
+    expect(audited.length).toBeGreaterThan(0);
+  });
 
   it('shows the credit grade finance sets in credit on the customer in accounts, never typed there', async () => {
     const { createCustomer } = await call(url, 'mutation { createCustomer(input: {name: "Graded Through The Bus", kind: ORGANISATION, listType: ENTERPRISE}) { id creditGrade salesTier { tier } } }', {}, tokens.owner);
