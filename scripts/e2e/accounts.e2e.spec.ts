@@ -1,24 +1,13 @@
 // End to end for the customer archive, as clients and other services use it: through the gateway, with the
 // credit and service-desk subgraphs talking to accounts over NATS.
 import { customerHandedOverV1, customerMergedV1, streamFor } from '@crm/contracts';
-import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
+import { eventually, graphql, tokenFor } from '@crm/testing';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { call, callWhenKnown } from '../platform/demo-data';
-import { startPlatform, type RunningPlatform } from '../platform/platform';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
 
 jest.setTimeout(120_000);
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 describe('the customer archive through the gateway', () => {
   let platform: RunningPlatform;
@@ -27,14 +16,7 @@ describe('the customer archive through the gateway', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      mongoUrl: process.env.MONGO_URL!,
-      natsUrl: process.env.NATS_URL!,
-      gatewayPort: 0,
-      subgraphPorts: 'free',
-      logLevel: 'silent',
-      envFor: (name) => ({ ...testServiceEnv(name), PORT: '0' }),
-    });
+    platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     nc = await connect({ servers: process.env.NATS_URL! });
     tokens.gm = await tokenFor({ sub: 'gm-arch', roles: ['general_manager'] });
@@ -174,7 +156,6 @@ describe('the customer archive through the gateway', () => {
 });
 
 async function fetchError(url: string, query: string, token: string): Promise<{ message: string; extensions?: Record<string, unknown> }> {
-  const { graphql } = await import('@crm/testing');
   const res = await graphql(url, query, {}, token);
   if (!res.errors?.length) throw new Error(`expected an error from ${query}`);
   return res.errors[0];

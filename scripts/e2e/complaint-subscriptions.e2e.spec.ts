@@ -1,11 +1,12 @@
 // End to end, as internal apps use it: complaint events through the gateway's graphql-ws subscription (a real
 // graphql-ws client), with the ticket resolved by the subgraphs under the subscriber's own token, and on plain NATS.
-import { testServiceEnv, tokenFor } from '@crm/testing';
+import { tokenFor } from '@crm/testing';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import WebSocket from 'ws';
 import { call, callWhenKnown } from '../platform/demo-data';
-import { startPlatform, type RunningPlatform } from '../platform/platform';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
 
 jest.setTimeout(120_000);
 
@@ -90,14 +91,7 @@ describe('complaint events for internal apps', () => {
   };
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      mongoUrl: process.env.MONGO_URL!,
-      natsUrl: process.env.NATS_URL!,
-      gatewayPort: 0,
-      subgraphPorts: 'free',
-      logLevel: 'silent',
-      envFor: (name) => ({ ...testServiceEnv(name), PORT: '0' }),
-    });
+    platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     nc = await connect({ servers: process.env.NATS_URL! });
     const gm = await tokenFor({ sub: 'gm-subs', roles: ['general_manager'] });

@@ -1,9 +1,10 @@
 // End to end, as clients use it: a partner portal and internal apps through the gateway, and a plain NATS subscriber.
 import { complaintOpenedV1, streamFor } from '@crm/contracts';
-import { testServiceEnv, tokenFor, graphql } from '@crm/testing';
+import { tokenFor, graphql } from '@crm/testing';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { callWhenKnown, call } from '../platform/demo-data';
-import { startPlatform, type RunningPlatform } from '../platform/platform';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
 
 jest.setTimeout(120_000);
 
@@ -15,14 +16,7 @@ describe('the platform through the gateway', () => {
   let agent: string;
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      mongoUrl: process.env.MONGO_URL!,
-      natsUrl: process.env.NATS_URL!,
-      gatewayPort: 0,
-      subgraphPorts: 'free',
-      logLevel: 'silent',
-      envFor: (name) => ({ ...testServiceEnv(name, { MONGO_MONITOR_COMMANDS: 'true' }), PORT: '0' }),
-    });
+    platform = await startE2ePlatform({ envFor: () => ({ MONGO_MONITOR_COMMANDS: 'true' }) });
     url = platform.gateway.graphqlUrl;
     nc = await connect({ servers: process.env.NATS_URL! });
     gm = await tokenFor({ sub: 'gm-e2e', roles: ['general_manager'] });

@@ -3,11 +3,11 @@
 // with accounts, and the complaint lifecycle on a plain NATS subscription.
 import { DEV_JWT_SECRET } from '@crm/auth';
 import { complaintEventsSubject } from '@crm/contracts';
-import { testServiceEnv } from '@crm/testing';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { call, demoConsultants, demoDepartments, demoTokens } from '../platform/demo-data';
 import { seedServiceDesk } from '../platform/demo-service-desk';
-import { startPlatform, type RunningPlatform } from '../platform/platform';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
 
 jest.setTimeout(180_000);
 
@@ -20,15 +20,7 @@ describe('service desk through the gateway, seeded like npm start', () => {
   let tokens: Record<string, string>;
 
   beforeAll(async () => {
-    platform = await startPlatform({
-      mongoUrl: process.env.MONGO_URL!,
-      natsUrl: process.env.NATS_URL!,
-      gatewayPort: 0,
-      subgraphPorts: 'free',
-      logLevel: process.env.E2E_LOG ?? 'silent',
-      jwtSecret: DEV_JWT_SECRET,
-      envFor: (name) => ({ ...testServiceEnv(name), PORT: '0' }),
-    });
+    platform = await startE2ePlatform({ jwtSecret: DEV_JWT_SECRET });
     url = platform.gateway.graphqlUrl;
     tokens = await demoTokens(DEV_JWT_SECRET);
     // An internal app on the bus: a plain (core) NATS subscription to every complaint event.

@@ -86,18 +86,7 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
 }
 export type AccountsWorld = Awaited<ReturnType<typeof startAccountsWorld>>;
 
-/** Wait until `check` passes (event consumers and scheduled jobs work in the background). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+export { eventually } from '@crm/testing';
 
 /** A running accounts subgraph on a fresh database, with one department and two consultants. */
 export async function startAccounts(): Promise<{ service: RunningService; gm: string; alice: string; bob: string; manager: string }> {

@@ -4,3 +4,4 @@ export * from './servers/resolve-servers';
 export * from './servers/repo-root';
 export * from './service-harness';
 export * from './stream-events';
+export * from './eventually';
