@@ -83,6 +83,8 @@ describe('the customer archive through the gateway', () => {
     const read = await eventually(async () => {
       const res = await call(url, 'query($id: ID!) { customer(id: $id) { creditGrade creditProfile { grade } } }', { id: createCustomer.id }, tokens.owner);
       expect(res.customer.creditGrade).toBe('AA');
+      // credit shows the owner the profile once it learned the customer's scope from accounts (ADR 0003).
+      expect(res.customer.creditProfile).toEqual({ grade: 'AA' });
       return res.customer;
     });
     expect(read.creditProfile).toEqual({ grade: 'AA' });

@@ -1,6 +1,6 @@
 import { creditProfileChangedV1, streamFor } from '@crm/contracts';
 import { fixedClock, type RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
+import { announceCustomer, graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
 import { creditService } from '../src/credit.service';
 
@@ -171,7 +171,8 @@ describe('credit: credit profiles', () => {
   });
 
   it('resolves Customer.creditProfile through _entities for several customers, null until set', async () => {
-    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    // The consultant's own customers, as accounts announced them.
+    const [a, b, c] = [await announceCustomer(service), await announceCustomer(service), await announceCustomer(service)];
     await set(finance, a, gradeA());
     await set(finance, b, { grade: 'AAA', creditLimit: 20_000_000, paymentTermDays: 90, expectedRevision: 0 });
     const res = await graphql(service.url, ENTITIES, { r: [a, b, c].map((id) => ({ __typename: 'Customer', id })) }, consultant);

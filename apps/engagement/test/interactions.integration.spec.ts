@@ -1,6 +1,6 @@
 import { interactionLoggedV1, streamFor } from '@crm/contracts';
 import type { RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
+import { announceCustomer, graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
 import { engagementService } from '../src/engagement.service';
 
@@ -57,7 +57,7 @@ describe('engagement: interactions', () => {
   });
 
   it('logs an interaction by the calling consultant and publishes interaction.logged exactly once', async () => {
-    const customerId = newCustomerId();
+    const customerId = await announceCustomer(service);
     const res = await log(alice, validInput(customerId));
     expect(res.errors).toBeUndefined();
     const interaction = res.data!.logInteraction;
@@ -107,7 +107,7 @@ describe('engagement: interactions', () => {
   });
 
   it('refuses a consultant logging for someone else, but lets their manager', async () => {
-    const customerId = newCustomerId();
+    const customerId = await announceCustomer(service);
     const forbidden = await log(alice, validInput(customerId, { staffId: 'bob' }));
     expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await interactions().countDocuments({ customerId })).toBe(0);
@@ -118,7 +118,7 @@ describe('engagement: interactions', () => {
   });
 
   it('gives a partner FORBIDDEN on logInteraction and nothing on reads', async () => {
-    const customerId = newCustomerId();
+    const customerId = await announceCustomer(service);
     const logged = await log(alice, validInput(customerId));
     const res = await log(partner, validInput(customerId));
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -138,7 +138,7 @@ describe('engagement: interactions', () => {
   });
 
   it('resolves Customer.interactions through _entities for several customers, newest first, cut to first', async () => {
-    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    const [a, b, c] = [await announceCustomer(service), await announceCustomer(service), await announceCustomer(service)];
     for (const [customerId, day] of [[a, '10'], [a, '12'], [a, '11'], [b, '05']]) {
       const res = await log(alice, validInput(customerId, { occurredAt: `2025-02-${day}T10:00:00Z`, summary: `call on ${day}` }));
       expect(res.errors).toBeUndefined();

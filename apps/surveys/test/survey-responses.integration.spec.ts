@@ -1,6 +1,6 @@
 import { streamFor, surveyResponseRecordedV1 } from '@crm/contracts';
 import type { RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
+import { announceCustomer, graphql, testServiceEnv, tokenFor, eventsOnStream } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
 import { surveysService } from '../src/surveys.service';
 
@@ -141,7 +141,8 @@ describe('surveys: survey responses', () => {
   });
 
   it('resolves Customer.surveyResponses and satisfactionScore through _entities for several customers', async () => {
-    const [a, b, c] = [newCustomerId(), newCustomerId(), newCustomerId()];
+    // Alice's own customers, as accounts announced them.
+    const [a, b, c] = [await announceCustomer(service), await announceCustomer(service), await announceCustomer(service)];
     const allSatisfied = visitAnswers(Array(5).fill('SATISFIED'));
     const mixed = visitAnswers(['SATISFIED', 'DISSATISFIED', 'BASICALLY_SATISFIED', 'FAIRLY_SATISFIED', 'SATISFIED']);
     for (const [customerId, respondedAt, answers] of [

@@ -1,6 +1,5 @@
 import type { RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
-import { randomBytes } from 'node:crypto';
+import { announceCustomer, graphql, testServiceEnv, tokenFor } from '@crm/testing';
 import type { mongo } from 'mongoose';
 import { surveysService } from '../src/surveys.service';
 
@@ -22,7 +21,9 @@ describe('surveys: Customer fields are batched per request', () => {
   afterAll(() => service.stop());
 
   it(`reads surveyResponses and satisfactionScore of ${CUSTOMERS} customers with one find and one aggregate`, async () => {
-    const customerIds = Array.from({ length: CUSTOMERS }, () => randomBytes(12).toString('hex'));
+    // Customers of the manager's department, as accounts announced them.
+    const customerIds: string[] = [];
+    for (let i = 0; i < CUSTOMERS; i++) customerIds.push(await announceCustomer(service, { department: 'D-EAST' }));
     for (const customerId of customerIds) {
       const answers = ['APPOINTMENT_TIMELINESS', 'STAFF_ATTITUDE', 'STAFF_TECHNICAL_ABILITY', 'SERVICE_MATTERS', 'OTHER_NEEDS'].map((item) => ({ item, level: 'FAIRLY_SATISFIED' }));
       const res = await graphql(
@@ -51,5 +52,8 @@ describe('surveys: Customer fields are batched per request', () => {
       return (cmd.find === 'survey_responses' && cmd.filter?.customerId !== undefined) || (cmd.aggregate === 'survey_responses' && cmd.pipeline?.[0]?.$match?.customerId !== undefined);
     });
     expect(byCustomer.map((c) => c.commandName).sort()).toEqual(['aggregate', 'find']);
+    // One read of the customers' scopes serves the batch (the caller holds no grant: one grant lookup per request).
+    const scopeReads = commands.filter((c) => (c.command as { find?: string }).find === 'customer_scopes');
+    expect(scopeReads).toHaveLength(1);
   });
 });

@@ -5,3 +5,4 @@ export * from './servers/repo-root';
 export * from './service-harness';
 export * from './stream-events';
 export * from './eventually';
+export * from './accounts-events';

@@ -1,29 +1,17 @@
-import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { canSeeCustomerScope, customerScopeFilter, hasRole, isPartner, type Caller } from '@crm/auth';
 import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
 
-// Internal roles that serve every customer (service desk, finance, archive keepers, the general manager).
-const seesEveryCustomer = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'] as const;
-
 /**
- * Which customers a caller may read (DOMAIN.md §1, confidentiality): consultants their own,
- * department managers their department's, partners only those linked to them.
+ * Which customers a caller may read (DOMAIN.md §1, confidentiality): consultants their own, department managers
+ * their department's, partners only those linked to them. The rule table lives in @crm/auth (customer-scope) so
+ * that every service holding customer-scoped data applies the same rules.
  */
 export function visibleCustomersFilter(caller: Caller): Record<string, unknown> {
-  if (isPartner(caller)) return caller.partnerId ? { partnerIds: caller.partnerId } : { _id: null };
-  if (hasRole(caller, ...seesEveryCustomer)) return {};
-  const scopes: Record<string, unknown>[] = [];
-  if (hasRole(caller, 'department_manager') && caller.departmentId) scopes.push({ departmentId: caller.departmentId });
-  // Staff assigned to a (key) customer serve it and report their contacts, so they read it like its owner.
-  if (hasRole(caller, 'consultant')) scopes.push({ ownerId: caller.userId }, { assignedStaffIds: caller.userId });
-  if (scopes.length === 0) return { _id: null };
-  return scopes.length === 1 ? scopes[0] : { $or: scopes };
+  return customerScopeFilter(caller);
 }
 
 export function canSeeCustomer(caller: Caller, customer: Pick<CustomerRecord, 'ownerId' | 'departmentId' | 'partnerIds'> & { assignedStaffIds?: string[] }): boolean {
-  if (isPartner(caller)) return Boolean(caller.partnerId && customer.partnerIds.includes(caller.partnerId));
-  if (hasRole(caller, ...seesEveryCustomer)) return true;
-  if (hasRole(caller, 'department_manager') && caller.departmentId === customer.departmentId) return true;
-  return hasRole(caller, 'consultant') && (customer.ownerId === caller.userId || (customer.assignedStaffIds ?? []).includes(caller.userId));
+  return canSeeCustomerScope(caller, customer);
 }
 
 /** Who may change a customer: its owner, the owning department's manager, the archive keepers. */

@@ -1,4 +1,4 @@
-import { isPartner, type Caller } from '@crm/auth';
+import { grantScopeFilter, grantCovers as grantCoversScope, isPartner, type Caller } from '@crm/auth';
 import { Types } from 'mongoose';
 import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
 import { canEditCustomer, canSeeCustomer, maskContactForPartner, maskPersonalValue, visibleCustomersFilter } from './customer-access-rules';
@@ -131,13 +131,9 @@ export class CustomerAccess {
 }
 
 function grantFilter(grant: AccessGrantScope): Record<string, unknown> {
-  if (grant.customerId) return { _id: new Types.ObjectId(grant.customerId) };
-  if (grant.ownerId) return { ownerId: grant.ownerId };
-  return { departmentId: grant.departmentId };
+  return grantScopeFilter(grant, (id) => new Types.ObjectId(id));
 }
 
 function grantCovers(grant: AccessGrantScope, customer: AuditedCustomer): boolean {
-  if (grant.customerId) return grant.customerId === String(customer._id);
-  if (grant.ownerId) return grant.ownerId === customer.ownerId;
-  return grant.departmentId === customer.departmentId;
+  return grantCoversScope(grant, { customerId: String(customer._id), ownerId: customer.ownerId, departmentId: customer.departmentId });
 }

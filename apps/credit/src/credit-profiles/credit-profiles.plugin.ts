@@ -1,4 +1,5 @@
 import { definePlugin } from '@crm/kernel';
+import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { creditProfileModel } from './credit-profile.model';
 import { creditProfilesLoaders } from './credit-profiles.loaders';
 import { creditProfilesResolvers } from './credit-profiles.resolvers';
@@ -7,11 +8,13 @@ import { CreditProfilesService } from './credit-profiles.service';
 /** Customers' credit grade, limit and payment terms, reviewed by finance (DOMAIN.md §5). */
 export const creditProfilesPlugin = definePlugin({
   name: 'credit-profiles',
+  dependsOn: ['customer-scope'],
   sdl: ['credit-profiles.graphql'],
-  register({ connection, clock, publishPendingEvents }) {
+  register({ connection, clock, publishPendingEvents, use }) {
+    const scopes = use(customerScopeToken);
     const CreditProfile = creditProfileModel(connection);
-    const profiles = new CreditProfilesService(CreditProfile, clock, publishPendingEvents);
-    const loaders = creditProfilesLoaders(profiles);
+    const profiles = new CreditProfilesService(CreditProfile, clock, publishPendingEvents, scopes);
+    const loaders = creditProfilesLoaders(profiles, scopes, clock);
     return {
       resolvers: creditProfilesResolvers(profiles, loaders) as never,
       models: [CreditProfile],

@@ -1,5 +1,6 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
+import type { CustomerScopeDirectory } from '@crm/data';
 import { createEvent, withEvents } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import type { Model } from 'mongoose';
@@ -15,6 +16,7 @@ export class CreditProfilesService {
     private readonly profiles: Model<CreditProfileRecord>,
     private readonly clock: Clock,
     private readonly publishPendingEvents: () => void,
+    private readonly scopes: CustomerScopeDirectory,
   ) {}
 
   /** Create or review a profile; `input.expectedRevision` is the revision the caller read (0: none yet). */
@@ -33,6 +35,8 @@ export class CreditProfilesService {
     };
     const violation = policyViolation(terms, now);
     if (violation) throw new BadUserInputError(`input.${violation.field}`, violation.message);
+    // Finance and the general manager see every customer; the check keeps the rule in one place should that change.
+    if (!(await this.scopes.canSee(caller, customerId, now))) throw new BadUserInputError('customerId', 'no such customer');
 
     const current = await this.profiles.findById(customerId).lean<CreditProfileRecord>();
     const currentRevision = current?.revision ?? 0;

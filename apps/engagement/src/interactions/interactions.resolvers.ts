@@ -27,7 +27,8 @@ export function interactionsResolvers(interactions: InteractionsService, loaders
       customer: (i) => ({ id: i.customerId }),
     },
     Customer: {
-      // accounts owns the customer and decides who reaches it; here it is only a key.
+      // accounts owns the customer; here it is only a key. Its fields go through the loaders, which keep to the
+      // caller's customer scope (customer-scope plugin), as do the root fields and this service's own entities.
       __resolveReference: (ref) => ({ id: String(ref.id) }),
       interactions: async (customer, { first }, ctx) => {
         const caller = requireCaller(ctx);

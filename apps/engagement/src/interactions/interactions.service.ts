@@ -1,5 +1,6 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
+import type { CustomerScopeDirectory } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
@@ -13,6 +14,7 @@ export class InteractionsService {
     private readonly interactions: Model<InteractionRecord>,
     private readonly clock: Clock,
     private readonly publishPendingEvents: () => void,
+    private readonly scopes: CustomerScopeDirectory,
   ) {}
 
   async log(caller: Caller, rawInput: unknown): Promise<InteractionRecord> {
@@ -23,6 +25,8 @@ export class InteractionsService {
     const now = this.clock.now();
     const problem = occurredAtProblem(input.occurredAt, now);
     if (problem) throw new BadUserInputError('input.occurredAt', problem);
+    // A customer the caller may not read does not exist for them (no FORBIDDEN that would reveal it).
+    if (!(await this.scopes.canSee(caller, input.customerId, now))) throw new BadUserInputError('input.customerId', 'no such customer');
     const record: Omit<InteractionRecord, 'pendingEvents'> = {
       _id: new Types.ObjectId(),
       customerId: input.customerId,

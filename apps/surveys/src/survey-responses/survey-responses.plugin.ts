@@ -1,4 +1,5 @@
 import { definePlugin } from '@crm/kernel';
+import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { surveyResponseModel } from './survey-response.model';
 import { surveyResponsesLoaders } from './survey-responses.loaders';
 import { surveyResponsesResolvers } from './survey-responses.resolvers';
@@ -7,11 +8,13 @@ import { SurveyResponsesService } from './survey-responses.service';
 /** Satisfaction survey responses and the scores derived from them (DOMAIN.md §4). */
 export const surveyResponsesPlugin = definePlugin({
   name: 'survey-responses',
+  dependsOn: ['customer-scope'],
   sdl: ['responses.graphql'],
-  register({ connection, clock, publishPendingEvents }) {
+  register({ connection, clock, publishPendingEvents, use }) {
+    const scopes = use(customerScopeToken);
     const SurveyResponse = surveyResponseModel(connection);
-    const responses = new SurveyResponsesService(SurveyResponse, clock, publishPendingEvents);
-    const loaders = surveyResponsesLoaders(responses);
+    const responses = new SurveyResponsesService(SurveyResponse, clock, publishPendingEvents, scopes);
+    const loaders = surveyResponsesLoaders(responses, scopes, clock);
     return {
       resolvers: surveyResponsesResolvers(responses, loaders) as never,
       models: [SurveyResponse],

@@ -1,5 +1,6 @@
 import type { Caller } from '@crm/auth';
 import { surveyResponseRecordedV1 } from '@crm/contracts';
+import type { CustomerScopeDirectory } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
@@ -14,6 +15,7 @@ export class SurveyResponsesService {
     private readonly responses: Model<SurveyResponseRecord>,
     private readonly clock: Clock,
     private readonly publishPendingEvents: () => void,
+    private readonly scopes: CustomerScopeDirectory,
   ) {}
 
   async record(caller: Caller, rawInput: unknown): Promise<SurveyResponseRecord> {
@@ -22,6 +24,8 @@ export class SurveyResponsesService {
     const now = this.clock.now();
     const problem = respondedAtProblem(input.respondedAt, now);
     if (problem) throw new BadUserInputError('input.respondedAt', problem);
+    // A customer the caller may not read does not exist for them (service roles see every customer).
+    if (!(await this.scopes.canSee(caller, input.customerId, now))) throw new BadUserInputError('input.customerId', 'no such customer');
     const answers = inTemplateOrder(input.template, input.answers);
     const dissatisfied = dissatisfiedItems(answers);
     const record: Omit<SurveyResponseRecord, 'pendingEvents'> = {

@@ -1,0 +1,105 @@
+import { fixedClock, type RunningService } from '@crm/kernel';
+import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
+import { engagementService } from '../src/engagement.service';
+
+// DOMAIN.md §1 confidentiality through engagement's copy of the customers' scopes (kept from accounts' events).
+const LOG = `mutation($input: LogInteractionInput!) { logInteraction(input: $input) { id } }`;
+const ONE = `query($id: ID!) { interaction(id: $id) { id } }`;
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id interactions { id } } ... on Interaction { id } } }`;
+
+jest.setTimeout(30_000);
+
+describe('engagement: interactions are read within the caller customer scope', () => {
+  const clock = fixedClock('2025-06-02T08:00:00Z');
+  let service: RunningService;
+  const token: Record<string, string> = {};
+
+  beforeAll(async () => {
+    service = await engagementService.start({ env: testServiceEnv('engagement'), clock });
+    token.alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
+    token.bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
+    token.carol = await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-EAST' });
+    token.east = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
+    token.west = await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' });
+    token.agent = await tokenFor({ sub: 'agent-1', roles: ['service_agent'] });
+  });
+  afterAll(() => service.stop());
+  beforeEach(() => clock.set('2025-06-02T08:00:00Z'));
+
+  const logFor = async (customerId: string, as = token.alice): Promise<string> => {
+    const res = await graphql(service.url, LOG, { input: { customerId, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'Called about the order' } }, as);
+    expect(res.errors).toBeUndefined();
+    return res.data!.logInteraction.id;
+  };
+
+  /** What `as` sees of one interaction: through the root field, Customer.interactions and Interaction entities. */
+  const sees = async (as: string, customerId: string, interactionId: string): Promise<boolean> => {
+    const root = await graphql(service.url, ONE, { id: interactionId }, as);
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'Interaction', id: interactionId }] }, as);
+    expect(root.errors).toBeUndefined();
+    expect(entities.errors).toBeUndefined();
+    const viaRoot = root.data!.interaction !== null;
+    const viaCustomer = entities.data!._entities[0].interactions.some((i: { id: string }) => i.id === interactionId);
+    const viaEntity = entities.data!._entities[1] !== null;
+    expect([viaCustomer, viaEntity]).toEqual([viaRoot, viaRoot]);
+    return viaRoot;
+  };
+
+  it('shows a consultant their own customer, not a colleague’s; the department manager the department’s', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const id = await logFor(customerId);
+    expect(await sees(token.alice, customerId, id)).toBe(true);
+    expect(await sees(token.bob, customerId, id)).toBe(false);
+    expect(await sees(token.east, customerId, id)).toBe(true);
+    expect(await sees(token.west, customerId, id)).toBe(false);
+    expect(await sees(token.agent, customerId, id)).toBe(true);
+  });
+
+  it('shows assigned staff the customer they serve', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol'] });
+    const id = await logFor(customerId);
+    expect(await sees(token.carol, customerId, id)).toBe(true);
+    expect(await sees(token.bob, customerId, id)).toBe(false);
+  });
+
+  it('opens a customer with an approved grant until it expires or is revoked', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const id = await logFor(customerId);
+    const scope = { kind: 'CUSTOMER' as const, customerId, departmentId: 'D-EAST' };
+    const grant = await approveAccess(service, 'bob', scope, new Date('2025-06-03T08:00:00Z'));
+    expect(await sees(token.bob, customerId, id)).toBe(true);
+    clock.set('2025-06-03T08:00:00Z');
+    expect(await sees(token.bob, customerId, id)).toBe(false);
+
+    clock.set('2025-06-02T09:00:00Z');
+    expect(await sees(token.bob, customerId, id)).toBe(true);
+    await revokeAccess(service, grant, 'bob', scope);
+    expect(await sees(token.bob, customerId, id)).toBe(false);
+
+    // A consultant-wide grant reaches every customer of that consultant.
+    await approveAccess(service, 'carol', { kind: 'CONSULTANT', consultantId: 'alice', departmentId: 'D-EAST' }, new Date('2025-06-10T00:00:00Z'));
+    expect(await sees(token.carol, customerId, id)).toBe(true);
+  });
+
+  it('moves visibility with a handover', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice'] });
+    const id = await logFor(customerId);
+    await handOverCustomer(service, customerId, { owner: 'alice', department: 'D-EAST' }, { owner: 'bob', department: 'D-EAST' });
+    expect(await sees(token.bob, customerId, id)).toBe(true);
+    expect(await sees(token.alice, customerId, id)).toBe(false);
+  });
+
+  it('treats a customer the caller may not read as unknown when logging, and hides unannounced customers from scoped roles only', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const refused = await graphql(service.url, LOG, { input: { customerId, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'x' } }, token.bob);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    expect(refused.errors?.[0].message).toMatch(/no such customer/);
+
+    const unannounced = newCustomerId();
+    const byAlice = await graphql(service.url, LOG, { input: { customerId: unannounced, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'x' } }, token.alice);
+    expect(byAlice.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    const id = await logFor(unannounced, token.agent);
+    expect(await sees(token.agent, unannounced, id)).toBe(true);
+    expect(await sees(token.east, unannounced, id)).toBe(false);
+  });
+});

@@ -1,0 +1,97 @@
+import { fixedClock, type RunningService } from '@crm/kernel';
+import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
+import { surveysService } from '../src/surveys.service';
+
+// DOMAIN.md §1 confidentiality through surveys' copy of the customers' scopes (kept from accounts' events).
+const RECORD = `mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }`;
+const ONE = `query($id: ID!) { surveyResponse(id: $id) { id } }`;
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id } } ... on SurveyResponse { id } } }`;
+const answers = ['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS'].map((item) => ({ item, level: 'SATISFIED' }));
+
+jest.setTimeout(30_000);
+
+describe('surveys: survey responses are read within the caller customer scope', () => {
+  const clock = fixedClock('2025-06-02T08:00:00Z');
+  let service: RunningService;
+  const token: Record<string, string> = {};
+
+  beforeAll(async () => {
+    service = await surveysService.start({ env: testServiceEnv('surveys'), clock });
+    token.alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
+    token.bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
+    token.carol = await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-EAST' });
+    token.east = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
+    token.west = await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' });
+    token.agent = await tokenFor({ sub: 'agent-1', roles: ['service_agent'] });
+  });
+  afterAll(() => service.stop());
+  beforeEach(() => clock.set('2025-06-02T08:00:00Z'));
+
+  const input = (customerId: string) => ({ customerId, template: 'VISIT', consultantId: 'alice', respondedAt: '2025-06-01T08:00:00Z', answers });
+  const recordFor = async (customerId: string): Promise<string> => {
+    const res = await graphql(service.url, RECORD, { input: input(customerId) }, token.agent);
+    expect(res.errors).toBeUndefined();
+    return res.data!.recordSurveyResponse.id;
+  };
+
+  /** What `as` sees of one response: root field, Customer.surveyResponses / satisfactionScore, SurveyResponse entity. */
+  const sees = async (as: string, customerId: string, responseId: string): Promise<boolean> => {
+    const root = await graphql(service.url, ONE, { id: responseId }, as);
+    const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'SurveyResponse', id: responseId }] }, as);
+    expect(root.errors).toBeUndefined();
+    expect(entities.errors).toBeUndefined();
+    const viaRoot = root.data!.surveyResponse !== null;
+    const [customer, response] = entities.data!._entities;
+    expect([customer.surveyResponses.some((r: { id: string }) => r.id === responseId), customer.satisfactionScore !== null, response !== null]).toEqual([viaRoot, viaRoot, viaRoot]);
+    return viaRoot;
+  };
+
+  it('shows a consultant their own customer, not a colleague’s; the department manager the department’s', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const id = await recordFor(customerId);
+    expect(await sees(token.alice, customerId, id)).toBe(true);
+    expect(await sees(token.bob, customerId, id)).toBe(false);
+    expect(await sees(token.east, customerId, id)).toBe(true);
+    expect(await sees(token.west, customerId, id)).toBe(false);
+  });
+
+  it('shows assigned staff the customer they serve', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol'] });
+    const id = await recordFor(customerId);
+    expect(await sees(token.carol, customerId, id)).toBe(true);
+  });
+
+  it('opens a customer with an approved grant until it expires or is revoked', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const id = await recordFor(customerId);
+    const scope = { kind: 'DEPARTMENT' as const, departmentId: 'D-EAST' };
+    const grant = await approveAccess(service, 'mgr-west', scope, new Date('2025-06-03T08:00:00Z'));
+    expect(await sees(token.west, customerId, id)).toBe(true);
+    clock.set('2025-06-03T08:00:01Z');
+    expect(await sees(token.west, customerId, id)).toBe(false);
+    clock.set('2025-06-02T09:00:00Z');
+    await revokeAccess(service, grant, 'mgr-west', scope);
+    expect(await sees(token.west, customerId, id)).toBe(false);
+  });
+
+  it('moves visibility with a handover', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const id = await recordFor(customerId);
+    await handOverCustomer(service, customerId, { owner: 'alice', department: 'D-EAST' }, { owner: 'dave', department: 'D-WEST' });
+    expect(await sees(token.alice, customerId, id)).toBe(false);
+    expect(await sees(token.east, customerId, id)).toBe(false);
+    expect(await sees(token.west, customerId, id)).toBe(true);
+  });
+
+  it('lets a manager record only for customers they may read; service roles record for any', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const refused = await graphql(service.url, RECORD, { input: input(customerId) }, token.west);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    const allowed = await graphql(service.url, RECORD, { input: input(customerId) }, token.east);
+    expect(allowed.errors).toBeUndefined();
+    // Not announced yet: the service agent sees it, the department manager does not.
+    const id = await recordFor(newCustomerId());
+    expect((await graphql(service.url, ONE, { id }, token.agent)).data!.surveyResponse).not.toBeNull();
+    expect((await graphql(service.url, ONE, { id }, token.east)).data!.surveyResponse).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+import type { Caller, Role } from './caller';
+import { canSeeCustomerScope, customerScopeFilter, grantCovers, type CustomerGrant, type CustomerScope } from './customer-scope';
+
+const caller = (roles: Role[], extra: Partial<Caller> = {}): Caller => ({ userId: 'alice', roles, token: 't', ...extra });
+const scope: CustomerScope = { customerId: 'c1', ownerId: 'alice', departmentId: 'D-EAST', assignedStaffIds: ['alice', 'carol'], partnerIds: ['P-1'] };
+const now = new Date('2025-06-02T08:00:00Z');
+const until = (iso: string, grant: Omit<CustomerGrant, 'expiresAt'>): CustomerGrant => ({ ...grant, expiresAt: new Date(iso) });
+
+describe('customer scope rules (DOMAIN.md §1 confidentiality)', () => {
+  it('lets a consultant read their own customers and those they are assigned staff of, nobody else’s', () => {
+    expect(canSeeCustomerScope(caller(['consultant']), scope)).toBe(true);
+    expect(canSeeCustomerScope(caller(['consultant'], { userId: 'carol' }), scope)).toBe(true);
+    expect(canSeeCustomerScope(caller(['consultant'], { userId: 'bob' }), scope)).toBe(false);
+  });
+
+  it('lets a department manager read their department’s customers only', () => {
+    expect(canSeeCustomerScope(caller(['department_manager'], { userId: 'm', departmentId: 'D-EAST' }), scope)).toBe(true);
+    expect(canSeeCustomerScope(caller(['department_manager'], { userId: 'm', departmentId: 'D-WEST' }), scope)).toBe(false);
+    expect(canSeeCustomerScope(caller(['department_manager'], { userId: 'm' }), scope)).toBe(false);
+  });
+
+  it.each<Role>(['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'])('lets %s read every customer', (role) => {
+    expect(canSeeCustomerScope(caller([role], { userId: 'x' }), scope)).toBe(true);
+    expect(customerScopeFilter(caller([role], { userId: 'x' }))).toEqual({});
+  });
+
+  it('lets a partner read linked customers only, and never through a grant', () => {
+    expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-1' }), scope)).toBe(true);
+    expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-2' }), scope)).toBe(false);
+    expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-2' }), scope, [until('2030-01-01T00:00:00Z', { customerId: 'c1' })], now)).toBe(false);
+    // Outside accounts the scopes carry no partner links: partners see nothing there.
+    expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-1' }), { ...scope, partnerIds: undefined })).toBe(false);
+    expect(customerScopeFilter(caller(['partner'], { partnerId: 'P-1' }))).toEqual({ partnerIds: 'P-1' });
+  });
+
+  it('opens a customer through a grant in force at the injected instant', () => {
+    const bob = caller(['consultant'], { userId: 'bob' });
+    const byCustomer = until('2025-06-03T08:00:00Z', { customerId: 'c1' });
+    expect(canSeeCustomerScope(bob, scope, [byCustomer], now)).toBe(true);
+    expect(canSeeCustomerScope(bob, scope, [byCustomer], new Date('2025-06-03T08:00:00Z'))).toBe(false);
+    expect(canSeeCustomerScope(bob, scope, [until('2025-06-03T08:00:00Z', { ownerId: 'alice' })], now)).toBe(true);
+    expect(canSeeCustomerScope(bob, scope, [until('2025-06-03T08:00:00Z', { departmentId: 'D-EAST' })], now)).toBe(true);
+    expect(canSeeCustomerScope(bob, scope, [until('2025-06-03T08:00:00Z', { departmentId: 'D-WEST' })], now)).toBe(false);
+    expect(grantCovers(until('2025-06-03T08:00:00Z', { customerId: 'c2' }), scope)).toBe(false);
+  });
+
+  it('builds the same rules as a Mongo filter over a scope collection', () => {
+    expect(customerScopeFilter(caller(['consultant']))).toEqual({ $or: [{ ownerId: 'alice' }, { assignedStaffIds: 'alice' }] });
+    expect(customerScopeFilter(caller(['department_manager'], { departmentId: 'D-EAST' }))).toEqual({ departmentId: 'D-EAST' });
+    expect(customerScopeFilter(caller(['partner']))).toEqual({ _id: null });
+    const grants = [until('2025-06-03T00:00:00Z', { customerId: 'c9' }), until('2025-06-01T00:00:00Z', { ownerId: 'dave' })];
+    expect(customerScopeFilter(caller(['department_manager'], { departmentId: 'D-EAST' }), grants, { now })).toEqual({ $or: [{ departmentId: 'D-EAST' }, { _id: 'c9' }] });
+    expect(customerScopeFilter(caller(['department_manager'], { departmentId: 'D-EAST' }), grants, { now, customerIdValue: (id) => `oid:${id}` })).toEqual({ $or: [{ departmentId: 'D-EAST' }, { _id: 'oid:c9' }] });
+    // A role without any customer scope reads nothing unless granted.
+    expect(customerScopeFilter(caller(['partner'], { partnerId: undefined, roles: [] }))).toEqual({ _id: null });
+  });
+});

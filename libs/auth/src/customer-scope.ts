@@ -1,0 +1,95 @@
+import { hasRole, isPartner, type Caller, type Role } from './caller';
+
+/*
+ * Who may read which customer (DOMAIN.md §1, confidentiality): the ONE rule table. accounts applies it to its
+ * archive; engagement, surveys and credit apply it to their copy of each customer's scope (kept from accounts'
+ * events), so that authorization stays next to the data without asking accounts on every read.
+ */
+
+/** Internal roles that serve every customer (service desk, finance, archive keepers, the general manager). */
+export const rolesSeeingEveryCustomer: readonly Role[] = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'];
+
+/** What decides who may read a customer. */
+export interface CustomerScope {
+  customerId: string;
+  ownerId: string;
+  departmentId: string;
+  /** Staff serving the customer (key customers have at least two); they read it like its owner. */
+  assignedStaffIds: string[];
+  /** Partners linked to the customer (only accounts knows them; absent elsewhere, so partners see nothing). */
+  partnerIds?: string[];
+}
+
+/** The facts a visibility check needs; `customerId` only matters for per-customer grants. */
+export type CustomerScopeFacts = Pick<CustomerScope, 'ownerId' | 'departmentId'> & Partial<Pick<CustomerScope, 'customerId' | 'assignedStaffIds' | 'partnerIds'>>;
+
+/** An approved, time-limited permission to read beyond one's own scope: one customer, one consultant's, or a department's. */
+export interface CustomerGrant {
+  customerId?: string;
+  ownerId?: string;
+  departmentId?: string;
+  expiresAt: Date;
+}
+
+/** True when the caller reads every customer (no filter needed). Partners never do, whatever else they hold. */
+export function seesEveryCustomer(caller: Caller): boolean {
+  return !isPartner(caller) && hasRole(caller, ...rolesSeeingEveryCustomer);
+}
+
+/** Grants still in force at `now`; without `now` the grants are taken as already checked for expiry. */
+export function grantsInForce(grants: readonly CustomerGrant[], now?: Date): CustomerGrant[] {
+  return now ? grants.filter((grant) => grant.expiresAt.getTime() > now.getTime()) : [...grants];
+}
+
+export function grantCovers(grant: CustomerGrant, scope: CustomerScopeFacts): boolean {
+  if (grant.customerId) return grant.customerId === scope.customerId;
+  if (grant.ownerId) return grant.ownerId === scope.ownerId;
+  return grant.departmentId !== undefined && grant.departmentId === scope.departmentId;
+}
+
+/**
+ * Whether the caller may read a customer: partners only linked customers (never through grants); the all-seeing
+ * roles every customer; a department manager their department's; a consultant their own and those they are
+ * assigned staff of; anyone else (not a partner) through an approved grant in force at `now`.
+ */
+export function canSeeCustomerScope(caller: Caller, scope: CustomerScopeFacts, grants: readonly CustomerGrant[] = [], now?: Date): boolean {
+  if (isPartner(caller)) return Boolean(caller.partnerId && (scope.partnerIds ?? []).includes(caller.partnerId));
+  if (hasRole(caller, ...rolesSeeingEveryCustomer)) return true;
+  if (hasRole(caller, 'department_manager') && caller.departmentId !== undefined && caller.departmentId === scope.departmentId) return true;
+  if (hasRole(caller, 'consultant') && (scope.ownerId === caller.userId || (scope.assignedStaffIds ?? []).includes(caller.userId))) return true;
+  return grantsInForce(grants, now).some((grant) => grantCovers(grant, scope));
+}
+
+export interface ScopeFilterOptions {
+  /** Grants are compared with this instant (injected clock); without it they are taken as in force. */
+  now?: Date;
+  /** How a customer id is stored in `_id` (accounts stores ObjectIds; the scope copies store strings). */
+  customerIdValue?: (customerId: string) => unknown;
+}
+
+/** Matches no document. */
+const NOTHING = { _id: null };
+
+/**
+ * Mongo filter over a collection of customer scopes (`_id` = customer id, `ownerId`, `departmentId`,
+ * `assignedStaffIds`, `partnerIds`) selecting what the caller may read; `{}` for the all-seeing roles.
+ */
+export function customerScopeFilter(caller: Caller, grants: readonly CustomerGrant[] = [], options: ScopeFilterOptions = {}): Record<string, unknown> {
+  if (isPartner(caller)) return caller.partnerId ? { partnerIds: caller.partnerId } : NOTHING;
+  if (hasRole(caller, ...rolesSeeingEveryCustomer)) return {};
+  const scopes: Record<string, unknown>[] = [];
+  if (hasRole(caller, 'department_manager') && caller.departmentId) scopes.push({ departmentId: caller.departmentId });
+  // Staff assigned to a (key) customer serve it and report their contacts, so they read it like its owner.
+  if (hasRole(caller, 'consultant')) scopes.push({ ownerId: caller.userId }, { assignedStaffIds: caller.userId });
+  const idValue = options.customerIdValue ?? ((id: string) => id);
+  for (const grant of grantsInForce(grants, options.now)) scopes.push(grantScopeFilter(grant, idValue));
+  if (scopes.length === 0) return NOTHING;
+  return scopes.length === 1 ? scopes[0] : { $or: scopes };
+}
+
+/** Mongo filter for the customers one grant reaches. */
+export function grantScopeFilter(grant: CustomerGrant, idValue: (customerId: string) => unknown = (id) => id): Record<string, unknown> {
+  if (grant.customerId) return { _id: idValue(grant.customerId) };
+  if (grant.ownerId) return { ownerId: grant.ownerId };
+  return grant.departmentId ? { departmentId: grant.departmentId } : NOTHING;
+}

@@ -1,0 +1,51 @@
+// Confidentiality (DOMAIN.md §1) end to end: engagement and credit answer through the gateway within the caller's
+// customer scope, kept from accounts' events (ADR 0003).
+import { eventually, tokenFor } from '@crm/testing';
+import { call } from '../platform/demo-data';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
+
+jest.setTimeout(120_000);
+
+describe('confidentiality through the gateway', () => {
+  let platform: RunningPlatform;
+  let url: string;
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform();
+    url = platform.gateway.graphqlUrl;
+    const gm = await tokenFor({ sub: 'gm-conf', roles: ['general_manager'] });
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-CONF", name: "Confidential sales"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-a", name: "Consultant A", departmentId: "D-CONF"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-b", name: "Consultant B", departmentId: "D-CONF"}) { id } }', {}, gm);
+  });
+  afterAll(() => platform?.stop());
+
+  it("keeps consultant A's customer's credit profile and interactions from consultant B", async () => {
+    const a = await tokenFor({ sub: 'c-conf-a', roles: ['consultant'], department_id: 'D-CONF' });
+    const b = await tokenFor({ sub: 'c-conf-b', roles: ['consultant'], department_id: 'D-CONF' });
+    const finance = await tokenFor({ sub: 'fin-conf', roles: ['finance'] });
+    const created = await call(url, 'mutation { createCustomer(input: {name: "Huaihe Pumps", kind: ORGANISATION, listType: ENTERPRISE}) { id } }', {}, a);
+    const customerId: string = created.createCustomer.id;
+    await call(url, 'mutation($c: ID!) { setCreditProfile(customerId: $c, input: {grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { grade } }', { c: customerId }, finance);
+
+    // engagement learns the customer's scope from accounts' customer.created; until then A cannot log for it.
+    const logged = await eventually(() =>
+      call(
+        url,
+        'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+        { i: { customerId, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'First visit' } },
+        a,
+      ),
+    );
+    const interactionId: string = logged.logInteraction.id;
+
+    const creditOf = (token: string) => call(url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: customerId }, token);
+    const interactionOf = (token: string) => call(url, 'query($id: ID!) { interaction(id: $id) { id summary } }', { id: interactionId }, token);
+
+    await eventually(async () => expect((await creditOf(a)).creditProfile).toEqual({ grade: 'A' }));
+    expect((await interactionOf(a)).interaction).toEqual({ id: interactionId, summary: 'First visit' });
+    expect((await creditOf(b)).creditProfile).toBeNull();
+    expect((await interactionOf(b)).interaction).toBeNull();
+  });
+});
