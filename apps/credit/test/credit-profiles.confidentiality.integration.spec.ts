@@ -1,6 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
 import { creditService } from '../src/credit.service';
+
+// Other test files publish accounts events (grants among them) for people named alike on the same stream;
+// unique user ids keep this file's grants and handovers its own.
+const RUN = randomBytes(3).toString('hex');
+const user = (name: string) => `${name}-${RUN}`;
 
 // DOMAIN.md §1 confidentiality through credit's copy of the customers' scopes (kept from accounts' events).
 const SET = `mutation($customerId: ID!, $input: CreditProfileInput!) { setCreditProfile(customerId: $customerId, input: $input) { customerId } }`;
@@ -16,11 +22,11 @@ describe('credit: credit profiles are read within the caller customer scope', ()
 
   beforeAll(async () => {
     service = await creditService.start({ env: testServiceEnv('credit'), clock });
-    token.alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
-    token.bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
-    token.carol = await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-EAST' });
-    token.east = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
-    token.west = await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' });
+    token.alice = await tokenFor({ sub: user('alice'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.bob = await tokenFor({ sub: user('bob'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.carol = await tokenFor({ sub: user('carol'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.east = await tokenFor({ sub: user('mgr-east'), roles: ['department_manager'], department_id: 'D-EAST' });
+    token.west = await tokenFor({ sub: user('mgr-west'), roles: ['department_manager'], department_id: 'D-WEST' });
     token.finance = await tokenFor({ sub: 'fin-1', roles: ['finance'] });
     token.gm = await tokenFor({ sub: 'gm-1', roles: ['general_manager'] });
   });
@@ -45,7 +51,7 @@ describe('credit: credit profiles are read within the caller customer scope', ()
   };
 
   it('shows a consultant their own customer, not a colleague’s; the department manager the department’s', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
     await setFor(customerId);
     expect(await sees(token.alice, customerId)).toBe(true);
     expect(await sees(token.bob, customerId)).toBe(false);
@@ -55,29 +61,29 @@ describe('credit: credit profiles are read within the caller customer scope', ()
   });
 
   it('shows assigned staff the customer they serve', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol'] });
+    const customerId = await announceCustomer(service, { owner: user('alice'), assignedStaffIds: [user('alice'), user('carol')] });
     await setFor(customerId);
     expect(await sees(token.carol, customerId)).toBe(true);
   });
 
   it('opens a customer with an approved grant until it expires or is revoked', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     await setFor(customerId);
     const scope = { kind: 'CUSTOMER' as const, customerId, departmentId: 'D-EAST' };
-    const grant = await approveAccess(service, 'bob', scope, new Date('2025-06-03T08:00:00Z'));
+    const grant = await approveAccess(service, user('bob'), scope, new Date('2025-06-03T08:00:00Z'));
     expect(await sees(token.bob, customerId)).toBe(true);
     clock.set('2025-06-04T00:00:00Z');
     expect(await sees(token.bob, customerId)).toBe(false);
     clock.set('2025-06-02T09:00:00Z');
     expect(await sees(token.bob, customerId)).toBe(true);
-    await revokeAccess(service, grant, 'bob', scope);
+    await revokeAccess(service, grant, user('bob'), scope);
     expect(await sees(token.bob, customerId)).toBe(false);
   });
 
   it('moves visibility with a handover', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     await setFor(customerId);
-    await handOverCustomer(service, customerId, { owner: 'alice', department: 'D-EAST' }, { owner: 'bob', department: 'D-EAST' });
+    await handOverCustomer(service, customerId, { owner: user('alice'), department: 'D-EAST' }, { owner: user('bob'), department: 'D-EAST' });
     expect(await sees(token.bob, customerId)).toBe(true);
     expect(await sees(token.alice, customerId)).toBe(false);
   });

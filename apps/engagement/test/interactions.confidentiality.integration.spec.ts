@@ -1,6 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
 import { engagementService } from '../src/engagement.service';
+
+// Other test files publish accounts events (grants among them) for people named alike on the same stream;
+// unique user ids keep this file's grants and handovers its own.
+const RUN = randomBytes(3).toString('hex');
+const user = (name: string) => `${name}-${RUN}`;
 
 // DOMAIN.md §1 confidentiality through engagement's copy of the customers' scopes (kept from accounts' events).
 const LOG = `mutation($input: LogInteractionInput!) { logInteraction(input: $input) { id } }`;
@@ -16,11 +22,11 @@ describe('engagement: interactions are read within the caller customer scope', (
 
   beforeAll(async () => {
     service = await engagementService.start({ env: testServiceEnv('engagement'), clock });
-    token.alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
-    token.bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
-    token.carol = await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-EAST' });
-    token.east = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
-    token.west = await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' });
+    token.alice = await tokenFor({ sub: user('alice'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.bob = await tokenFor({ sub: user('bob'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.carol = await tokenFor({ sub: user('carol'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.east = await tokenFor({ sub: user('mgr-east'), roles: ['department_manager'], department_id: 'D-EAST' });
+    token.west = await tokenFor({ sub: user('mgr-west'), roles: ['department_manager'], department_id: 'D-WEST' });
     token.agent = await tokenFor({ sub: 'agent-1', roles: ['service_agent'] });
   });
   afterAll(() => service.stop());
@@ -46,7 +52,7 @@ describe('engagement: interactions are read within the caller customer scope', (
   };
 
   it('shows a consultant their own customer, not a colleague’s; the department manager the department’s', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
     const id = await logFor(customerId);
     expect(await sees(token.alice, customerId, id)).toBe(true);
     expect(await sees(token.bob, customerId, id)).toBe(false);
@@ -56,41 +62,41 @@ describe('engagement: interactions are read within the caller customer scope', (
   });
 
   it('shows assigned staff the customer they serve', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol'] });
+    const customerId = await announceCustomer(service, { owner: user('alice'), assignedStaffIds: [user('alice'), user('carol')] });
     const id = await logFor(customerId);
     expect(await sees(token.carol, customerId, id)).toBe(true);
     expect(await sees(token.bob, customerId, id)).toBe(false);
   });
 
   it('opens a customer with an approved grant until it expires or is revoked', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     const id = await logFor(customerId);
     const scope = { kind: 'CUSTOMER' as const, customerId, departmentId: 'D-EAST' };
-    const grant = await approveAccess(service, 'bob', scope, new Date('2025-06-03T08:00:00Z'));
+    const grant = await approveAccess(service, user('bob'), scope, new Date('2025-06-03T08:00:00Z'));
     expect(await sees(token.bob, customerId, id)).toBe(true);
     clock.set('2025-06-03T08:00:00Z');
     expect(await sees(token.bob, customerId, id)).toBe(false);
 
     clock.set('2025-06-02T09:00:00Z');
     expect(await sees(token.bob, customerId, id)).toBe(true);
-    await revokeAccess(service, grant, 'bob', scope);
+    await revokeAccess(service, grant, user('bob'), scope);
     expect(await sees(token.bob, customerId, id)).toBe(false);
 
     // A consultant-wide grant reaches every customer of that consultant.
-    await approveAccess(service, 'carol', { kind: 'CONSULTANT', consultantId: 'alice', departmentId: 'D-EAST' }, new Date('2025-06-10T00:00:00Z'));
+    await approveAccess(service, user('carol'), { kind: 'CONSULTANT', consultantId: user('alice'), departmentId: 'D-EAST' }, new Date('2025-06-10T00:00:00Z'));
     expect(await sees(token.carol, customerId, id)).toBe(true);
   });
 
   it('moves visibility with a handover', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice'] });
+    const customerId = await announceCustomer(service, { owner: user('alice'), assignedStaffIds: [user('alice')] });
     const id = await logFor(customerId);
-    await handOverCustomer(service, customerId, { owner: 'alice', department: 'D-EAST' }, { owner: 'bob', department: 'D-EAST' });
+    await handOverCustomer(service, customerId, { owner: user('alice'), department: 'D-EAST' }, { owner: user('bob'), department: 'D-EAST' });
     expect(await sees(token.bob, customerId, id)).toBe(true);
     expect(await sees(token.alice, customerId, id)).toBe(false);
   });
 
   it('treats a customer the caller may not read as unknown when logging, and hides unannounced customers from scoped roles only', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     const refused = await graphql(service.url, LOG, { input: { customerId, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'x' } }, token.bob);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
     expect(refused.errors?.[0].message).toMatch(/no such customer/);

@@ -1,6 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
 import { surveysService } from '../src/surveys.service';
+
+// Other test files publish accounts events (grants among them) for people named alike on the same stream;
+// unique user ids keep this file's grants and handovers its own.
+const RUN = randomBytes(3).toString('hex');
+const user = (name: string) => `${name}-${RUN}`;
 
 // DOMAIN.md §1 confidentiality through surveys' copy of the customers' scopes (kept from accounts' events).
 const RECORD = `mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }`;
@@ -17,17 +23,17 @@ describe('surveys: survey responses are read within the caller customer scope', 
 
   beforeAll(async () => {
     service = await surveysService.start({ env: testServiceEnv('surveys'), clock });
-    token.alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
-    token.bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
-    token.carol = await tokenFor({ sub: 'carol', roles: ['consultant'], department_id: 'D-EAST' });
-    token.east = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
-    token.west = await tokenFor({ sub: 'mgr-west', roles: ['department_manager'], department_id: 'D-WEST' });
+    token.alice = await tokenFor({ sub: user('alice'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.bob = await tokenFor({ sub: user('bob'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.carol = await tokenFor({ sub: user('carol'), roles: ['consultant'], department_id: 'D-EAST' });
+    token.east = await tokenFor({ sub: user('mgr-east'), roles: ['department_manager'], department_id: 'D-EAST' });
+    token.west = await tokenFor({ sub: user('mgr-west'), roles: ['department_manager'], department_id: 'D-WEST' });
     token.agent = await tokenFor({ sub: 'agent-1', roles: ['service_agent'] });
   });
   afterAll(() => service.stop());
   beforeEach(() => clock.set('2025-06-02T08:00:00Z'));
 
-  const input = (customerId: string) => ({ customerId, template: 'VISIT', consultantId: 'alice', respondedAt: '2025-06-01T08:00:00Z', answers });
+  const input = (customerId: string) => ({ customerId, template: 'VISIT', consultantId: user('alice'), respondedAt: '2025-06-01T08:00:00Z', answers });
   const recordFor = async (customerId: string): Promise<string> => {
     const res = await graphql(service.url, RECORD, { input: input(customerId) }, token.agent);
     expect(res.errors).toBeUndefined();
@@ -47,7 +53,7 @@ describe('surveys: survey responses are read within the caller customer scope', 
   };
 
   it('shows a consultant their own customer, not a colleague’s; the department manager the department’s', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
     const id = await recordFor(customerId);
     expect(await sees(token.alice, customerId, id)).toBe(true);
     expect(await sees(token.bob, customerId, id)).toBe(false);
@@ -56,35 +62,35 @@ describe('surveys: survey responses are read within the caller customer scope', 
   });
 
   it('shows assigned staff the customer they serve', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol'] });
+    const customerId = await announceCustomer(service, { owner: user('alice'), assignedStaffIds: [user('alice'), user('carol')] });
     const id = await recordFor(customerId);
     expect(await sees(token.carol, customerId, id)).toBe(true);
   });
 
   it('opens a customer with an approved grant until it expires or is revoked', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     const id = await recordFor(customerId);
     const scope = { kind: 'DEPARTMENT' as const, departmentId: 'D-EAST' };
-    const grant = await approveAccess(service, 'mgr-west', scope, new Date('2025-06-03T08:00:00Z'));
+    const grant = await approveAccess(service, user('mgr-west'), scope, new Date('2025-06-03T08:00:00Z'));
     expect(await sees(token.west, customerId, id)).toBe(true);
     clock.set('2025-06-03T08:00:01Z');
     expect(await sees(token.west, customerId, id)).toBe(false);
     clock.set('2025-06-02T09:00:00Z');
-    await revokeAccess(service, grant, 'mgr-west', scope);
+    await revokeAccess(service, grant, user('mgr-west'), scope);
     expect(await sees(token.west, customerId, id)).toBe(false);
   });
 
   it('moves visibility with a handover', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const customerId = await announceCustomer(service, { owner: user('alice') });
     const id = await recordFor(customerId);
-    await handOverCustomer(service, customerId, { owner: 'alice', department: 'D-EAST' }, { owner: 'dave', department: 'D-WEST' });
+    await handOverCustomer(service, customerId, { owner: user('alice'), department: 'D-EAST' }, { owner: user('dave'), department: 'D-WEST' });
     expect(await sees(token.alice, customerId, id)).toBe(false);
     expect(await sees(token.east, customerId, id)).toBe(false);
     expect(await sees(token.west, customerId, id)).toBe(true);
   });
 
   it('lets a manager record only for customers they may read; service roles record for any', async () => {
-    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
     const refused = await graphql(service.url, RECORD, { input: input(customerId) }, token.west);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
     const allowed = await graphql(service.url, RECORD, { input: input(customerId) }, token.east);
