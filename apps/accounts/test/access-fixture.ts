@@ -1,5 +1,5 @@
 import { fixedClock } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor, type GraphQLResponse } from '@crm/testing';
+import { graphql, testServiceEnv, tokenFor, type GraphQLResponse, eventually as retryUntil } from '@crm/testing';
 import type { mongo } from 'mongoose';
 import { accountsService } from '../src/accounts.service';
 
@@ -98,12 +98,10 @@ export const entities = (ids: string[]) => ({ r: ids.map((id) => ({ __typename: 
 export const nodeIds = (connection: { edges: { node: { id: string } }[] }): string[] => connection.edges.map((e) => e.node.id);
 
 /** Poll until `probe` returns something truthy (the audit log is written in short batches). */
-export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+export function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+  return retryUntil(async () => {
     const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+    if (!value) throw new Error('condition not met in time');
+    return value;
+  }, timeoutMs, 25);
 }

@@ -86,24 +86,41 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     let published = 0;
     for (const model of this.options.models) {
-      const limit = this.options.batchSize ?? 100;
-      for (;;) {
-        const docs = await model
-          .find({ 'pendingEvents.0': { $exists: true } }, { [PENDING_EVENTS]: 1 })
-          .limit(limit)
-          .lean<Array<{ _id: unknown } & WithPendingEvents>>();
-        for (const doc of docs) {
-          for (const event of doc.pendingEvents) {
-            await this.publish(event);
-            await model.updateOne({ _id: doc._id }, { $pull: { [PENDING_EVENTS]: { id: event.id } } });
-            published += 1;
-          }
-        }
-        if (docs.length < limit || this.stopped) break;
+      const collection = model.collection.name;
+      try {
+        published += await this.drainModel(model);
+        // A pass that ran to the end left nothing behind; only a stop mid-pass leaves a backlog worth counting.
+        this.options.metrics.outboxBacklog.set({ collection }, this.stopped ? await this.backlog(model) : 0);
+      } catch (error) {
+        // NATS or the database refused: report what waits, then let the next pass retry.
+        this.options.metrics.outboxBacklog.set({ collection }, await this.backlog(model).catch(() => Number.NaN));
+        throw error;
       }
-      this.options.metrics.outboxBacklog.set({ collection: model.collection.name }, await model.countDocuments({ 'pendingEvents.0': { $exists: true } }));
     }
     return published;
+  }
+
+  private async drainModel(model: Model<any>): Promise<number> {
+    const limit = this.options.batchSize ?? 100;
+    let published = 0;
+    for (;;) {
+      const docs = await model
+        .find({ 'pendingEvents.0': { $exists: true } }, { [PENDING_EVENTS]: 1 })
+        .limit(limit)
+        .lean<Array<{ _id: unknown } & WithPendingEvents>>();
+      for (const doc of docs) {
+        for (const event of doc.pendingEvents) {
+          await this.publish(event);
+          await model.updateOne({ _id: doc._id }, { $pull: { [PENDING_EVENTS]: { id: event.id } } });
+          published += 1;
+        }
+      }
+      if (docs.length < limit || this.stopped) return published;
+    }
+  }
+
+  private backlog(model: Model<any>): Promise<number> {
+    return model.countDocuments({ 'pendingEvents.0': { $exists: true } });
   }
 
   private async publish(event: CloudEvent): Promise<void> {

@@ -13,14 +13,14 @@ import {
   type CloudEvent,
   type EventBus,
 } from '../src';
+import { eventually } from '@crm/testing';
 import { newMetrics, probeDatabase, probeHappenedV1, silentLogger } from './events-fixture';
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Wait until `check` holds (deliveries and redeliveries happen in the background). */
+function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  return eventually(async () => {
+    if (!(await check())) throw new Error('condition not met in time');
+  }, timeoutMs);
 }
 
 describe('durable consumers against a real NATS JetStream', () => {

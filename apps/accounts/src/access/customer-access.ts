@@ -1,6 +1,7 @@
 import { grantScopeFilter, grantCovers as grantCoversScope, isPartner, type Caller } from '@crm/auth';
 import { Types } from 'mongoose';
 import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
+import type { PersonalDataReadRecord } from './personal-data-read.model';
 import { canEditCustomer, canSeeCustomer, maskContactForPartner, maskPersonalValue, visibleCustomersFilter } from './customer-access-rules';
 
 /** A time-limited permission to read customers beyond the caller's own scope (DOMAIN.md §1, 客户档案查阅). */
@@ -18,18 +19,8 @@ export interface GrantSource {
   activeGrants(caller: Caller, now: Date): Promise<AccessGrantScope[]>;
 }
 
-/** One read of personal data, as handed to the audit. */
-export interface PersonalDataReadEntry {
-  at: Date;
-  readerId: string;
-  readerRoles: string[];
-  customerId: string;
-  departmentId: string;
-  ownerId: string;
-  fields: string[];
-  requestId: string;
-  grantId: string | null;
-}
+/** One read of personal data, as handed to the audit (the stored record before it gets its id). */
+export type PersonalDataReadEntry = Omit<PersonalDataReadRecord, '_id'>;
 
 /** Where reads of personal data are recorded; must not block or fail the read (it buffers). */
 export interface PersonalDataAudit {
