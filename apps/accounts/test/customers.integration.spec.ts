@@ -1,25 +1,13 @@
 import { customerCreatedV1, customerUpdatedV1, streamFor } from '@crm/contracts';
-import { graphql } from '@crm/testing';
+import { eventsOnStream, graphql } from '@crm/testing';
 import type { RunningService } from '@crm/kernel';
-import { DeliverPolicy } from 'nats';
 import { startAccounts } from './accounts-fixture';
 
 const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id name lifecycle owner { id name } department { id } contacts { name phone email decisionMaker } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, input: $input) { id name lifecycle history { field before after by } } }`;
 
-async function eventsAbout(service: RunningService, type: string, subject: string): Promise<any[]> {
-  const jsm = service.bus.jsm;
-  const stream = streamFor('accounts').name;
-  const info = await jsm.streams.info(stream);
-  const found: any[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-    const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (!msg || msg.subject !== type) continue;
-    const event = JSON.parse(Buffer.from(msg.data).toString());
-    if (event.subject === subject) found.push(event);
-  }
-  void DeliverPolicy;
-  return found;
+function eventsAbout(service: RunningService, type: string, subject: string) {
+  return eventsOnStream(service.bus.jsm, streamFor('accounts').name, type, subject);
 }
 
 describe('accounts: customers', () => {

@@ -1,18 +1,12 @@
 import { streamFor } from '@crm/contracts';
+import { eventsOnStream } from '@crm/testing';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { connectEventBus, createEvent, encodeEvent, ensureStream, OutboxRelay, withEvents, type EventBus } from '../src';
 import { newMetrics, probeDatabase, probeHappenedV1, probeModel, silentLogger, type ProbeRecord } from './events-fixture';
 
 async function countOnStream(bus: EventBus, subjectId: string): Promise<number> {
-  const stream = streamFor('accounts').name;
-  const info = await bus.jsm.streams.info(stream);
-  let count = 0;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-    const msg = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-    if (msg?.subject === probeHappenedV1.type && JSON.parse(Buffer.from(msg.data).toString()).subject === subjectId) count += 1;
-  }
-  return count;
+  return (await eventsOnStream(bus.jsm, streamFor('accounts').name, probeHappenedV1.type, subjectId)).length;
 }
 
 describe('outbox relay against real MongoDB-wire and NATS servers', () => {
