@@ -47,7 +47,7 @@ const mappers: Record<string, Record<string, string>> = {
     Customer: '../tickets/ticket-references#CustomerReference',
     SlaPolicy: '../sla/sla-policy.model#SlaPolicyRecord',
     SlaWatchSummary: '../tickets/sla-watch#SlaWatchSummary',
-    WorkingCalendar: '@crm/kernel#WorkingCalendar',
+    WorkingCalendar: '@crm/working-calendar#WorkingCalendar',
     CalendarDay: '../calendar/calendar-day.model#CalendarDayRecord',
     OnCallShift: '../calendar/on-call-shift.model#OnCallShiftRecord',
     FaultReport: '../faults/fault-report.model#FaultReportRecord',

@@ -1,7 +1,9 @@
 // Shared Jest settings for every project: SWC transpiles TypeScript (type checking is the typecheck target's job).
 const path = require('node:path');
 
-const libs = ['kernel', 'events', 'data', 'auth', 'testing', 'contracts'];
+// Every `@crm/<lib>` alias of tsconfig.base.json, so a new lib needs no edit here.
+const { compilerOptions } = JSON.parse(require('node:fs').readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8'));
+const aliases = Object.entries(compilerOptions.paths);
 
 module.exports = {
   testEnvironment: 'node',
@@ -10,7 +12,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
-    libs.map((lib) => [`^@crm/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')]),
+    aliases.map(([alias, [target]]) => [`^${alias}$`, path.join(__dirname, target)]),
   ),
   testMatch: ['**/?(*.)+(spec|test).ts'],
   // Real servers are resolved once per run (given URLs, then Docker, then local servers).

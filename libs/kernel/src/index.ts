@@ -10,4 +10,4 @@ export * from './service';
 export * from './run-service';
 export * from './http';
 export * from './input';
-export * from './calendar';
+

@@ -1,4 +1,5 @@
-import { fixedClock, WorkingCalendar } from '@crm/kernel';
+import { fixedClock } from '@crm/kernel';
+import { WorkingCalendar } from '@crm/working-calendar';
 import type { CustomerRecord } from '../customers/customer.model';
 import { changeToReport, expenseDecision, fileNow, filingOf, filingStatus, isOverdue, newFiling, overdueObligation, reportNow } from './filing-rules';
 

@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '@crm/kernel';
+import type { WorkingCalendar } from '@crm/working-calendar';
 import type { CustomerRecord } from '../customers/customer.model';
 import { FILING_WORKING_DAYS, type FilingRecord } from './filing.model';
 

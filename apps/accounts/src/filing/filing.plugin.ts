@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin, WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/kernel';
+import { ConfigError, definePlugin } from '@crm/kernel';
+import { WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/working-calendar';
 import { z } from 'zod';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';

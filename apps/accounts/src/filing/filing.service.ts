@@ -1,6 +1,7 @@
 import { customerFilingOverdueV1 } from '@crm/contracts';
 import { createEvent, type EventActor } from '@crm/events';
-import { actorOf, BadUserInputError, parseInput, type Clock, type Logger, type WorkingCalendar } from '@crm/kernel';
+import { actorOf, BadUserInputError, parseInput, type Clock, type Logger } from '@crm/kernel';
+import { type WorkingCalendar } from '@crm/working-calendar';
 import { z } from 'zod';
 import type { CustomerAccess } from '../access/customer-access';
 import type { CustomerExtension } from '../customers/customer-extensions';

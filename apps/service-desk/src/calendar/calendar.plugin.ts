@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin, pluginToken, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/kernel';
+import { ConfigError, definePlugin, pluginToken } from '@crm/kernel';
+import { workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/working-calendar';
 import { z } from 'zod';
 import { calendarDayModel } from './calendar-day.model';
 import { calendarResolvers } from './calendar.resolvers';

@@ -1,4 +1,5 @@
-import { BadUserInputError, isValidCalendarDay, requireCaller } from '@crm/kernel';
+import { BadUserInputError, requireCaller } from '@crm/kernel';
+import { isValidCalendarDay } from '@crm/working-calendar';
 import type { Resolvers } from '../generated/graphql';
 import type { CalendarService } from './calendar.service';
 

@@ -1,5 +1,6 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { BadUserInputError, ConflictError, ForbiddenError, isValidCalendarDay, parseInput, WorkingCalendar, type Clock, type WorkingCalendarConfig } from '@crm/kernel';
+import { BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import { isValidCalendarDay, WorkingCalendar, type WorkingCalendarConfig } from '@crm/working-calendar';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import { calendarDayKinds, type CalendarDayRecord } from './calendar-day.model';

@@ -5,12 +5,13 @@ import { TicketRecord as TicketRecordModel, TicketHistoryEntry as TicketHistoryE
 import { CustomerReference as CustomerReferenceModel, ConsultantReference as ConsultantReferenceModel, DepartmentReference as DepartmentReferenceModel } from '../tickets/ticket-references';
 import { SlaPolicyRecord as SlaPolicyRecordModel } from '../sla/sla-policy.model';
 import { SlaWatchSummary as SlaWatchSummaryModel } from '../tickets/sla-watch';
-import { WorkingCalendar as WorkingCalendarModel, RequestContext } from '@crm/kernel';
+import { WorkingCalendar as WorkingCalendarModel } from '@crm/working-calendar';
 import { CalendarDayRecord as CalendarDayRecordModel } from '../calendar/calendar-day.model';
 import { OnCallShiftRecord as OnCallShiftRecordModel } from '../calendar/on-call-shift.model';
 import { FaultReportRecord as FaultReportRecordModel, FaultAnalysisRecord as FaultAnalysisRecordModel } from '../faults/fault-report.model';
 import { ReportRunRecord as ReportRunRecordModel } from '../supervision/report-run.model';
 import { ServiceSupervisionResult as ServiceSupervisionResultModel, ComplaintAnalysisResult as ComplaintAnalysisResultModel, DepartmentServiceFigures as DepartmentServiceFiguresModel } from '../supervision/report-figures';
+import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

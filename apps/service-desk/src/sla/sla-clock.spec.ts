@@ -1,4 +1,4 @@
-import { WorkingCalendar } from '@crm/kernel';
+import { WorkingCalendar } from '@crm/working-calendar';
 import { aroundTheClock, computeSlaClocks, workingTime, type ClockHistoryEntry, type ClockTargets } from './sla-clock';
 
 /** Shanghai wall-clock time (UTC+8). */

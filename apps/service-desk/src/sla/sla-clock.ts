@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '@crm/kernel';
+import type { WorkingCalendar } from '@crm/working-calendar';
 
 /*
  * SLA clocks, computed from a ticket's own history (never from counters kept on the side), so they can be

@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '@crm/kernel';
+import type { WorkingCalendar } from '@crm/working-calendar';
 import { aroundTheClock, workingTime, type ClockTargets, type TimeMeasure } from './sla-clock';
 import { customerImportances, type CustomerImportance, type SlaPolicyRecord, type SlaTargetRecord } from './sla-policy.model';
 

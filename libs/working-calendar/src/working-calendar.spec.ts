@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from '../config';
+import { loadConfig, ConfigError } from '@crm/kernel';
 import { WorkingCalendar, WorkingCalendarConfigError } from './working-calendar';
 import { workingCalendarConfigSchema, workingCalendarFromEnv } from './working-calendar.config';
 
