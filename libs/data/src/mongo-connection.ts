@@ -16,7 +16,13 @@ export async function connectMongo(options: MongoConnectionOptions): Promise<Con
     // Indexes are created explicitly at start (syncIndexes), not lazily per model.
     autoIndex: false,
   });
-  await connection.asPromise();
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    // A connection that never came up still holds its monitor sockets and timers.
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
   return connection;
 }
 

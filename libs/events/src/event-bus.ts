@@ -8,7 +8,13 @@ export interface EventBus {
 
 export async function connectEventBus(url: string, name: string): Promise<EventBus> {
   const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
-  return { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager() };
+  try {
+    return { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager() };
+  } catch (error) {
+    // A server without JetStream: do not leave the connection reconnecting forever.
+    await nc.close();
+    throw error;
+  }
 }
 
 // Re-publishing after a relay crash must be de-duplicated: keep ids long enough to cover a restart.

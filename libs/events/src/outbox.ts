@@ -1,4 +1,4 @@
-import { Schema, type Model, type UpdateQuery } from 'mongoose';
+import { Schema, type Connection, type QueryFilter, type Model, type Query, type UpdateQuery } from 'mongoose';
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
 import { encodeEvent, type CloudEvent } from './cloud-event';
@@ -17,8 +17,66 @@ export interface WithPendingEvents {
  */
 export function outboxPlugin(schema: Schema): void {
   schema.add({ [PENDING_EVENTS]: { type: [Schema.Types.Mixed], default: [] } });
-  // Serves the relay's scan for documents with unpublished events.
+  // Serves the relay's scan (`pendingEvents.id` exists): only documents with an unpublished event are in it.
   schema.index({ 'pendingEvents.id': 1 }, { sparse: true });
+  // A write that carried events asks the relay of its connection for a pass, so no service has to remember to.
+  schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'], function (this: Query<unknown, unknown>) {
+    if (updateCarriesEvents(this.getUpdate() as Record<string, unknown> | null)) kickRelayOf(this.model.db);
+  });
+  schema.post('save', function (doc: { pendingEvents?: unknown[]; $model?: () => unknown }) {
+    if ((doc.pendingEvents?.length ?? 0) > 0) kickRelayOf((doc as unknown as { db: Connection }).db);
+  });
+}
+
+const relayKicks = new WeakMap<Connection, () => void>();
+
+/** Route the post-write kicks of every outbox model on `connection` to its relay; returns the undo. */
+export function kickRelayAfterWrites(connection: Connection, kick: () => void): () => void {
+  relayKicks.set(connection, kick);
+  return () => void relayKicks.delete(connection);
+}
+
+function kickRelayOf(connection: Connection | undefined): void {
+  if (connection) relayKicks.get(connection)?.();
+}
+
+/** Whether an update adds pending events (`withEvents`, or a `$set`/`$setOnInsert` of the outbox). */
+export function updateCarriesEvents(update: Record<string, unknown> | null): boolean {
+  if (!update) return false;
+  const parts = [update, update.$push, update.$set, update.$setOnInsert] as Array<Record<string, unknown> | undefined>;
+  return parts.some((part) => {
+    const value = part?.[PENDING_EVENTS] as { $each?: unknown[] } | unknown[] | undefined;
+    if (Array.isArray(value)) return value.length > 0;
+    return value !== undefined && (!Array.isArray(value.$each) || value.$each.length > 0);
+  });
+}
+
+/** Raised when a versioned write finds the document changed (or gone) since it was read. */
+export class StaleRevisionError extends Error {
+  constructor(readonly collection: string, readonly id: unknown) {
+    super(`${collection} ${String(id)} changed since it was read`);
+    this.name = 'StaleRevisionError';
+  }
+}
+
+/**
+ * The one write of an aggregate that carries an outbox: matches the revision that was read, bumps it, and
+ * commits the events with the change. Returns the document after the write; a stale revision throws.
+ */
+export async function updateVersioned<T extends WithPendingEvents & { revision: number }>(
+  model: Model<T>,
+  current: { _id: unknown; revision: number },
+  update: UpdateQuery<T>,
+  events: CloudEvent[],
+  options: { guard?: QueryFilter<T>; projection?: Record<string, 0 | 1> } = {},
+): Promise<T> {
+  const inc = { ...((update.$inc ?? {}) as Record<string, number>), revision: 1 };
+  const filter = { ...(options.guard ?? {}), _id: current._id, revision: current.revision } as QueryFilter<T>;
+  const saved = await model
+    .findOneAndUpdate(filter, withEvents<T>({ ...update, $inc: inc } as UpdateQuery<T>, ...events), { returnDocument: 'after', projection: options.projection })
+    .lean<T>();
+  if (!saved) throw new StaleRevisionError(model.collection.name, current._id);
+  return saved as T;
 }
 
 /** Add events to an update so they commit together with it. */
@@ -104,8 +162,9 @@ export class OutboxRelay {
     const limit = this.options.batchSize ?? 100;
     let published = 0;
     for (;;) {
+      // `pendingEvents.id` (not `pendingEvents.0`) so the filter is the one the sparse index of outboxPlugin serves.
       const docs = await model
-        .find({ 'pendingEvents.0': { $exists: true } }, { [PENDING_EVENTS]: 1 })
+        .find({ 'pendingEvents.id': { $exists: true } }, { [PENDING_EVENTS]: 1 })
         .limit(limit)
         .lean<Array<{ _id: unknown } & WithPendingEvents>>();
       for (const doc of docs) {
@@ -120,7 +179,7 @@ export class OutboxRelay {
   }
 
   private backlog(model: Model<any>): Promise<number> {
-    return model.countDocuments({ 'pendingEvents.0': { $exists: true } });
+    return model.countDocuments({ 'pendingEvents.id': { $exists: true } });
   }
 
   private async publish(event: CloudEvent): Promise<void> {

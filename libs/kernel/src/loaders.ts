@@ -26,13 +26,19 @@ export function defineLoader<K, V>(
 
 /** The loaders of one request: never shared between requests, so no caller sees another's cache. */
 export class LoaderRegistry {
-  constructor(private readonly scope: LoaderScope) {}
+  /** `declared`: the loaders the plugins listed; omitted only where no service runs (unit tests of resolvers). */
+  constructor(
+    private readonly scope: LoaderScope,
+    private readonly declared?: ReadonlySet<LoaderFactory<any, any>>,
+  ) {}
 
   private readonly loaders = new Map<LoaderFactory<unknown, unknown>, DataLoader<unknown, unknown, string>>();
 
   get<K, V>(factory: LoaderFactory<K, V>): DataLoader<K, V, string> {
     let loader = this.loaders.get(factory as LoaderFactory<unknown, unknown>);
     if (!loader) {
+      // A loader no plugin declared would still work, but nobody could tell what a request may batch: fail loudly.
+      if (this.declared && !this.declared.has(factory)) throw new Error(`DataLoader ${factory.name} is not declared in any plugin's loaders`);
       loader = (factory as LoaderFactory<unknown, unknown>).create(this.scope);
       this.loaders.set(factory as LoaderFactory<unknown, unknown>, loader);
     }

@@ -9,22 +9,25 @@ import {
   connectEventBus,
   ensureStream,
   EventMetrics,
+  kickRelayAfterWrites,
   OutboxRelay,
   PENDING_EVENTS,
   ProcessedEvents,
   startConsumer,
   type EventBus,
-  type RunningConsumer,
 } from '@crm/events';
-import { parse } from 'graphql';
-import type { Connection } from 'mongoose';
+import { parse, type DocumentNode } from 'graphql';
+
+/** One module of `buildSubgraphSchema`, typed from its public signature (no deep import). */
+type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+import type { Connection, Model } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { ConfigError, env, jwtConfigFields, jwtKeySourceRule, loadConfig, processConfigSchema, type jwtConfigSchema } from './config';
 import { formatGraphQLError } from './errors';
 import { createHttpShell, graphqlOperationMetrics, startHttpServer, type RunningHttpServer } from './http';
-import { LoaderRegistry } from './loaders';
+import { LoaderRegistry, type LoaderFactory } from './loaders';
 import { createLogger, type Logger } from './logger';
 import { orderPlugins, type PluginContribution, type ServicePlugin } from './plugin';
 import type { RequestContext } from './request-context';
@@ -77,69 +80,148 @@ export function createService(definition: ServiceDefinition) {
   };
 }
 
+type ServiceConfig = z.infer<typeof serviceConfigSchema> & z.infer<typeof jwtConfigSchema>;
+
+/**
+ * What start-up has opened, newest last. A failed start undoes it in reverse; so does `stop()`, which is why
+ * the start order below is the reverse of the shutdown order (HTTP first to close, Mongo last).
+ */
+class OpenedParts {
+  private readonly undo: { part: string; close: () => Promise<void> }[] = [];
+
+  add(part: string, close: () => Promise<void> | void): void {
+    this.undo.push({ part, close: async () => void (await close()) });
+  }
+
+  /** Close everything, newest first; one failure does not keep the older parts open. */
+  async closeAll(logger: Logger): Promise<void> {
+    for (const { part, close } of this.undo.splice(0).reverse()) {
+      await close().catch((error) => logger.warn({ err: error, part }, 'closing a part failed'));
+    }
+  }
+}
+
+/** Start-up in phases: config → backends → plugins → subgraph → runtime; a failure closes what was opened. */
 async function startService(definition: ServiceDefinition, options: StartOptions): Promise<RunningService> {
   const plugins = orderPlugins(definition.plugins);
-  const sourceEnv = options.env ?? process.env;
+  const config = readServiceConfig(plugins, options.env ?? process.env);
+  const logger = options.logger ?? createLogger(definition.name, config.LOG_LEVEL);
+  const opened = new OpenedParts();
+  try {
+    const backends = await connectBackends(definition.name, config, opened);
+    const registered = await registerPlugins(definition.name, plugins, config, backends, options.clock ?? systemClock, logger);
+    const apollo = await startSubgraph(definition.name, plugins, registered.contributions, backends.registry, logger, opened);
+    const runtime = await startRuntime(definition.name, config, backends, registered, apollo, logger, opened);
+    logger.info({ url: runtime.http.url }, `${definition.name} subgraph ready`);
+    let stopping: Promise<void> | undefined;
+    return {
+      name: definition.name,
+      url: runtime.http.url,
+      port: runtime.http.port,
+      connection: backends.connection,
+      bus: backends.bus,
+      metrics: backends.registry,
+      logger,
+      flushOutbox: () => runtime.relay.drain(),
+      stop: () =>
+        (stopping ??= withTimeout(config.SHUTDOWN_TIMEOUT_MS, async () => {
+          await opened.closeAll(logger);
+          logger.info(`${definition.name} stopped`);
+        })),
+    };
+  } catch (error) {
+    await opened.closeAll(logger);
+    throw error;
+  }
+}
+
+/** Phase 1, config: the kernel's slice plus every plugin's, read once; a bad value names its variable. */
+function readServiceConfig(plugins: ServicePlugin<any, any>[], sourceEnv: NodeJS.ProcessEnv): ServiceConfig {
   const configSchema = plugins.reduce<z.ZodObject>(
     (schema, plugin) => (plugin.config ? schema.extend(plugin.config.shape) : schema),
     serviceConfigSchema.extend(jwtConfigFields),
   );
-  const config = loadConfig(configSchema, sourceEnv) as z.infer<typeof serviceConfigSchema> & z.infer<typeof jwtConfigSchema>;
-  checkJwtConfig(config);
-  const logger = options.logger ?? createLogger(definition.name, config.LOG_LEVEL);
-  const clock = options.clock ?? systemClock;
+  const config = loadConfig(configSchema, sourceEnv) as ServiceConfig;
+  if (!jwtKeySourceRule.check(config)) throw new ConfigError([`JWT_SECRET: ${jwtKeySourceRule.message}`]);
+  return config;
+}
+
+interface Backends {
+  connection: Connection;
+  bus: EventBus;
+  registry: Registry;
+  eventMetrics: EventMetrics;
+}
+
+/** Phase 2, backends: the service's database and its stream on the bus. */
+async function connectBackends(service: ServiceName, config: ServiceConfig, opened: OpenedParts): Promise<Backends> {
   const registry = new Registry();
-  registry.setDefaultLabels({ service: definition.name });
+  registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const eventMetrics = new EventMetrics(registry);
+  const connection = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB ?? defaultDatabaseName(service), monitorCommands: config.MONGO_MONITOR_COMMANDS });
+  opened.add('mongo', () => connection.close());
+  const bus = await connectEventBus(config.NATS_URL, service);
+  opened.add('nats', () => bus.nc.drain().catch(() => bus.nc.close()));
+  await ensureStream(bus.jsm, streamFor(service));
+  return { connection, bus, registry, eventMetrics: new EventMetrics(registry) };
+}
 
-  const connection = await connectMongo({
-    url: config.MONGO_URL,
-    dbName: config.MONGO_DB ?? defaultDatabaseName(definition.name),
-    monitorCommands: config.MONGO_MONITOR_COMMANDS,
-  });
-  const bus = await connectEventBus(config.NATS_URL, definition.name);
-  await ensureStream(bus.jsm, streamFor(definition.name));
+interface RegisteredPlugins {
+  contributions: PluginContribution[];
+  models: Model<any>[];
+  loaders: ReadonlySet<LoaderFactory<any, any>>;
+}
 
-  // Plugins get a handle to the relay before it exists (it needs their models).
-  const relayRef: { current?: OutboxRelay } = {};
+/** Phase 3, plugins: each registers after the providers of the tokens it uses; then their models' indexes. */
+async function registerPlugins(service: ServiceName, plugins: ServicePlugin<any, any>[], config: ServiceConfig, backends: Backends, clock: Clock, logger: Logger): Promise<RegisteredPlugins> {
   const contributions: PluginContribution[] = [];
   const provided = new Map<string, unknown>();
   for (const plugin of plugins) {
+    const uses = new Set((plugin.uses ?? []).map((token) => token.name));
+    const provides = new Set((plugin.provides ?? []).map((token) => token.name));
     contributions.push(
       await plugin.register({
-        service: definition.name,
+        service,
         config,
-        connection,
+        connection: backends.connection,
         logger: logger.child({ plugin: plugin.name }),
         clock,
-        metrics: registry,
-        publishPendingEvents: () => relayRef.current?.kick(),
-        provide: (token, value) => void provided.set(token.name, value),
+        metrics: backends.registry,
+        provide: (token, value) => {
+          if (!provides.has(token.name)) throw new Error(`${plugin.name} provides ${token.name} without listing it in provides`);
+          provided.set(token.name, value);
+        },
         use: (token) => {
-          if (!provided.has(token.name)) throw new Error(`${plugin.name} uses ${token.name}, which no earlier plugin provides (check dependsOn)`);
+          if (!uses.has(token.name)) throw new Error(`${plugin.name} uses ${token.name} without listing it in uses`);
+          if (!provided.has(token.name)) throw new Error(`${plugin.name} uses ${token.name}, which its provider did not provide`);
           return provided.get(token.name) as never;
         },
       }),
     );
   }
-
+  const models = [...new Set(contributions.flatMap((c) => c.models ?? []))];
+  const undeclared = Object.values(backends.connection.models).filter((model) => !models.includes(model));
+  if (undeclared.length > 0) throw new Error(`models ${undeclared.map((m) => m.modelName).join(', ')} are not declared in any plugin's models`);
   // Indexes are part of each model's contract; create them before serving.
-  await Promise.all(Object.values(connection.models).map((model) => model.createIndexes()));
-  const outboxModels = Object.values(connection.models).filter((model) => model.schema.path(PENDING_EVENTS));
-  const relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
+  await Promise.all(models.map((model) => model.createIndexes()));
+  const loaders = contributions.flatMap((c) => c.loaders ?? []);
+  const names = loaders.map((loader) => loader.name);
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length > 0) throw new Error(`DataLoader names declared twice: ${[...new Set(twice)].join(', ')}`);
+  return { contributions, models, loaders: new Set(loaders) };
+}
 
-  const schema = buildSubgraphSchema(
-    plugins
-      .map((plugin, i) => ({ plugin, resolvers: contributions[i].resolvers }))
-      // A plugin may only consume events and share services; it then adds nothing to the schema.
-      .filter(({ plugin }) => plugin.sdl.length > 0)
-      .map(({ plugin, resolvers }) => ({ typeDefs: parse(plugin.sdl.map((file) => readSubgraphSdl(definition.name, file)).join('\n')), resolvers: resolvers as never })),
-  );
-  assertEverySdlFileServed(definition.name, plugins);
-
+/** Phase 4, subgraph: the plugins' SDL and resolvers as one federated schema, served by Apollo. */
+async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, any>[], contributions: PluginContribution[], registry: Registry, logger: Logger, opened: OpenedParts): Promise<ApolloServer<RequestContext>> {
+  assertEverySdlFileServed(service, plugins);
+  const modules: SubgraphModule[] = plugins
+    .map((plugin, i) => ({ plugin, resolvers: contributions[i].resolvers ?? {} }))
+    // A plugin may only consume events and share services; it then adds nothing to the schema.
+    .filter(({ plugin }) => plugin.sdl.length > 0)
+    // The one cast: each plugin's resolvers were checked against its service's generated `Resolvers` type.
+    .map(({ plugin, resolvers }) => ({ typeDefs: parse(plugin.sdl.map((file) => readSubgraphSdl(service, file)).join('\n')), resolvers: resolvers as NonNullable<SubgraphModule['resolvers']> }));
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    schema: buildSubgraphSchema(modules),
     formatError: formatGraphQLError(logger),
     includeStacktraceInErrorResponses: false,
     // runService (or the launcher) owns the signals and the shutdown order; Apollo must not stop itself on SIGTERM.
@@ -148,15 +230,53 @@ async function startService(definition: ServiceDefinition, options: StartOptions
     plugins: [graphqlOperationMetrics(registry), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  opened.add('apollo', () => apollo.stop());
+  return apollo;
+}
 
+/** Phase 5, runtime: outbox relay, plugin hooks, consumers, jobs, then HTTP (the last to open, the first to close). */
+async function startRuntime(service: ServiceName, config: ServiceConfig, backends: Backends, registered: RegisteredPlugins, apollo: ApolloServer<RequestContext>, logger: Logger, opened: OpenedParts) {
+  const { connection, bus, eventMetrics } = backends;
+  const { contributions } = registered;
+  const outboxModels = registered.models.filter((model) => model.schema.path(PENDING_EVENTS));
+  const relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
+  relay.start();
+  opened.add('outbox relay', () => relay.stop());
+  opened.add('relay kicks', kickRelayAfterWrites(connection, () => relay.kick()));
+
+  for (const contribution of contributions) {
+    await contribution.onStart?.();
+    if (contribution.onStop) opened.add('plugin hooks', () => contribution.onStop!());
+  }
+
+  const processed = new ProcessedEvents(connection);
+  for (const handler of contributions.flatMap((c) => c.eventHandlers ?? [])) {
+    const consumer = await startConsumer(
+      { ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` },
+      { bus, service, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) },
+    );
+    opened.add(`consumer ${consumer.durable}`, () => consumer.stop());
+  }
+  const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
+  scheduler.start();
+  opened.add('jobs', () => scheduler.stop());
+
+  const app = subgraphHttpApp(config, backends, contributions, registered.loaders, apollo, logger);
+  const http: RunningHttpServer = await startHttpServer(app, { host: config.HOST, port: config.PORT });
+  opened.add('http', () => http.close(config.SHUTDOWN_TIMEOUT_MS / 2));
+  return { http, relay };
+}
+
+function subgraphHttpApp(config: ServiceConfig, backends: Backends, contributions: PluginContribution[], loaders: ReadonlySet<LoaderFactory<any, any>>, apollo: ApolloServer<RequestContext>, logger: Logger) {
   const verifyToken = createTokenVerifier(config);
   const healthChecks = Object.assign({}, ...contributions.map((c) => c.healthChecks ?? {})) as Record<string, () => Promise<boolean>>;
   const app = createHttpShell({
     logger,
-    registry,
+    registry: backends.registry,
     bodyLimitBytes: config.MAX_BODY_BYTES,
+    // Ready means Mongo answers a ping and NATS is connected (not reconnecting), plus every plugin's own check.
     readiness: async () => {
-      const checks: Record<string, boolean> = { mongo: await pingMongo(connection), nats: !bus.nc.isClosed() && bus.nc.info !== undefined };
+      const checks: Record<string, boolean> = { mongo: await pingMongo(backends.connection), nats: !backends.bus.nc.isClosed() && backends.bus.nc.info !== undefined };
       for (const [name, check] of Object.entries(healthChecks)) checks[name] = await check().catch(() => false);
       return checks;
     },
@@ -167,49 +287,11 @@ async function startService(definition: ServiceDefinition, options: StartOptions
       context: async ({ req, res }) => {
         // The shell assigned the request id (the gateway's when forwarded) and a logger that carries it.
         const { caller, authError } = await identify(req.headers.authorization, verifyToken);
-        return { caller, authError, requestId: res.locals.requestId as string, logger: res.locals.logger as Logger, loaders: new LoaderRegistry({ caller }) };
+        return { caller, authError, requestId: res.locals.requestId as string, logger: res.locals.logger as Logger, loaders: new LoaderRegistry({ caller }, loaders) };
       },
     }),
   );
-
-  const processed = new ProcessedEvents(connection);
-  const consumers: RunningConsumer[] = [];
-  for (const handler of contributions.flatMap((c) => c.eventHandlers ?? [])) {
-    consumers.push(await startConsumer({ ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` }, { bus, service: definition.name, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) }));
-  }
-  const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
-  scheduler.start();
-  relayRef.current = relay;
-  relay.start();
-  for (const contribution of contributions) await contribution.onStart?.();
-
-  const http: RunningHttpServer = await startHttpServer(app, { host: config.HOST, port: config.PORT });
-  logger.info({ url: http.url }, `${definition.name} subgraph ready`);
-
-  let stopping: Promise<void> | undefined;
-  return {
-    name: definition.name,
-    url: http.url,
-    port: http.port,
-    connection,
-    bus,
-    metrics: registry,
-    logger,
-    flushOutbox: () => relay.drain(),
-    stop: () =>
-      (stopping ??= withTimeout(config.SHUTDOWN_TIMEOUT_MS, async () => {
-        // Order matters: stop taking requests, finish in-flight ones, then let go of the bus and the database.
-        await http.close(config.SHUTDOWN_TIMEOUT_MS / 2);
-        await apollo.stop();
-        await scheduler.stop();
-        await Promise.all(consumers.map((c) => c.stop()));
-        await relay.stop();
-        for (const contribution of [...contributions].reverse()) await contribution.onStop?.();
-        await bus.nc.drain().catch(() => undefined);
-        await connection.close();
-        logger.info(`${definition.name} stopped`);
-      })),
-  };
+  return app;
 }
 
 async function identify(header: string | undefined, verify: (token: string) => Promise<Caller>): Promise<{ caller: Caller | null; authError?: string }> {
@@ -221,10 +303,6 @@ async function identify(header: string | undefined, verify: (token: string) => P
     if (error instanceof InvalidTokenError) return { caller: null, authError: error.message };
     throw error;
   }
-}
-
-function checkJwtConfig(config: { JWT_SECRET?: string; JWT_JWKS_URL?: string }): void {
-  if (!jwtKeySourceRule.check(config)) throw new ConfigError([`JWT_SECRET: ${jwtKeySourceRule.message}`]);
 }
 
 function assertEverySdlFileServed(service: string, plugins: ServicePlugin<any>[]): void {

@@ -45,7 +45,6 @@ export class AccessRequestsService {
     private readonly organisation: Pick<OrganisationService, 'consultantsByIds' | 'departmentsByIds'>,
     private readonly customerScope: CustomerScopeLookup,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
     private readonly settings: AccessRequestsSettings,
   ) {}
 
@@ -97,7 +96,6 @@ export class AccessRequestsService {
       },
     });
     const created = await this.requests.create({ ...record, pendingEvents: [event] });
-    this.publishPendingEvents();
     return created.toObject();
   }
 
@@ -198,7 +196,6 @@ export class AccessRequestsService {
       })
       .lean<AccessRequestRecord>();
     if (!updated) throw new ConflictError('The access request was changed by someone else; reload and try again');
-    this.publishPendingEvents();
     return updated;
   }
 

@@ -1,5 +1,6 @@
 import type { Caller } from '@crm/auth';
-import { definePlugin, pluginToken, type RequestContext } from '@crm/kernel';
+import { pluginToken, type RequestContext } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { CustomerRecord } from '../customers/customer.model';
@@ -37,10 +38,11 @@ export const accessConfig = z.object({
 /** Confidentiality of the archive: who may read which customers, access requests and grants, and the trail of personal-data reads. */
 export const accessPlugin = definePlugin({
   name: 'access',
-  dependsOn: ['organisation'],
+  uses: [organisationToken],
+  provides: [accessToken],
   sdl: ['access.graphql'],
   config: accessConfig,
-  register({ connection, clock, config, logger, metrics, provide, use, publishPendingEvents }) {
+  register({ connection, clock, config, logger, metrics, provide, use }) {
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
     const AccessRequest = accessRequestModel(connection);
     const PersonalDataRead = personalDataReadModel(connection);
@@ -51,7 +53,7 @@ export const accessPlugin = definePlugin({
         ? (connection.model('Customer') as Model<CustomerRecord>).findById(id, { ownerId: 1, departmentId: 1, partnerIds: 1 }).lean<Pick<CustomerRecord, '_id' | 'ownerId' | 'departmentId' | 'partnerIds'>>().exec()
         : Promise.resolve(null);
 
-    const requests = new AccessRequestsService(AccessRequest, organisation, customerScope, clock, publishPendingEvents, { maxGrantDays: config.ACCESS_GRANT_MAX_DAYS });
+    const requests = new AccessRequestsService(AccessRequest, organisation, customerScope, clock, { maxGrantDays: config.ACCESS_GRANT_MAX_DAYS });
     const grants = new AccessGrantSource(AccessRequest);
     const audit = new BufferedPersonalDataAudit(
       { insertMany: (records) => PersonalDataRead.insertMany(records, { ordered: false, lean: true }) },
@@ -76,7 +78,7 @@ export const accessPlugin = definePlugin({
       },
     });
     return {
-      resolvers: accessResolvers(requests, new PersonalDataReadsService(PersonalDataRead), organisationLoaders) as never,
+      resolvers: accessResolvers(requests, new PersonalDataReadsService(PersonalDataRead), organisationLoaders),
       models: [AccessRequest, PersonalDataRead],
       // Runs after the HTTP server stopped taking requests: the last reads are written before Mongo closes.
       onStop: () => audit.stop(),

@@ -1,5 +1,5 @@
 import { creditProfileChangedV1, salesTierComputedV1 } from '@crm/contracts';
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { classificationResolvers } from './classification.resolvers';
@@ -8,7 +8,7 @@ import { ClassificationService } from './classification.service';
 /** Classification axes (DOMAIN.md §1): category, importance, loyalty, route, staff; sales tier and credit grade from credit. */
 export const classificationPlugin = definePlugin({
   name: 'classification',
-  dependsOn: ['organisation', 'customers'],
+  uses: [customersToken, organisationToken],
   sdl: ['classification.graphql'],
   register({ use, logger }) {
     const module = use(customersToken);
@@ -16,7 +16,7 @@ export const classificationPlugin = definePlugin({
     const classification = new ClassificationService(module.store, module.customers, organisation, logger);
     module.extensions.register(classification.extension());
     return {
-      resolvers: classificationResolvers(classification, module, organisationLoaders) as never,
+      resolvers: classificationResolvers(classification, module, organisationLoaders),
       eventHandlers: [
         { contract: creditProfileChangedV1, durable: 'accounts-classification-credit-grade', handle: (event) => classification.applyCreditGrade(event) },
         { contract: salesTierComputedV1, durable: 'accounts-classification-sales-tier', handle: (event) => classification.applySalesTier(event) },

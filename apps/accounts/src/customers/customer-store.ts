@@ -47,7 +47,6 @@ export class CustomerStore {
     readonly model: Model<CustomerRecord>,
     private readonly extensions: CustomerExtensions,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
   ) {}
 
   now(): Date {
@@ -95,7 +94,6 @@ export class CustomerStore {
     }
     const created = createEvent(customerCreatedV1, { subject: String(record._id), actor, time: record.createdAt, data: { customer: snapshot(record) } });
     await this.model.create({ ...record, pendingEvents: [created, ...events] });
-    this.publishPendingEvents();
     const { history: _history, pendingEvents: _pending, ...stored } = record;
     return stored as CustomerRecord;
   }
@@ -158,7 +156,6 @@ export class CustomerStore {
       .findOneAndUpdate({ ...write.guard, _id: current._id, revision: current.revision }, update as UpdateQuery<CustomerRecord>, { returnDocument: 'after', projection: CUSTOMER_READ_PROJECTION })
       .lean<CustomerRecord>();
     if (!updated) throw new StaleWriteError();
-    if (events.length > 0) this.publishPendingEvents();
     return updated;
   }
 }

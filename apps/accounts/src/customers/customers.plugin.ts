@@ -1,4 +1,5 @@
-import { definePlugin, pluginToken } from '@crm/kernel';
+import { pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { accessToken, type AccessService } from '../access/access.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
@@ -28,20 +29,21 @@ export const customersConfig = z.object({
 /** The customer archive: the data card, its history, verification and the customer list. */
 export const customersPlugin = definePlugin({
   name: 'customers',
-  dependsOn: ['organisation', 'access'],
+  uses: [accessToken, organisationToken],
+  provides: [customersToken],
   sdl: ['customers.graphql'],
   config: customersConfig,
-  register({ connection, clock, config, use, provide, publishPendingEvents }) {
+  register({ connection, clock, config, use, provide }) {
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
     const access = use(accessToken);
     const Customer = customerModel(connection);
     const extensions = new CustomerExtensions();
-    const store = new CustomerStore(Customer, extensions, clock, publishPendingEvents);
+    const store = new CustomerStore(Customer, extensions, clock);
     const customers = new CustomersService(store, organisation, extensions, { staleAfterDays: config.ACCOUNTS_STALE_AFTER_DAYS });
     const loaders = customersLoaders(customers, store);
     provide(customersToken, { store, customers, loaders, extensions, access });
     return {
-      resolvers: customersResolvers({ customers, loaders, organisation: organisationLoaders, access, clock }) as never,
+      resolvers: customersResolvers({ customers, loaders, organisation: organisationLoaders, access, clock }),
       models: [Customer],
       loaders: Object.values(loaders),
     };

@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { duplicatesResolvers } from './duplicates.resolvers';
 import { DuplicatesService } from './duplicates.service';
@@ -6,12 +6,12 @@ import { DuplicatesService } from './duplicates.service';
 /** The same customer must not be created twice: flag possible duplicates at creation, merge them on request. */
 export const duplicatesPlugin = definePlugin({
   name: 'duplicates',
-  dependsOn: ['customers', 'classification'],
+  uses: [customersToken],
   sdl: ['duplicates.graphql'],
   register({ use }) {
     const module = use(customersToken);
     const duplicates = new DuplicatesService(module.store, module.customers);
     module.extensions.register(duplicates.extension());
-    return { resolvers: duplicatesResolvers(duplicates, module) as never };
+    return { resolvers: duplicatesResolvers(duplicates, module) };
   },
 });

@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin } from '@crm/kernel';
+import { ConfigError } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/working-calendar';
 import { z } from 'zod';
 import { customersToken } from '../customers/customers.plugin';
@@ -15,7 +16,7 @@ export const filingConfig = z.object({
 /** The filing deadline (备案, DOMAIN.md §1): deadlines in working days, overdue events, the expense check. */
 export const filingPlugin = definePlugin({
   name: 'filing',
-  dependsOn: ['organisation', 'customers'],
+  uses: [customersToken, organisationToken],
   sdl: ['filing.graphql'],
   config: filingConfig,
   register({ use, config, clock, logger }) {
@@ -27,7 +28,7 @@ export const filingPlugin = definePlugin({
     const filing = new FilingService(module.store, module.customers, calendar, clock, logger);
     module.extensions.register(filing.extension());
     return {
-      resolvers: filingResolvers(filing, module, organisationLoaders, clock) as never,
+      resolvers: filingResolvers(filing, module, organisationLoaders, clock),
       jobs: [
         {
           name: 'raise-overdue-filings',

@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { handoverResolvers } from './handover.resolvers';
@@ -7,11 +7,11 @@ import { HandoverService } from './handover.service';
 /** Ownership and handover (DOMAIN.md §1): every customer of a leaving consultant goes to a named replacement. */
 export const handoverPlugin = definePlugin({
   name: 'handover',
-  dependsOn: ['organisation', 'customers', 'classification'],
+  uses: [customersToken, organisationToken],
   sdl: ['handover.graphql'],
   register({ use, logger }) {
     const { store } = use(customersToken);
     const { organisation } = use(organisationToken);
-    return { resolvers: handoverResolvers(new HandoverService(store, organisation, logger)) as never };
+    return { resolvers: handoverResolvers(new HandoverService(store, organisation, logger)) };
   },
 });

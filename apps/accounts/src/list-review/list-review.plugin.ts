@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { listReviewResolvers } from './list-review.resolvers';
@@ -7,13 +7,13 @@ import { ListReviewService } from './list-review.service';
 /** The two-yearly review of the customer list, tracked per customer with reviewer, date and corrections. */
 export const listReviewPlugin = definePlugin({
   name: 'list-review',
-  dependsOn: ['organisation', 'customers'],
+  uses: [customersToken, organisationToken],
   sdl: ['list-review.graphql'],
   register({ use, clock }) {
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const reviews = new ListReviewService(module.store, module.customers);
     module.extensions.register(reviews.extension());
-    return { resolvers: listReviewResolvers(reviews, module, organisationLoaders, clock) as never };
+    return { resolvers: listReviewResolvers(reviews, module, organisationLoaders, clock) };
   },
 });

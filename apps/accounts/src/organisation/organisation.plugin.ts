@@ -1,4 +1,5 @@
-import { definePlugin, pluginToken } from '@crm/kernel';
+import { pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { organisationLoaders, type OrganisationLoaders } from './organisation.loaders';
 import { organisationModels } from './organisation.model';
 import { organisationResolvers } from './organisation.resolvers';
@@ -9,6 +10,7 @@ export const organisationToken = pluginToken<{ organisation: OrganisationService
 /** Departments and consultants, the people customers belong to. */
 export const organisationPlugin = definePlugin({
   name: 'organisation',
+  provides: [organisationToken],
   sdl: ['organisation.graphql'],
   register({ connection, provide }) {
     const models = organisationModels(connection);
@@ -16,7 +18,7 @@ export const organisationPlugin = definePlugin({
     const loaders = organisationLoaders(organisation);
     provide(organisationToken, { organisation, loaders });
     return {
-      resolvers: organisationResolvers(organisation, loaders) as never,
+      resolvers: organisationResolvers(organisation, loaders),
       models: Object.values(models),
       loaders: Object.values(loaders),
     };

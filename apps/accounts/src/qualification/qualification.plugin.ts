@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { qualificationResolvers } from './qualification.resolvers';
@@ -7,13 +7,13 @@ import { QualificationService } from './qualification.service';
 /** New-customer qualification for organisation customers (DOMAIN.md §1); archiving notifies every service. */
 export const qualificationPlugin = definePlugin({
   name: 'qualification',
-  dependsOn: ['organisation', 'customers'],
+  uses: [customersToken, organisationToken],
   sdl: ['qualification.graphql'],
   register({ use }) {
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const qualification = new QualificationService(module.store, module.customers);
     module.extensions.register(qualification.extension());
-    return { resolvers: qualificationResolvers(qualification, module, organisationLoaders) as never };
+    return { resolvers: qualificationResolvers(qualification, module, organisationLoaders) };
   },
 });

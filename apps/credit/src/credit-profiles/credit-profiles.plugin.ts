@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { creditProfileModel } from './credit-profile.model';
 import { creditProfilesLoaders } from './credit-profiles.loaders';
@@ -8,15 +8,15 @@ import { CreditProfilesService } from './credit-profiles.service';
 /** Customers' credit grade, limit and payment terms, reviewed by finance (DOMAIN.md §5). */
 export const creditProfilesPlugin = definePlugin({
   name: 'credit-profiles',
-  dependsOn: ['customer-scope'],
+  uses: [customerScopeToken],
   sdl: ['credit-profiles.graphql'],
-  register({ connection, clock, publishPendingEvents, use }) {
+  register({ connection, clock, use }) {
     const scopes = use(customerScopeToken);
     const CreditProfile = creditProfileModel(connection);
-    const profiles = new CreditProfilesService(CreditProfile, clock, publishPendingEvents, scopes);
+    const profiles = new CreditProfilesService(CreditProfile, clock, scopes);
     const loaders = creditProfilesLoaders(profiles, scopes, clock);
     return {
-      resolvers: creditProfilesResolvers(profiles, loaders) as never,
+      resolvers: creditProfilesResolvers(profiles, loaders),
       models: [CreditProfile],
       loaders: Object.values(loaders),
     };

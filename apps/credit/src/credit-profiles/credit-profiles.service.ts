@@ -15,7 +15,6 @@ export class CreditProfilesService {
   constructor(
     private readonly profiles: Model<CreditProfileRecord>,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
     private readonly scopes: CustomerScopeDirectory,
   ) {}
 
@@ -66,7 +65,6 @@ export class CreditProfilesService {
     if (!current) {
       try {
         const created = await this.profiles.create({ _id: customerId, ...reviewed, revision: 1, history: [change], pendingEvents: [event] });
-        this.publishPendingEvents();
         return created.toObject();
       } catch (error) {
         if ((error as { code?: unknown }).code === MONGO_DUPLICATE_KEY) throw new ConflictError('A credit profile was just created for this customer; reload and try again');
@@ -79,7 +77,6 @@ export class CreditProfilesService {
       })
       .lean<CreditProfileRecord>();
     if (!updated) throw new ConflictError('The credit profile was changed by someone else; reload and try again');
-    this.publishPendingEvents();
     return updated;
   }
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { interactionModel } from './interaction.model';
 import { interactionsLoaders } from './interactions.loaders';
@@ -8,15 +8,15 @@ import { InteractionsService } from './interactions.service';
 /** Contacts with customers on every channel (DOMAIN.md §2, interactions). */
 export const interactionsPlugin = definePlugin({
   name: 'interactions',
-  dependsOn: ['customer-scope'],
+  uses: [customerScopeToken],
   sdl: ['interactions.graphql'],
-  register({ connection, clock, publishPendingEvents, use }) {
+  register({ connection, clock, use }) {
     const scopes = use(customerScopeToken);
     const Interaction = interactionModel(connection);
-    const interactions = new InteractionsService(Interaction, clock, publishPendingEvents, scopes);
+    const interactions = new InteractionsService(Interaction, clock, scopes);
     const loaders = interactionsLoaders(interactions, scopes, clock);
     return {
-      resolvers: interactionsResolvers(interactions, loaders) as never,
+      resolvers: interactionsResolvers(interactions, loaders),
       models: [Interaction],
       loaders: Object.values(loaders),
     };

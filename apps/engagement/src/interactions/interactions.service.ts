@@ -13,7 +13,6 @@ export class InteractionsService {
   constructor(
     private readonly interactions: Model<InteractionRecord>,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
     private readonly scopes: CustomerScopeDirectory,
   ) {}
 
@@ -54,7 +53,6 @@ export class InteractionsService {
     });
     // One single-document write: the interaction and its event commit together or not at all.
     const created = await this.interactions.create({ ...record, pendingEvents: [event] });
-    this.publishPendingEvents();
     return created.toObject();
   }
 

@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin, pluginToken } from '@crm/kernel';
+import { ConfigError, pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/working-calendar';
 import { z } from 'zod';
 import { calendarDayModel } from './calendar-day.model';
@@ -11,6 +12,7 @@ export const calendarToken = pluginToken<CalendarService>('service-desk.calendar
 /** The working calendar SLA clocks count in: holidays, make-up workdays and the holiday on-call roster. */
 export const calendarPlugin = definePlugin({
   name: 'calendar',
+  provides: [calendarToken],
   sdl: ['calendar.graphql'],
   config: z.object(workingCalendarConfigFields),
   register({ connection, config, clock, provide }) {
@@ -20,6 +22,6 @@ export const calendarPlugin = definePlugin({
     const Shift = onCallShiftModel(connection);
     const calendar = new CalendarService(Day, Shift, workingCalendarConfigFromEnv(config), clock);
     provide(calendarToken, calendar);
-    return { resolvers: calendarResolvers(calendar) as never, models: [Day, Shift] };
+    return { resolvers: calendarResolvers(calendar), models: [Day, Shift] };
   },
 });

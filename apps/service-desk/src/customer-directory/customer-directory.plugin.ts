@@ -1,5 +1,6 @@
 import { customerCreatedV1, customerHandedOverV1, customerMergedV1, customerUpdatedV1 } from '@crm/contracts';
-import { definePlugin, pluginToken } from '@crm/kernel';
+import { pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { CustomerDirectory } from './customer-directory.service';
 import { knownCustomerModel } from './known-customer.model';
 
@@ -8,6 +9,7 @@ export const customerDirectoryToken = pluginToken<CustomerDirectory>('service-de
 /** Listens to accounts so tickets are only opened for customers that exist, and scoped like them. */
 export const customerDirectoryPlugin = definePlugin({
   name: 'customer-directory',
+  provides: [customerDirectoryToken],
   sdl: [],
   register({ connection, provide }) {
     const KnownCustomer = knownCustomerModel(connection);

@@ -1,5 +1,6 @@
 import { groupByKeys } from '@crm/data';
-import { defineLoader, definePlugin, requireCaller } from '@crm/kernel';
+import { defineLoader, requireCaller } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
 import type { Resolvers } from '../generated/graphql';
@@ -10,17 +11,17 @@ import { FaultsService } from './faults.service';
 /** Fault reports for major faults and the post-fault analysis, shared through events. */
 export const faultsPlugin = definePlugin({
   name: 'faults',
-  dependsOn: ['customer-directory', 'tickets'],
+  uses: [customerDirectoryToken, ticketsToken],
   sdl: ['faults.graphql'],
   config: z.object({
     /** The business department (业务部) that receives every post-fault analysis. */
     BUSINESS_DEPARTMENT_ID: z.string().min(1).max(64).default('D-BUSINESS'),
   }),
-  register({ connection, clock, config, use, publishPendingEvents }) {
+  register({ connection, clock, config, use }) {
     const Report = faultReportModel(connection);
     const tickets = use(ticketsToken);
     const directory = use(customerDirectoryToken);
-    const faults = new FaultsService(Report, tickets, directory, config.BUSINESS_DEPARTMENT_ID, clock, publishPendingEvents);
+    const faults = new FaultsService(Report, tickets, directory, config.BUSINESS_DEPARTMENT_ID, clock);
     directory.followScope((scope) => faults.followCustomerScope(scope));
     const faultReportsByTicket = defineLoader<string, FaultReportRecord[]>('faultReportsByTicket', async (ticketIds, { caller }) =>
       caller ? groupByKeys(ticketIds, await faults.visibleForTickets(caller, ticketIds), (r) => r.ticketId ?? '') : ticketIds.map(() => []),
@@ -46,6 +47,6 @@ export const faultsPlugin = definePlugin({
         },
       },
     };
-    return { resolvers: resolvers as never, models: [Report], loaders: [faultReportsByTicket] };
+    return { resolvers: resolvers, models: [Report], loaders: [faultReportsByTicket] };
   },
 });

@@ -41,7 +41,6 @@ export class FaultsService {
     private readonly directory: CustomerDirectory,
     private readonly businessDepartmentId: string,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
   ) {}
 
   async report(caller: Caller, rawInput: unknown): Promise<FaultReportRecord> {
@@ -101,7 +100,6 @@ export class FaultsService {
       },
     });
     const created = await this.reports.create({ ...record, pendingEvents: [event] });
-    this.publishPendingEvents();
     return created.toObject();
   }
 
@@ -145,7 +143,6 @@ export class FaultsService {
       .findOneAndUpdate({ _id: report._id, revision: report.revision }, withEvents<FaultReportRecord>({ $set: { status: 'ANALYSED', analysis }, $inc: { revision: 1 } }, event), { returnDocument: 'after' })
       .lean<FaultReportRecord>();
     if (!updated) throw new ConflictError('The fault report was changed by someone else meanwhile; reload and try again');
-    this.publishPendingEvents();
     return updated;
   }
 

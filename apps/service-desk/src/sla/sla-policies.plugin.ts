@@ -1,4 +1,5 @@
-import { definePlugin, pluginToken, requireCaller } from '@crm/kernel';
+import { pluginToken, requireCaller } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import type { Resolvers } from '../generated/graphql';
 import { SlaPolicyService } from './sla-policies.service';
 import { slaPolicyModel } from './sla-policy.model';
@@ -8,6 +9,7 @@ export const slaPoliciesToken = pluginToken<SlaPolicyService>('service-desk.sla-
 /** Versioned SLA policies: first-response and resolution targets by severity × customer importance. */
 export const slaPoliciesPlugin = definePlugin({
   name: 'sla-policies',
+  provides: [slaPoliciesToken],
   sdl: ['sla-policies.graphql'],
   register({ connection, clock, provide }) {
     const Policy = slaPolicyModel(connection);
@@ -28,6 +30,6 @@ export const slaPoliciesPlugin = definePlugin({
         id: (policy) => String(policy._id),
       },
     };
-    return { resolvers: resolvers as never, models: [Policy], onStart: () => policies.ensureDefault() };
+    return { resolvers: resolvers, models: [Policy], onStart: () => policies.ensureDefault() };
   },
 });

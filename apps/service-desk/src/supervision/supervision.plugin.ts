@@ -1,4 +1,5 @@
-import { definePlugin, env, pluginToken, requireCaller } from '@crm/kernel';
+import { env, pluginToken, requireCaller } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { calendarToken } from '../calendar/calendar.plugin';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
@@ -15,7 +16,8 @@ export const reportRunnerToken = pluginToken<ReportRunner>('service-desk.report-
 /** Service supervision: monthly reports per department, complaint analysis, complaint rate per consultant. */
 export const supervisionPlugin = definePlugin({
   name: 'supervision',
-  dependsOn: ['customer-directory', 'calendar', 'tickets'],
+  uses: [calendarToken, customerDirectoryToken, ticketsToken],
+  provides: [reportRunnerToken],
   sdl: ['supervision.graphql'],
   config: z.object({
     /** How often the report runner looks for requested (or abandoned) runs; a request also wakes it at once. */
@@ -61,7 +63,7 @@ export const supervisionPlugin = definePlugin({
       },
     };
     return {
-      resolvers: resolvers as never,
+      resolvers: resolvers,
       models: [Run],
       loaders: [complaintFigures],
       jobs: [{ name: 'report-runner', intervalMs: config.REPORT_RUNNER_INTERVAL_MS, run: async () => void (await runner.runPending()) }],

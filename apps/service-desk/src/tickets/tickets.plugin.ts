@@ -1,4 +1,5 @@
-import { definePlugin, env, pluginToken } from '@crm/kernel';
+import { env, pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { calendarToken } from '../calendar/calendar.plugin';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
@@ -15,17 +16,18 @@ export const slaWatchToken = pluginToken<SlaWatch>('service-desk.sla-watch');
 /** Tickets: complaints, service requests, inquiries, repairs and faults, owned by their first responder, with SLA clocks. */
 export const ticketsPlugin = definePlugin({
   name: 'tickets',
-  dependsOn: ['customer-directory', 'calendar', 'sla-policies'],
+  uses: [calendarToken, customerDirectoryToken, slaPoliciesToken],
+  provides: [slaWatchToken, ticketsToken],
   sdl: ['tickets.graphql'],
   config: z.object({
     /** How often the SLA watch looks for near-breaches and breaches. */
     SLA_WATCH_INTERVAL_MS: env.positiveInt(60_000),
   }),
-  register({ connection, clock, config, logger, use, provide, publishPendingEvents }) {
+  register({ connection, clock, config, logger, use, provide }) {
     const Ticket = ticketModel(connection);
     const policies = use(slaPoliciesToken);
     const directory = use(customerDirectoryToken);
-    const tickets = new TicketsService(Ticket, directory, use(calendarToken), policies, clock, publishPendingEvents);
+    const tickets = new TicketsService(Ticket, directory, use(calendarToken), policies, clock);
     directory.followScope((scope) => tickets.followCustomerScope(scope));
     const watch = new SlaWatch(tickets, policies, clock, logger);
     // A new policy version may move open tickets onto it: recompute without waiting for the next pass.
@@ -34,7 +36,7 @@ export const ticketsPlugin = definePlugin({
     provide(slaWatchToken, watch);
     const loaders = ticketsLoaders(tickets);
     return {
-      resolvers: ticketsResolvers(tickets, loaders, watch, clock) as never,
+      resolvers: ticketsResolvers(tickets, loaders, watch, clock),
       models: [Ticket],
       loaders: Object.values(loaders),
       jobs: [{ name: 'sla-watch', intervalMs: config.SLA_WATCH_INTERVAL_MS, run: async () => void (await watch.run()) }],

@@ -70,7 +70,6 @@ export class TicketsService {
     private readonly calendar: CalendarService,
     private readonly policies: SlaPolicyService,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
   ) {}
 
   async open(caller: Caller, rawInput: unknown): Promise<TicketRecord> {
@@ -134,7 +133,6 @@ export class TicketsService {
     const ticket = { ...after, ...(await this.dueTimes(after, now)) };
     const events = complaintEventsFor(ticket, [opened, ...entries], actorOf(caller));
     const created = await this.tickets.create({ ...ticket, pendingEvents: events });
-    this.publishPendingEvents();
     return created.toObject();
   }
 
@@ -165,7 +163,6 @@ export class TicketsService {
     if (change.slaAlerts.length > 0) push.slaAlerts = { $each: change.slaAlerts };
     const update: UpdateQuery<TicketRecord> = { $set: { ...change.set, ...due }, $inc: { revision: 1 }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) };
     const saved = await this.tickets.findOneAndUpdate({ _id: ticket._id, revision: ticket.revision }, withEvents(update, ...events), { returnDocument: 'after' }).lean<TicketRecord>();
-    if (saved && events.length > 0) this.publishPendingEvents();
     return saved;
   }
 

@@ -1,5 +1,6 @@
 import { CustomerScopeDirectory, customerScopeEventHandlers } from '@crm/data';
-import { definePlugin, pluginToken } from '@crm/kernel';
+import { pluginToken } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 
 export const customerScopeToken = pluginToken<CustomerScopeDirectory>('surveys.customer-scope');
 
@@ -9,6 +10,7 @@ export const customerScopeToken = pluginToken<CustomerScopeDirectory>('surveys.c
  */
 export const customerScopePlugin = definePlugin({
   name: 'customer-scope',
+  provides: [customerScopeToken],
   sdl: [],
   register({ connection, provide }) {
     const directory = new CustomerScopeDirectory(connection);

@@ -1,4 +1,4 @@
-import { definePlugin } from '@crm/kernel';
+import { definePlugin } from '../define-plugin';
 import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { surveyResponseModel } from './survey-response.model';
 import { surveyResponsesLoaders } from './survey-responses.loaders';
@@ -8,15 +8,15 @@ import { SurveyResponsesService } from './survey-responses.service';
 /** Satisfaction survey responses and the scores derived from them (DOMAIN.md §4). */
 export const surveyResponsesPlugin = definePlugin({
   name: 'survey-responses',
-  dependsOn: ['customer-scope'],
+  uses: [customerScopeToken],
   sdl: ['responses.graphql'],
-  register({ connection, clock, publishPendingEvents, use }) {
+  register({ connection, clock, use }) {
     const scopes = use(customerScopeToken);
     const SurveyResponse = surveyResponseModel(connection);
-    const responses = new SurveyResponsesService(SurveyResponse, clock, publishPendingEvents, scopes);
+    const responses = new SurveyResponsesService(SurveyResponse, clock, scopes);
     const loaders = surveyResponsesLoaders(responses, scopes, clock);
     return {
-      resolvers: surveyResponsesResolvers(responses, loaders) as never,
+      resolvers: surveyResponsesResolvers(responses, loaders),
       models: [SurveyResponse],
       loaders: Object.values(loaders),
     };

@@ -14,7 +14,6 @@ export class SurveyResponsesService {
   constructor(
     private readonly responses: Model<SurveyResponseRecord>,
     private readonly clock: Clock,
-    private readonly publishPendingEvents: () => void,
     private readonly scopes: CustomerScopeDirectory,
   ) {}
 
@@ -57,7 +56,6 @@ export class SurveyResponsesService {
     });
     // One single-document write: the response and its event commit together or not at all.
     const created = await this.responses.create({ ...record, pendingEvents: [event] });
-    this.publishPendingEvents();
     return created.toObject();
   }
 
