@@ -1,8 +1,9 @@
 // Resolver types are generated from schema/<service>/*.graphql, never written by hand: `npm run codegen`.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { existsSync } from 'node:fs';
+import { serviceNames } from './libs/contracts/src/service-registry';
 
-const services = ['accounts', 'engagement', 'service-desk', 'surveys', 'credit'].filter((s) => existsSync(`schema/${s}`));
+const services = serviceNames.filter((s) => existsSync(`schema/${s}`));
 
 // Parent types of resolvers are the records the services return, not the GraphQL shapes.
 const mappers: Record<string, Record<string, string>> = {

@@ -1,21 +1,16 @@
+import { GATEWAY_DEFAULT_PORT, serviceNames, subgraphUrlVariable, type ServiceName, type SubgraphUrlVariable } from '@crm/contracts';
 import { env, jwtConfigFields, jwtKeySourceRule, processConfigSchema } from '@crm/kernel';
 import { z } from 'zod';
 
-/** Env variable that overrides each subgraph's routing URL from the supergraph (e.g. per deployment). */
-export const SUBGRAPH_URL_VARIABLES = {
-  accounts: 'SUBGRAPH_ACCOUNTS_URL',
-  engagement: 'SUBGRAPH_ENGAGEMENT_URL',
-  'service-desk': 'SUBGRAPH_SERVICE_DESK_URL',
-  surveys: 'SUBGRAPH_SURVEYS_URL',
-  credit: 'SUBGRAPH_CREDIT_URL',
-} as const;
-
-type SubgraphUrlVariable = (typeof SUBGRAPH_URL_VARIABLES)[keyof typeof SUBGRAPH_URL_VARIABLES];
+/** Env variable that overrides each subgraph's routing URL from the supergraph (e.g. per deployment), one per registered service. */
+export const SUBGRAPH_URL_VARIABLES = Object.fromEntries(serviceNames.map((name) => [name, subgraphUrlVariable(name)])) as { [N in ServiceName]: SubgraphUrlVariable<N> };
 
 // Plain z.url() would accept `credit:4005` (a URL with scheme "credit:"), a likely typo for a host:port.
 const httpUrl = () => env.url().regex(/^https?:\/\//, 'must be an http:// or https:// URL');
 
-const subgraphUrlFields = Object.fromEntries(Object.values(SUBGRAPH_URL_VARIABLES).map((variable) => [variable, httpUrl().optional()])) as Record<
+const subgraphUrlFields = Object.fromEntries(
+  Object.entries(SUBGRAPH_URL_VARIABLES).map(([name, variable]) => [variable, httpUrl().describe(`Routing URL of the ${name} subgraph (default: the supergraph's).`).optional()]),
+) as Record<
   SubgraphUrlVariable,
   z.ZodOptional<z.ZodString>
 >;
@@ -23,20 +18,20 @@ const subgraphUrlFields = Object.fromEntries(Object.values(SUBGRAPH_URL_VARIABLE
 /** Everything the gateway reads from its environment, validated once at start-up. */
 export const gatewayConfigSchema = processConfigSchema
   .extend({
-    PORT: env.port(4000),
+    PORT: env.port(GATEWAY_DEFAULT_PORT).describe('Port of the gateway (/graphql, /healthz, /readyz, /metrics).'),
     ...jwtConfigFields,
-    /** Largest JSON body accepted on /graphql (100 KiB). */
-    MAX_BODY_BYTES: env.positiveInt(100 * 1024),
-    MAX_DEPTH: env.positiveInt(12),
-    MAX_ALIASES: env.positiveInt(15),
-    MAX_COST: env.positiveInt(5000),
-    MAX_TOKENS: env.positiveInt(2000),
-    /** A subgraph that has not answered within this long counts as unavailable for the request. */
-    SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000),
-    /** JetStream for the complaint-event subscriptions over graphql-ws; without it the gateway serves no subscriptions. */
-    NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
-    /** Supergraph file; default `schema/supergraph.graphql` found by walking up from this file. */
-    SUPERGRAPH_PATH: z.string().min(1).optional(),
+    MAX_BODY_BYTES: env.positiveInt(100 * 1024).describe('Largest JSON body accepted on /graphql, in bytes (PAYLOAD_TOO_LARGE beyond).'),
+    MAX_DEPTH: env.positiveInt(12).describe('Deepest selection nesting accepted (QUERY_TOO_DEEP beyond).'),
+    MAX_ALIASES: env.positiveInt(15).describe('Most aliases in one operation (TOO_MANY_ALIASES beyond).'),
+    MAX_COST: env.positiveInt(5000).describe('Highest estimated query cost accepted (QUERY_TOO_COMPLEX beyond).'),
+    MAX_TOKENS: env.positiveInt(2000).describe('Most lexical tokens in one document (TOO_MANY_TOKENS beyond).'),
+    SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000).describe('A subgraph that has not answered within this long counts as unavailable for the request.'),
+    NATS_URL: z
+      .string()
+      .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')
+      .describe('JetStream for the complaint-event subscriptions over graphql-ws; unset, the gateway serves no subscriptions.')
+      .optional(),
+    SUPERGRAPH_PATH: z.string().min(1).describe('Supergraph file (default: schema/supergraph.graphql, found by walking up from the gateway).').optional(),
     ...subgraphUrlFields,
   })
   .refine(jwtKeySourceRule.check, { message: jwtKeySourceRule.message, path: ['JWT_SECRET'] });

@@ -1,8 +1,5 @@
 import type { z } from 'zod';
-
-/** The services that own a JetStream stream each. */
-export const serviceNames = ['accounts', 'engagement', 'service-desk', 'surveys', 'credit'] as const;
-export type ServiceName = (typeof serviceNames)[number];
+import type { ServiceName } from './service-registry';
 
 /**
  * A versioned event contract. `type` is also the NATS subject: `crm.<service>.<entity>.<event>`.

@@ -1,3 +1,4 @@
+export * from './service-registry';
 export * from './event-contract';
 export * from './entity-keys';
 export * from './events/accounts.events';
