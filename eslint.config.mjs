@@ -12,17 +12,26 @@ export default [
       // `any` stays visible in review (heterogeneous plugin and model lists, GraphQL test payloads) without failing the build.
       '@typescript-eslint/no-explicit-any': 'warn',
       // Services meet only in the graph and on the bus: an app never imports another app, libs never import apps.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          enforceBuildableLibDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
-        },
-      ],
+      // Product code never imports tooling (libs/testing, libs/dev-servers): it would ship test and dev-server code.
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ productCodeMayUseTooling: false })],
     },
   },
+  {
+    // Tests may use the tooling libs; they still may not import another app.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ productCodeMayUseTooling: true })] },
+  },
 ];
+
+function moduleBoundaries({ productCodeMayUseTooling }) {
+  const forProductCode = productCodeMayUseTooling ? ['type:lib', 'type:tooling'] : ['type:lib'];
+  return {
+    allow: [],
+    enforceBuildableLibDependency: false,
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: forProductCode },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: forProductCode },
+      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:tooling'] },
+    ],
+  };
+}

@@ -1,4 +1,5 @@
-// The architecture's boundary: an app never imports another app, a lib never imports an app (eslint + Nx tags).
+// The architecture's boundary: an app never imports another app, a lib never imports an app, product code never
+// imports the tooling libs (testing, dev-servers) — tests may (eslint + Nx tags).
 import { execSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -18,8 +19,8 @@ describe('module boundaries', () => {
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }
-    const [result] = JSON.parse(output) as { messages: { ruleId: string | null }[] }[];
-    return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries');
+    const [result] = JSON.parse(output) as { messages: { ruleId: string | null; message: string }[] }[];
+    return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries') as { ruleId: string; message: string }[];
   };
 
   it('rejects an app importing another app', async () => {
@@ -30,6 +31,26 @@ describe('module boundaries', () => {
   it('rejects a lib importing an app', async () => {
     const errors = await boundaryErrors('libs/data/src/intruder.ts', "import { serviceDeskService } from '../../../apps/service-desk/src/service-desk.service';\nexport const x = serviceDeskService;\n");
     expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['an app', 'apps/credit/src/intruder.ts', '@crm/testing'],
+    ['an app', 'apps/gateway/src/intruder.ts', '@crm/dev-servers'],
+    ['a lib', 'libs/kernel/src/intruder.ts', '@crm/testing'],
+    ['a lib', 'libs/events/src/intruder.ts', '@crm/dev-servers'],
+  ])('rejects %s importing tooling in product code (%s from %s)', async (_who, file, tooling) => {
+    const errors = await boundaryErrors(file, `import { repoRoot } from '${tooling}';\nexport const x = repoRoot;\n`);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('type:lib')]);
+  });
+
+  it.each(['apps/credit/test/fine.integration.spec.ts', 'apps/credit/src/credit-profiles/fine.spec.ts', 'libs/events/test/fine-fixture.ts'])('allows a test (%s) to use the testing lib', async (file) => {
+    const errors = await boundaryErrors(file, "import { freePort } from '@crm/testing';\nexport const x = freePort;\n");
+    expect(errors).toEqual([]);
+  });
+
+  it('allows the testing lib to use the dev servers', async () => {
+    const errors = await boundaryErrors('libs/testing/src/fine.ts', "import { resolveServers } from '@crm/dev-servers';\nexport const x = resolveServers;\n");
+    expect(errors).toEqual([]);
   });
 
   it('allows an app importing a lib through its alias', async () => {

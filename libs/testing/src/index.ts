@@ -1,7 +1,5 @@
-export * from './servers/free-port';
-export * from './servers/local-servers';
-export * from './servers/resolve-servers';
-export * from './servers/repo-root';
+// The dev servers are tooling of their own (npm start uses them too); tests keep finding them here.
+export * from '@crm/dev-servers';
 export * from './service-harness';
 export * from './stream-events';
 export * from './eventually';

@@ -1,4 +1,6 @@
-import { resolveServers, type ResolvedServers } from '../servers/resolve-servers';
+// Jest loads its globalSetup outside the test runtime, where the tsconfig aliases (moduleNameMapper) do not apply.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { resolveServers, type ResolvedServers } from '../../../dev-servers/src/resolve-servers';
 
 declare global {
   var __CRM_TEST_SERVERS__: ResolvedServers | undefined;
