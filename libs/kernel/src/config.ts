@@ -36,17 +36,17 @@ export const env = {
 
 /** Settings every process shares: where it listens, how it logs, how long it may take to stop. */
 export const processConfigSchema = z.object({
-  HOST: z.string().default('0.0.0.0'),
-  LOG_LEVEL: env.logLevel(),
-  SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000),
+  HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
+  LOG_LEVEL: env.logLevel().describe('fatal, error, warn, info, debug, trace or silent.'),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('Longest a graceful stop may take before the process gives up waiting.'),
 });
 
 /** How callers prove who they are: HS256 secret in development, a JWKS endpoint in production. */
 export const jwtConfigFields = {
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_JWKS_URL: z.string().url().optional(),
-  JWT_ISSUER: z.string().default('crm-platform'),
-  JWT_AUDIENCE: z.string().default('crm-graph'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').describe('HS256 key (development); set this or JWT_JWKS_URL.').optional(),
+  JWT_JWKS_URL: z.string().url().describe('Key set of the identity provider (production); set this or JWT_SECRET.').optional(),
+  JWT_ISSUER: z.string().default('crm-platform').describe('Expected `iss` of tokens.'),
+  JWT_AUDIENCE: z.string().default('crm-graph').describe('Expected `aud` of tokens.'),
 };
 
 export const jwtKeySourceRule = {

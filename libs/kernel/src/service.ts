@@ -36,15 +36,19 @@ import { findSchemaDir, listSubgraphSdlFiles, readSubgraphSdl } from './schema-f
 
 /** Settings every subgraph reads; plugins add their own slices. */
 export const serviceConfigSchema = processConfigSchema.extend({
-  PORT: env.port(0),
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
-  MONGO_DB: z.string().optional(),
-  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL'),
-  MAX_BODY_BYTES: env.positiveInt(1_000_000),
-  OUTBOX_POLL_MS: env.positiveInt(1000),
-  MONGO_MONITOR_COMMANDS: env.bool(false),
+  PORT: env.port(0).describe('Port of the subgraph (0: a free one).'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').describe('MongoDB connection string.'),
+  MONGO_DB: z.string().describe('Database of the service (default crm_<service>).').optional(),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').describe('NATS server with JetStream.'),
+  MAX_BODY_BYTES: env.positiveInt(1_000_000).describe('Largest JSON body accepted on /graphql, in bytes.'),
+  OUTBOX_POLL_MS: env.positiveInt(1000).describe('How often the outbox relay looks for events left unpublished.'),
+  MONGO_MONITOR_COMMANDS: env.bool(false).describe('Emit MongoDB command events (tests count queries with them).'),
   // Lets several copies of a service share one NATS without sharing durable consumers (tests, previews).
-  NATS_DURABLE_SUFFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only').default(''),
+  NATS_DURABLE_SUFFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
+    .default('')
+    .describe('Appended to durable consumer names, so several copies of a service can share one NATS.'),
 });
 
 export interface ServiceDefinition {
@@ -76,6 +80,8 @@ export interface RunningService {
 export function createService(definition: ServiceDefinition) {
   return {
     name: definition.name,
+    /** Read by tooling (the README's configuration table is generated from their config slices). */
+    plugins: definition.plugins as readonly ServicePlugin<any>[],
     start: (options: StartOptions = {}) => startService(definition, options),
   };
 }
