@@ -25,14 +25,10 @@ const positiveInt = (fallback: number, max: number) => z.coerce.number().int().p
 
 /** The access plugin's config slice (read once with the service's config; a bad value stops the service naming it). */
 export const accessConfig = z.object({
-  /** The longest an access grant may last, in days from the request. */
-  ACCESS_GRANT_MAX_DAYS: positiveInt(90, 366),
-  /** How long a personal-data read may wait in memory before its audit batch is written. */
-  PERSONAL_DATA_AUDIT_FLUSH_MS: positiveInt(200, 60_000),
-  /** An audit batch this large is written at once. */
-  PERSONAL_DATA_AUDIT_MAX_BATCH: positiveInt(500, 10_000),
-  /** Reads kept in memory while the audit log cannot be written; beyond it the oldest are logged and dropped. */
-  PERSONAL_DATA_AUDIT_MAX_BUFFER: positiveInt(50_000, 1_000_000),
+  ACCESS_GRANT_MAX_DAYS: positiveInt(90, 366).describe('The longest an access grant may last, in days from the request.'),
+  PERSONAL_DATA_AUDIT_FLUSH_MS: positiveInt(200, 60_000).describe('How long a personal-data read may wait in memory before its audit batch is written.'),
+  PERSONAL_DATA_AUDIT_MAX_BATCH: positiveInt(500, 10_000).describe('An audit batch this large is written at once.'),
+  PERSONAL_DATA_AUDIT_MAX_BUFFER: positiveInt(50_000, 1_000_000).describe('Reads kept in memory while the audit log cannot be written; beyond it the oldest are logged and dropped.'),
 });
 
 /** Confidentiality of the archive: who may read which customers, access requests and grants, and the trail of personal-data reads. */

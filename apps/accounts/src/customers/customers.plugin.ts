@@ -22,8 +22,7 @@ export interface CustomersModule {
 export const customersToken = pluginToken<CustomersModule>('accounts.customers');
 
 export const customersConfig = z.object({
-  /** Customer data not verified for this many days shows as stale. */
-  ACCOUNTS_STALE_AFTER_DAYS: z.coerce.number().int().positive().max(3650).default(365),
+  ACCOUNTS_STALE_AFTER_DAYS: z.coerce.number().int().positive().max(3650).default(365).describe('Customer data not verified for this many days shows as stale.'),
 });
 
 /** The customer archive: the data card, its history, verification and the customer list. */

@@ -9,8 +9,7 @@ import { FilingService } from './filing.service';
 
 export const filingConfig = z.object({
   ...workingCalendarConfigFields,
-  /** How often overdue filings are looked for (each raises its event once). */
-  ACCOUNTS_FILING_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  ACCOUNTS_FILING_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000).describe('How often overdue filings are looked for (each raises its event once).'),
 });
 
 /** The filing deadline (备案, DOMAIN.md §1): deadlines in working days, overdue events, the expense check. */

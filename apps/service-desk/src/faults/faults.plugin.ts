@@ -14,8 +14,7 @@ export const faultsPlugin = definePlugin({
   uses: [customerDirectoryToken, ticketsToken],
   sdl: ['faults.graphql'],
   config: z.object({
-    /** The business department (业务部) that receives every post-fault analysis. */
-    BUSINESS_DEPARTMENT_ID: z.string().min(1).max(64).default('D-BUSINESS'),
+    BUSINESS_DEPARTMENT_ID: z.string().min(1).max(64).default('D-BUSINESS').describe('The business department that receives every post-fault analysis.'),
   }),
   register({ connection, clock, config, use }) {
     const Report = faultReportModel(connection);

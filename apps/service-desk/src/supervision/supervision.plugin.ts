@@ -20,8 +20,7 @@ export const supervisionPlugin = definePlugin({
   provides: [reportRunnerToken],
   sdl: ['supervision.graphql'],
   config: z.object({
-    /** How often the report runner looks for requested (or abandoned) runs; a request also wakes it at once. */
-    REPORT_RUNNER_INTERVAL_MS: env.positiveInt(5_000),
+    REPORT_RUNNER_INTERVAL_MS: env.positiveInt(5_000).describe('How often the report runner looks for requested (or abandoned) runs; a request also wakes it at once.'),
   }),
   register({ connection, clock, config, logger, use, provide }) {
     const Run = reportRunModel(connection);

@@ -20,8 +20,7 @@ export const ticketsPlugin = definePlugin({
   provides: [slaWatchToken, ticketsToken],
   sdl: ['tickets.graphql'],
   config: z.object({
-    /** How often the SLA watch looks for near-breaches and breaches. */
-    SLA_WATCH_INTERVAL_MS: env.positiveInt(60_000),
+    SLA_WATCH_INTERVAL_MS: env.positiveInt(60_000).describe('How often the SLA watch looks for near-breaches and breaches.'),
   }),
   register({ connection, clock, config, logger, use, provide }) {
     const Ticket = ticketModel(connection);
