@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, headers as natsHeaders, type ConsumerMessages
 import type { Logger } from 'pino';
 import { deadLetterStream, deadLetterSubject, streamFor, type EventContract, type ServiceName } from '@crm/contracts';
 import { parseEvent, type CloudEvent } from './cloud-event';
-import { ensureStream, type EventBus } from './event-bus';
+import { ensureStream, isJetStreamError, JetStreamErrorCode, type EventBus } from './event-bus';
 import type { EventMetrics } from './event-metrics';
 import type { ProcessedEvents } from './processed-events';
 
@@ -61,12 +61,16 @@ export async function startConsumer(definition: EventHandlerDefinition, deps: Co
     max_deliver: maxDeliver,
     ack_wait: 30_000_000_000,
   };
-  try {
-    await bus.jsm.consumers.info(source.name, definition.durable);
-    await bus.jsm.consumers.update(source.name, definition.durable, { max_deliver: maxDeliver, filter_subject: definition.contract.type });
-  } catch {
-    await bus.jsm.consumers.add(source.name, consumerConfig);
-  }
+  const exists = await bus.jsm.consumers.info(source.name, definition.durable).then(
+    () => true,
+    (error: unknown) => {
+      if (isJetStreamError(error, JetStreamErrorCode.consumerNotFound)) return false;
+      throw error;
+    },
+  );
+  // An update refused (e.g. a config JetStream cannot change in place) must fail the start, not be papered over by an add.
+  if (exists) await bus.jsm.consumers.update(source.name, definition.durable, { max_deliver: maxDeliver, filter_subject: definition.contract.type });
+  else await bus.jsm.consumers.add(source.name, consumerConfig);
   const consumer = await bus.js.consumers.get(source.name, definition.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 16 });
   const log = logger.child({ durable: definition.durable });

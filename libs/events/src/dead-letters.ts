@@ -1,7 +1,7 @@
 import { headers as natsHeaders, type StoredMsg } from 'nats';
 import { deadLetterStream } from '@crm/contracts';
 import { deadLetterHeaders } from './consumer';
-import type { EventBus } from './event-bus';
+import { isJetStreamError, JetStreamErrorCode, type EventBus } from './event-bus';
 
 export interface DeadLetter {
   sequence: number;
@@ -42,8 +42,10 @@ export async function listDeadLetters(bus: EventBus, subjectFilter = 'deadletter
   let info;
   try {
     info = await bus.jsm.streams.info(deadLetterStream.name);
-  } catch {
-    return [];
+  } catch (error) {
+    // No consumer has dead-lettered anything yet.
+    if (isJetStreamError(error, JetStreamErrorCode.streamNotFound)) return [];
+    throw error;
   }
   const letters: DeadLetter[] = [];
   let seq = info.state.first_seq;
@@ -51,8 +53,9 @@ export async function listDeadLetters(bus: EventBus, subjectFilter = 'deadletter
     try {
       const msg = await bus.jsm.streams.getMessage(deadLetterStream.name, { seq });
       if (matchesSubject(msg.subject, subjectFilter)) letters.push(toDeadLetter(msg));
-    } catch {
+    } catch (error) {
       // Deleted after a replay: sequences have gaps.
+      if (!isJetStreamError(error, JetStreamErrorCode.noMessageFound)) throw error;
     }
     seq += 1;
   }

@@ -20,6 +20,22 @@ export async function connectEventBus(url: string, name: string): Promise<EventB
 // Re-publishing after a relay crash must be de-duplicated: keep ids long enough to cover a restart.
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 
+/**
+ * JetStream API error codes this code branches on (the server's `err_code`, stable across versions, where the
+ * description text is not).
+ */
+export const JetStreamErrorCode = {
+  consumerNotFound: 10014,
+  noMessageFound: 10037,
+  streamNameInUse: 10058,
+  streamNotFound: 10059,
+} as const;
+
+/** Whether `error` is the JetStream API's answer with this error code. */
+export function isJetStreamError(error: unknown, code: (typeof JetStreamErrorCode)[keyof typeof JetStreamErrorCode]): boolean {
+  return (error as { api_error?: { err_code?: number } } | null)?.api_error?.err_code === code;
+}
+
 /** Create the stream, or bring its subjects up to date; safe to call from every process at start. */
 export async function ensureStream(jsm: JetStreamManager, stream: { name: string; subjects: string[] }): Promise<void> {
   const config = {
@@ -30,20 +46,21 @@ export async function ensureStream(jsm: JetStreamManager, stream: { name: string
     duplicate_window: DUPLICATE_WINDOW_NS,
   };
   try {
-    const info = await jsm.streams.info(stream.name);
-    const missing = stream.subjects.filter((s) => !info.config.subjects.includes(s));
-    if (missing.length > 0) await jsm.streams.update(stream.name, { ...info.config, subjects: [...info.config.subjects, ...missing] });
+    await addMissingSubjects(jsm, stream);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isJetStreamError(error, JetStreamErrorCode.streamNotFound)) throw error;
     try {
       await jsm.streams.add(config);
     } catch (addError) {
-      // Another process created it between our info and add.
-      if (!String((addError as Error).message).includes('already in use')) throw addError;
+      if (!isJetStreamError(addError, JetStreamErrorCode.streamNameInUse)) throw addError;
+      // Another process created it (with other subjects) between our info and add.
+      await addMissingSubjects(jsm, stream);
     }
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  return /not found/i.test(String((error as Error)?.message));
+async function addMissingSubjects(jsm: JetStreamManager, stream: { name: string; subjects: string[] }): Promise<void> {
+  const info = await jsm.streams.info(stream.name);
+  const missing = stream.subjects.filter((s) => !info.config.subjects.includes(s));
+  if (missing.length > 0) await jsm.streams.update(stream.name, { ...info.config, subjects: [...info.config.subjects, ...missing] });
 }

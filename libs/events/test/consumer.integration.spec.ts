@@ -6,6 +6,8 @@ import {
   createEvent,
   encodeEvent,
   ensureStream,
+  isJetStreamError,
+  JetStreamErrorCode,
   listDeadLetters,
   ProcessedEvents,
   replayDeadLetter,
@@ -14,6 +16,7 @@ import {
   type EventBus,
 } from '../src';
 import { eventually } from '@crm/testing';
+import { AckPolicy } from 'nats';
 import { newMetrics, probeDatabase, probeHappenedV1, silentLogger } from './events-fixture';
 
 /** Wait until `check` holds (deliveries and redeliveries happen in the background). */
@@ -104,5 +107,25 @@ describe('durable consumers against a real NATS JetStream', () => {
     await consumer.stop();
     const letter = (await listDeadLetters(bus, deadLetterSubject('surveys', durable))).find((l) => l.eventId === bad.id)!;
     expect(letter.deliveries).toBe(1);
+  });
+
+  it('fails to start, naming the reason, when JetStream refuses to update an existing durable (it is not recreated behind the refusal)', async () => {
+    const durable = `test-refused-${randomUUID().slice(0, 8)}`;
+    const stream = streamFor('accounts').name;
+    // A durable someone set up with three back-off steps: JetStream will not lower max_deliver below that.
+    await bus.jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: probeHappenedV1.type, max_deliver: 5, backoff: [1e9, 2e9, 3e9] });
+    const refused = await startConsumer({ contract: probeHappenedV1, durable, maxDeliver: 2, handle: async () => undefined }, deps()).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ message: expect.stringContaining('backoff') });
+    expect((await bus.jsm.consumers.info(stream, durable)).config).toMatchObject({ max_deliver: 5, backoff: [1e9, 2e9, 3e9] });
+    await bus.jsm.consumers.delete(stream, durable);
+  });
+
+  it('classifies JetStream answers by their API error code', async () => {
+    const missingStream = await bus.jsm.streams.info(`NO_SUCH_STREAM_${randomUUID().slice(0, 8)}`).catch((error: unknown) => error);
+    expect(isJetStreamError(missingStream, JetStreamErrorCode.streamNotFound)).toBe(true);
+    expect(isJetStreamError(missingStream, JetStreamErrorCode.consumerNotFound)).toBe(false);
+    const missingConsumer = await bus.jsm.consumers.info(streamFor('accounts').name, `no-such-${randomUUID().slice(0, 8)}`).catch((error: unknown) => error);
+    expect(isJetStreamError(missingConsumer, JetStreamErrorCode.consumerNotFound)).toBe(true);
+    expect(isJetStreamError(new Error('stream not found'), JetStreamErrorCode.streamNotFound)).toBe(false);
   });
 });
