@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsx scripts/compose-supergraph.ts --check
 npx graphql-codegen --config codegen.ts --check   # resolver types must match the SDL: `npm run codegen`
+npx tsx scripts/platform/config-docs.ts --check   # README's configuration table must match the config schemas: `npm run config:docs`
 NX_DAEMON=false npx nx show projects >/dev/null   # the module-boundary lint rule reads this project graph
 npx eslint .
 npx tsc -p tsconfig.json --noEmit
