@@ -22,9 +22,9 @@ export const demoConsultants = [
 export const demoPartnerId = 'P-HUAXIA';
 export const demoPartnerIds = [demoPartnerId, 'P-DONGFANG'];
 
-/** Tokens a new user can paste into a GraphQL client. */
-export async function demoTokens(secret: string): Promise<Record<string, string>> {
-  const sign = (claims: CrmClaims) => signDevToken(claims, { secret, expiresIn: '30d' });
+/** Tokens a new user can paste into a GraphQL client (the README lists the same names). Issuer and audience as the services expect them. */
+export async function demoTokens(secret: string, expected: { issuer?: string; audience?: string } = {}): Promise<Record<string, string>> {
+  const sign = (claims: CrmClaims) => signDevToken(claims, { secret, expiresIn: '30d', issuer: expected.issuer, audience: expected.audience });
   return {
     generalManager: await sign({ sub: 'gm-zhou', name: 'Zhou (general manager)', roles: ['general_manager'] }),
     eastManager: await sign({ sub: 'm-east', name: 'East sales manager', roles: ['department_manager'], department_id: 'D-EAST' }),

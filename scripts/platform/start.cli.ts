@@ -1,12 +1,17 @@
-// `npm start`: servers (given, Docker, or local under .data/), all five subgraphs and the gateway, demo data.
+// `npm start`: servers (given, Docker, or local under .data/), every subgraph and the gateway, demo data.
+// The services read the same variables as when they run alone (README, "Configuration").
 import { DEV_JWT_SECRET } from '@crm/auth';
-import { repoRoot, resolveServers } from '@crm/testing';
+import { GATEWAY_DEFAULT_PORT } from '@crm/contracts';
+import { repoRoot, resolveServers } from '@crm/dev-servers';
 import path from 'node:path';
 import { demoTokens, seedDemoData } from './demo-data';
 import { seedDemoActivity } from './demo-activity';
-import { startPlatform } from './platform';
+import { startPlatform, type RunningPlatform } from './platform';
 
 async function main(): Promise<void> {
+  if (process.env.JWT_JWKS_URL) {
+    throw new Error('npm start signs its demo tokens with JWT_SECRET and seeds data with them: unset JWT_JWKS_URL (it is for deployments)');
+  }
   const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
   const servers = await resolveServers({
     dataDir: path.join(repoRoot(), '.data'),
@@ -14,10 +19,11 @@ async function main(): Promise<void> {
     natsPort: Number(process.env.NATS_DEV_PORT ?? 4222),
   });
   console.log(`servers (${servers.source}): ${servers.mongoUrl}  ${servers.natsUrl}`);
-  const platform = await startPlatform({ mongoUrl: servers.mongoUrl, natsUrl: servers.natsUrl, gatewayPort: Number(process.env.PORT ?? 4000) });
+
+  let platform: RunningPlatform | undefined;
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping the platform…`);
-    await platform.stop().catch((error) => console.error(error));
+    await platform?.stop().catch((error) => console.error(error));
     console.log('platform stopped; stopping servers…');
     await servers.stop();
     console.log('servers stopped');
@@ -26,7 +32,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  const tokens = await demoTokens(secret);
+  try {
+    platform = await startPlatform({ mongoUrl: servers.mongoUrl, natsUrl: servers.natsUrl, gatewayPort: Number(process.env.PORT ?? GATEWAY_DEFAULT_PORT) });
+  } catch (error) {
+    // startPlatform has stopped the services that came up; the servers are ours to stop.
+    await servers.stop();
+    throw error;
+  }
+
+  const tokens = await demoTokens(secret, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
   const seeded = await seedDemoData(platform.gateway.graphqlUrl, tokens, console.log);
   if (!seeded.skipped) await seedDemoActivity(platform.gateway.graphqlUrl, tokens, seeded.customers, console.log);
   else console.log('demo data already present: left as it is');
