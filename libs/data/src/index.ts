@@ -1,4 +1,5 @@
 export * from './mongo-connection';
 export * from './batch-results';
 export * from './connection-pagination';
+export * from './duplicate-key';
 export * from './customer-scope-directory';

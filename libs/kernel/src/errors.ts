@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { InvalidPageArgsError } from '@crm/data';
+import { InvalidPageArgsError, isDuplicateKeyError } from '@crm/data';
 import type { Logger } from 'pino';
 
 /** Stable `extensions.code` values; clients may switch on them. */
@@ -56,8 +56,6 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
 }
 
-const MONGO_DUPLICATE_KEY = 11000;
-
 /** Translate what a resolver threw into a client-safe error with a stable code. */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError && error.extensions?.code) return error;
@@ -67,8 +65,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof InvalidPageArgsError) {
     return new GraphQLError(`${error.field}: ${error.message}`, { extensions: { code: 'BAD_USER_INPUT', field: error.field } });
   }
-  const mongoCode = (error as { code?: unknown })?.code;
-  if (mongoCode === MONGO_DUPLICATE_KEY) {
+  if (isDuplicateKeyError(error)) {
     return new GraphQLError('A record with the same unique value already exists', { extensions: { code: 'CONFLICT' } });
   }
   const name = (error as { name?: string })?.name;

@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from '@crm/data';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -20,7 +21,6 @@ export interface BufferedAuditOptions {
   maxBuffer: number;
 }
 
-const MONGO_DUPLICATE_KEY = 11000;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 /**
@@ -107,7 +107,7 @@ export class BufferedPersonalDataAudit implements PersonalDataAudit {
         this.written.inc(batch.length);
         this.failures = 0;
       } catch (error) {
-        if (onlyDuplicates(error)) {
+        if (isDuplicateKeyError(error)) {
           // A retry of a batch that was partly written: what is there already is recorded once.
           this.written.inc(batch.length);
           continue;
@@ -164,12 +164,6 @@ export class BufferedPersonalDataAudit implements PersonalDataAudit {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-function onlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: unknown })?.writeErrors;
-  const codes = Array.isArray(writeErrors) ? writeErrors.map((e: { code?: unknown; err?: { code?: unknown } }) => e.code ?? e.err?.code) : [(error as { code?: unknown })?.code];
-  return codes.length > 0 && codes.every((code) => code === MONGO_DUPLICATE_KEY);
 }
 
 function counter(registry: Registry, name: string, help: string): Counter {

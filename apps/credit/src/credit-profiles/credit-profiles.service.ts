@@ -1,14 +1,12 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
-import type { CustomerScopeDirectory } from '@crm/data';
+import { isDuplicateKeyError, type CustomerScopeDirectory } from '@crm/data';
 import { createEvent, withEvents } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import { creditProfileInput } from './credit-profile-input';
 import type { CreditProfileChangeRecord, CreditProfileRecord, CreditTermsRecord } from './credit-profile.model';
 import { latestNextReview, policyViolation } from './credit-policy';
-
-const MONGO_DUPLICATE_KEY = 11000;
 
 /** Credit reviews: who may set a customer's terms, what the policy allows, and the history each review leaves. */
 export class CreditProfilesService {
@@ -67,7 +65,7 @@ export class CreditProfilesService {
         const created = await this.profiles.create({ _id: customerId, ...reviewed, revision: 1, history: [change], pendingEvents: [event] });
         return created.toObject();
       } catch (error) {
-        if ((error as { code?: unknown }).code === MONGO_DUPLICATE_KEY) throw new ConflictError('A credit profile was just created for this customer; reload and try again');
+        if (isDuplicateKeyError(error)) throw new ConflictError('A credit profile was just created for this customer; reload and try again');
         throw error;
       }
     }

@@ -1,4 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { isDuplicateKeyError } from '@crm/data';
 import { BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
@@ -61,9 +62,9 @@ export class SlaPolicyService {
         createdBy: 'system',
         createdAt: this.clock.now(),
       })
-      .catch((error: { code?: number }) => {
+      .catch((error: unknown) => {
         // Another replica created it first.
-        if (error.code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       });
     this.cached = undefined;
   }
@@ -123,7 +124,7 @@ export class SlaPolicyService {
         return policy;
       } catch (error) {
         // Someone published the same version number meanwhile: take the next one.
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     }
     throw new ConflictError('SLA policies are being published concurrently; try again');
