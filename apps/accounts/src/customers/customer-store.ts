@@ -1,5 +1,5 @@
 import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
-import { createEvent, type CloudEvent, type EventActor } from '@crm/events';
+import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent, type EventActor } from '@crm/events';
 import { ConflictError, NotFoundError, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import type { CustomerExtensions } from './customer-extensions';
@@ -35,9 +35,6 @@ export interface CustomerWrite {
   /** Publish customer.updated when the shared snapshot changes (default true). */
   announce?: boolean;
 }
-
-/** The document moved on between read and write; `modify` decides again on the fresh state. */
-class StaleWriteError extends Error {}
 
 const MAX_ATTEMPTS = 5;
 
@@ -111,7 +108,7 @@ export class CustomerStore {
       try {
         return await this.commit(current, actor, write);
       } catch (error) {
-        if (!(error instanceof StaleWriteError)) throw error;
+        if (!(error instanceof StaleRevisionError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ConflictError('The customer is being changed by someone else; try again');
       }
     }
@@ -143,20 +140,15 @@ export class CustomerStore {
       events.unshift(createEvent(customerUpdatedV1, { subject: String(current._id), actor, time: now, data: { customer: after, changes } }));
     }
 
-    const update: Record<string, unknown> = { $set: { ...set, updatedAt: now }, $inc: { revision: 1 } };
+    const update: Record<string, unknown> = { $set: { ...set, updatedAt: now } };
     const push: Record<string, unknown> = {};
     for (const [path, items] of Object.entries(write.push ?? {})) push[path] = { $each: items };
     if (history.length > 0) push.history = { $each: history };
-    if (events.length > 0) push.pendingEvents = { $each: events };
     if (Object.keys(push).length > 0) update.$push = push;
     if (write.unset?.length) update.$unset = Object.fromEntries(write.unset.map((path) => [path, '']));
     if (write.pull && Object.keys(write.pull).length > 0) update.$pull = write.pull;
 
-    const updated = await this.model
-      .findOneAndUpdate({ ...write.guard, _id: current._id, revision: current.revision }, update as UpdateQuery<CustomerRecord>, { returnDocument: 'after', projection: CUSTOMER_READ_PROJECTION })
-      .lean<CustomerRecord>();
-    if (!updated) throw new StaleWriteError();
-    return updated;
+    return updateVersioned(this.model, current, update as UpdateQuery<CustomerRecord>, events, { guard: write.guard, projection: CUSTOMER_READ_PROJECTION });
   }
 }
 

@@ -1,7 +1,7 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
 import { isDuplicateKeyError, type CustomerScopeDirectory } from '@crm/data';
-import { createEvent, withEvents } from '@crm/events';
+import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import { creditProfileInput } from './credit-profile-input';
@@ -69,13 +69,12 @@ export class CreditProfilesService {
         throw error;
       }
     }
-    const updated = await this.profiles
-      .findOneAndUpdate({ _id: customerId, revision: current.revision }, withEvents<CreditProfileRecord>({ $set: reviewed, $inc: { revision: 1 }, $push: { history: change } }, event), {
-        returnDocument: 'after',
-      })
-      .lean<CreditProfileRecord>();
-    if (!updated) throw new ConflictError('The credit profile was changed by someone else; reload and try again');
-    return updated;
+    try {
+      return await updateVersioned(this.profiles, current, { $set: reviewed, $push: { history: change } }, [event]);
+    } catch (error) {
+      if (error instanceof StaleRevisionError) throw new ConflictError('The credit profile was changed by someone else; reload and try again');
+      throw error;
+    }
   }
 
   findByCustomerIds(customerIds: readonly string[]): Promise<CreditProfileRecord[]> {

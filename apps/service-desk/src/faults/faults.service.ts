@@ -1,6 +1,6 @@
 import type { Caller } from '@crm/auth';
 import { customerIdSchema, faultAnalysedV1, faultReportedV1 } from '@crm/contracts';
-import { createEvent, withEvents } from '@crm/events';
+import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
@@ -139,11 +139,12 @@ export class FaultsService {
         occurredAt: now.toISOString(),
       },
     });
-    const updated = await this.reports
-      .findOneAndUpdate({ _id: report._id, revision: report.revision }, withEvents<FaultReportRecord>({ $set: { status: 'ANALYSED', analysis }, $inc: { revision: 1 } }, event), { returnDocument: 'after' })
-      .lean<FaultReportRecord>();
-    if (!updated) throw new ConflictError('The fault report was changed by someone else meanwhile; reload and try again');
-    return updated;
+    try {
+      return await updateVersioned(this.reports, report, { $set: { status: 'ANALYSED', analysis } }, [event]);
+    } catch (error) {
+      if (error instanceof StaleRevisionError) throw new ConflictError('The fault report was changed by someone else meanwhile; reload and try again');
+      throw error;
+    }
   }
 
   /** A customer handed over (or merged): its fault reports follow it. */

@@ -1,7 +1,7 @@
 import type { Caller } from '@crm/auth';
 import { customerIdSchema } from '@crm/contracts';
 import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
-import { withEvents, type EventActor } from '@crm/events';
+import { StaleRevisionError, updateVersioned, type EventActor } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import { z } from 'zod';
@@ -161,9 +161,11 @@ export class TicketsService {
     if (change.transfers.length > 0) push.transfers = { $each: change.transfers };
     if (change.escalations.length > 0) push.escalations = { $each: change.escalations };
     if (change.slaAlerts.length > 0) push.slaAlerts = { $each: change.slaAlerts };
-    const update: UpdateQuery<TicketRecord> = { $set: { ...change.set, ...due }, $inc: { revision: 1 }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) };
-    const saved = await this.tickets.findOneAndUpdate({ _id: ticket._id, revision: ticket.revision }, withEvents(update, ...events), { returnDocument: 'after' }).lean<TicketRecord>();
-    return saved;
+    const update: UpdateQuery<TicketRecord> = { $set: { ...change.set, ...due }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) };
+    return updateVersioned(this.tickets, ticket, update, events).catch((error: unknown) => {
+      if (error instanceof StaleRevisionError) return null;
+      throw error;
+    });
   }
 
   /** Where the ticket's SLA clocks stand at `now`, computed from its history under its policy version. */
