@@ -22,9 +22,9 @@ function probePlugin(hooks: { started: number; stopped: number }): ServicePlugin
     sdl: listSubgraphSdlFiles(SERVICE),
     config: z.object({ PROBE_BATCH: env.positiveInt(10) }),
     register({ connection }) {
-      const schema = new Schema({ _id: String, revision: { type: Number, default: 0 } }, { versionKey: false });
+      const schema = new Schema<{ _id: string; revision: number }>({ _id: String, revision: { type: Number, default: 0 } }, { versionKey: false });
       schema.plugin(outboxPlugin);
-      const Probe = connection.model('StartUpProbe', schema, 'start_up_probes');
+      const Probe = connection.model<{ _id: string; revision: number }>('StartUpProbe', schema, 'start_up_probes');
       return {
         models: [Probe],
         eventHandlers: [{ contract: customerCreatedV1, durable: 'engagement-start-up-probe-customer-created', handle: async () => undefined }],
