@@ -10,6 +10,8 @@ const LOG = `mutation($input: LogInteractionInput!) {
 const ENTITIES = `query($r: [_Any!]!, $first: Int) { _entities(representations: $r) { ... on Customer { id interactions(first: $first) { id summary occurredAt } } } }`;
 
 const newCustomerId = () => randomBytes(12).toString('hex');
+// Unique per run, so an event published for it can only come from this run's malformed input.
+const malformedCustomerId = `not-a-customer-${randomBytes(4).toString('hex')}`;
 const stream = streamFor('engagement').name;
 
 interface PublishedEvent {
@@ -94,17 +96,18 @@ describe('engagement: interactions', () => {
   });
 
   it.each([
-    ['input.customerId', { customerId: 'not-a-customer' }],
+    ['input.customerId', { customerId: malformedCustomerId }],
     ['input.summary', { summary: '   ' }],
     ['input.occurredAt', { occurredAt: 'yesterday' }],
     ['input.occurredAt', { occurredAt: new Date(Date.now() + 24 * 3600_000).toISOString() }],
   ])('rejects a bad %s with BAD_USER_INPUT and writes no document and no event', async (field, overrides) => {
     const documentsBefore = await interactions().countDocuments();
-    const customerId = newCustomerId();
-    const res = await log(alice, validInput(customerId, overrides));
+    const input = validInput(newCustomerId(), overrides);
+    const res = await log(alice, input);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await interactions().countDocuments()).toBe(documentsBefore);
-    expect(await eventsAbout(service, customerId)).toEqual([]);
+    // About the customer id that was sent (the malformed one, in the input.customerId row).
+    expect(await eventsAbout(service, input.customerId)).toEqual([]);
   });
 
   it('refuses a consultant logging for someone else, but lets their manager', async () => {

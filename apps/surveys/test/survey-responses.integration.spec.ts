@@ -13,6 +13,8 @@ const RECORD = `mutation($input: RecordSurveyResponseInput!) {
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id template score } } } }`;
 
 const newCustomerId = () => randomBytes(12).toString('hex');
+// Unique per run, so an event published for it can only come from this run's malformed input.
+const malformedCustomerId = `nope-${randomBytes(4).toString('hex')}`;
 const stream = streamFor('surveys').name;
 
 interface PublishedEvent {
@@ -112,15 +114,16 @@ describe('surveys: survey responses', () => {
     ['input.answers', 'an item is missing', { answers: visitAnswers().slice(0, 4) }],
     ['input.answers.5.item', 'an item is answered twice', { answers: [...visitAnswers(), { item: 'PRICE', level: 'SATISFIED' }] }],
     ['input.answers.0.item', 'an item of another template is answered', { answers: [{ item: 'STAFF_ATTITUDE', level: 'SATISFIED' }, ...visitAnswers().slice(1)] }],
-    ['input.customerId', 'the customer id is malformed', { customerId: 'nope' }],
+    ['input.customerId', 'the customer id is malformed', { customerId: malformedCustomerId }],
     ['input.respondedAt', 'the answers are dated in the future', { respondedAt: new Date(Date.now() + 86_400_000).toISOString() }],
   ])('rejects with BAD_USER_INPUT on %s when %s, writing no document and no event', async (field, _why, overrides) => {
     const documentsBefore = await responses().countDocuments();
-    const customerId = newCustomerId();
-    const res = await record(agent, validInput(customerId, overrides));
+    const input = validInput(newCustomerId(), overrides);
+    const res = await record(agent, input);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await responses().countDocuments()).toBe(documentsBefore);
-    expect(await eventsAbout(service, customerId)).toEqual([]);
+    // About the customer id that was sent (the malformed one, in the input.customerId row).
+    expect(await eventsAbout(service, input.customerId)).toEqual([]);
   });
 
   it.each([
