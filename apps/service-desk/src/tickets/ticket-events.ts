@@ -14,29 +14,6 @@ import { assertNever } from '@crm/kernel';
 import { escalationLevelName } from '../sla/escalation-ladder';
 import type { TicketHistoryEntry, TicketRecord } from './ticket.model';
 
-/** The kind-specific facts the history entries carry (see ticket-lifecycle.ts), as the events read them. */
-interface EntryDetails {
-  fromUserId: string;
-  toUserId: string;
-  toRole: 'RESPONSIBLE' | 'DEPUTY';
-  transferCount: number;
-  level: 1 | 2 | 3;
-  previousLevel: number;
-  reason: 'MANUAL' | 'SLA_NEAR_BREACH' | 'SLA_BREACH' | 'MAJOR_MATTER';
-  clock: 'FIRST_RESPONSE' | 'RESOLUTION';
-  departmentId: string;
-  onCallUserId: string | null;
-  dueAt: string;
-  policyId: string;
-  policyVersion: number;
-  elapsedMs: number;
-  targetMs: number;
-  remainingMs: number;
-  atOnce: boolean;
-  handlingRound: number;
-  handlingRounds: number;
-}
-
 const minutes = (ms: number) => Math.round((Number(ms) / 60_000) * 100) / 100;
 
 /**
@@ -57,8 +34,7 @@ export function complaintEventsFor(ticket: TicketRecord, entries: readonly Ticke
 function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, actor: EventActor): CloudEvent | null {
   const subject = String(ticket._id);
   const base: ComplaintEventBase = { ticketId: subject, customerId: ticket.customerId, status: entry.toStatus, severity: ticket.severity, occurredAt: entry.at.toISOString() };
-  // The entries were written by ticket-lifecycle.ts; createEvent validates the payload against the contract.
-  const d = (entry.details ?? {}) as unknown as EntryDetails;
+  // Each case reads the details of its own kind (TicketHistoryDetails); createEvent validates the payload against the contract.
   const envelope = { subject, actor, time: entry.at };
   switch (entry.kind) {
     case 'OPENED':
@@ -74,12 +50,15 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
           ...(ticket.resolutionDueAt ? { resolutionDueAt: ticket.resolutionDueAt.toISOString() } : {}),
         },
       });
-    case 'TRANSFERRED':
+    case 'TRANSFERRED': {
+      const d = entry.details;
       return createEvent(complaintTransferredV1, {
         ...envelope,
         data: { ...base, fromUserId: d.fromUserId, toUserId: d.toUserId, toRole: d.toRole, reason: entry.note ?? '', firstResponderId: ticket.firstResponderId, transferCount: d.transferCount },
       });
-    case 'ESCALATED':
+    }
+    case 'ESCALATED': {
+      const d = entry.details;
       return createEvent(complaintEscalatedV1, {
         ...envelope,
         data: {
@@ -88,14 +67,16 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
           levelName: escalationLevelName(d.level) as 'SUPERVISOR' | 'DEPARTMENT_MANAGER' | 'GENERAL_MANAGER',
           previousLevel: d.previousLevel,
           reason: d.reason,
-          clock: d.clock ?? null,
-          departmentId: d.departmentId ?? ticket.customerDepartmentId,
-          onCallUserId: d.onCallUserId ?? null,
+          clock: d.clock,
+          departmentId: d.departmentId,
+          onCallUserId: d.onCallUserId,
           note: entry.note,
         },
       });
+    }
     case 'SLA_BREACHED':
     case 'SLA_NEAR_BREACH': {
+      const d = entry.details;
       const clockData = {
         ...base,
         clock: d.clock,
@@ -104,7 +85,7 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
         policyVersion: d.policyVersion,
         elapsedWorkingMinutes: minutes(d.elapsedMs),
         targetWorkingMinutes: minutes(d.targetMs),
-        onCallUserId: d.onCallUserId ?? null,
+        onCallUserId: d.onCallUserId,
       };
       return entry.kind === 'SLA_BREACHED'
         ? createEvent(complaintSlaBreachedV1, { ...envelope, data: clockData })
@@ -113,17 +94,17 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
     case 'RESOLVED':
       return createEvent(complaintResolvedV1, {
         ...envelope,
-        data: { ...base, resolvedBy: entry.actorId, resolution: entry.note ?? '', resolvedAtOnce: Boolean(d.atOnce), handlingRound: d.handlingRound ?? ticket.handlingRound },
+        data: { ...base, resolvedBy: entry.actorId, resolution: entry.note ?? '', resolvedAtOnce: entry.details.atOnce, handlingRound: entry.details.handlingRound },
       });
     case 'REOPENED':
       return createEvent(complaintReopenedV1, {
         ...envelope,
-        data: { ...base, reopenedBy: entry.actorId, reason: entry.note ?? '', handlingRound: d.handlingRound, resolutionDueAt: (ticket.resolutionDueAt ?? entry.at).toISOString() },
+        data: { ...base, reopenedBy: entry.actorId, reason: entry.note ?? '', handlingRound: entry.details.handlingRound, resolutionDueAt: (ticket.resolutionDueAt ?? entry.at).toISOString() },
       });
     case 'CLOSED':
       return createEvent(complaintClosedV1, {
         ...envelope,
-        data: { ...base, closedBy: entry.actorId, satisfactionConfirmedAt: (ticket.satisfactionConfirmedAt ?? entry.at).toISOString(), handlingRounds: d.handlingRounds ?? ticket.handlingRound },
+        data: { ...base, closedBy: entry.actorId, satisfactionConfirmedAt: (ticket.satisfactionConfirmedAt ?? entry.at).toISOString(), handlingRounds: entry.details.handlingRounds },
       });
     case 'INVESTIGATION_STARTED':
     case 'CUSTOMER_CONTACTED':
@@ -136,6 +117,6 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
     case 'POLICY_CHANGED':
       return null;
     default:
-      return assertNever(entry.kind, 'ticket history kind');
+      return assertNever(entry, 'ticket history entry');
   }
 }

@@ -23,7 +23,7 @@ function ticket(overrides: Partial<TicketRecord> = {}): TicketRecord {
     transfers: [],
     escalations: [],
     slaAlerts: [],
-    history: [{ seq: 1, kind: 'OPENED', at: now, actorId: 'agent-1', fromStatus: null, toStatus: 'RECEIVED', note: null, details: null }],
+    history: [{ seq: 1, kind: 'OPENED', at: now, actorId: 'agent-1', fromStatus: null, toStatus: 'RECEIVED', note: null, details: { channel: 'PHONE', severity: 'HIGH' } }],
     ...overrides,
   } as TicketRecord;
 }

@@ -5,6 +5,7 @@ import type {
   ComplaintCause,
   EscalationRecord,
   SlaAlertRecord,
+  TicketHistoryDetails,
   TicketHistoryEntry,
   TicketHistoryKind,
   TicketRecord,
@@ -68,7 +69,8 @@ export interface ChangeContext {
   onCall: Partial<Record<1 | 2 | 3, string | null>>;
 }
 
-export type HistoryDraft = Omit<TicketHistoryEntry, 'seq'>;
+/** A history entry before it is numbered; still typed by kind (a plain Omit would merge the kinds). */
+export type HistoryDraft = TicketHistoryEntry extends infer E ? (E extends TicketHistoryEntry ? Omit<E, 'seq'> : never) : never;
 
 /** What a command changes: fields to set, history to append, trail records to keep. */
 export interface TicketChange {
@@ -101,8 +103,17 @@ function emptyChange(): TicketChange {
   return { set: {}, entries: [], transfers: [], escalations: [], slaAlerts: [] };
 }
 
-function entry(ticket: TicketState, ctx: ChangeContext, kind: TicketHistoryKind, toStatus: TicketStatus, note: string | null = null, details: Record<string, unknown> | null = null): HistoryDraft {
-  return { kind, at: ctx.now, actorId: ctx.actorId, fromStatus: ticket.status, toStatus, note, details };
+/** A kind with details takes them as the last argument; a kind without takes none. */
+function entry<K extends TicketHistoryKind>(
+  ticket: TicketState,
+  ctx: ChangeContext,
+  kind: K,
+  toStatus: TicketStatus,
+  note: string | null = null,
+  ...details: TicketHistoryDetails[K] extends null ? [] : [TicketHistoryDetails[K]]
+): HistoryDraft {
+  // The signature pairs `kind` with its details; TypeScript cannot follow a generic K into the union.
+  return { kind, at: ctx.now, actorId: ctx.actorId, fromStatus: ticket.status, toStatus, note, details: details[0] ?? null } as HistoryDraft;
 }
 
 function requireStatus(ticket: TicketState, allowed: readonly TicketStatus[], what: string): void {
@@ -122,7 +133,7 @@ export function escalationChange(ticket: TicketState, steps: readonly Escalation
     const onCallUserId = ctx.onCall[step.level as 1 | 2 | 3] ?? null;
     const record: EscalationRecord = { level: step.level, previousLevel: step.previousLevel, reason: step.reason, clock: step.clock, at: ctx.now, byUserId: ctx.actorId, onCallUserId, note };
     const toStatus = step.reason === 'MANUAL' && (status === 'RECEIVED' || status === 'INVESTIGATING') ? 'ESCALATED' : status;
-    change.entries.push({ ...entry({ ...ticket, status }, ctx, 'ESCALATED', toStatus, note), details: { level: step.level, previousLevel: step.previousLevel, reason: step.reason, clock: step.clock, onCallUserId, departmentId: ticket.customerDepartmentId } });
+    change.entries.push(entry({ ...ticket, status }, ctx, 'ESCALATED', toStatus, note, { level: step.level, previousLevel: step.previousLevel, reason: step.reason, clock: step.clock, onCallUserId, departmentId: ticket.customerDepartmentId }));
     change.escalations.push(record);
     status = toStatus;
   }

@@ -1,5 +1,6 @@
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { EscalationLevel, EscalationReason } from '../sla/escalation-ladder';
 import type { SlaClockKind } from '../sla/sla-clock';
 import type { CustomerImportance } from '../sla/sla-policy.model';
 
@@ -34,25 +35,61 @@ export const ticketHistoryKinds = [
 ] as const;
 
 export type TicketType = (typeof ticketTypes)[number];
+export type TicketChannel = (typeof ticketChannels)[number];
 export type Severity = (typeof severities)[number];
 export type TicketStatus = (typeof ticketStatuses)[number];
 export type ComplaintCause = (typeof complaintCauses)[number];
 export type AssigneeRole = (typeof assigneeRoles)[number];
 export type TicketHistoryKind = (typeof ticketHistoryKinds)[number];
 
-export interface TicketHistoryEntry {
+interface TicketHistoryBase {
   /** 1, 2, 3 … in the order things happened to this ticket. */
   seq: number;
-  kind: TicketHistoryKind;
   at: Date;
   /** The user who acted, or `system:sla-watch` for what the SLA watch records. */
   actorId: string;
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus;
   note: string | null;
-  /** What is specific to the kind (transfer target, escalation level, clock …), as plain JSON. */
-  details: Record<string, unknown> | null;
 }
+
+/** What an SLA alert records: the clock, where it stood and the policy version it was measured under. */
+export interface SlaAlertDetails {
+  clock: SlaClockKind;
+  round: number;
+  /** ISO date-time (details are stored as plain JSON). */
+  dueAt: string;
+  elapsedMs: number;
+  targetMs: number;
+  remainingMs: number;
+  policyId: string;
+  policyVersion: number;
+  onCallUserId: string | null;
+}
+
+/** What each kind of history entry records beyond who, when and the status move; null where nothing more. */
+export interface TicketHistoryDetails {
+  OPENED: { channel: TicketChannel; severity: Severity };
+  INVESTIGATION_STARTED: null;
+  CUSTOMER_CONTACTED: null;
+  PROGRESS_NOTED: null;
+  ESCALATED: { level: EscalationLevel; previousLevel: EscalationLevel; reason: EscalationReason; clock: SlaClockKind | null; onCallUserId: string | null; departmentId: string };
+  PLAN_AGREED: null;
+  RESOLVED: { atOnce: boolean; handlingRound: number; cause?: ComplaintCause };
+  FOLLOW_UP_VISITED: null;
+  SATISFACTION_CONFIRMED: null;
+  CLOSED: { handlingRounds: number };
+  REOPENED: { handlingRound: number };
+  TRANSFERRED: { fromUserId: string; toUserId: string; toRole: 'RESPONSIBLE' | 'DEPUTY'; transferCount: number };
+  WAITING_FOR_CUSTOMER: null;
+  CUSTOMER_RESPONDED: null;
+  SLA_NEAR_BREACH: SlaAlertDetails;
+  SLA_BREACHED: SlaAlertDetails;
+  POLICY_CHANGED: { fromVersion: number; toVersion: number };
+}
+
+/** One history entry: `details` is typed by `kind` (a kind without a row above does not compile). */
+export type TicketHistoryEntry = { [K in TicketHistoryKind]: TicketHistoryBase & { kind: K; details: TicketHistoryDetails[K] } }[TicketHistoryKind];
 
 export interface TransferRecord {
   fromUserId: string;
@@ -66,7 +103,7 @@ export interface TransferRecord {
 export interface EscalationRecord {
   level: number;
   previousLevel: number;
-  reason: 'MANUAL' | 'SLA_NEAR_BREACH' | 'SLA_BREACH' | 'MAJOR_MATTER';
+  reason: EscalationReason;
   clock: SlaClockKind | null;
   at: Date;
   byUserId: string;
@@ -92,7 +129,7 @@ export interface ResolutionRecord {
 export interface TicketRecord extends WithPendingEvents {
   _id: Types.ObjectId;
   type: TicketType;
-  channel: (typeof ticketChannels)[number];
+  channel: TicketChannel;
   severity: Severity;
   matter: string;
   complainant: { name: string; contact?: string | null };
