@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec npx tsx scripts/platform/start.cli.ts
+# No npx or sh in between: npm hands SIGTERM to its child only, so the launcher must be that child to stop cleanly.
+exec node_modules/.bin/tsx scripts/platform/start.cli.ts
