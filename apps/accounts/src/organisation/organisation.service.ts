@@ -44,20 +44,22 @@ export class OrganisationService {
     return consultant;
   }
 
+  // Each query ends in exec(): a mongoose Query is a thenable that runs again on every then(), and a resolver's
+  // result is awaited twice by Apollo's field instrumentation ("Query was already executed").
   departments(): Promise<DepartmentRecord[]> {
-    return this.models.Department.find().sort({ name: 1 }).lean<DepartmentRecord[]>();
+    return this.models.Department.find().sort({ name: 1 }).lean<DepartmentRecord[]>().exec();
   }
 
   departmentsByIds(ids: readonly string[]): Promise<DepartmentRecord[]> {
-    return this.models.Department.find({ _id: { $in: ids } }).lean<DepartmentRecord[]>();
+    return this.models.Department.find({ _id: { $in: ids } }).lean<DepartmentRecord[]>().exec();
   }
 
   consultantsByIds(ids: readonly string[]): Promise<ConsultantRecord[]> {
-    return this.models.Consultant.find({ _id: { $in: ids } }).lean<ConsultantRecord[]>();
+    return this.models.Consultant.find({ _id: { $in: ids } }).lean<ConsultantRecord[]>().exec();
   }
 
   consultantsOfDepartments(departmentIds: readonly string[]): Promise<ConsultantRecord[]> {
-    return this.models.Consultant.find({ departmentId: { $in: departmentIds } }).sort({ name: 1 }).lean<ConsultantRecord[]>();
+    return this.models.Consultant.find({ departmentId: { $in: departmentIds } }).sort({ name: 1 }).lean<ConsultantRecord[]>().exec();
   }
 }
 
