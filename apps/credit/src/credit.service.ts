@@ -1,6 +1,6 @@
 import { createService } from '@crm/kernel';
-import { customerScopePlugin } from './customer-scope/customer-scope.plugin';
 import { creditProfilesPlugin } from './credit-profiles/credit-profiles.plugin';
+import { customerScopePlugin } from '@crm/customer-scope';
 
 /** credit: credit profiles, receivables and bad customers (DOMAIN.md §5). */
-export const creditService = createService({ name: 'credit', plugins: [customerScopePlugin, creditProfilesPlugin] });
+export const creditService = createService({ name: 'credit', plugins: [customerScopePlugin('credit'), creditProfilesPlugin] });

@@ -1,3 +1,4 @@
+import { customerScopePlugin } from '@crm/customer-scope';
 import { createService } from '@crm/kernel';
 import { calendarPlugin } from './calendar/calendar.plugin';
 import { customerDirectoryPlugin } from './customer-directory/customer-directory.plugin';
@@ -9,5 +10,5 @@ import { ticketsPlugin } from './tickets/tickets.plugin';
 /** service-desk: tickets, first-responder ownership, SLA clocks and escalation, faults, supervision (DOMAIN.md §3). */
 export const serviceDeskService = createService({
   name: 'service-desk',
-  plugins: [customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin],
+  plugins: [customerScopePlugin('service-desk', 'ticket'), customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin],
 });

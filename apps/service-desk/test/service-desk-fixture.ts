@@ -40,16 +40,18 @@ export const tokens = {
 };
 
 /** Announce a customer the way accounts does: a real event on the real stream; waits until service-desk knows it. */
-export async function announceCustomer(service: RunningService, options: { owner?: string; department?: string; importance?: 'KEY' | 'GENERAL' } = {}): Promise<string> {
-  const { owner = 'alice', department = 'D-EAST', importance } = options;
+export async function announceCustomer(service: RunningService, options: { owner?: string; department?: string; importance?: 'KEY' | 'GENERAL'; assignedStaffIds?: string[] } = {}): Promise<string> {
+  const { owner = 'alice', department = 'D-EAST', importance, assignedStaffIds } = options;
   const id = new Types.ObjectId().toHexString();
-  const customer = { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION' as const, lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null, ...(importance ? { importance } : {}) };
+  const customer = { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION' as const, lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null, ...(importance ? { importance } : {}), ...(assignedStaffIds ? { assignedStaffIds } : {}) };
   const event = createEvent(customerCreatedV1, { subject: id, actor: { userId: owner, roles: ['consultant'] }, data: { customer } });
   await ensureStream(service.bus.jsm, streamFor('accounts'));
   await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (await service.connection.collection('known_customers').findOne({ _id: id as never })) return id;
+    // Both copies: the directory (tickets open for known customers) and the scope (who reads them).
+    const known = await service.connection.collection('known_customers').findOne({ _id: id as never });
+    if (known && (await service.connection.collection('customer_scopes').findOne({ _id: id as never }))) return id;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('service-desk never learned about the customer');

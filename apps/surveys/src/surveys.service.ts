@@ -1,6 +1,6 @@
 import { createService } from '@crm/kernel';
-import { customerScopePlugin } from './customer-scope/customer-scope.plugin';
 import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
+import { customerScopePlugin } from '@crm/customer-scope';
 
 /** surveys: customer satisfaction (DOMAIN.md §4). */
-export const surveysService = createService({ name: 'surveys', plugins: [customerScopePlugin, surveyResponsesPlugin] });
+export const surveysService = createService({ name: 'surveys', plugins: [customerScopePlugin('surveys'), surveyResponsesPlugin] });

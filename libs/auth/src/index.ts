@@ -1,4 +1,3 @@
 export * from './caller';
 export * from './token-verifier';
 export * from './dev-token';
-export * from './customer-scope';

@@ -2,4 +2,3 @@ export * from './mongo-connection';
 export * from './batch-results';
 export * from './connection-pagination';
 export * from './duplicate-key';
-export * from './customer-scope-directory';

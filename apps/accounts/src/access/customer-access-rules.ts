@@ -1,9 +1,10 @@
-import { canSeeCustomerScope, customerScopeFilter, hasRole, isPartner, type Caller } from '@crm/auth';
+import { hasRole, isPartner, type Caller } from '@crm/auth';
 import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
+import { canSeeCustomerScope, customerScopeFilter } from '@crm/customer-scope';
 
 /**
  * Which customers a caller may read (DOMAIN.md §1, confidentiality): consultants their own, department managers
- * their department's, partners only those linked to them. The rule table lives in @crm/auth (customer-scope) so
+ * their department's, partners only those linked to them. The rule table lives in @crm/customer-scope so
  * that every service holding customer-scoped data applies the same rules.
  */
 export function visibleCustomersFilter(caller: Caller): Record<string, unknown> {

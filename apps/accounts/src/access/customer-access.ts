@@ -1,8 +1,9 @@
-import { grantScopeFilter, grantCovers as grantCoversScope, isPartner, type Caller } from '@crm/auth';
+import { isPartner, type Caller } from '@crm/auth';
 import { Types } from 'mongoose';
 import type { ContactRecord, CustomerRecord } from '../customers/customer.model';
 import type { PersonalDataReadRecord } from './personal-data-read.model';
 import { canEditCustomer, canSeeCustomer, maskContactForPartner, maskPersonalValue, visibleCustomersFilter } from './customer-access-rules';
+import { grantScopeFilter, grantCovers as grantCoversScope } from '@crm/customer-scope';
 
 /** A time-limited permission to read customers beyond the caller's own scope (DOMAIN.md §1, 客户档案查阅). */
 export interface AccessGrantScope {

@@ -1,9 +1,9 @@
 import { definePlugin } from '../define-plugin';
-import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { creditProfileModel } from './credit-profile.model';
 import { creditProfilesLoaders } from './credit-profiles.loaders';
 import { creditProfilesResolvers } from './credit-profiles.resolvers';
 import { CreditProfilesService } from './credit-profiles.service';
+import { customerScopeToken } from '@crm/customer-scope';
 
 /** Customers' credit grade, limit and payment terms, reviewed by finance (DOMAIN.md §5). */
 export const creditProfilesPlugin = definePlugin({
@@ -14,7 +14,7 @@ export const creditProfilesPlugin = definePlugin({
     const scopes = use(customerScopeToken);
     const CreditProfile = creditProfileModel(connection);
     const profiles = new CreditProfilesService(CreditProfile, clock, scopes);
-    const loaders = creditProfilesLoaders(profiles, scopes, clock);
+    const loaders = creditProfilesLoaders(profiles, { scopes, clock });
     return {
       resolvers: creditProfilesResolvers(profiles, loaders),
       models: [CreditProfile],

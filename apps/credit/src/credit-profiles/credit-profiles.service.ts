@@ -1,12 +1,13 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
-import { isDuplicateKeyError, type CustomerScopeDirectory } from '@crm/data';
+import { isDuplicateKeyError } from '@crm/data';
 import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import { creditProfileInput } from './credit-profile-input';
 import type { CreditProfileChangeRecord, CreditProfileRecord, CreditTermsRecord } from './credit-profile.model';
 import { latestNextReview, policyViolation } from './credit-policy';
+import { type CustomerScopeDirectory } from '@crm/customer-scope';
 
 /** Credit reviews: who may set a customer's terms, what the policy allows, and the history each review leaves. */
 export class CreditProfilesService {

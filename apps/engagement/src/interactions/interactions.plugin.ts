@@ -1,9 +1,9 @@
 import { definePlugin } from '../define-plugin';
-import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { interactionModel } from './interaction.model';
 import { interactionsLoaders } from './interactions.loaders';
 import { interactionsResolvers } from './interactions.resolvers';
 import { InteractionsService } from './interactions.service';
+import { customerScopeToken } from '@crm/customer-scope';
 
 /** Contacts with customers on every channel (DOMAIN.md §2, interactions). */
 export const interactionsPlugin = definePlugin({
@@ -14,7 +14,7 @@ export const interactionsPlugin = definePlugin({
     const scopes = use(customerScopeToken);
     const Interaction = interactionModel(connection);
     const interactions = new InteractionsService(Interaction, clock, scopes);
-    const loaders = interactionsLoaders(interactions, scopes, clock);
+    const loaders = interactionsLoaders(interactions, { scopes, clock });
     return {
       resolvers: interactionsResolvers(interactions, loaders),
       models: [Interaction],

@@ -1,12 +1,12 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
-import type { CustomerScopeDirectory } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { logInteractionInput } from './interaction-input';
 import { mayLogInteractionFor, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
+import { type CustomerScopeDirectory } from '@crm/customer-scope';
 
 /** Logging contacts with customers and reading them back. */
 export class InteractionsService {

@@ -5,7 +5,6 @@ import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundErro
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { CustomerDirectory, CustomerScope } from '../customer-directory/customer-directory.service';
-import { canHandleTicket, canSeeTicket, visibleTicketsFilter } from '../tickets/ticket-access';
 import type { TicketsService } from '../tickets/tickets.service';
 import type { FaultAnalysisRecord, FaultReportRecord } from './fault-report.model';
 
@@ -56,14 +55,14 @@ export class FaultsService {
     }
     const customer = await this.directory.find(customerId!);
     if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
-    const scope = { customerOwnerId: customer.ownerId, customerDepartmentId: customer.departmentId };
-    if (!canHandleTicket(caller, scope)) throw new ForbiddenError('You may not report faults for this customer');
+    if (!(await this.tickets.access.canHandle(caller, { customerId: customer._id }))) throw new ForbiddenError('You may not report faults for this customer');
     const _id = new Types.ObjectId();
     const record = {
       _id,
       ticketId: input.ticketId ?? null,
       customerId: customer._id,
-      ...scope,
+      customerOwnerId: customer.ownerId,
+      customerDepartmentId: customer.departmentId,
       scopeAsOf: customer.asOf,
       severity: input.severity,
       faultOccurredAt: input.faultOccurredAt,
@@ -107,7 +106,7 @@ export class FaultsService {
     const input = parseInput(faultAnalysisInput, rawInput);
     const report = await this.findVisible(caller, id);
     if (!report) throw new NotFoundError('FaultReport', id);
-    if (!canHandleTicket(caller, report)) throw new ForbiddenError('You may read this fault report but not analyse it');
+    if (!(await this.tickets.access.canHandle(caller, report))) throw new ForbiddenError('You may read this fault report but not analyse it');
     if (report.status === 'ANALYSED') throw new ConflictError('The fault has already been analysed');
     const now = this.clock.now();
     const analysis: FaultAnalysisRecord = {
@@ -157,20 +156,20 @@ export class FaultsService {
   async findVisible(caller: Caller, id: string): Promise<FaultReportRecord | null> {
     if (!isValidObjectId(id)) return null;
     const report = await this.reports.findById(id).lean<FaultReportRecord>();
-    return report && canSeeTicket(caller, report) ? report : null;
+    return report && (await this.tickets.access.canSee(caller, report)) ? report : null;
   }
 
-  list(caller: Caller, filter: { customerId?: string | null; status?: string | null }): Promise<FaultReportRecord[]> {
-    const criteria: Record<string, unknown>[] = [visibleTicketsFilter(caller)];
+  async list(caller: Caller, filter: { customerId?: string | null; status?: string | null }): Promise<FaultReportRecord[]> {
+    const criteria: Record<string, unknown>[] = [await this.tickets.access.filter(caller)];
     if (filter.customerId) criteria.push({ customerId: filter.customerId });
     if (filter.status) criteria.push({ status: filter.status });
     return this.reports.find({ $and: criteria }).sort({ reportedAt: -1 }).limit(200).lean<FaultReportRecord[]>().exec();
   }
 
   /** The caller's visible fault reports of a batch of tickets: one query per batch. */
-  visibleForTickets(caller: Caller, ticketIds: readonly string[]): Promise<FaultReportRecord[]> {
+  async visibleForTickets(caller: Caller, ticketIds: readonly string[]): Promise<FaultReportRecord[]> {
     return this.reports
-      .find({ $and: [{ ticketId: { $in: [...ticketIds] } }, visibleTicketsFilter(caller)] })
+      .find({ $and: [{ ticketId: { $in: [...ticketIds] } }, await this.tickets.access.filter(caller)] })
       .sort({ reportedAt: -1 })
       .lean<FaultReportRecord[]>()
       .exec();

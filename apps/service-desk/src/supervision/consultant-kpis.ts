@@ -3,7 +3,7 @@ import { defineLoader } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import type { CalendarService } from '../calendar/calendar.service';
 import type { CustomerDirectory } from '../customer-directory/customer-directory.service';
-import { visibleTicketsFilter } from '../tickets/ticket-access';
+import type { TicketAccess } from '../tickets/ticket-access';
 import type { TicketRecord } from '../tickets/ticket.model';
 import { parseReportPeriod } from './report-period';
 
@@ -25,7 +25,7 @@ export function mayReadComplaintFigures(caller: Caller, consultantId: string): b
  * Complaint rate per consultant (a KPI that meets the others on the Consultant entity). A loader key is
  * `consultantId|period`; one aggregation per period per request, whatever the number of consultants.
  */
-export function complaintFiguresLoader(tickets: Model<TicketRecord>, directory: CustomerDirectory, calendar: CalendarService) {
+export function complaintFiguresLoader(tickets: Model<TicketRecord>, access: TicketAccess, directory: CustomerDirectory, calendar: CalendarService) {
   return defineLoader<string, ComplaintFigures | null>('complaintFiguresByConsultantPeriod', async (keys, { caller }) => {
     if (!caller) return keys.map(() => null);
     const { timeZone } = await calendar.calendar();
@@ -41,7 +41,7 @@ export function complaintFiguresLoader(tickets: Model<TicketRecord>, directory: 
     for (const [label, consultantIds] of byPeriod) {
       const period = parseReportPeriod(label, timeZone);
       const rows = await tickets.aggregate<{ _id: string; count: number }>([
-        { $match: { $and: [{ type: 'COMPLAINT', consultantAtOpeningId: { $in: consultantIds }, openedAt: { $gte: period.from, $lt: period.to } }, visibleTicketsFilter(caller)] } },
+        { $match: { $and: [{ type: 'COMPLAINT', consultantAtOpeningId: { $in: consultantIds }, openedAt: { $gte: period.from, $lt: period.to } }, await access.filter(caller)] } },
         { $group: { _id: '$consultantAtOpeningId', count: { $sum: 1 } } },
       ]);
       for (const row of rows) counts.set(`${row._id}|${label}`, row.count);

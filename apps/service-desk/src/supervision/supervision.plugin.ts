@@ -28,7 +28,7 @@ export const supervisionPlugin = definePlugin({
     const calendar = use(calendarToken);
     const runner = new ReportRunner(Run, tickets, calendar, clock, logger);
     const reports = new ReportsService(Run, calendar, clock, () => runner.kick());
-    const complaintFigures = complaintFiguresLoader(tickets.model, use(customerDirectoryToken), calendar);
+    const complaintFigures = complaintFiguresLoader(tickets.model, tickets.access, use(customerDirectoryToken), calendar);
     provide(reportRunnerToken, runner);
 
     const figures = async (consultantId: string, period: string, ctx: Parameters<typeof requireCaller>[0]) => {

@@ -1,25 +1,41 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import type { TicketRecord } from './ticket.model';
+import type { CustomerScopeDirectory } from '@crm/customer-scope';
+import type { Clock } from '@crm/kernel';
 
-// Roles of the service desk itself and those who supervise it.
-const seesEveryTicket = ['general_manager', 'service_agent', 'technical_staff', 'coordinator', 'internal_app', 'marketing'] as const;
+/** A record kept against a customer: a ticket or a fault report. */
+type CustomerRecord = { customerId: string };
 
-/** Tickets are scoped like their customer: consultants see their customers', managers their department's. */
-export function visibleTicketsFilter(caller: Caller): Record<string, unknown> {
-  if (isPartner(caller)) return { _id: null };
-  if (hasRole(caller, ...seesEveryTicket)) return {};
-  const scopes: Record<string, unknown>[] = [];
-  if (hasRole(caller, 'department_manager') && caller.departmentId) scopes.push({ customerDepartmentId: caller.departmentId });
-  if (hasRole(caller, 'consultant')) scopes.push({ customerOwnerId: caller.userId });
-  if (scopes.length === 0) return { _id: null };
-  return scopes.length === 1 ? scopes[0] : { $or: scopes };
-}
+/**
+ * Tickets and fault reports are read like their customer, by the platform's one rule table (@crm/customer-scope,
+ * row `ticket`): owner, assigned staff, the department manager, approved grants, the service-desk roles; finance
+ * and partners read none. The scope copy is kept from accounts' events by the customer-scope plugin.
+ */
+export class TicketAccess {
+  constructor(
+    private readonly scopes: CustomerScopeDirectory,
+    private readonly clock: Clock,
+  ) {}
 
-export function canSeeTicket(caller: Caller, ticket: Pick<TicketRecord, 'customerOwnerId' | 'customerDepartmentId'>): boolean {
-  if (isPartner(caller)) return false;
-  if (hasRole(caller, ...seesEveryTicket)) return true;
-  if (hasRole(caller, 'department_manager') && caller.departmentId === ticket.customerDepartmentId) return true;
-  return hasRole(caller, 'consultant') && caller.userId === ticket.customerOwnerId;
+  /** Mongo criteria over tickets (or fault reports) selecting those the caller may read. */
+  async filter(caller: Caller): Promise<Record<string, unknown>> {
+    const visible = await this.scopes.filterFor(caller, this.clock.now());
+    return visible.unrestricted ? {} : { customerId: { $in: visible.customerIds } };
+  }
+
+  async canSee(caller: Caller, record: CustomerRecord): Promise<boolean> {
+    return this.scopes.canSee(caller, record.customerId, this.clock.now());
+  }
+
+  /** Which of the records the caller may read: one scope query for the batch. */
+  async visibleOf<R extends CustomerRecord>(caller: Caller, records: R[]): Promise<R[]> {
+    const visible = await this.scopes.visibleCustomerIds(caller, records.map((r) => r.customerId), this.clock.now());
+    return records.filter((r) => visible.has(r.customerId));
+  }
+
+  /** Who may move a ticket on (investigate, transfer, escalate, resolve …) or report a fault: a handler who can see it. */
+  async canHandle(caller: Caller, record: CustomerRecord): Promise<boolean> {
+    return hasRole(caller, ...handlesTickets) && (await this.canSee(caller, record));
+  }
 }
 
 /** Anyone inside who first receives the customer may register the ticket (首问负责制); partners may not. */
@@ -29,11 +45,6 @@ export function canOpenTicket(caller: Caller): boolean {
 
 // Roles that work tickets; everyone else who may read them (marketing, internal apps) only reads.
 const handlesTickets = ['general_manager', 'service_agent', 'technical_staff', 'coordinator', 'department_manager', 'consultant'] as const;
-
-/** Who may move a ticket on (investigate, transfer, escalate, resolve …): a handler who can see it. */
-export function canHandleTicket(caller: Caller, ticket: Pick<TicketRecord, 'customerOwnerId' | 'customerDepartmentId'>): boolean {
-  return canSeeTicket(caller, ticket) && hasRole(caller, ...handlesTickets);
-}
 
 /** Who may run the SLA watch on demand (it also runs on its own schedule). */
 export function canRunSlaWatch(caller: Caller): boolean {

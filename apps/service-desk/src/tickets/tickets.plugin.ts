@@ -1,10 +1,12 @@
 import { env, pluginToken } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
+import { customerScopeToken } from '@crm/customer-scope';
 import { z } from 'zod';
 import { calendarToken } from '../calendar/calendar.plugin';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
 import { slaPoliciesToken } from '../sla/sla-policies.plugin';
 import { SlaWatch } from './sla-watch';
+import { TicketAccess } from './ticket-access';
 import { ticketModel } from './ticket.model';
 import { ticketsLoaders } from './tickets.loaders';
 import { ticketsResolvers } from './tickets.resolvers';
@@ -16,7 +18,7 @@ export const slaWatchToken = pluginToken<SlaWatch>('service-desk.sla-watch');
 /** Tickets: complaints, service requests, inquiries, repairs and faults, owned by their first responder, with SLA clocks. */
 export const ticketsPlugin = definePlugin({
   name: 'tickets',
-  uses: [calendarToken, customerDirectoryToken, slaPoliciesToken],
+  uses: [calendarToken, customerDirectoryToken, customerScopeToken, slaPoliciesToken],
   provides: [slaWatchToken, ticketsToken],
   sdl: ['tickets.graphql'],
   config: z.object({
@@ -26,7 +28,7 @@ export const ticketsPlugin = definePlugin({
     const Ticket = ticketModel(connection);
     const policies = use(slaPoliciesToken);
     const directory = use(customerDirectoryToken);
-    const tickets = new TicketsService(Ticket, directory, use(calendarToken), policies, clock);
+    const tickets = new TicketsService(Ticket, directory, use(calendarToken), policies, clock, new TicketAccess(use(customerScopeToken), clock));
     directory.followScope((scope) => tickets.followCustomerScope(scope));
     const watch = new SlaWatch(tickets, policies, clock, logger);
     // A new policy version may move open tickets onto it: recompute without waiting for the next pass.

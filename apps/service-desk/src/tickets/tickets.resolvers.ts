@@ -3,7 +3,7 @@ import type { EscalationLevel as EscalationLevelName, Resolvers } from '../gener
 import { escalationLevelName, escalationLevelNames } from '../sla/escalation-ladder';
 import type { SlaClockState } from '../sla/sla-clock';
 import type { SlaWatch } from './sla-watch';
-import { canRunSlaWatch, canSeeTicket } from './ticket-access';
+import { canRunSlaWatch } from './ticket-access';
 import { ticketCommandArgs } from './ticket-commands';
 import type { TicketsLoaders } from './tickets.loaders';
 import type { TicketsService } from './tickets.service';
@@ -67,7 +67,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       __resolveReference: async (ref, ctx) => {
         const caller = requireCaller(ctx);
         const ticket = await ctx.loaders.get(loaders.ticketById).load(String(ref.id));
-        return ticket && canSeeTicket(caller, ticket) ? ticket : null;
+        return ticket && (await tickets.access.canSee(caller, ticket)) ? ticket : null;
       },
       id: (t) => String(t._id),
       customer: (t) => ({ id: t.customerId }),

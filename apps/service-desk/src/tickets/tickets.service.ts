@@ -12,7 +12,7 @@ import { computeSlaClocks, type SlaClockState } from '../sla/sla-clock';
 import type { SlaPolicyService } from '../sla/sla-policies.service';
 import { clockRules } from '../sla/sla-policy-rules';
 import type { SlaPolicyRecord } from '../sla/sla-policy.model';
-import { canHandleTicket, canOpenTicket, canSeeTicket, visibleTicketsFilter } from './ticket-access';
+import { canOpenTicket, type TicketAccess } from './ticket-access';
 import { complaintEventsFor } from './ticket-events';
 import { applyChange, escalationChange, planTicketChange, type ChangeContext, type TicketChange, type TicketCommand } from './ticket-lifecycle';
 import {
@@ -70,6 +70,8 @@ export class TicketsService {
     private readonly calendar: CalendarService,
     private readonly policies: SlaPolicyService,
     private readonly clock: Clock,
+    /** Who reads which ticket; fault reports and KPIs use the same. */
+    readonly access: TicketAccess,
   ) {}
 
   async open(caller: Caller, rawInput: unknown): Promise<TicketRecord> {
@@ -140,7 +142,7 @@ export class TicketsService {
   async handle(caller: Caller, id: string, command: TicketCommand): Promise<TicketRecord> {
     const ticket = await this.findVisible(caller, id);
     if (!ticket) throw new NotFoundError('Ticket', id);
-    if (!canHandleTicket(caller, ticket)) throw new ForbiddenError('You may read this ticket but not handle it');
+    if (!(await this.access.canHandle(caller, ticket))) throw new ForbiddenError('You may read this ticket but not handle it');
     const now = this.clock.now();
     const change = planTicketChange(ticket, command, await this.changeContext(ticket, caller.userId, now));
     const saved = await this.commit(ticket, change, actorOf(caller), now);
@@ -195,7 +197,7 @@ export class TicketsService {
   async findVisible(caller: Caller, id: string): Promise<TicketRecord | null> {
     if (!isValidObjectId(id)) return null;
     const ticket = await this.tickets.findById(id).lean<TicketRecord>();
-    return ticket && canSeeTicket(caller, ticket) ? ticket : null;
+    return ticket && (await this.access.canSee(caller, ticket)) ? ticket : null;
   }
 
   findByIds(ids: readonly string[]): Promise<TicketRecord[]> {
@@ -203,16 +205,16 @@ export class TicketsService {
   }
 
   /** The caller's visible tickets for a batch of customers, newest first: one query per batch. */
-  visibleForCustomers(caller: Caller, customerIds: readonly string[]): Promise<TicketRecord[]> {
+  async visibleForCustomers(caller: Caller, customerIds: readonly string[]): Promise<TicketRecord[]> {
     return this.tickets
-      .find({ $and: [{ customerId: { $in: customerIds } }, visibleTicketsFilter(caller)] })
+      .find({ $and: [{ customerId: { $in: customerIds } }, await this.access.filter(caller)] })
       .sort({ customerId: 1, openedAt: -1 })
       .lean<TicketRecord[]>()
       .exec();
   }
 
   async list(caller: Caller, filter: TicketFilter = {}, page: PageArgs): Promise<Page<TicketRecord>> {
-    const criteria: Record<string, unknown>[] = [visibleTicketsFilter(caller)];
+    const criteria: Record<string, unknown>[] = [await this.access.filter(caller)];
     if (filter.status) {
       if (!(ticketStatuses as readonly string[]).includes(filter.status)) throw new BadUserInputError('filter.status', 'unknown status');
       criteria.push({ status: filter.status });

@@ -1,9 +1,9 @@
 import { definePlugin } from '../define-plugin';
-import { customerScopeToken } from '../customer-scope/customer-scope.plugin';
 import { surveyResponseModel } from './survey-response.model';
 import { surveyResponsesLoaders } from './survey-responses.loaders';
 import { surveyResponsesResolvers } from './survey-responses.resolvers';
 import { SurveyResponsesService } from './survey-responses.service';
+import { customerScopeToken } from '@crm/customer-scope';
 
 /** Satisfaction survey responses and the scores derived from them (DOMAIN.md §4). */
 export const surveyResponsesPlugin = definePlugin({
@@ -14,7 +14,7 @@ export const surveyResponsesPlugin = definePlugin({
     const scopes = use(customerScopeToken);
     const SurveyResponse = surveyResponseModel(connection);
     const responses = new SurveyResponsesService(SurveyResponse, clock, scopes);
-    const loaders = surveyResponsesLoaders(responses, scopes, clock);
+    const loaders = surveyResponsesLoaders(responses, { scopes, clock });
     return {
       resolvers: surveyResponsesResolvers(responses, loaders),
       models: [SurveyResponse],

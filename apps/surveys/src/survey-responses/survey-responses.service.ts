@@ -1,6 +1,5 @@
 import type { Caller } from '@crm/auth';
 import { surveyResponseRecordedV1 } from '@crm/contracts';
-import type { CustomerScopeDirectory } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
@@ -8,6 +7,7 @@ import { recordSurveyResponseInput } from './survey-response-input';
 import { dissatisfiedItems, mayRecordSurveyResponses, respondedAtProblem, scoreOf } from './survey-response-rules';
 import type { SurveyResponseRecord } from './survey-response.model';
 import { inTemplateOrder, surveyTemplates } from './survey-templates';
+import { type CustomerScopeDirectory } from '@crm/customer-scope';
 
 /** Recording customers' survey answers and reading them back with their scores. */
 export class SurveyResponsesService {

@@ -1,5 +1,5 @@
-import type { Caller, Role } from './caller';
-import { canSeeCustomerScope, customerScopeFilter, grantCovers, type CustomerGrant, type CustomerScope } from './customer-scope';
+import type { Caller, Role } from '@crm/auth';
+import { canSeeCustomerScope, customerScopeFilter, grantCovers, type CustomerGrant, type CustomerScope } from './visibility-rules';
 
 const caller = (roles: Role[], extra: Partial<Caller> = {}): Caller => ({ userId: 'alice', roles, token: 't', ...extra });
 const scope: CustomerScope = { customerId: 'c1', ownerId: 'alice', departmentId: 'D-EAST', assignedStaffIds: ['alice', 'carol'], partnerIds: ['P-1'] };
@@ -53,5 +53,26 @@ describe('customer scope rules (DOMAIN.md §1 confidentiality)', () => {
     expect(customerScopeFilter(caller(['department_manager'], { departmentId: 'D-EAST' }), grants, { now, customerIdValue: (id) => `oid:${id}` })).toEqual({ $or: [{ departmentId: 'D-EAST' }, { _id: 'oid:c9' }] });
     // A role without any customer scope reads nothing unless granted.
     expect(customerScopeFilter(caller(['partner'], { partnerId: undefined, roles: [] }))).toEqual({ _id: null });
+  });
+});
+
+describe('the ticket row of the rule table', () => {
+  const finance = caller(['finance']);
+  it('shows finance every customer but no ticket, even through a grant', () => {
+    const grant: CustomerGrant = { customerId: 'c1', expiresAt: new Date('2999-01-01') };
+    expect(canSeeCustomerScope(finance, scope, [], undefined, 'customer')).toBe(true);
+    expect(canSeeCustomerScope(finance, scope, [grant], undefined, 'ticket')).toBe(false);
+    expect(customerScopeFilter(finance, [grant], { kind: 'ticket' })).toEqual({ _id: null });
+    expect(customerScopeFilter(finance, [], { kind: 'customer' })).toEqual({});
+  });
+  it('reads tickets like customers for everyone else: owner, assigned staff, the department manager, grants', () => {
+    expect(canSeeCustomerScope(caller(['consultant'], { userId: 'carol' }), scope, [], undefined, 'ticket')).toBe(true);
+    expect(canSeeCustomerScope(caller(['department_manager'], { userId: 'm', departmentId: 'D-EAST' }), scope, [], undefined, 'ticket')).toBe(true);
+    expect(canSeeCustomerScope(caller(['service_agent']), scope, [], undefined, 'ticket')).toBe(true);
+    expect(customerScopeFilter(caller(['service_agent']), [], { kind: 'ticket' })).toEqual({});
+    expect(canSeeCustomerScope(caller(['consultant'], { userId: 'zed' }), scope, [{ ownerId: 'alice', expiresAt: new Date('2999-01-01') }], undefined, 'ticket')).toBe(true);
+  });
+  it('lets a finance user who is also a consultant read their own customers’ tickets', () => {
+    expect(canSeeCustomerScope(caller(['finance', 'consultant'], { userId: 'alice' }), scope, [], undefined, 'ticket')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { uniqueDatabaseName } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { CustomerScopeDirectory } from './customer-scope-directory';
-import { connectMongo } from './mongo-connection';
+import { connectMongo } from '@crm/data';
 
 const id = () => randomBytes(12).toString('hex');
 const caller = (userId: string, roles: Caller['roles'], departmentId?: string): Caller => ({ userId, roles, departmentId, token: 't' });

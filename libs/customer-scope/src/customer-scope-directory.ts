@@ -1,6 +1,8 @@
-import { customerScopeFilter, isPartner, seesEveryCustomer, type Caller, type CustomerGrant } from '@crm/auth';
+import { isPartner, type Caller } from '@crm/auth';
 import { accessApprovedV1, accessRevokedV1, customerCreatedV1, customerHandedOverV1, customerMergedV1, customerUpdatedV1, type AccessScopePayload, type EventData } from '@crm/contracts';
+import { isDuplicateKeyError } from '@crm/data';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { customerScopeFilter, seesEveryCustomer, type CustomerGrant, type ScopedRecordKind } from './visibility-rules';
 
 /*
  * A service's own copy of who may read each customer, kept from accounts' events (ARCHITECTURE.md: authorization
@@ -87,7 +89,11 @@ export class CustomerScopeDirectory {
   private readonly grantsByRequest = new WeakMap<Caller, Promise<CustomerGrant[]>>();
   private readonly visibilityByRequest = new WeakMap<Caller, Map<string, Promise<boolean>>>();
 
-  constructor(connection: Connection) {
+  /** `kind`: whose visibility rule applies to the records this service keeps (a row of `visibilityRules`). */
+  constructor(
+    connection: Connection,
+    readonly kind: ScopedRecordKind = 'customer',
+  ) {
     this.scopes = connection.models.CustomerScope ?? connection.model<CustomerScopeRecord>('CustomerScope', customerScopeSchema, 'customer_scopes');
     this.grants = connection.models.AccessGrantProjection ?? connection.model<AccessGrantProjectionRecord>('AccessGrantProjection', accessGrantSchema, 'access_grants_projection');
   }
@@ -156,7 +162,7 @@ export class CustomerScopeDirectory {
    * (accounts' events do not carry partner links, and these services show partners nothing anyway).
    */
   async visibleCustomerIds(caller: Caller, candidateIds: readonly string[], now: Date): Promise<Set<string>> {
-    if (seesEveryCustomer(caller)) return new Set(candidateIds);
+    if (seesEveryCustomer(caller, this.kind)) return new Set(candidateIds);
     if (isPartner(caller) || candidateIds.length === 0) return new Set();
     // Answers are remembered for the request, so loaders batching the same customers (a customer's responses
     // and its score) share one scope query.
@@ -166,7 +172,7 @@ export class CustomerScopeDirectory {
     if (missing.length > 0) {
       const visible = this.grantsOf(caller, now).then(async (grants) => {
         const rows = await this.scopes
-          .find({ $and: [{ _id: { $in: missing } }, customerScopeFilter(caller, grants, { now })] }, { _id: 1 })
+          .find({ $and: [{ _id: { $in: missing } }, customerScopeFilter(caller, grants, { now, kind: this.kind })] }, { _id: 1 })
           .lean<Pick<CustomerScopeRecord, '_id'>[]>();
         return new Set(rows.map((row) => row._id));
       });
@@ -189,10 +195,10 @@ export class CustomerScopeDirectory {
    * a consultant's or a department's customers are a few hundred at most.
    */
   async filterFor(caller: Caller, now: Date): Promise<VisibleCustomers> {
-    if (seesEveryCustomer(caller)) return { unrestricted: true };
+    if (seesEveryCustomer(caller, this.kind)) return { unrestricted: true };
     if (isPartner(caller)) return { unrestricted: false, customerIds: [] };
     const grants = await this.grantsOf(caller, now);
-    const rows = await this.scopes.find(customerScopeFilter(caller, grants, { now }), { _id: 1 }).lean<Pick<CustomerScopeRecord, '_id'>[]>();
+    const rows = await this.scopes.find(customerScopeFilter(caller, grants, { now, kind: this.kind }), { _id: 1 }).lean<Pick<CustomerScopeRecord, '_id'>[]>();
     return { unrestricted: false, customerIds: rows.map((row) => row._id) };
   }
 
@@ -209,9 +215,9 @@ export class CustomerScopeDirectory {
     const guardedUpdate = () => this.scopes.updateOne({ _id: customerId, asOf: { $lte: asOf } }, { $set: { ...fields, asOf } });
     const updated = await guardedUpdate();
     if (updated.matchedCount === 0 && !(await this.scopes.exists({ _id: customerId }))) {
-      await this.scopes.create({ _id: customerId, assignedStaffIds: [], ...fields, asOf }).catch(async (error: { code?: number }) => {
+      await this.scopes.create({ _id: customerId, assignedStaffIds: [], ...fields, asOf }).catch(async (error: unknown) => {
         // A concurrent delivery created it first; the newer of the two wins through the guarded update.
-        if (error.code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         await guardedUpdate();
       });
     }

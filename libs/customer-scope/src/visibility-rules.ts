@@ -1,13 +1,42 @@
-import { hasRole, isPartner, type Caller, type Role } from './caller';
+import { hasRole, isPartner, type Caller, type Role } from '@crm/auth';
 
 /*
- * Who may read which customer (DOMAIN.md §1, confidentiality): the ONE rule table. accounts applies it to its
- * archive; engagement, surveys and credit apply it to their copy of each customer's scope (kept from accounts'
+ * Who may read which customer's records (confidentiality): the ONE rule table of the platform. accounts applies it
+ * to its archive; every other subgraph applies it to its copy of each customer's scope (kept from accounts'
  * events), so that authorization stays next to the data without asking accounts on every read.
  */
 
+/** The kinds of customer-scoped records whose visibility differs; a new kind is a new row of `visibilityRules`. */
+export type ScopedRecordKind = 'customer' | 'ticket';
+
+export interface VisibilityRule {
+  /** Internal roles that read every record of this kind. */
+  rolesSeeingAll: readonly Role[];
+  /** Roles that read no record of this kind, unless another role of theirs opens it (not even through grants). */
+  rolesWithoutAccess: readonly Role[];
+}
+
+const internalRolesSeeingEveryCustomer: readonly Role[] = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'];
+
+/**
+ * Beyond these rows every kind is read the same way: partners only their linked customers' records; a department
+ * manager their department's; a consultant their own customers' and those they are assigned staff of; anyone
+ * else (not a partner) through an approved grant in force.
+ */
+export const visibilityRules: Readonly<Record<ScopedRecordKind, VisibilityRule>> = {
+  customer: { rolesSeeingAll: internalRolesSeeingEveryCustomer, rolesWithoutAccess: [] },
+  // Finance works credit and receivables: complaints and service tickets are not theirs to read.
+  ticket: { rolesSeeingAll: internalRolesSeeingEveryCustomer.filter((role) => role !== 'finance'), rolesWithoutAccess: ['finance'] },
+};
+
 /** Internal roles that serve every customer (service desk, finance, archive keepers, the general manager). */
-export const rolesSeeingEveryCustomer: readonly Role[] = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'];
+export const rolesSeeingEveryCustomer: readonly Role[] = visibilityRules.customer.rolesSeeingAll;
+
+/** True when every role of the caller is one this kind's rule bars. */
+function barredFrom(caller: Caller, kind: ScopedRecordKind): boolean {
+  const rule = visibilityRules[kind];
+  return rule.rolesWithoutAccess.length > 0 && caller.roles.every((role) => rule.rolesWithoutAccess.includes(role));
+}
 
 /** What decides who may read a customer. */
 export interface CustomerScope {
@@ -31,9 +60,9 @@ export interface CustomerGrant {
   expiresAt: Date;
 }
 
-/** True when the caller reads every customer (no filter needed). Partners never do, whatever else they hold. */
-export function seesEveryCustomer(caller: Caller): boolean {
-  return !isPartner(caller) && hasRole(caller, ...rolesSeeingEveryCustomer);
+/** True when the caller reads every record of the kind (no filter needed). Partners never do, whatever else they hold. */
+export function seesEveryCustomer(caller: Caller, kind: ScopedRecordKind = 'customer'): boolean {
+  return !isPartner(caller) && hasRole(caller, ...visibilityRules[kind].rolesSeeingAll);
 }
 
 /** Grants still in force at `now`; without `now` the grants are taken as already checked for expiry. */
@@ -52,9 +81,10 @@ export function grantCovers(grant: CustomerGrant, scope: CustomerScopeFacts): bo
  * roles every customer; a department manager their department's; a consultant their own and those they are
  * assigned staff of; anyone else (not a partner) through an approved grant in force at `now`.
  */
-export function canSeeCustomerScope(caller: Caller, scope: CustomerScopeFacts, grants: readonly CustomerGrant[] = [], now?: Date): boolean {
+export function canSeeCustomerScope(caller: Caller, scope: CustomerScopeFacts, grants: readonly CustomerGrant[] = [], now?: Date, kind: ScopedRecordKind = 'customer'): boolean {
   if (isPartner(caller)) return Boolean(caller.partnerId && (scope.partnerIds ?? []).includes(caller.partnerId));
-  if (hasRole(caller, ...rolesSeeingEveryCustomer)) return true;
+  if (barredFrom(caller, kind)) return false;
+  if (seesEveryCustomer(caller, kind)) return true;
   if (hasRole(caller, 'department_manager') && caller.departmentId !== undefined && caller.departmentId === scope.departmentId) return true;
   if (hasRole(caller, 'consultant') && (scope.ownerId === caller.userId || (scope.assignedStaffIds ?? []).includes(caller.userId))) return true;
   return grantsInForce(grants, now).some((grant) => grantCovers(grant, scope));
@@ -65,6 +95,7 @@ export interface ScopeFilterOptions {
   now?: Date;
   /** How a customer id is stored in `_id` (accounts stores ObjectIds; the scope copies store strings). */
   customerIdValue?: (customerId: string) => unknown;
+  kind?: ScopedRecordKind;
 }
 
 /** Matches no document. */
@@ -76,7 +107,9 @@ const NOTHING = { _id: null };
  */
 export function customerScopeFilter(caller: Caller, grants: readonly CustomerGrant[] = [], options: ScopeFilterOptions = {}): Record<string, unknown> {
   if (isPartner(caller)) return caller.partnerId ? { partnerIds: caller.partnerId } : NOTHING;
-  if (hasRole(caller, ...rolesSeeingEveryCustomer)) return {};
+  const kind = options.kind ?? 'customer';
+  if (barredFrom(caller, kind)) return NOTHING;
+  if (seesEveryCustomer(caller, kind)) return {};
   const scopes: Record<string, unknown>[] = [];
   if (hasRole(caller, 'department_manager') && caller.departmentId) scopes.push({ departmentId: caller.departmentId });
   // Staff assigned to a (key) customer serve it and report their contacts, so they read it like its owner.

@@ -1,0 +1,55 @@
+import type { RunningService } from '@crm/kernel';
+import { approveAccess, graphql, tokenFor } from '@crm/testing';
+import { announceCustomer, complaint, openTicket, startServiceDesk, tokens } from './service-desk-fixture';
+
+// Tickets are read by the platform's one visibility rule table (row `ticket`): the same people who read the
+// customer, except finance.
+describe('who reads a ticket', () => {
+  let service: RunningService;
+  const now = new Date('2026-03-02T02:00:00Z');
+
+  beforeAll(async () => {
+    ({ service } = await startServiceDesk(now));
+  });
+  afterAll(() => service.stop());
+
+  const readTicket = async (id: string, token: string) => {
+    const res = await graphql<{ ticket: { id: string } | null }>(service.url, 'query($id: ID!) { ticket(id: $id) { id } }', { id }, token);
+    expect(res.errors).toBeUndefined();
+    return res.data?.ticket ?? null;
+  };
+  const listed = async (token: string) => {
+    const res = await graphql<{ tickets: { edges: { node: { id: string } }[] } }>(service.url, '{ tickets(first: 200) { edges { node { id } } } }', {}, token);
+    expect(res.errors).toBeUndefined();
+    return res.data!.tickets.edges.map((e) => e.node.id);
+  };
+
+  it('lets staff assigned to the customer read its tickets, in lists too', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', assignedStaffIds: ['alice', 'carol-vis'] });
+    const ticket = await openTicket(service, complaint(customerId), await tokens.agent());
+    const carol = await tokenFor({ sub: 'carol-vis', roles: ['consultant'], department_id: 'D-EAST' });
+    expect(await readTicket(ticket.id, carol)).toEqual({ id: ticket.id });
+    expect(await listed(carol)).toContain(ticket.id);
+    expect(await readTicket(ticket.id, await tokenFor({ sub: 'dave-vis', roles: ['consultant'], department_id: 'D-EAST' }))).toBeNull();
+  });
+
+  it('lets the holder of an approved access grant read the customer’s tickets until it expires', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const ticket = await openTicket(service, complaint(customerId), await tokens.agent());
+    const holder = await tokenFor({ sub: 'erin-vis', roles: ['consultant'], department_id: 'D-WEST' });
+    expect(await readTicket(ticket.id, holder)).toBeNull();
+    await approveAccess(service, 'erin-vis', { kind: 'CUSTOMER', customerId, departmentId: 'D-EAST' }, new Date(now.getTime() + 3600_000));
+    expect(await readTicket(ticket.id, holder)).toEqual({ id: ticket.id });
+    const expired = await tokenFor({ sub: 'frank-vis', roles: ['consultant'], department_id: 'D-WEST' });
+    await approveAccess(service, 'frank-vis', { kind: 'CUSTOMER', customerId, departmentId: 'D-EAST' }, new Date(now.getTime() - 1000));
+    expect(await readTicket(ticket.id, expired)).toBeNull();
+  });
+
+  it('shows finance no ticket, though finance reads every customer', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice' });
+    const ticket = await openTicket(service, complaint(customerId), await tokens.agent());
+    const finance = await tokenFor({ sub: 'fin-vis', roles: ['finance'] });
+    expect(await readTicket(ticket.id, finance)).toBeNull();
+    expect(await listed(finance)).toEqual([]);
+  });
+});
