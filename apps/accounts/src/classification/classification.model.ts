@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { CustomerSchemaPart } from '../customers/customer-schema';
 
 export const customerCategories = ['TARGET', 'GENERAL', 'KEY', 'POTENTIAL'] as const;
 export const importances = ['KEY', 'GENERAL'] as const;
@@ -26,22 +27,24 @@ export interface SalesTierRecord {
   receivedAt: Date;
 }
 
-/** The classification axes on the customer document. */
-export interface ClassificationFields {
-  category: CustomerCategory;
-  importance: Importance;
-  loyalty?: (typeof loyaltyClasses)[number] | null;
-  /** Sales route (visit/delivery route) inside the region, and this customer's place in its sequence. */
-  route?: string | null;
-  routeOrder?: number | null;
-  /** Staff serving the customer; the owner is always one of them. */
-  assignedStaffIds: string[];
-  salesTier?: SalesTierRecord | null;
-  creditGrade?: CreditGrade | null;
-  /** Position of creditGrade in `creditGrades`, so lists sort best grade first. */
-  creditGradeRank?: number | null;
-  /** The credit profile revision the grade came from; only a higher one replaces it. */
-  creditGradeRevision?: number | null;
+declare module '../customers/customer.model' {
+  /** The classification axes on the customer document. */
+  interface CustomerRecord {
+    category: CustomerCategory;
+    importance: Importance;
+    loyalty?: (typeof loyaltyClasses)[number] | null;
+    /** Sales route (visit/delivery route) inside the region, and this customer's place in its sequence. */
+    route?: string | null;
+    routeOrder?: number | null;
+    /** Staff serving the customer; the owner is always one of them. */
+    assignedStaffIds: string[];
+    salesTier?: SalesTierRecord | null;
+    creditGrade?: CreditGrade | null;
+    /** Position of creditGrade in `creditGrades`, so lists sort best grade first. */
+    creditGradeRank?: number | null;
+    /** The credit profile revision the grade came from; only a higher one replaces it. */
+    creditGradeRevision?: number | null;
+  }
 }
 
 const salesTierSchema = new Schema<SalesTierRecord>(
@@ -56,33 +59,35 @@ const salesTierSchema = new Schema<SalesTierRecord>(
   { _id: false },
 );
 
-export const classificationSchemaFields = {
-  category: { type: String, enum: customerCategories, required: true, default: 'POTENTIAL' as const },
-  importance: { type: String, enum: importances, required: true, default: 'GENERAL' as const },
-  loyalty: { type: String, enum: loyaltyClasses },
-  route: String,
-  routeOrder: Number,
-  assignedStaffIds: { type: [String], default: [] },
-  salesTier: { type: salesTierSchema, default: null },
-  creditGrade: { type: String, enum: creditGrades },
-  creditGradeRank: Number,
-  creditGradeRevision: Number,
+/** The classification axes on the customer schema, with the indexes of the list filters (and sorts) named beside them. */
+export const classificationSchemaPart: CustomerSchemaPart = {
+  plugin: 'classification',
+  fields: {
+    category: { type: String, enum: customerCategories, required: true, default: 'POTENTIAL' },
+    importance: { type: String, enum: importances, required: true, default: 'GENERAL' },
+    loyalty: { type: String, enum: loyaltyClasses },
+    route: String,
+    routeOrder: Number,
+    assignedStaffIds: { type: [String], default: [] },
+    salesTier: { type: salesTierSchema, default: null },
+    creditGrade: { type: String, enum: creditGrades },
+    creditGradeRank: Number,
+    creditGradeRevision: Number,
+  },
+  indexes(schema) {
+    // customers(filter: {category}) and sort CATEGORY.
+    schema.index({ category: 1, _id: 1 });
+    // customers(filter: {importance}) and sort IMPORTANCE; service-desk's KEY customers.
+    schema.index({ importance: 1, _id: 1 });
+    // customers(filter: {loyalty}) and sort LOYALTY.
+    schema.index({ loyalty: 1, _id: 1 });
+    // customers(filter: {salesTier}) and sort SALES_TIER.
+    schema.index({ 'salesTier.tier': 1, _id: 1 });
+    // customers(filter: {creditGrade}) and sort CREDIT_GRADE (by rank).
+    schema.index({ creditGradeRank: 1, _id: 1 });
+    // The visit/delivery sequence: customers(filter: {region, route}, sort: ROUTE_ORDER).
+    schema.index({ region: 1, route: 1, routeOrder: 1, _id: 1 });
+    // Handover and deactivateConsultant: customers a consultant serves without owning them.
+    schema.index({ assignedStaffIds: 1 });
+  },
 };
-
-/** Indexes for the classification axes; each serves the list filter (and sort) named beside it. */
-export function indexClassification(schema: Schema): void {
-  // customers(filter: {category}) and sort CATEGORY.
-  schema.index({ category: 1, _id: 1 });
-  // customers(filter: {importance}) and sort IMPORTANCE; service-desk's KEY customers.
-  schema.index({ importance: 1, _id: 1 });
-  // customers(filter: {loyalty}) and sort LOYALTY.
-  schema.index({ loyalty: 1, _id: 1 });
-  // customers(filter: {salesTier}) and sort SALES_TIER.
-  schema.index({ 'salesTier.tier': 1, _id: 1 });
-  // customers(filter: {creditGrade}) and sort CREDIT_GRADE (by rank).
-  schema.index({ creditGradeRank: 1, _id: 1 });
-  // The visit/delivery sequence: customers(filter: {region, route}, sort: ROUTE_ORDER).
-  schema.index({ region: 1, route: 1, routeOrder: 1, _id: 1 });
-  // Handover and deactivateConsultant: customers a consultant serves without owning them.
-  schema.index({ assignedStaffIds: 1 });
-}

@@ -2,6 +2,7 @@ import { creditProfileChangedV1, salesTierComputedV1 } from '@crm/contracts';
 import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
+import { classificationSchemaPart } from './classification.model';
 import { classificationResolvers } from './classification.resolvers';
 import { ClassificationService } from './classification.service';
 
@@ -14,6 +15,7 @@ export const classificationPlugin = definePlugin({
     const module = use(customersToken);
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
     const classification = new ClassificationService(module.store, module.customers, organisation, logger);
+    module.schema.extend(classificationSchemaPart);
     module.extensions.register(classification.extension());
     return {
       resolvers: classificationResolvers(classification, module, organisationLoaders),

@@ -1,11 +1,10 @@
 import type { Caller } from '@crm/auth';
 import type { DomainError } from '@crm/kernel';
-import type { CustomerRecord } from './customer.model';
+import type { CustomerCoreRecord, CustomerRecord } from './customer.model';
 import type { CustomerWrite } from './customer-store';
 
-/** What a new customer looks like before the other plugins add their parts. */
-export type CustomerDraft = Omit<CustomerRecord, 'pendingEvents' | 'history' | 'category' | 'importance' | 'assignedStaffIds' | 'normalized' | 'duplicateCandidates' | 'mergedFrom'> &
-  Partial<CustomerRecord>;
+/** What a new customer looks like before the other plugins add their parts: the core fields, theirs optional. */
+export type CustomerDraft = Omit<CustomerCoreRecord, 'pendingEvents' | 'history'> & Partial<CustomerRecord>;
 
 export interface CreationContext {
   /** The raw `input` of createCustomer: each plugin validates its own members (field names `input.<member>`). */

@@ -1,9 +1,11 @@
 import type { customerCreatedV1, EventData } from '@crm/contracts';
-import type { CustomerRecord } from './customer.model';
+import type { CustomerCoreRecord } from './customer.model';
 
 export type CustomerSnapshot = EventData<typeof customerCreatedV1>['customer'];
 
-type SnapshotSource = Pick<CustomerRecord, '_id' | 'name' | 'kind' | 'lifecycle' | 'ownerId' | 'departmentId' | 'region' | 'importance' | 'category' | 'assignedStaffIds'>;
+// The classification axes are in the contract but not in the core record: a customer without them gets the defaults.
+type SnapshotSource = Pick<CustomerCoreRecord, '_id' | 'name' | 'kind' | 'lifecycle' | 'ownerId' | 'departmentId' | 'region'> &
+  Partial<Pick<CustomerSnapshot, 'importance' | 'category' | 'assignedStaffIds'>>;
 
 /** What every service keeps of a customer (customer.created / customer.updated). */
 export function snapshot(customer: SnapshotSource): CustomerSnapshot {

@@ -3,6 +3,7 @@ import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent, type
 import { ConflictError, NotFoundError, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import type { CustomerExtensions } from './customer-extensions';
+import type { CustomerSchema } from './customer-schema';
 import { sameSnapshot, snapshot } from './customer-snapshot';
 import { CUSTOMER_READ_PROJECTION, lifecycleRank, type CustomerChangeRecord, type CustomerRecord, type Lifecycle } from './customer.model';
 
@@ -41,10 +42,14 @@ const MAX_ATTEMPTS = 5;
 /** Reads and writes of the customer aggregate; every plugin writes customers through here. */
 export class CustomerStore {
   constructor(
-    readonly model: Model<CustomerRecord>,
+    private readonly schema: CustomerSchema,
     private readonly extensions: CustomerExtensions,
     private readonly clock: Clock,
   ) {}
+
+  get model(): Model<CustomerRecord> {
+    return this.schema.model;
+  }
 
   now(): Date {
     return this.clock.now();

@@ -1,10 +1,5 @@
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { classificationSchemaFields, indexClassification, type ClassificationFields } from '../classification/classification.model';
-import { duplicatesSchemaFields, indexDuplicates, type DuplicateFields } from '../duplicates/duplicates.model';
-import { filingSchemaFields, indexFiling, type FilingFields } from '../filing/filing.model';
-import { indexListReview, listReviewSchemaFields, type ListReviewFields } from '../list-review/list-review.model';
-import { indexQualification, qualificationSchemaFields, type QualificationFields } from '../qualification/qualification.model';
+import { Schema, type Types } from 'mongoose';
 
 export const customerKinds = ['ORGANISATION', 'INDIVIDUAL'] as const;
 export const customerListTypes = ['GOVERNMENT_AGENCY', 'ENTERPRISE', 'SPECIAL_ENTERPRISE', 'INDIVIDUAL', 'BUSINESS_PARTNER'] as const;
@@ -99,8 +94,8 @@ export interface CustomerChangeRecord {
   mergedFrom?: Types.ObjectId | null;
 }
 
-/** The customer aggregate: the data card and every plugin's part of it, with its history and outbox. */
-export interface CustomerRecord extends WithPendingEvents, ClassificationFields, FilingFields, ListReviewFields, QualificationFields, DuplicateFields {
+/** The customers plugin's own part of the aggregate: the data card, ownership, lifecycle, history and outbox. */
+export interface CustomerCoreRecord extends WithPendingEvents {
   _id: Types.ObjectId;
   name: string;
   kind: CustomerKind;
@@ -127,6 +122,8 @@ export interface CustomerRecord extends WithPendingEvents, ClassificationFields,
   /** When someone last confirmed the card is still right, and who; old dates mark stale data. */
   lastVerifiedAt: Date;
   lastVerifiedBy?: string | null;
+  /** Set on a customer merged into another: the store reads its id as that survivor's, and lists leave it out. */
+  mergedInto?: Types.ObjectId | null;
   /** Not loaded with the customer (it only grows): read it through the history loader. */
   history?: CustomerChangeRecord[];
   /** Optimistic concurrency: every write names the revision it read. */
@@ -135,6 +132,13 @@ export interface CustomerRecord extends WithPendingEvents, ClassificationFields,
   createdAt: Date;
   updatedAt: Date;
 }
+
+/**
+ * The customer aggregate: the core part plus each extension plugin's fields, which the plugin declares from its
+ * own folder by module augmentation (`declare module '../customers/customer.model' { interface CustomerRecord {…} }`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the extension plugins' fields merge into it
+export interface CustomerRecord extends CustomerCoreRecord {}
 
 /** Reads leave out the history, which grows without bound (pending events are few and short-lived). */
 export const CUSTOMER_READ_PROJECTION = { history: 0 } as const;
@@ -153,89 +157,82 @@ const changeSchema = sub({
   mergedFrom: Schema.Types.ObjectId,
 });
 
-const customerSchema = new Schema<CustomerRecord>(
-  {
-    name: { type: String, required: true, trim: true },
-    kind: { type: String, enum: customerKinds, required: true },
-    listType: { type: String, enum: customerListTypes, required: true },
-    industry: String,
-    region: String,
-    address: String,
-    tradingSince: String,
-    organisation: {
-      type: sub({
-        enterpriseNature: { type: String, enum: enterpriseNatures },
-        supervisingUnit: String,
-        legalRepresentative: String,
-        manager: String,
-        registrationNumber: String,
-        companySize: { type: String, enum: companySizes },
-        employeeCount: Number,
-        establishedOn: String,
-        registeredCapital: money(),
-        assets: money(),
-      }),
-      default: null,
+/** A new schema of the core fields for each service start: extension plugins add their parts to it (see CustomerSchema). */
+export function customerCoreSchema(): Schema<CustomerRecord> {
+  const customerSchema = new Schema<CustomerRecord>(
+    {
+      name: { type: String, required: true, trim: true },
+      kind: { type: String, enum: customerKinds, required: true },
+      listType: { type: String, enum: customerListTypes, required: true },
+      industry: String,
+      region: String,
+      address: String,
+      tradingSince: String,
+      organisation: {
+        type: sub({
+          enterpriseNature: { type: String, enum: enterpriseNatures },
+          supervisingUnit: String,
+          legalRepresentative: String,
+          manager: String,
+          registrationNumber: String,
+          companySize: { type: String, enum: companySizes },
+          employeeCount: Number,
+          establishedOn: String,
+          registeredCapital: money(),
+          assets: money(),
+        }),
+        default: null,
+      },
+      individual: { type: sub({ gender: { type: String, enum: genders }, birthday: String, age: Number, occupation: String }), default: null },
+      contacts: { type: [contactSchema], default: [] },
+      needs: { type: sub({ focusPoints: { type: [String], default: [] }, budget: money(), intendedPurchaseBy: String, purchaseStage: { type: String, enum: purchaseStages } }), default: null },
+      characteristics: {
+        type: sub({ serviceArea: String, businessPhilosophy: String, managementStyle: String, salesCapability: String, growthPotential: String, culture: String }),
+        default: null,
+      },
+      managementStatus: {
+        type: sub({ currentSalesPerformance: String, pastSalesPerformance: String, staffQualifications: String, partners: String, cooperationAttitude: String, competitorRelations: String }),
+        default: null,
+      },
+      tradingStatus: { type: sub({ advantages: String, problems: String, futurePolicy: String, reputation: String, pastCreditProblems: String }), default: null },
+      competitorNotes: String,
+      industryNotes: String,
+      ownerId: { type: String, required: true },
+      departmentId: { type: String, required: true },
+      lifecycle: { type: String, enum: lifecycles, required: true, default: 'PROSPECT' },
+      lifecycleRank: { type: Number, required: true, default: 0 },
+      partnerIds: { type: [String], default: [] },
+      lastVerifiedAt: { type: Date, required: true },
+      lastVerifiedBy: String,
+      mergedInto: { type: Schema.Types.ObjectId, default: null },
+      history: { type: [changeSchema], default: [] },
+      revision: { type: Number, required: true, default: 0 },
+      createdBy: String,
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
     },
-    individual: { type: sub({ gender: { type: String, enum: genders }, birthday: String, age: Number, occupation: String }), default: null },
-    contacts: { type: [contactSchema], default: [] },
-    needs: { type: sub({ focusPoints: { type: [String], default: [] }, budget: money(), intendedPurchaseBy: String, purchaseStage: { type: String, enum: purchaseStages } }), default: null },
-    characteristics: {
-      type: sub({ serviceArea: String, businessPhilosophy: String, managementStyle: String, salesCapability: String, growthPotential: String, culture: String }),
-      default: null,
-    },
-    managementStatus: {
-      type: sub({ currentSalesPerformance: String, pastSalesPerformance: String, staffQualifications: String, partners: String, cooperationAttitude: String, competitorRelations: String }),
-      default: null,
-    },
-    tradingStatus: { type: sub({ advantages: String, problems: String, futurePolicy: String, reputation: String, pastCreditProblems: String }), default: null },
-    competitorNotes: String,
-    industryNotes: String,
-    ownerId: { type: String, required: true },
-    departmentId: { type: String, required: true },
-    lifecycle: { type: String, enum: lifecycles, required: true, default: 'PROSPECT' },
-    lifecycleRank: { type: Number, required: true, default: 0 },
-    partnerIds: { type: [String], default: [] },
-    lastVerifiedAt: { type: Date, required: true },
-    lastVerifiedBy: String,
-    history: { type: [changeSchema], default: [] },
-    revision: { type: Number, required: true, default: 0 },
-    createdBy: String,
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    ...classificationSchemaFields,
-    ...filingSchemaFields,
-    ...listReviewSchemaFields,
-    ...qualificationSchemaFields,
-    ...duplicatesSchemaFields,
-  },
-  // Timestamps come from the injected clock, not from mongoose.
-  { versionKey: false },
-);
-customerSchema.plugin(outboxPlugin);
-// Non-unique indexes are declared for production; the embedded dev server does not build them (ADR 0001 §10).
-// A consultant's own customers (the default list for consultants) and handover of a leaving consultant.
-customerSchema.index({ ownerId: 1, _id: 1 });
-// A department's customers (department managers).
-customerSchema.index({ departmentId: 1, _id: 1 });
-// A partner portal's linked customers.
-customerSchema.index({ partnerIds: 1, _id: 1 });
-// Lists filtered by lifecycle and region; sort LIFECYCLE.
-customerSchema.index({ lifecycle: 1, region: 1, _id: 1 });
-customerSchema.index({ lifecycleRank: 1, _id: 1 });
-// Stale data: customers(filter: {stale / verifiedBefore}, sort: LAST_VERIFIED_AT).
-customerSchema.index({ lastVerifiedAt: 1, _id: 1 });
-// customers(sort: CREATED_AT / UPDATED_AT).
-customerSchema.index({ createdAt: 1, _id: 1 });
-customerSchema.index({ updatedAt: 1, _id: 1 });
-indexClassification(customerSchema);
-indexFiling(customerSchema);
-indexListReview(customerSchema);
-indexQualification(customerSchema);
-indexDuplicates(customerSchema);
-
-export function customerModel(connection: Connection): Model<CustomerRecord> {
-  return connection.model<CustomerRecord>('Customer', customerSchema, 'customers');
+    // Timestamps come from the injected clock, not from mongoose.
+    { versionKey: false },
+  );
+  customerSchema.plugin(outboxPlugin);
+  // Non-unique indexes are declared for production; the embedded dev server does not build them (ADR 0001 §10).
+  // A consultant's own customers (the default list for consultants) and handover of a leaving consultant.
+  customerSchema.index({ ownerId: 1, _id: 1 });
+  // A department's customers (department managers).
+  customerSchema.index({ departmentId: 1, _id: 1 });
+  // A partner portal's linked customers.
+  customerSchema.index({ partnerIds: 1, _id: 1 });
+  // Lists filtered by lifecycle and region; sort LIFECYCLE.
+  customerSchema.index({ lifecycle: 1, region: 1, _id: 1 });
+  customerSchema.index({ lifecycleRank: 1, _id: 1 });
+  // Stale data: customers(filter: {stale / verifiedBefore}, sort: LAST_VERIFIED_AT).
+  customerSchema.index({ lastVerifiedAt: 1, _id: 1 });
+  // customers(sort: CREATED_AT / UPDATED_AT).
+  customerSchema.index({ createdAt: 1, _id: 1 });
+  customerSchema.index({ updatedAt: 1, _id: 1 });
+  // Every list excludes merged records (mergedInto: null); Customer.mergedCustomerIds.
+  customerSchema.index({ mergedInto: 1, _id: 1 });
+  return customerSchema;
 }
 
 export function lifecycleRank(lifecycle: Lifecycle): number {

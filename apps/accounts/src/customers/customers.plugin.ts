@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { accessToken, type AccessService } from '../access/access.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
 import { CustomerExtensions } from './customer-extensions';
+import { CustomerSchema } from './customer-schema';
 import { CustomerStore } from './customer-store';
-import { customerModel } from './customer.model';
 import { customersLoaders, type CustomersLoaders } from './customers.loaders';
 import { customersResolvers } from './customers.resolvers';
 import { CustomersService } from './customers.service';
@@ -16,6 +16,8 @@ export interface CustomersModule {
   customers: CustomersService;
   loaders: CustomersLoaders;
   extensions: CustomerExtensions;
+  /** Extension plugins add their fields and indexes to it while they register. */
+  schema: CustomerSchema;
   access: AccessService;
 }
 
@@ -35,15 +37,18 @@ export const customersPlugin = definePlugin({
   register({ connection, clock, config, use, provide }) {
     const { organisation, loaders: organisationLoaders } = use(organisationToken);
     const access = use(accessToken);
-    const Customer = customerModel(connection);
+    const schema = new CustomerSchema(connection);
     const extensions = new CustomerExtensions();
-    const store = new CustomerStore(Customer, extensions, clock);
+    const store = new CustomerStore(schema, extensions, clock);
     const customers = new CustomersService(store, organisation, extensions, { staleAfterDays: config.ACCOUNTS_STALE_AFTER_DAYS });
     const loaders = customersLoaders(customers, store);
-    provide(customersToken, { store, customers, loaders, extensions, access });
+    provide(customersToken, { store, customers, loaders, extensions, schema, access });
     return {
       resolvers: customersResolvers({ customers, loaders, organisation: organisationLoaders, access, clock }),
-      models: [Customer],
+      // A getter: the kernel reads models after every plugin registered, so the extension parts are in the schema when it compiles.
+      get models() {
+        return [schema.model];
+      },
       loaders: Object.values(loaders),
     };
   },

@@ -1,4 +1,5 @@
 import { Schema, type Types } from 'mongoose';
+import type { CustomerSchemaPart } from '../customers/customer-schema';
 
 export const duplicateMatches = ['NAME', 'PHONE', 'EMAIL', 'REGISTRATION_NUMBER'] as const;
 export type DuplicateMatch = (typeof duplicateMatches)[number];
@@ -23,13 +24,14 @@ export interface DuplicateCandidateRecord {
   flaggedAt: Date;
 }
 
-export interface DuplicateFields {
-  normalized: NormalisedIdentity;
-  duplicateCandidates: DuplicateCandidateRecord[];
-  /** Set on a customer merged into another: reading its id resolves to that survivor. */
-  mergedInto?: Types.ObjectId | null;
-  /** Ids merged into this customer. */
-  mergedFrom: Types.ObjectId[];
+// `mergedInto` is a core field: the customer store follows it and every list leaves merged records out.
+declare module '../customers/customer.model' {
+  interface CustomerRecord {
+    normalized: NormalisedIdentity;
+    duplicateCandidates: DuplicateCandidateRecord[];
+    /** Ids merged into this customer. */
+    mergedFrom: Types.ObjectId[];
+  }
 }
 
 const normalisedSchema = new Schema<NormalisedIdentity>(
@@ -42,24 +44,23 @@ const candidateSchema = new Schema<DuplicateCandidateRecord>(
   { _id: false },
 );
 
-export const duplicatesSchemaFields = {
-  normalized: { type: normalisedSchema, required: true },
-  duplicateCandidates: { type: [candidateSchema], default: [] },
-  mergedInto: { type: Schema.Types.ObjectId, default: null },
-  mergedFrom: { type: [Schema.Types.ObjectId], default: [] },
+export const duplicatesSchemaPart: CustomerSchemaPart = {
+  plugin: 'duplicates',
+  fields: {
+    normalized: { type: normalisedSchema, required: true },
+    duplicateCandidates: { type: [candidateSchema], default: [] },
+    mergedFrom: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  indexes(schema) {
+    // Duplicate check at creation: same normalised name, phone, e-mail or registration number.
+    schema.index({ 'normalized.name': 1 });
+    schema.index({ 'normalized.phones': 1 });
+    schema.index({ 'normalized.emails': 1 });
+    schema.index({ 'normalized.registrationNumber': 1 }, { sparse: true });
+    // customers(sort: NAME).
+    schema.index({ 'normalized.sortName': 1, _id: 1 });
+    // customers(filter: {possibleDuplicate: true}) (the archive keeper's list of flags to resolve), and
+    // dropping the flags that point at a customer once it is merged.
+    schema.index({ 'duplicateCandidates.customerId': 1 });
+  },
 };
-
-export function indexDuplicates(schema: Schema): void {
-  // Duplicate check at creation: same normalised name, phone, e-mail or registration number.
-  schema.index({ 'normalized.name': 1 });
-  schema.index({ 'normalized.phones': 1 });
-  schema.index({ 'normalized.emails': 1 });
-  schema.index({ 'normalized.registrationNumber': 1 }, { sparse: true });
-  // customers(sort: NAME).
-  schema.index({ 'normalized.sortName': 1, _id: 1 });
-  // customers(filter: {possibleDuplicate: true}) (the archive keeper's list of flags to resolve), and
-  // dropping the flags that point at a customer once it is merged.
-  schema.index({ 'duplicateCandidates.customerId': 1 });
-  // Every list excludes merged records (mergedInto: null); Customer.mergedCustomerIds.
-  schema.index({ mergedInto: 1, _id: 1 });
-}

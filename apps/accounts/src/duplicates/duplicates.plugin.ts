@@ -1,5 +1,6 @@
 import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
+import { duplicatesSchemaPart } from './duplicates.model';
 import { duplicatesResolvers } from './duplicates.resolvers';
 import { DuplicatesService } from './duplicates.service';
 
@@ -11,6 +12,7 @@ export const duplicatesPlugin = definePlugin({
   register({ use }) {
     const module = use(customersToken);
     const duplicates = new DuplicatesService(module.store, module.customers);
+    module.schema.extend(duplicatesSchemaPart);
     module.extensions.register(duplicates.extension());
     return { resolvers: duplicatesResolvers(duplicates, module) };
   },

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { CustomerSchemaPart } from '../customers/customer-schema';
 
 /** Working days a department has to file a new customer, and to report a change to a filed one (备案). */
 export const FILING_WORKING_DAYS = 5;
@@ -23,9 +24,11 @@ export interface FilingRecord {
   overdueRaisedAt?: Date | null;
 }
 
-export interface FilingFields {
-  /** Missing on customers archived before filing was tracked: they count as filed when they were created. */
-  filing?: FilingRecord | null;
+declare module '../customers/customer.model' {
+  interface CustomerRecord {
+    /** Missing on customers archived before filing was tracked: they count as filed when they were created. */
+    filing?: FilingRecord | null;
+  }
 }
 
 const filingSchema = new Schema<FilingRecord>(
@@ -45,13 +48,15 @@ const filingSchema = new Schema<FilingRecord>(
   { _id: false },
 );
 
-export const filingSchemaFields = { filing: { type: filingSchema, default: null } };
-
-export function indexFiling(schema: Schema): void {
-  // overdueFilings and customers(filter: {filingOverdue / filingStatus}, sort: FILING_DUE_AT).
-  schema.index({ 'filing.nextDueAt': 1, _id: 1 });
-  // The overdue job: pending obligations past due whose event was not raised yet.
-  schema.index({ 'filing.overdueRaisedAt': 1, 'filing.nextDueAt': 1 });
-  // overdueFilings(departmentId): a department's own late filings.
-  schema.index({ 'filing.firstContactDepartmentId': 1, 'filing.nextDueAt': 1 });
-}
+export const filingSchemaPart: CustomerSchemaPart = {
+  plugin: 'filing',
+  fields: { filing: { type: filingSchema, default: null } },
+  indexes(schema) {
+    // overdueFilings and customers(filter: {filingOverdue / filingStatus}, sort: FILING_DUE_AT).
+    schema.index({ 'filing.nextDueAt': 1, _id: 1 });
+    // The overdue job: pending obligations past due whose event was not raised yet.
+    schema.index({ 'filing.overdueRaisedAt': 1, 'filing.nextDueAt': 1 });
+    // overdueFilings(departmentId): a department's own late filings.
+    schema.index({ 'filing.firstContactDepartmentId': 1, 'filing.nextDueAt': 1 });
+  },
+};

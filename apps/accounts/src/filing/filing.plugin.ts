@@ -4,6 +4,7 @@ import { WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFrom
 import { z } from 'zod';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
+import { filingSchemaPart } from './filing.model';
 import { filingResolvers } from './filing.resolvers';
 import { FilingService } from './filing.service';
 
@@ -25,6 +26,7 @@ export const filingPlugin = definePlugin({
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const filing = new FilingService(module.store, module.customers, calendar, clock, logger);
+    module.schema.extend(filingSchemaPart);
     module.extensions.register(filing.extension());
     return {
       resolvers: filingResolvers(filing, module, organisationLoaders, clock),

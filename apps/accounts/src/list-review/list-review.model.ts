@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { CustomerSchemaPart } from '../customers/customer-schema';
 
 /** The customer list is reviewed at least this often (DOMAIN.md §1, dynamic archive). */
 export const LIST_REVIEW_INTERVAL_YEARS = 2;
@@ -19,9 +20,11 @@ export interface ListReviewRecord {
   reviews: ListReviewEntryRecord[];
 }
 
-export interface ListReviewFields {
-  /** Missing on customers archived before reviews were tracked: due two years after creation. */
-  listReview?: ListReviewRecord | null;
+declare module '../customers/customer.model' {
+  interface CustomerRecord {
+    /** Missing on customers archived before reviews were tracked: due two years after creation. */
+    listReview?: ListReviewRecord | null;
+  }
 }
 
 const reviewEntrySchema = new Schema<ListReviewEntryRecord>(
@@ -34,9 +37,11 @@ const listReviewSchema = new Schema<ListReviewRecord>(
   { _id: false },
 );
 
-export const listReviewSchemaFields = { listReview: { type: listReviewSchema, default: null } };
-
-export function indexListReview(schema: Schema): void {
-  // customers(filter: {reviewOverdue / reviewDueBefore}, sort: REVIEW_DUE_AT): the review work list.
-  schema.index({ 'listReview.dueAt': 1, _id: 1 });
-}
+export const listReviewSchemaPart: CustomerSchemaPart = {
+  plugin: 'list-review',
+  fields: { listReview: { type: listReviewSchema, default: null } },
+  indexes(schema) {
+    // customers(filter: {reviewOverdue / reviewDueBefore}, sort: REVIEW_DUE_AT): the review work list.
+    schema.index({ 'listReview.dueAt': 1, _id: 1 });
+  },
+};

@@ -1,6 +1,7 @@
 import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
+import { listReviewSchemaPart } from './list-review.model';
 import { listReviewResolvers } from './list-review.resolvers';
 import { ListReviewService } from './list-review.service';
 
@@ -13,6 +14,7 @@ export const listReviewPlugin = definePlugin({
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const reviews = new ListReviewService(module.store, module.customers);
+    module.schema.extend(listReviewSchemaPart);
     module.extensions.register(reviews.extension());
     return { resolvers: listReviewResolvers(reviews, module, organisationLoaders, clock) };
   },

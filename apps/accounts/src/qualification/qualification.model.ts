@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { CustomerSchemaPart } from '../customers/customer-schema';
 
 /** The new-customer selection procedure (新客户选择程序), in the only order it may run. */
 export const qualificationStages = ['GENERAL_SURVEY', 'ONSITE_INVESTIGATION', 'APPLICATION', 'APPROVAL', 'CONTRACTS', 'REGISTRATION', 'ARCHIVED'] as const;
@@ -98,9 +99,11 @@ export interface QualificationRecord {
   steps: QualificationStepRecord[];
 }
 
-export interface QualificationFields {
-  /** Organisation customers only; null for individuals. */
-  qualification?: QualificationRecord | null;
+declare module '../customers/customer.model' {
+  interface CustomerRecord {
+    /** Organisation customers only; null for individuals. */
+    qualification?: QualificationRecord | null;
+  }
 }
 
 const sub = <T>(definition: Record<string, unknown>) => new Schema<T>(definition, { _id: false });
@@ -172,10 +175,12 @@ const qualificationSchema = sub<QualificationRecord>({
   },
 });
 
-export const qualificationSchemaFields = { qualification: { type: qualificationSchema, default: null } };
-
-export function indexQualification(schema: Schema): void {
-  // customers(filter: {qualificationStage / qualificationStatus}): the qualification work lists.
-  schema.index({ 'qualification.nextStage': 1, _id: 1 });
-  schema.index({ 'qualification.status': 1, _id: 1 });
-}
+export const qualificationSchemaPart: CustomerSchemaPart = {
+  plugin: 'qualification',
+  fields: { qualification: { type: qualificationSchema, default: null } },
+  indexes(schema) {
+    // customers(filter: {qualificationStage / qualificationStatus}): the qualification work lists.
+    schema.index({ 'qualification.nextStage': 1, _id: 1 });
+    schema.index({ 'qualification.status': 1, _id: 1 });
+  },
+};

@@ -1,6 +1,7 @@
 import { definePlugin } from '../define-plugin';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
+import { qualificationSchemaPart } from './qualification.model';
 import { qualificationResolvers } from './qualification.resolvers';
 import { QualificationService } from './qualification.service';
 
@@ -13,6 +14,7 @@ export const qualificationPlugin = definePlugin({
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const qualification = new QualificationService(module.store, module.customers);
+    module.schema.extend(qualificationSchemaPart);
     module.extensions.register(qualification.extension());
     return { resolvers: qualificationResolvers(qualification, module, organisationLoaders) };
   },
