@@ -1,4 +1,5 @@
 import { createService } from '@crm/kernel';
+import { workingCalendarPlugin } from '@crm/working-calendar';
 import { accessPlugin } from './access/access.plugin';
 import { classificationPlugin } from './classification/classification.plugin';
 import { customersPlugin } from './customers/customers.plugin';
@@ -12,5 +13,5 @@ import { qualificationPlugin } from './qualification/qualification.plugin';
 /** accounts: the customer archive, consultants and departments (DOMAIN.md §1). */
 export const accountsService = createService({
   name: 'accounts',
-  plugins: [organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin],
+  plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin],
 });

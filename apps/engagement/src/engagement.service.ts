@@ -1,6 +1,7 @@
 import { createService } from '@crm/kernel';
+import { workingCalendarPlugin } from '@crm/working-calendar';
 import { interactionsPlugin } from './interactions/interactions.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 
 /** engagement: contact with customers, visits, follow-up and care (DOMAIN.md §2). */
-export const engagementService = createService({ name: 'engagement', plugins: [customerScopePlugin('engagement'), interactionsPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin] });

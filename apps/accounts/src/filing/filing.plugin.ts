@@ -1,6 +1,5 @@
-import { ConfigError } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
-import { WorkingCalendar, workingCalendarConfigFields, workingCalendarConfigFromEnv, workingCalendarEnvProblems } from '@crm/working-calendar';
+import { workingCalendarToken } from '@crm/working-calendar';
 import { z } from 'zod';
 import { customersToken } from '../customers/customers.plugin';
 import { organisationToken } from '../organisation/organisation.plugin';
@@ -9,20 +8,17 @@ import { filingResolvers } from './filing.resolvers';
 import { FilingService } from './filing.service';
 
 export const filingConfig = z.object({
-  ...workingCalendarConfigFields,
   ACCOUNTS_FILING_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000).describe('How often overdue filings are looked for (each raises its event once).'),
 });
 
 /** The filing deadline (备案, DOMAIN.md §1): deadlines in working days, overdue events, the expense check. */
 export const filingPlugin = definePlugin({
   name: 'filing',
-  uses: [customersToken, organisationToken],
+  uses: [customersToken, organisationToken, workingCalendarToken],
   sdl: ['filing.graphql'],
   config: filingConfig,
   register({ use, config, clock, logger }) {
-    const problems = workingCalendarEnvProblems(config);
-    if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.variable}: ${p.message}`));
-    const calendar = new WorkingCalendar(workingCalendarConfigFromEnv(config));
+    const calendar = use(workingCalendarToken);
     const module = use(customersToken);
     const { loaders: organisationLoaders } = use(organisationToken);
     const filing = new FilingService(module.store, module.customers, calendar, clock, logger);

@@ -32,7 +32,8 @@ export class FilingService {
   constructor(
     private readonly store: CustomerStore,
     private readonly customers: CustomersService,
-    private readonly calendar: WorkingCalendar,
+    /** The platform's working calendar (holidays edited through the graph reach it as events). */
+    private readonly calendar: { current(): WorkingCalendar },
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -44,10 +45,10 @@ export class FilingService {
         const { firstContactAt } = parseInput(onCreateInput, input);
         if (firstContactAt && firstContactAt.getTime() > now.getTime()) throw new BadUserInputError('input.firstContactAt', 'cannot lie in the future');
         // The department that made the first contact is the owner's: it files the customer.
-        return { filing: newFiling(firstContactAt ?? now, draft.departmentId, this.calendar) };
+        return { filing: newFiling(firstContactAt ?? now, draft.departmentId, this.calendar.current()) };
       },
       onReportableChange: (current, _write, now) => {
-        const patch = changeToReport(filingOf(current), now, this.calendar);
+        const patch = changeToReport(filingOf(current), now, this.calendar.current());
         return patch ? filingSet(current, patch) : null;
       },
       filter: (filter, { now }) => {

@@ -1,6 +1,9 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
-import { isValidCalendarDay, WorkingCalendar, type WorkingCalendarConfig } from '@crm/working-calendar';
+import { calendarWithStoredDays, isValidCalendarDay, type WorkingCalendar, type WorkingCalendarConfig } from '@crm/working-calendar';
+import { actorOf } from '@crm/kernel';
+import { calendarDayChangedV1 } from '@crm/contracts';
+import { createEvent, withEvents } from '@crm/events';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import { calendarDayKinds, type CalendarDayRecord } from './calendar-day.model';
@@ -48,7 +51,7 @@ export class CalendarService {
   async calendar(): Promise<WorkingCalendar> {
     const now = Date.now();
     if (this.cached && this.cached.until > now) return this.cached.calendar;
-    const stored = await this.days.find().lean<CalendarDayRecord[]>();
+    const stored = await this.days.find({ kind: { $ne: null } }, { pendingEvents: 0 }).lean<CalendarDayRecord[]>();
     const calendar = buildCalendar(this.base, stored);
     this.cached = { calendar, until: now + CALENDAR_CACHE_MS };
     return calendar;
@@ -58,7 +61,7 @@ export class CalendarService {
     this.assertInternal(caller);
     if (!Number.isInteger(year) || year < 1970 || year > 2200) throw new BadUserInputError('year', 'must be a year between 1970 and 2200');
     const stored = await this.days
-      .find({ _id: { $gte: `${year}-01-01`, $lte: `${year}-12-31` } })
+      .find({ _id: { $gte: `${year}-01-01`, $lte: `${year}-12-31` }, kind: { $ne: null } }, { pendingEvents: 0 })
       .sort({ _id: 1 })
       .lean<CalendarDayRecord[]>();
     // Days configured in the environment show too, so the list is the calendar the clocks use.
@@ -72,8 +75,12 @@ export class CalendarService {
   async setDay(caller: Caller, rawInput: unknown): Promise<CalendarDayRecord> {
     if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the holiday calendar');
     const input = parseInput(setCalendarDayInput, rawInput);
-    const record = { kind: input.kind, name: input.name, updatedBy: caller.userId, updatedAt: this.clock.now() };
-    const saved = await this.days.findOneAndUpdate({ _id: input.date }, { $set: record }, { upsert: true, returnDocument: 'after' }).lean<CalendarDayRecord>();
+    const now = this.clock.now();
+    const record = { kind: input.kind, name: input.name, updatedBy: caller.userId, updatedAt: now };
+    const event = createEvent(calendarDayChangedV1, { subject: input.date, actor: actorOf(caller), time: now, data: { date: input.date, kind: input.kind, name: input.name, changedAt: now.toISOString() } });
+    const saved = await this.days
+      .findOneAndUpdate({ _id: input.date }, withEvents<CalendarDayRecord>({ $set: record }, event), { upsert: true, returnDocument: 'after', projection: { pendingEvents: 0 } })
+      .lean<CalendarDayRecord>();
     this.cached = undefined;
     return saved!;
   }
@@ -81,9 +88,12 @@ export class CalendarService {
   async removeDay(caller: Caller, date: string): Promise<boolean> {
     if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the holiday calendar');
     if (await this.shifts.exists({ date })) throw new ConflictError(`${date} still has on-call shifts; remove them first`);
-    const removed = await this.days.deleteOne({ _id: date });
+    const now = this.clock.now();
+    const event = createEvent(calendarDayChangedV1, { subject: date, actor: actorOf(caller), time: now, data: { date, kind: null, name: null, changedAt: now.toISOString() } });
+    // Kept as a removed day (kind null) so that the removal and its event are one write.
+    const removed = await this.days.updateOne({ _id: date, kind: { $ne: null } }, withEvents<CalendarDayRecord>({ $set: { kind: null, updatedBy: caller.userId, updatedAt: now } }, event));
     this.cached = undefined;
-    return removed.deletedCount === 1;
+    return removed.modifiedCount === 1;
   }
 
   async roster(caller: Caller, from: string, to: string): Promise<OnCallShiftRecord[]> {
@@ -140,8 +150,5 @@ export class CalendarService {
 
 /** The env's calendar with the stored days applied on top (a stored day wins over the env for that date). */
 export function buildCalendar(base: WorkingCalendarConfig, stored: readonly Pick<CalendarDayRecord, '_id' | 'kind'>[]): WorkingCalendar {
-  const storedDates = new Set(stored.map((day) => day._id));
-  const holidays = [...(base.holidays ?? []).filter((day) => !storedDates.has(day)), ...stored.filter((day) => day.kind === 'HOLIDAY').map((day) => day._id)];
-  const makeUpWorkdays = [...(base.makeUpWorkdays ?? []).filter((day) => !storedDates.has(day)), ...stored.filter((day) => day.kind === 'MAKE_UP_WORKDAY').map((day) => day._id)];
-  return new WorkingCalendar({ ...base, holidays, makeUpWorkdays });
+  return calendarWithStoredDays(base, stored.map((day) => ({ date: day._id, kind: day.kind })));
 }

@@ -224,3 +224,22 @@ export const faultAnalysedV1 = defineEvent(
     occurredAt: isoDateTime,
   }),
 );
+
+/*
+ * The platform's one working calendar is edited through service-desk's graph (setCalendarDay, removeCalendarDay).
+ * Every change is published so that each service counting working days (filing, minutes, SLA, dunning) keeps
+ * the same calendar; the environment only seeds the defaults.
+ */
+export const calendarDayChangedV1 = defineEvent(
+  'service-desk',
+  'crm.service-desk.calendar.day-changed',
+  'v1',
+  z.object({
+    /** `YYYY-MM-DD` in the calendar's time zone. */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** null: the stored day was removed, the date follows the environment's default again. */
+    kind: z.enum(['HOLIDAY', 'MAKE_UP_WORKDAY']).nullable(),
+    name: z.string().nullable(),
+    changedAt: isoDateTime,
+  }),
+);
