@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { composeSupergraph, readSubgraphSources, runComposeCli, SUPERGRAPH_FILE, SUPERGRAPH_HEADER } from './compose-supergraph';
+import { buildSchema } from 'graphql';
+import { CLIENT_SCHEMA_FILE, clientSchemaOf, composeSupergraph, readSubgraphSources, runComposeCli, SUPERGRAPH_FILE, SUPERGRAPH_HEADER } from './compose-supergraph';
 
 const SCHEMA_DIR = path.resolve(__dirname, '..', 'schema');
 const VALID = path.join(__dirname, 'fixtures/compose/valid');
@@ -89,6 +90,38 @@ describe('compose-supergraph', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  it('--check exits 1 with "stale client schema" when the client schema is missing or edited, and composing writes it', async () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'compose-'));
+    try {
+      cpSync(VALID, copy, { recursive: true });
+      const clientFile = path.join(copy, CLIENT_SCHEMA_FILE);
+      const written = readFileSync(clientFile, 'utf8');
+      writeFileSync(clientFile, written.replace('total: Int!', 'total: Float!'));
+      expect(await cli(['--check'], copy, FIXTURE_URLS)).toEqual({ code: 1, output: expect.stringContaining('stale client schema: run npm run compose') });
+      rmSync(clientFile);
+      expect(await cli(['--check'], copy, FIXTURE_URLS)).toEqual({ code: 1, output: expect.stringContaining('is missing') });
+      expect((await cli([], copy, FIXTURE_URLS)).code).toBe(0);
+      expect(readFileSync(clientFile, 'utf8')).toBe(written);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("the client schema is the supergraph's API schema plus the gateway's complaint subscription, without federation machinery", () => {
+    const client = buildSchema(readFileSync(path.join(SCHEMA_DIR, CLIENT_SCHEMA_FILE), 'utf8'));
+    const complaintEvents = client.getSubscriptionType()?.getFields().complaintEvents;
+    expect(String(complaintEvents?.type)).toBe('ComplaintEvent!');
+    expect(complaintEvents?.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual(['filter: ComplaintEventFilter', 'after: String']);
+    expect(client.getType('join__Graph')).toBeUndefined();
+    expect(String(client.getQueryType()?.getFields().ticket?.type)).toBe('Ticket');
+  });
+
+  it('a supergraph that cannot carry the subscription (no Query.ticket) gets a client schema without one', () => {
+    const client = buildSchema(clientSchemaOf(readFileSync(path.join(VALID, SUPERGRAPH_FILE), 'utf8')));
+    expect(client.getSubscriptionType()).toBeUndefined();
+    expect(Object.keys(client.getQueryType()!.getFields())).toEqual(['order', 'person']);
   });
 
   it('reports a subgraph folder without a routing URL instead of inventing one', () => {

@@ -20,7 +20,7 @@ export const COMPLAINT_EVENTS_SDL = /* GraphQL */ `
     subscription: Subscription
   }
 
-  "A complaint lifecycle change (DOMAIN.md §3), with its ticket as the subscriber may read it."
+  "A complaint lifecycle change, with its ticket as the subscriber may read it."
   type ComplaintEvent {
     "The event id (CloudEvents id): unique per event, the same on every redelivery; use it to de-duplicate."
     id: ID!
@@ -63,12 +63,18 @@ export interface ComplaintEventsResolvers {
 }
 
 /**
- * The supergraph's API schema plus the complaint subscription, with its resolvers attached. Fails, naming what is
- * missing, when the supergraph does not offer what the subscription resolves through (`Query.ticket(id: ID!): Ticket`).
+ * The supergraph's API schema plus the complaint subscription: the one graph a client sees (introspection at the
+ * gateway, schema/client-schema.graphql). Fails, naming what is missing, when the supergraph does not offer what the
+ * subscription resolves through (`Query.ticket(id: ID!): Ticket`).
  */
-export function buildSubscriptionSchema(apiSchema: GraphQLSchema, resolvers: ComplaintEventsResolvers): GraphQLSchema {
+export function withComplaintEvents(apiSchema: GraphQLSchema): GraphQLSchema {
   assertSupergraphServesTickets(apiSchema);
-  const schema = extendSchema(apiSchema, parse(COMPLAINT_EVENTS_SDL));
+  return extendSchema(apiSchema, parse(COMPLAINT_EVENTS_SDL));
+}
+
+/** `withComplaintEvents` with the subscription's resolvers attached, for the graphql-ws executor. */
+export function buildSubscriptionSchema(apiSchema: GraphQLSchema, resolvers: ComplaintEventsResolvers): GraphQLSchema {
+  const schema = withComplaintEvents(apiSchema);
   const field = schema.getSubscriptionType()!.getFields().complaintEvents;
   field.subscribe = resolvers.subscribe;
   field.resolve = resolvers.resolve;
