@@ -1,66 +1,37 @@
 // Resolver types are generated from schema/<service>/*.graphql, never written by hand: `npm run codegen`.
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// posix: the mapper paths are import specifiers, written with forward slashes on every platform.
+import { posix as path } from 'node:path';
 import { serviceNames } from './libs/contracts/src/service-registry';
 
 const services = serviceNames.filter((s) => existsSync(`schema/${s}`));
 
-// Parent types of resolvers are the records the services return, not the GraphQL shapes.
-const mappers: Record<string, Record<string, string>> = {
-  accounts: {
-    Customer: '../customers/customer.model#CustomerRecord',
-    Consultant: '../organisation/organisation.model#ConsultantRecord',
-    Department: '../organisation/organisation.model#DepartmentRecord',
-    CustomerChange: '../customers/customer.model#CustomerChangeRecord',
-    IndividualProfile: '../customers/customer-card#IndividualView',
-    SalesTierRating: '../classification/classification.model#SalesTierRecord',
-    CustomerFiling: '../filing/filing.model#FilingRecord',
-    ExpenseCheck: '../filing/filing.service#ExpenseCheck',
-    CustomerListReview: '../list-review/list-review.model#ListReviewRecord',
-    CustomerReview: '../list-review/list-review.model#ListReviewEntryRecord',
-    Qualification: '../qualification/qualification.model#QualificationRecord',
-    QualificationDecision: '../qualification/qualification.model#QualificationDecisionRecord',
-    HandoverResult: '../handover/handover.service#HandoverResult',
-    AccessRequest: '../access/access-request.model#AccessRequestRecord',
-    AccessScope: '../access/access-request.model#AccessScopeRecord',
-    PersonalDataRead: '../access/personal-data-read.model#PersonalDataReadRecord',
-  },
-  engagement: {
-    Interaction: '../interactions/interaction.model#InteractionRecord',
-    Customer: '../interactions/interaction.model#CustomerReference',
-  },
-  surveys: {
-    SurveyResponse: '../survey-responses/survey-response.model#SurveyResponseRecord',
-    SurveyAnswer: '../survey-responses/survey-response.model#SurveyAnswerRecord',
-    Customer: '../survey-responses/survey-response.model#CustomerReference',
-  },
-  credit: {
-    CreditProfile: '../credit-profiles/credit-profile.model#CreditProfileRecord',
-    CreditTerms: '../credit-profiles/credit-profile.model#CreditTermsRecord',
-    CreditProfileChange: '../credit-profiles/credit-profile.model#CreditProfileChangeRecord',
-    Customer: '../credit-profiles/credit-profile.model#CustomerReference',
-  },
-  'service-desk': {
-    Ticket: '../tickets/ticket.model#TicketRecord',
-    TicketHistoryEntry: '../tickets/ticket.model#TicketHistoryEntry',
-    TicketTransfer: '../tickets/ticket.model#TransferRecord',
-    TicketResolution: '../tickets/ticket.model#ResolutionRecord',
-    Customer: '../tickets/ticket-references#CustomerReference',
-    SlaPolicy: '../sla/sla-policy.model#SlaPolicyRecord',
-    SlaWatchSummary: '../tickets/sla-watch#SlaWatchSummary',
-    WorkingCalendar: '@crm/working-calendar#WorkingCalendar',
-    CalendarDay: '../calendar/calendar-day.model#CalendarDayRecord',
-    OnCallShift: '../calendar/on-call-shift.model#OnCallShiftRecord',
-    FaultReport: '../faults/fault-report.model#FaultReportRecord',
-    FaultAnalysis: '../faults/fault-report.model#FaultAnalysisRecord',
-    ReportRun: '../supervision/report-run.model#ReportRunRecord',
-    ServiceSupervisionReport: '../supervision/report-figures#ServiceSupervisionResult',
-    ComplaintAnalysisReport: '../supervision/report-figures#ComplaintAnalysisResult',
-    DepartmentServiceFigures: '../supervision/report-figures#DepartmentServiceFigures',
-    Consultant: '../tickets/ticket-references#ConsultantReference',
-    Department: '../tickets/ticket-references#DepartmentReference',
-  },
-};
+// Parent types of resolvers are the records the services return, not the GraphQL shapes. Each plugin folder
+// names the records of its own types in codegen-mappers.json (paths relative to that folder), so a new
+// capability adds its mappers without editing this file.
+function mappersOf(service: string): Record<string, string> {
+  const src = path.join('apps', service, 'src');
+  const mappers: Record<string, string> = {};
+  const mappedIn: Record<string, string> = {};
+  for (const folder of readdirSync(src).sort()) {
+    const file = path.join(src, folder, 'codegen-mappers.json');
+    if (!existsSync(file)) continue;
+    for (const [type, target] of Object.entries<string>(JSON.parse(readFileSync(file, 'utf8')))) {
+      if (mappedIn[type]) throw new Error(`${file}: ${type} is already mapped in ${mappedIn[type]}`);
+      mappedIn[type] = file;
+      mappers[type] = target.startsWith('.') ? fromGeneratedDir(service, path.join(src, folder), target) : target;
+    }
+  }
+  return mappers;
+}
+
+/** A mapper target relative to its plugin folder, made relative to apps/<service>/src/generated/. */
+function fromGeneratedDir(service: string, folder: string, target: string): string {
+  const [file, type] = target.split('#');
+  if (!existsSync(`${path.join(folder, file)}.ts`)) throw new Error(`${path.join(folder, 'codegen-mappers.json')}: no file ${file}.ts for ${type}`);
+  return `${path.relative(path.join('apps', service, 'src', 'generated'), path.join(folder, file))}#${type}`;
+}
 
 const config: CodegenConfig = {
   overwrite: true,
@@ -79,7 +50,7 @@ const config: CodegenConfig = {
           defaultMapper: 'Partial<{T}>',
           mapperTypeSuffix: 'Model',
           maybeValue: 'T | null | undefined',
-          mappers: mappers[service] ?? {},
+          mappers: mappersOf(service),
         },
       },
     ]),
