@@ -1,9 +1,10 @@
-import { groupByKeys } from '@crm/data';
+import { groupByKeys, orderByKeys } from '@crm/data';
 import { defineLoader, requireCaller } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
 import type { Resolvers } from '../generated/graphql';
+import type { TicketRecord } from '../tickets/ticket.model';
 import { ticketsToken } from '../tickets/tickets.plugin';
 import { faultReportModel, type FaultReportRecord } from './fault-report.model';
 import { FaultsService } from './faults.service';
@@ -25,6 +26,12 @@ export const faultsPlugin = definePlugin({
     const faultReportsByTicket = defineLoader<string, FaultReportRecord[]>('faultReportsByTicket', async (ticketIds, { caller }) =>
       caller ? groupByKeys(ticketIds, await faults.visibleForTickets(caller, ticketIds), (r) => r.ticketId ?? '') : ticketIds.map(() => []),
     );
+    // FaultReport.ticket over a list of reports: the tickets in one read, the caller's visibility in one more.
+    const visibleTicketById = defineLoader<string, TicketRecord | null>('visibleTicketById', async (ticketIds, { caller }) => {
+      if (!caller) return ticketIds.map(() => null);
+      const visible = await tickets.access.visibleOf(caller, await tickets.findByIds(ticketIds));
+      return orderByKeys(ticketIds, visible, (t) => String(t._id));
+    });
     const resolvers: Resolvers = {
       Query: {
         faultReport: (_, { id }, ctx) => faults.findVisible(requireCaller(ctx), id),
@@ -37,7 +44,10 @@ export const faultsPlugin = definePlugin({
       FaultReport: {
         id: (report) => String(report._id),
         customer: (report) => ({ id: report.customerId }),
-        ticket: (report, _, ctx) => (report.ticketId ? tickets.findVisible(requireCaller(ctx), report.ticketId) : null),
+        ticket: (report, _, ctx) => {
+          requireCaller(ctx);
+          return report.ticketId ? ctx.loaders.get(visibleTicketById).load(report.ticketId) : null;
+        },
       },
       Ticket: {
         faultReports: (ticket, _, ctx) => {
@@ -46,6 +56,6 @@ export const faultsPlugin = definePlugin({
         },
       },
     };
-    return { resolvers: resolvers, models: [Report], loaders: [faultReportsByTicket] };
+    return { resolvers: resolvers, models: [Report], loaders: [faultReportsByTicket, visibleTicketById] };
   },
 });
