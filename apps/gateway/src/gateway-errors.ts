@@ -13,8 +13,8 @@ const SUGGESTION = /\s*Did you mean .+\?$/;
 
 /**
  * Apollo `formatError` for the gateway. Every error leaves with a stable `extensions.code`:
- * - abuse limits: QUERY_TOO_DEEP, TOO_MANY_ALIASES, QUERY_TOO_COMPLEX, TOO_MANY_DIRECTIVES (Apollo wraps them as
- *   GRAPHQL_VALIDATION_FAILED; the armor code underneath is restored);
+ * - abuse limits: QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES (Apollo wraps them as
+ *   GRAPHQL_VALIDATION_FAILED; the armor code underneath is restored), QUERY_TOO_COMPLEX (query-cost.ts);
  * - Apollo's own: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST, BAD_USER_INPUT… ("Did you mean" stripped);
  * - subgraph errors pass through unchanged (NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT, UNAUTHENTICATED…) with
  *   `serviceName`; an unreachable subgraph is UNAVAILABLE (see SubgraphDataSource);

@@ -11,6 +11,7 @@ import { subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
 import { queryLimitRules, tokenLimit } from './limits';
+import { costLimitPlugin } from './query-cost';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
 import { readSupergraphSdl } from './supergraph';
@@ -96,7 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
-    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin()],
+    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin(limits.maxCost)],
     includeStacktraceInErrorResponses: false,
     // One operation per request: batching would multiply every limit above by the batch size.
     allowBatchedHttpRequests: false,

@@ -25,9 +25,10 @@ export interface QueryLimits {
 const MAX_DIRECTIVES = 50;
 
 /**
- * graphql-armor's depth, alias, cost and directive limits as validation rules, each reporting its own stable code
+ * graphql-armor's depth, alias and directive limits as validation rules, each reporting its own stable code
  * (armor reports all of them as BAD_USER_INPUT by default). They run after authentication and before any subgraph is
- * called; introspection is not counted against depth and cost.
+ * called; introspection is not counted against depth. The cost limit is not among them: a validation rule never sees
+ * the variables, which size lists as often as literals do (see query-cost.ts).
  *
  * Two armor protections are replaced, not used: its Apollo token limit throws from a parsing hook, which Apollo turns
  * into an HTTP 500 (see `tokenLimit`); its field-suggestion mask leaves a dangling "?" and misses enum/type
@@ -37,7 +38,7 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const { validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ...reportAs(LIMIT_CODES.depth, limits.maxDepth) },
     maxAliases: { n: limits.maxAliases, ...reportAs(LIMIT_CODES.aliases, limits.maxAliases) },
-    costLimit: { maxCost: limits.maxCost, ...reportAs(LIMIT_CODES.cost, limits.maxCost) },
+    costLimit: { enabled: false },
     maxDirectives: { n: MAX_DIRECTIVES, ...reportAs(LIMIT_CODES.directives, MAX_DIRECTIVES) },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },

@@ -30,6 +30,8 @@ describe('gateway: federated queries', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       data: { person: { name: 'Ada', orders: [{ id: 'o1', total: 120 }, { id: 'o2', total: 80 }] } },
+      // The person (1) and its orders, a list without a size argument counted as 10 orders of 1.
+      extensions: { cost: { requested: 11, limit: 5000 } },
     });
   });
 

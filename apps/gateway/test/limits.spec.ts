@@ -54,7 +54,14 @@ describe('gateway: abuse limits', () => {
     const wide = '{ people { id name friends { id name orders { id total } friends { id name } } } }';
     const response = await postGraphQL(gateway, wide, { token });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 30 } })]);
+    // people, friends and their friends are lists without a size argument: 10 items each.
+    const cost = 10 * (1 + 10 * (1 + 10 + 10));
+    expect(response.body.errors).toEqual([
+      {
+        message: `Query cost ${cost} exceeds the limit of 30: people, a list without a size argument counted as 10 items, makes ${cost} of it; select less under it`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', cost, limit: 30, path: 'people' },
+      },
+    ]);
     expect(subgraphCalls()).toBe(0);
   });
 

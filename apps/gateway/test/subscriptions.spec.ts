@@ -425,11 +425,15 @@ describe('gateway: complaint subscriptions over graphql-ws', () => {
       return (await subscription.next(100).catch(() => ({ errors: [] }) as Result)).errors?.map((e) => e.extensions?.code);
     };
     const deep = 'subscription { complaintEvents { ticket { customer { id } } } }';
-    const tooDeep = await startTestGateway(composeTinySupergraph([desk, accounts]), { NATS_URL: process.env.NATS_URL!, MAX_DEPTH: '3' });
+    const tooDeep = await startTestGateway(composeTinySupergraph([desk, accounts]), { NATS_URL: process.env.NATS_URL!, MAX_DEPTH: '3', MAX_COST: '1' });
     try {
       const limited = wsClient(tooDeep, internalApp);
       clients.push(limited);
       expect((await subscribe(limited, deep).ended()).error).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_DEEP', limit: 3 }) })]);
+      // The event (1) and its ticket (1).
+      expect((await subscribe(limited, 'subscription { complaintEvents { ticket { id } } }').ended()).error).toEqual([
+        expect.objectContaining({ message: 'Query cost 2 exceeds the limit of 1', extensions: { code: 'QUERY_TOO_COMPLEX', cost: 2, limit: 1 } }),
+      ]);
     } finally {
       await tooDeep.stop();
     }
@@ -531,7 +535,7 @@ describe('gateway: subscriptions lifecycle', () => {
       expect(error).toBeDefined();
       // HTTP still serves the same graph.
       const response = await postGraphQL(gateway, '{ customerCount }', { token: await token({ roles: ['internal_app'] }) });
-      expect(response.body).toEqual({ data: { customerCount: 0 } });
+      expect(response.body).toEqual({ data: { customerCount: 0 }, extensions: { cost: { requested: 0, limit: 5000 } } });
     } finally {
       await client.dispose();
       await gateway.stop();
@@ -567,7 +571,7 @@ describe('gateway: subscriptions lifecycle', () => {
       expect(await early.ended()).toEqual({});
       expect((await early.next()).errors?.[0].extensions).toMatchObject({ code: 'UNAVAILABLE' });
       // Queries do not need NATS.
-      expect((await postGraphQL(gateway, '{ customerCount }', { token: await token({ roles: ['internal_app'] }) })).body).toEqual({ data: { customerCount: 0 } });
+      expect((await postGraphQL(gateway, '{ customerCount }', { token: await token({ roles: ['internal_app'] }) })).body).toEqual({ data: { customerCount: 0 }, extensions: { cost: { requested: 0, limit: 5000 } } });
 
       nats = await startLocalNats({ port, dataDir: storeDir });
       await waitFor(async () => (await metricValue(gateway, 'gateway_subscriptions_nats_connected')) === 1, 'the NATS connection');

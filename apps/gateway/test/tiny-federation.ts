@@ -5,7 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DEV_JWT_SECRET, signDevToken } from '@crm/auth';
-import { createLogger, loadConfig } from '@crm/kernel';
+import { pageSize, type PageArgs } from '@crm/data';
+import { createLogger, loadConfig, toGraphQLError } from '@crm/kernel';
 import { GraphQLError, parse } from 'graphql';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../src/gateway';
 import { gatewayConfigSchema } from '../src/gateway.config';
@@ -34,16 +35,30 @@ const ORDERS = [
   { id: 'o2', personId: 'p1', total: 80 },
 ];
 
-/** `people` owns Person; `orders` contributes Person.orders (the entity crosses both subgraphs). */
+/**
+ * `people` owns Person; `orders` contributes Person.orders (the entity crosses both subgraphs). `peoplePage` pages as
+ * every connection of the platform does (libs/data's pageSize, the kernel's error mapping).
+ */
 const peopleSubgraph = {
   name: 'people',
   typeDefs: `${FEDERATION_LINK}
-    type Query { person(id: ID!): Person, people: [Person!]! }
-    type Person @key(fields: "id") { id: ID! name: String! friends: [Person!]! }`,
+    type Query { person(id: ID!): Person, people: [Person!]!, peoplePage(first: Int = 50, after: String): PersonConnection! }
+    type Person @key(fields: "id") { id: ID! name: String! friends: [Person!]! }
+    type PersonConnection { edges: [PersonEdge!]! totalCount: Int! }
+    type PersonEdge { cursor: String! node: Person! }`,
   resolvers: {
     Query: {
       person: (_: unknown, { id }: { id: string }) => PEOPLE.find((p) => p.id === id) ?? null,
       people: () => PEOPLE,
+      peoplePage: (_: unknown, args: PageArgs) => {
+        let first: number;
+        try {
+          first = pageSize(args);
+        } catch (error) {
+          throw toGraphQLError(error);
+        }
+        return { edges: PEOPLE.slice(0, first).map((person) => ({ cursor: person.id, node: person })), totalCount: PEOPLE.length };
+      },
     },
     Person: {
       __resolveReference: ({ id }: { id: string }) => PEOPLE.find((p) => p.id === id),

@@ -25,6 +25,7 @@ import type { Registry } from 'prom-client';
 import type { GatewayContext } from '../gateway-context';
 import { formatGatewayError } from '../gateway-errors';
 import { exceedsTokenLimit, LIMIT_CODES, queryLimitRules, type QueryLimits } from '../limits';
+import { estimateCost, queryTooComplex } from '../query-cost';
 import { decodeCursor } from './complaint-cursor';
 import { ComplaintEventStream, isStreamFailure, type ComplaintEventFilter, type ComplaintEventSource } from './complaint-event-stream';
 import { COMPLAINT_STREAM, COMPLAINT_SUBJECTS, knownComplaintEventTypes } from './complaint-event-types';
@@ -237,7 +238,7 @@ export class ComplaintSubscriptions {
     });
   }
 
-  /** Parse and validate like an HTTP query (token, depth, alias, cost limits); only subscriptions are served here. */
+  /** Parse, validate and cost like an HTTP query (token, depth, alias, cost limits); only subscriptions are served here. */
   private prepare(ctx: Context<Record<string, unknown>, ConnectionExtra>, query: string, operationName?: string, variableValues?: Record<string, unknown>): ExecutionArgs | GraphQLError[] {
     const { maxTokens } = this.options.limits;
     if (exceedsTokenLimit(query, maxTokens)) return [new GraphQLError(`Query exceeds the limit of ${maxTokens} tokens`, { extensions: { code: LIMIT_CODES.tokens, limit: maxTokens } })];
@@ -255,6 +256,8 @@ export class ComplaintSubscriptions {
     const operation = getOperationAST(document, operationName);
     if (!operation) return [badRequest('Unable to identify the operation: name it in operationName')];
     if (operation.operation !== 'subscription') return [badRequest('Only subscriptions are served over WebSocket; send queries and mutations as HTTP POST')];
+    const estimate = estimateCost(schema, document, operationName, variableValues);
+    if (estimate && estimate.cost > this.options.limits.maxCost) return [queryTooComplex(estimate, this.options.limits.maxCost)];
     // graphql-ws registers the subscription before this hook, so it is counted here.
     if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: MAX_SUBSCRIPTIONS_PER_CONNECTION } })];
