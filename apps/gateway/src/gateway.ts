@@ -5,14 +5,17 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
 import { createHttpShell, createLogger, graphqlOperationMetrics, startHttpServer, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { authenticate } from './auth.context';
 import { subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
+import { withClientSchema } from './client-schema-gateway';
 import { queryLimitRules, tokenLimit } from './limits';
 import { costLimitPlugin } from './query-cost';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { withComplaintEvents } from './subscriptions/complaint-events.schema';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
 import { readSupergraphSdl } from './supergraph';
 
@@ -93,7 +96,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // With subscriptions served, HTTP validation and introspection see them too (codegen, IDEs): one client schema.
+    gateway: subscriptions ? withClientSchema(gateway, withComplaintEventsOrAsIs(logger)) : gateway,
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
@@ -167,6 +171,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.subscriptions?.stop();
         gateway.logger.info('gateway stopped');
       })()),
+  };
+}
+
+/** A supergraph that cannot carry the subscription is served as it is; ComplaintSubscriptions.start refuses it. */
+function withComplaintEventsOrAsIs(logger: Logger) {
+  return (apiSchema: GraphQLSchema): GraphQLSchema => {
+    try {
+      return withComplaintEvents(apiSchema);
+    } catch (error) {
+      logger.debug({ err: error }, 'client schema without complaint subscriptions');
+      return apiSchema;
+    }
   };
 }
 

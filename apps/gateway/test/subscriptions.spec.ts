@@ -447,6 +447,15 @@ describe('gateway: complaint subscriptions over graphql-ws', () => {
     expect(await errorsOf('subscription($f: ComplaintEventFilter) { complaintEvents(filter: $f) { id } }', { f: { severities: ['HUGE'] } })).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('shows the subscription in introspection over HTTP, also next to fields the subgraphs answer', async () => {
+    const introspection = await postGraphQL(gateway, '{ __schema { subscriptionType { name fields { name } } } }', { token: internalApp });
+    expect(introspection.body.data).toEqual({ __schema: { subscriptionType: { name: 'Subscription', fields: [{ name: 'complaintEvents' }] } } });
+
+    const mixed = await postGraphQL(gateway, '{ filter: __type(name: "ComplaintEventFilter") { inputFields { name } } customerCount __typename }', { token: internalApp });
+    expect(mixed.body.data).toEqual({ filter: { inputFields: [{ name: 'types' }, { name: 'severities' }, { name: 'customerIds' }] }, customerCount: 0, __typename: 'Query' });
+    expect(Object.keys(mixed.body.data!)).toEqual(['filter', 'customerCount', '__typename']);
+  });
+
   it('caps the subscriptions one socket may hold (each holds a JetStream consumer)', async () => {
     const client = openClient(internalApp);
     for (let i = 0; i < 10; i += 1) subscribe(client, 'subscription { complaintEvents { id } }');
@@ -533,6 +542,8 @@ describe('gateway: subscriptions lifecycle', () => {
       expect(readiness.checks).toEqual({ supergraph: true, accepting: true });
       const { error } = await subscribe(client, 'subscription { complaintEvents { id } }').ended();
       expect(error).toBeDefined();
+      const introspection = await postGraphQL(gateway, '{ __schema { subscriptionType { name } } }', { token: await token({ roles: ['internal_app'] }) });
+      expect(introspection.body.data).toEqual({ __schema: { subscriptionType: null } });
       // HTTP still serves the same graph.
       const response = await postGraphQL(gateway, '{ customerCount }', { token: await token({ roles: ['internal_app'] }) });
       expect(response.body).toEqual({ data: { customerCount: 0 }, extensions: { cost: { requested: 0, limit: 5000 } } });
