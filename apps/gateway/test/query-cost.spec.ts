@@ -57,6 +57,7 @@ function connectionsOf(graph: GraphQLSchema): Connection[] {
 /** A literal for a required argument, so a path from the root can be written (the estimate does not look at it). */
 function placeholder(type: GraphQLNamedType): string | undefined {
   if (isEnumType(type)) return type.getValues()[0].name;
+  // Strings, ids and the date scalars all accept a date literal.
   if (isScalarType(type)) return type.name === 'Int' || type.name === 'Float' ? '1' : type.name === 'Boolean' ? 'true' : '"2026-01-01"';
   return undefined;
 }
@@ -185,6 +186,11 @@ describe('query cost over the supergraph', () => {
     const error = queryTooComplex(estimate, MAX_COST);
     expect(error.message).toBe(`Query cost 12402 exceeds the limit of ${MAX_COST}: \`first: $n (200)\` on customers multiplies 12400 of it; ask for fewer items or select less under them`);
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 12402, limit: MAX_COST, path: 'customers', argument: { name: 'first', variable: 'n', size: 200, cost: 12400 } });
+  });
+
+  it("costs the README's examples as it says", () => {
+    expect(cost(parse('{ customers(first: 200) { edges { node { id name owner { name } } } } }'))).toBe(601);
+    expect(cost(parse('{ customers(first: 200) { edges { node { id name owner { name } interactions(first: 50) { summary } } } } }'))).toBe(10_601);
   });
 
   it('names an unsized list when no argument drives the cost', () => {
