@@ -30,6 +30,8 @@ interface DeskTicket {
   ownerId: string;
   severity: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
   matter: string;
+  /** Refuse a caller who may not see it with this error code, as the platform's rule for a denied read does, instead of null. */
+  deniedWith?: 'NOT_FOUND' | 'FORBIDDEN';
 }
 
 /** What the tiny service-desk saw: the token of every ticket lookup, and a switch to make it fail. */
@@ -60,6 +62,7 @@ async function startDesk(): Promise<Desk> {
           ticket: (_: unknown, { id }: { id: string }, { userId, roles }: { userId: string; roles: string[] }) => {
             if (desk.failing) throw new Error('desk database unreachable');
             const ticket = tickets.get(id);
+            if (ticket && !canSee(roles, userId, ticket) && ticket.deniedWith) throw new GraphQLError(`Ticket ${id}: not yours`, { extensions: { code: ticket.deniedWith } });
             return ticket && canSee(roles, userId, ticket) ? ticket : null;
           },
         },
@@ -282,6 +285,17 @@ describe('gateway: complaint subscriptions over graphql-ws', () => {
     expect((await all.next()).data?.complaintEvents.ticket.id).toBe(own.ticket.id);
     expect(mine.pending()).toBe(0);
     expect(await metricValue(gateway, 'gateway_subscription_events_filtered_total', { reason: 'not_visible' })).toBeGreaterThanOrEqual(before + 1);
+  });
+
+  it('drops an event whose ticket read is refused with NOT_FOUND or FORBIDDEN, as one answered null', async () => {
+    const consultant = await token({ sub: 'c-owner', roles: ['consultant'], department_id: 'D1' });
+    const mine = subscribe(openClient(consultant), 'subscription { complaintEvents { ticket { id } } }');
+    await subscriptionsRunning(1);
+    await complaint('opened', { ownerId: 'c-someone-else', deniedWith: 'NOT_FOUND' });
+    await complaint('opened', { ownerId: 'c-someone-else', deniedWith: 'FORBIDDEN' });
+    const own = await complaint('opened', { ownerId: 'c-owner' });
+    expect(await mine.next()).toEqual({ data: { complaintEvents: { ticket: { id: own.ticket.id } } } });
+    expect(mine.pending()).toBe(0);
   });
 
   it('applies the access check even when the subscriber selects no ticket field', async () => {
