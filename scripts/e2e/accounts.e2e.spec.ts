@@ -52,7 +52,10 @@ describe('the customer archive through the gateway', () => {
     );
     const id = createCustomer.id;
     const read = 'query($id: ID!) { customer(id: $id) { name contacts { phone } } }';
-    expect((await call(url, read, { id }, tokens.heir)).customer).toBeNull();
+    // Through the gateway too, a colleague is told which approval would open the customer.
+    const refused = await graphql(url, read, { id }, tokens.heir);
+    expect(refused.data?.customer ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredApproval: 'DEPARTMENT_MANAGER', customerId: id });
 
     const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
     const { requestCustomerAccess } = await call(

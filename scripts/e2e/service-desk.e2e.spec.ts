@@ -4,6 +4,7 @@
 import { DEV_JWT_SECRET } from '@crm/auth';
 import { complaintEventsSubject } from '@crm/contracts';
 import { connect, type NatsConnection, type Subscription } from 'nats';
+import { graphql } from '@crm/testing';
 import { call, demoConsultants, demoDepartments, demoTokens } from '../platform/demo-data';
 import { seedServiceDesk } from '../platform/demo-service-desk';
 import type { RunningPlatform } from '../platform/platform';
@@ -98,7 +99,9 @@ describe('service desk through the gateway, seeded like npm start', () => {
     while (Date.now() < deadline && !wanted.every((type) => seen.some((e) => e.type === type))) await new Promise((r) => setTimeout(r, 100));
     expect(wanted.filter((type) => !seen.some((e) => e.type === type))).toEqual([]);
     for (const event of seen) expect(event.data).toMatchObject({ ticketId: event.subject, customerId: expect.any(String), status: expect.any(String), severity: expect.any(String), occurredAt: expect.any(String) });
-    const partner = await call(url, 'query($id: ID!) { ticket(id: $id) { id } }', { id: seen[0].subject }, tokens.partnerPortal);
-    expect(partner.ticket).toBeNull();
+    // A partner is told NOT_FOUND: not even the ticket's existence is revealed.
+    const partner = await graphql(url, 'query($id: ID!) { ticket(id: $id) { id } }', { id: seen[0].subject }, tokens.partnerPortal);
+    expect(partner.data?.ticket ?? null).toBeNull();
+    expect(partner.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });

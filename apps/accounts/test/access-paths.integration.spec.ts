@@ -4,7 +4,7 @@ type Entity = { id: string; history: unknown[] } | null;
 
 /** What `token` can reach of `ids` on every read path: customer(id), customers, _entities and history. */
 async function reach(world: AccessWorld, token: string, ids: string[]) {
-  const single = await Promise.all(ids.map((id) => world.ok(CUSTOMER, { id }, token)));
+  const single = await Promise.all(ids.map((id) => world.read(CUSTOMER, { id }, token)));
   const list = await world.ok(CUSTOMERS, {}, token);
   const resolved = await world.ok(ENTITIES, entities(ids), token);
   const listed = new Set(nodeIds(list.customers));
@@ -112,7 +112,7 @@ describe('accounts access: the same rules on every read path', () => {
 
     it('cannot reach an unlinked customer by id, by entity reference or by guessing ids', async () => {
       for (const id of [...bobs, alices, '0123456789abcdef01234567', 'not-an-id']) {
-        expect((await world.ok(CUSTOMER, { id }, world.tokens.partner)).customer).toBeNull();
+        expect((await world.read(CUSTOMER, { id }, world.tokens.partner)).customer).toBeNull();
       }
       const resolved = await world.ok(ENTITIES, entities([...bobs, alices, '0123456789abcdef01234567', carols]), world.tokens.partner);
       expect(resolved._entities.map((e: Entity) => e && e.id)).toEqual([null, null, null, null, carols]);

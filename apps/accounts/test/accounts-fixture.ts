@@ -39,6 +39,13 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
   };
   const call = (query: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse> => graphql(service.url, query, variables, token);
   /** The data of an operation that must succeed. */
+  /** A read that may be refused by the read rule: the data, after checking every error is a denial code. */
+  const read = async (query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> => {
+    const res = await call(query, variables, token);
+    const unexpected = (res.errors ?? []).filter((e) => !['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT'].includes(e.extensions?.code));
+    if (unexpected.length > 0) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(unexpected)}`);
+    return res.data!;
+  };
   const ok = async (query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> => {
     const res = await call(query, variables, token);
     if (res.errors) throw new Error(`${query.slice(0, 70)}…: ${JSON.stringify(res.errors)}`);
@@ -82,7 +89,7 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
     await service.bus.js.publish(contract.type, encodeEvent(event), { msgID: event.id });
   };
 
-  return { service, clock, tokens, call, ok, fails, customer, events, publish };
+  return { service, clock, tokens, call, ok, read, fails, customer, events, publish };
 }
 export type AccountsWorld = Awaited<ReturnType<typeof startAccountsWorld>>;
 

@@ -45,7 +45,7 @@ describe('accounts: classification', () => {
 
   it('lets the staff assigned to a customer read it like its owner, in the list and by id', async () => {
     const id = await w.customer({ name: 'Served By Two Co' });
-    const before = await w.ok('query($id: ID!) { customer(id: $id) { id } }', { id }, w.tokens.bob);
+    const before = await w.read('query($id: ID!) { customer(id: $id) { id } }', { id }, w.tokens.bob);
     expect(before.customer).toBeNull();
     await w.ok(CLASSIFY, { id, i: { importance: 'KEY', category: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.alice);
     const byId = await w.ok('query($id: ID!) { customer(id: $id) { id } }', { id }, w.tokens.bob);

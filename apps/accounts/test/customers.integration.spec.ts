@@ -1,5 +1,5 @@
 import { customerCreatedV1, customerUpdatedV1, streamFor } from '@crm/contracts';
-import { eventsOnStream, graphql } from '@crm/testing';
+import { eventsOnStream, graphql, tokenFor } from '@crm/testing';
 import type { RunningService } from '@crm/kernel';
 import { startAccounts } from './accounts-fixture';
 
@@ -66,11 +66,41 @@ describe('accounts: customers', () => {
     expect(owners).toEqual(new Set(['alice', 'bob']));
   });
 
-  it('hides another consultant\'s customer behind null, not an error that reveals it exists', async () => {
-    const bobs = await graphql(ctx.service.url, CREATE, { input: { name: 'Private Bob Co', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.bob);
-    const res = await graphql(ctx.service.url, 'query($id: ID!) { customer(id: $id) { name } }', { id: bobs.data!.createCustomer.id }, ctx.alice);
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.customer).toBeNull();
+  describe('the read rule of customer(id)', () => {
+    const READ = 'query($id: ID!) { customer(id: $id) { name } }';
+    const refusal = async (id: string, token: string | Promise<string>) => {
+      const res = await graphql(ctx.service.url, READ, { id }, await token);
+      expect(res.data?.customer ?? null).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      return { code: res.errors![0].extensions?.code, ...res.errors![0].extensions, path: res.errors![0].path };
+    };
+    let bobsId: string;
+    beforeAll(async () => {
+      const bobs = await graphql(ctx.service.url, CREATE, { input: { name: 'Private Bob Co', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.bob);
+      bobsId = bobs.data!.createCustomer.id;
+    });
+
+    it('tells a colleague FORBIDDEN and that the department manager would open it', async () => {
+      expect(await refusal(bobsId, ctx.alice)).toMatchObject({ code: 'FORBIDDEN', requiredApproval: 'DEPARTMENT_MANAGER', customerId: bobsId, path: ['customer'] });
+    });
+
+    it('tells staff of another department that the general manager would open it', async () => {
+      expect(await refusal(bobsId, tokenFor({ sub: 'wes', roles: ['consultant'], department_id: 'D-WEST' }))).toMatchObject({ code: 'FORBIDDEN', requiredApproval: 'GENERAL_MANAGER' });
+    });
+
+    it('tells a partner NOT_FOUND for a customer outside its slice, exactly as for an id that does not exist', async () => {
+      const partner = tokenFor({ sub: 'portal', roles: ['partner'], partner_id: 'P-404' });
+      const hidden = await refusal(bobsId, partner);
+      const missing = await refusal('0123456789abcdef01234567', partner);
+      expect(hidden.code).toBe('NOT_FOUND');
+      expect(missing.code).toBe('NOT_FOUND');
+      expect(Object.keys(hidden).sort()).toEqual(Object.keys(missing).sort());
+    });
+
+    it('answers NOT_FOUND for an id nobody has, and BAD_USER_INPUT for a malformed id', async () => {
+      expect(await refusal('0123456789abcdef01234567', ctx.gm)).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await refusal('not-an-id', ctx.gm)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    });
   });
 
   it('pages with cursors and rejects a forged cursor with BAD_USER_INPUT', async () => {

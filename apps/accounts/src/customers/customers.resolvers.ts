@@ -32,7 +32,7 @@ export function customersResolvers({ customers, loaders, organisation, access, c
   };
   return {
     Query: {
-      customer: (_, { id }, ctx) => customers.findVisible(viewer(ctx), id),
+      customer: (_, { id }, ctx) => customers.getReadable(viewer(ctx), id),
       customers: (_, { filter, sort, first, after }, ctx) => customers.list(viewer(ctx), (filter ?? {}) as never, { first, after }, sort),
     },
     Mutation: {

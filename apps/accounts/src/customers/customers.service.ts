@@ -1,4 +1,5 @@
 import { hasRole, type Caller } from '@crm/auth';
+import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection } from '@crm/data';
 import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
 import { subDays } from 'date-fns';
@@ -129,6 +130,15 @@ export class CustomersService {
     if (!current) throw new NotFoundError('Customer', id);
     if (!access.canEdit(current)) throw new ForbiddenError('You may not change this customer');
     return String(current._id);
+  }
+
+  /** `customer(id)`: the customer, or the error the read rule gives (malformed, not found, or denied with the approval). */
+  async getReadable(access: CustomerAccess, id: string): Promise<CustomerRecord> {
+    assertRecordId(id);
+    const customer = await this.store.find(id);
+    if (!customer) throw new NotFoundError('Customer', id);
+    if (!(await access.canRead(customer))) throw readDenied(access.caller, 'Customer', id, { customerId: String(customer._id), departmentId: customer.departmentId });
+    return customer;
   }
 
   /** The customer if it exists and the caller may see it; null otherwise (existence is not revealed). */

@@ -34,7 +34,7 @@ export const faultsPlugin = definePlugin({
     });
     const resolvers: Resolvers = {
       Query: {
-        faultReport: (_, { id }, ctx) => faults.findVisible(requireCaller(ctx), id),
+        faultReport: (_, { id }, ctx) => faults.getReadable(requireCaller(ctx), id),
         faultReports: (_, { customerId, status }, ctx) => faults.list(requireCaller(ctx), { customerId, status }),
       },
       Mutation: {

@@ -1,4 +1,5 @@
 import type { Caller } from '@crm/auth';
+import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { customerIdSchema, faultAnalysedV1, faultReportedV1 } from '@crm/contracts';
 import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
@@ -151,6 +152,15 @@ export class FaultsService {
     const set = { customerOwnerId: scope.ownerId, customerDepartmentId: scope.departmentId, scopeAsOf: scope.asOf };
     if (scope.mergedFromId) await this.reports.updateMany({ customerId: scope.mergedFromId }, { $set: { ...set, customerId: scope.customerId } });
     await this.reports.updateMany({ customerId: scope.customerId, $or: [{ scopeAsOf: null }, { scopeAsOf: { $lte: scope.asOf } }] }, { $set: set });
+  }
+
+  /** `faultReport(id)`: the report, or the error the read rule gives (malformed, not found, or denied with the approval). */
+  async getReadable(caller: Caller, id: string): Promise<FaultReportRecord> {
+    assertRecordId(id);
+    const report = await this.reports.findById(id).lean<FaultReportRecord>();
+    if (!report) throw new NotFoundError('FaultReport', id);
+    if (!(await this.tickets.access.canSee(caller, report))) throw readDenied(caller, 'FaultReport', id, { customerId: report.customerId, departmentId: report.customerDepartmentId }, { approvable: this.tickets.access.approvable(caller) });
+    return report;
   }
 
   async findVisible(caller: Caller, id: string): Promise<FaultReportRecord | null> {

@@ -1,5 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import type { CustomerScopeDirectory } from '@crm/customer-scope';
+import { visibilityRules, type CustomerScopeDirectory } from '@crm/customer-scope';
 import type { Clock } from '@crm/kernel';
 
 /** A record kept against a customer: a ticket or a fault report. */
@@ -30,6 +30,11 @@ export class TicketAccess {
   async visibleOf<R extends CustomerRecord>(caller: Caller, records: R[]): Promise<R[]> {
     const visible = await this.scopes.visibleCustomerIds(caller, records.map((r) => r.customerId), this.clock.now());
     return records.filter((r) => visible.has(r.customerId));
+  }
+
+  /** Whether an access grant could open a ticket to the caller (not for roles the ticket row bars, e.g. finance). */
+  approvable(caller: Caller): boolean {
+    return !caller.roles.every((role) => visibilityRules.ticket.rolesWithoutAccess.includes(role));
   }
 
   /** Who may move a ticket on (investigate, transfer, escalate, resolve …) or report a fault: a handler who can see it. */

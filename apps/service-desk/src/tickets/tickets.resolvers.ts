@@ -39,7 +39,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
   };
   return {
     Query: {
-      ticket: (_, { id }, ctx) => tickets.findVisible(requireCaller(ctx), id),
+      ticket: (_, { id }, ctx) => tickets.getReadable(requireCaller(ctx), id),
       tickets: (_, { filter, first, after }, ctx) =>
         tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after }),
     },

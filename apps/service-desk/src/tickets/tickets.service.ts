@@ -1,4 +1,5 @@
 import type { Caller } from '@crm/auth';
+import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { customerIdSchema } from '@crm/contracts';
 import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
 import { StaleRevisionError, updateVersioned, type EventActor } from '@crm/events';
@@ -192,6 +193,15 @@ export class TicketsService {
       this.calendar.onCallAt(now, 'GENERAL_MANAGER'),
     ]);
     return { actorId, now, onCall: { 1: supervisor, 2: manager, 3: general } };
+  }
+
+  /** `ticket(id)`: the ticket, or the error the read rule gives (malformed, not found, or denied with the approval). */
+  async getReadable(caller: Caller, id: string): Promise<TicketRecord> {
+    assertRecordId(id);
+    const ticket = await this.tickets.findById(id).lean<TicketRecord>();
+    if (!ticket) throw new NotFoundError('Ticket', id);
+    if (!(await this.access.canSee(caller, ticket))) throw readDenied(caller, 'Ticket', id, { customerId: ticket.customerId, departmentId: ticket.customerDepartmentId }, { approvable: this.access.approvable(caller) });
+    return ticket;
   }
 
   async findVisible(caller: Caller, id: string): Promise<TicketRecord | null> {

@@ -1,0 +1,31 @@
+import { isPartner, type Caller } from '@crm/auth';
+import { BadUserInputError, ForbiddenError, NotFoundError, type DomainError } from '@crm/kernel';
+import { isValidObjectId } from 'mongoose';
+
+/*
+ * The rule for a read of one record by id, on every root field (docs/api/errors.md):
+ * - a malformed id is BAD_USER_INPUT;
+ * - no such record is NOT_FOUND, and so is anything outside a partner's slice (its existence is not revealed);
+ * - staff outside their scope get FORBIDDEN with `requiredApproval`, the approval that would open it, so that a
+ *   client can offer "request access" (requestCustomerAccess).
+ */
+
+/** Who approves reading a customer of `departmentId`: the caller's own department manager, or the general manager. */
+export type RequiredApproval = 'DEPARTMENT_MANAGER' | 'GENERAL_MANAGER';
+
+export function approvalToRead(caller: Caller, departmentId: string): RequiredApproval {
+  return caller.departmentId !== undefined && caller.departmentId === departmentId ? 'DEPARTMENT_MANAGER' : 'GENERAL_MANAGER';
+}
+
+/** The error for a record the caller may not read. `requiredApproval` null: no approval opens it (finance on tickets). */
+export function readDenied(caller: Caller, entity: string, id: string, customer: { customerId: string; departmentId: string }, options: { approvable?: boolean } = {}): DomainError {
+  if (isPartner(caller)) return new NotFoundError(entity, id);
+  const requiredApproval = options.approvable === false ? null : approvalToRead(caller, customer.departmentId);
+  const how = requiredApproval === 'DEPARTMENT_MANAGER' ? 'your department manager approves' : requiredApproval === 'GENERAL_MANAGER' ? 'the general manager approves' : 'no approval opens it to your role';
+  return new ForbiddenError(`You may not read ${entity} ${id}: outside your customers (${how})`, { entity, id, customerId: customer.customerId, requiredApproval });
+}
+
+/** Ids of Mongo-kept records: anything else is a client's mistake, reported as such. */
+export function assertRecordId(id: string, field = 'id'): void {
+  if (!isValidObjectId(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new BadUserInputError(field, 'is not a valid id');
+}
