@@ -14,4 +14,6 @@ export default {
   displayName: 'mutation',
   rootDir: root,
   testMatch: unitSpecs.map((spec) => `<rootDir>/${spec}`),
+  // Stryker's sandboxes are copies of the tree.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

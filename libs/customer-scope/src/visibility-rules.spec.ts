@@ -1,5 +1,16 @@
 import type { Caller, Role } from '@crm/auth';
-import { canSeeCustomerScope, customerScopeFilter, grantCovers, type CustomerGrant, type CustomerScope } from './visibility-rules';
+import {
+  canSeeCustomerScope,
+  customerScopeFilter,
+  grantCovers,
+  grantScopeFilter,
+  grantsInForce,
+  rolesSeeingEveryCustomer,
+  seesEveryCustomer,
+  visibilityRules,
+  type CustomerGrant,
+  type CustomerScope,
+} from './visibility-rules';
 
 const caller = (roles: Role[], extra: Partial<Caller> = {}): Caller => ({ userId: 'alice', roles, token: 't', ...extra });
 const scope: CustomerScope = { customerId: 'c1', ownerId: 'alice', departmentId: 'D-EAST', assignedStaffIds: ['alice', 'carol'], partnerIds: ['P-1'] };
@@ -74,5 +85,64 @@ describe('the ticket row of the rule table', () => {
   });
   it('lets a finance user who is also a consultant read their own customers’ tickets', () => {
     expect(canSeeCustomerScope(caller(['finance', 'consultant'], { userId: 'alice' }), scope, [], undefined, 'ticket')).toBe(true);
+  });
+});
+
+describe('customer scope rules at their edges', () => {
+  const bob = caller(['consultant'], { userId: 'bob' });
+
+  it('takes grants as checked when no instant is given, and drops them from the instant they expire', () => {
+    const lapsed = until('2020-01-01T00:00:00Z', { customerId: 'c1' });
+    expect(grantsInForce([lapsed])).toEqual([lapsed]);
+    expect(grantsInForce([lapsed], now)).toEqual([]);
+    const atNow = until('2025-06-02T08:00:00Z', { customerId: 'c1' });
+    const later = until('2025-06-02T08:00:00.001Z', { customerId: 'c1' });
+    expect(grantsInForce([atNow, later], now)).toEqual([later]);
+    expect(canSeeCustomerScope(bob, scope, [lapsed])).toBe(true);
+    expect(canSeeCustomerScope(bob, scope, [lapsed], now)).toBe(false);
+  });
+
+  it('reads a grant by its narrowest target: a customer, else an owner, else a department', () => {
+    expect(grantCovers(until('2030-01-01T00:00:00Z', { customerId: 'c2', ownerId: 'alice' }), scope)).toBe(false);
+    expect(grantCovers(until('2030-01-01T00:00:00Z', { ownerId: 'dave', departmentId: 'D-EAST' }), scope)).toBe(false);
+    expect(grantCovers(until('2030-01-01T00:00:00Z', {}), scope)).toBe(false);
+    expect(grantCovers(until('2030-01-01T00:00:00Z', {}), { ownerId: 'alice', departmentId: undefined as never })).toBe(false);
+    expect(grantScopeFilter(until('2030-01-01T00:00:00Z', { customerId: 'c2', ownerId: 'alice' }))).toEqual({ _id: 'c2' });
+    expect(grantScopeFilter(until('2030-01-01T00:00:00Z', { ownerId: 'dave', departmentId: 'D-EAST' }))).toEqual({ ownerId: 'dave' });
+    expect(grantScopeFilter(until('2030-01-01T00:00:00Z', { departmentId: 'D-EAST' }))).toEqual({ departmentId: 'D-EAST' });
+    expect(grantScopeFilter(until('2030-01-01T00:00:00Z', {}))).toEqual({ _id: null });
+  });
+
+  it('does not let a partner see everything through an internal role', () => {
+    expect(seesEveryCustomer(caller(['general_manager'], { partnerId: 'P-1' }))).toBe(false);
+    expect(canSeeCustomerScope(caller(['general_manager'], { partnerId: 'P-1' }), scope)).toBe(true);
+    expect(canSeeCustomerScope(caller(['general_manager'], { partnerId: 'P-9' }), scope)).toBe(false);
+    expect(canSeeCustomerScope(caller(['partner']), scope)).toBe(false);
+    expect(customerScopeFilter(caller(['general_manager'], { partnerId: 'P-9' }))).toEqual({ partnerIds: 'P-9' });
+  });
+
+  it('gives the owner or assigned staff nothing by name alone without the consultant role', () => {
+    expect(canSeeCustomerScope(caller(['technical_staff', 'finance'], { userId: 'alice' }), scope, [], undefined, 'ticket')).toBe(true);
+    expect(canSeeCustomerScope(caller([], { userId: 'alice' }), scope)).toBe(false);
+    expect(canSeeCustomerScope(caller(['consultant'], { userId: 'carol' }), { ...scope, assignedStaffIds: undefined })).toBe(false);
+    expect(customerScopeFilter(caller([], { userId: 'alice' }))).toEqual({ _id: null });
+  });
+
+  it('combines a manager\'s department, a consultant\'s own and assigned customers and each grant in one filter', () => {
+    const both = caller(['department_manager', 'consultant'], { departmentId: 'D-EAST' });
+    expect(customerScopeFilter(both, [until('2030-01-01T00:00:00Z', { ownerId: 'dave' })])).toEqual({
+      $or: [{ departmentId: 'D-EAST' }, { ownerId: 'alice' }, { assignedStaffIds: 'alice' }, { ownerId: 'dave' }],
+    });
+    expect(customerScopeFilter(caller(['department_manager']))).toEqual({ _id: null });
+    expect(customerScopeFilter(caller([]), [until('2030-01-01T00:00:00Z', { customerId: 'c3' })])).toEqual({ _id: 'c3' });
+  });
+
+  it('bars finance from tickets only when finance is all it is', () => {
+    expect(visibilityRules.ticket.rolesSeeingAll).not.toContain('finance');
+    expect(visibilityRules.ticket.rolesSeeingAll).toEqual(['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'internal_app']);
+    expect(rolesSeeingEveryCustomer).toEqual(['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app']);
+    expect(customerScopeFilter(caller(['finance', 'department_manager'], { departmentId: 'D-EAST' }), [], { kind: 'ticket' })).toEqual({ departmentId: 'D-EAST' });
+    expect(seesEveryCustomer(caller(['finance']), 'ticket')).toBe(false);
+    expect(seesEveryCustomer(caller(['finance']))).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import {
   mayRevoke,
   requestedExpiryProblem,
   statusFilter,
+  visibleGrantsFilter,
 } from './access-request-rules';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -210,5 +211,98 @@ describe('access request rules', () => {
       expect(approvedExpiryProblem(new Date(requested.getTime() + 1), requested, now)).toMatch(/not extend/);
       expect(approvedExpiryProblem(now, requested, now)).toBe('must be in the future');
     });
+  });
+});
+
+describe('access request rules, case by case', () => {
+  const westConsultant = caller('carol', ['consultant'], { departmentId: 'D-WEST' });
+  const managerWithoutDepartment = caller('mgr-none', ['department_manager']);
+  const reachesWest = request({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null, scope: { kind: 'DEPARTMENT', customerId: null, consultantId: null, departmentId: 'D-WEST' } });
+
+  it('does not show a request to a colleague of the department it reaches, only to that department\'s manager', () => {
+    expect(mayReadRequest(westConsultant, reachesWest)).toBe(false);
+    expect(mayReadRequest(caller('mgr-x', ['department_manager'], { departmentId: 'D-EAST' }), reachesWest)).toBe(false);
+    expect(mayReadRequest(managerWithoutDepartment, request({ scope: { kind: 'DEPARTMENT', customerId: null, consultantId: null, departmentId: undefined as never } }))).toBe(false);
+    expect(mayReadRequest(caller('gm-partner', ['general_manager', 'partner'], { partnerId: 'P-1' }), reachesWest)).toBe(false);
+    expect(mayReadRequest(eastManager, request())).toBe(true);
+  });
+
+  it('lets a department manager decide only requests routed to their own department, never a general-manager one', () => {
+    expect(mayDecide(eastManager, request())).toBe(true);
+    expect(mayDecide(westManager, request())).toBe(false);
+    expect(mayDecide(caller('bob', ['consultant'], { departmentId: 'D-EAST' }), request())).toBe(false);
+    expect(mayDecide(managerWithoutDepartment, request({ approverDepartmentId: undefined as never }))).toBe(false);
+    expect(mayDecide(eastManager, request({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null }))).toBe(false);
+    expect(mayDecide(gm, request({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null }))).toBe(true);
+    expect(mayDecide(caller('gm-partner', ['general_manager', 'partner'], { partnerId: 'P-1' }), request({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null }))).toBe(false);
+  });
+
+  it('lets no partner revoke, even one named as the requester', () => {
+    expect(mayRevoke(caller('alice', ['partner'], { partnerId: 'P-1' }), request({ status: 'APPROVED' }))).toBe(false);
+    expect(mayRevoke(caller('gm-2', ['general_manager']), request({ status: 'APPROVED', approverRole: 'DEPARTMENT_MANAGER' }))).toBe(true);
+  });
+
+  it('lists a consultant\'s own grants, a manager\'s department\'s as well, and all of them for the general manager', () => {
+    expect(visibleGrantsFilter(alice)).toEqual({ requesterId: 'alice' });
+    expect(visibleGrantsFilter(eastManager)).toEqual({ $or: [{ requesterId: 'mgr-east' }, { approverDepartmentId: 'D-EAST' }, { 'scope.departmentId': 'D-EAST' }] });
+    expect(visibleGrantsFilter(managerWithoutDepartment)).toEqual({ requesterId: 'mgr-none' });
+    expect(visibleGrantsFilter(gm)).toEqual({});
+    expect(visibleGrantsFilter(partner)).toEqual({ requesterId: 'portal' });
+    expect(visibleGrantsFilter(caller('gm-partner', ['general_manager', 'department_manager', 'partner'], { partnerId: 'P-1', departmentId: 'D-EAST' }))).toEqual({ requesterId: 'gm-partner' });
+  });
+
+  it('queues both kinds of request for someone who is general and department manager, and none for a manager without a department', () => {
+    const both = caller('boss', ['general_manager', 'department_manager'], { departmentId: 'D-EAST' });
+    expect(awaitingApprovalFilter(both)).toEqual({
+      $and: [{ $or: [{ approverRole: 'GENERAL_MANAGER' }, { approverRole: 'DEPARTMENT_MANAGER', approverDepartmentId: 'D-EAST' }] }, { requesterId: { $ne: 'boss' } }],
+    });
+    expect(awaitingApprovalFilter(managerWithoutDepartment)).toBeNull();
+    expect(awaitingApprovalFilter(caller('gm-partner', ['general_manager', 'partner'], { partnerId: 'P-1' }))).toBeNull();
+  });
+
+  it('routes to the department manager only when requester and scope share a department', () => {
+    expect(approverFor('D-EAST', 'D-EAST')).toEqual({ approverRole: 'DEPARTMENT_MANAGER', approverDepartmentId: 'D-EAST' });
+    expect(approverFor('D-EAST', 'D-WEST')).toEqual({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null });
+    expect(approverFor(null, 'D-WEST')).toEqual({ approverRole: 'GENERAL_MANAGER', approverDepartmentId: null });
+  });
+
+  it('reads a request as expired from the instant of its requested expiry, and a grant without an expiry as expired', () => {
+    const deadline = new Date('2025-03-10T09:00:00Z');
+    expect(effectiveStatus(request({ requestedExpiresAt: deadline }), new Date(deadline.getTime() - 1))).toBe('REQUESTED');
+    expect(effectiveStatus(request({ requestedExpiresAt: deadline }), deadline)).toBe('EXPIRED');
+    expect(effectiveStatus(request({ status: 'APPROVED', expiresAt: deadline }), new Date(deadline.getTime() - 1))).toBe('APPROVED');
+    expect(effectiveStatus(request({ status: 'APPROVED', expiresAt: deadline }), deadline)).toBe('EXPIRED');
+    expect(effectiveStatus(request({ status: 'APPROVED', expiresAt: null }), new Date('2025-03-01T00:00:00Z'))).toBe('EXPIRED');
+    expect(effectiveStatus(request({ status: 'REJECTED' }), new Date('2030-01-01T00:00:00Z'))).toBe('REJECTED');
+  });
+
+  it('names the status and the decision it refuses', () => {
+    const now = new Date('2025-03-03T10:00:00Z');
+    let refused: ConflictError | undefined;
+    try {
+      assertDecisionAllowed(request({ status: 'REJECTED' }), 'APPROVED', now);
+    } catch (error) {
+      refused = error as ConflictError;
+    }
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ message: 'An access request that is REJECTED cannot be APPROVED', details: { status: 'REJECTED' } });
+  });
+
+  it('filters rejected requests by their stored status', () => {
+    expect(statusFilter('REJECTED', new Date('2025-03-04T00:00:00Z'))).toEqual({ status: 'REJECTED' });
+  });
+
+  it('sees a customer-wide request as covered only with the customer in hand', () => {
+    expect(coveredByOwnScope(gm, { kind: 'CUSTOMER', customerId: 'c1', consultantId: null, departmentId: 'D-EAST' })).toBe(false);
+    expect(coveredByOwnScope(caller('bob', ['consultant'], { departmentId: 'D-EAST' }), { kind: 'CONSULTANT', customerId: null, consultantId: null, departmentId: 'D-EAST' })).toBe(false);
+  });
+
+  it('measures the maximum requested expiry in whole days', () => {
+    const now = new Date('2025-03-03T09:00:00Z');
+    expect(requestedExpiryProblem(new Date(now.getTime() + DAY), { now, maxDays: 1 })).toBeNull();
+    expect(requestedExpiryProblem(new Date(now.getTime() + DAY + 1), { now, maxDays: 1 })).toBe('must be at most 1 days from now');
+    const requested = new Date(now.getTime() + 7 * DAY);
+    expect(approvedExpiryProblem(new Date(requested.getTime() + 1), requested, now)).toBe(`may shorten the requested expiry (${requested.toISOString()}), not extend it`);
+    expect(approvedExpiryProblem(new Date(now.getTime() - 1), requested, now)).toBe('must be in the future');
   });
 });

@@ -1,7 +1,7 @@
 import { fixedClock } from '@crm/kernel';
 import { WorkingCalendar } from '@crm/working-calendar';
 import type { CustomerRecord } from '../customers/customer.model';
-import { changeToReport, expenseDecision, fileNow, filingOf, filingStatus, isOverdue, newFiling, overdueObligation, reportNow } from './filing-rules';
+import { changeToReport, expenseDecision, expenseKinds, fileNow, filingOf, filingSet, filingStatus, filingStatuses, isOverdue, newFiling, overdueObligation, reportNow } from './filing-rules';
 
 // Shanghai working calendar: 2025-10-01..07 National Day, Saturday 2025-09-28 and 2025-10-11 make-up workdays.
 const calendar = new WorkingCalendar({ timeZone: 'Asia/Shanghai', holidays: ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-06', '2025-10-07'], makeUpWorkdays: ['2025-09-28', '2025-10-11'] });
@@ -64,5 +64,108 @@ describe('filing rules (备案 within 5 working days)', () => {
     expect(expenseDecision(customer({}), now)).toMatchObject({ allowed: false, reason: 'CUSTOMER_NOT_FILED' });
     expect(expenseDecision(customer({ lifecycle: 'REMOVED' }), now).reason).toBe('CUSTOMER_REMOVED');
     expect(expenseDecision(customer({ filing: { ...newFiling(now, 'D-EAST', calendar), filedAt: now } }), now)).toEqual({ allowed: true, reason: 'ALLOWED', message: expect.any(String) });
+  });
+});
+
+describe('filing rules at their edges', () => {
+  const now = shanghai('2025-03-04T10:00:00');
+  const filing = newFiling(shanghai('2025-03-03T10:00:00'), 'D-EAST', calendar);
+
+  it('opens the whole filing obligation of a new customer', () => {
+    expect(filing).toStrictEqual({
+      firstContactAt: shanghai('2025-03-03T10:00:00'),
+      firstContactDepartmentId: 'D-EAST',
+      dueAt: shanghai('2025-03-10T23:59:59.999'),
+      filedAt: null,
+      filedBy: null,
+      unreportedChangeSince: null,
+      changeReportDueAt: null,
+      nextDueAt: shanghai('2025-03-10T23:59:59.999'),
+      overdueRaisedAt: null,
+    });
+  });
+
+  it('is overdue only once the pending deadline has passed, not at the deadline itself', () => {
+    const due = filing.nextDueAt!;
+    expect(isOverdue(filing, due)).toBe(false);
+    expect(isOverdue(filing, new Date(due.getTime() + 1))).toBe(true);
+    expect(isOverdue({ ...filing, nextDueAt: null }, new Date(due.getTime() + 1))).toBe(false);
+    expect(filingStatus(filing, due)).toBe('UNFILED');
+    const changed = { ...filing, filedAt: now, changeReportDueAt: due };
+    expect(filingStatus(changed, due)).toBe('CHANGES_UNREPORTED');
+    expect(filingStatus(changed, new Date(due.getTime() + 1))).toBe('CHANGE_REPORT_OVERDUE');
+  });
+
+  it('files a customer: who and when, clearing whatever was pending', () => {
+    expect(fileNow(filing, now, 'alice')).toStrictEqual({ filedAt: now, filedBy: 'alice', unreportedChangeSince: null, changeReportDueAt: null, nextDueAt: null, overdueRaisedAt: null });
+  });
+
+  it('opens a change report due 5 working days after the change, clearing an earlier overdue mark', () => {
+    const changedAt = shanghai('2025-03-05T11:00:00');
+    expect(changeToReport({ ...filing, filedAt: now, overdueRaisedAt: now }, changedAt, calendar)).toStrictEqual({
+      unreportedChangeSince: changedAt,
+      changeReportDueAt: shanghai('2025-03-12T23:59:59.999'),
+      nextDueAt: shanghai('2025-03-12T23:59:59.999'),
+      overdueRaisedAt: null,
+    });
+  });
+
+  it('reports the changes: who and when, nothing left pending; nothing to report before filing', () => {
+    const pending = { ...filing, filedAt: now, unreportedChangeSince: now };
+    const later = shanghai('2025-03-06T09:00:00');
+    expect(reportNow(pending, later, 'mgr')).toStrictEqual({ unreportedChangeSince: null, changeReportDueAt: null, lastReportedAt: later, lastReportedBy: 'mgr', nextDueAt: null, overdueRaisedAt: null });
+    expect(reportNow({ ...pending, filedAt: null }, later, 'mgr')).toBeNull();
+  });
+
+  it('takes the filing stored on the customer as it is', () => {
+    expect(filingOf({ filing, createdAt: now, departmentId: 'D-WEST' })).toBe(filing);
+    expect(filingOf({ filing: null, createdAt: now, departmentId: 'D-WEST' })).toStrictEqual({
+      firstContactAt: now,
+      firstContactDepartmentId: 'D-WEST',
+      dueAt: now,
+      filedAt: now,
+      filedBy: null,
+      nextDueAt: null,
+    });
+  });
+
+  const customer = (patch: Partial<CustomerRecord>) => ({ lifecycle: 'ACTIVE' as const, createdAt: now, departmentId: 'D-EAST', filing, ...patch });
+
+  it('refuses expenses for an unknown or removed customer, whatever its filing', () => {
+    expect(expenseDecision(null, now)).toStrictEqual({ allowed: false, reason: 'CUSTOMER_NOT_FOUND', message: 'No such customer within your reach' });
+    expect(expenseDecision(customer({ lifecycle: 'REMOVED', filing: { ...filing, filedAt: now } }), now)).toStrictEqual({
+      allowed: false,
+      reason: 'CUSTOMER_REMOVED',
+      message: 'The customer was removed from the archive',
+    });
+  });
+
+  it('says when the filing of an unfiled customer is or was due', () => {
+    expect(expenseDecision(customer({}), now)).toStrictEqual({
+      allowed: false,
+      reason: 'CUSTOMER_NOT_FILED',
+      message: 'The customer is not filed yet (filing is due by 2025-03-10T15:59:59.999Z); expenses are refused until it is',
+    });
+    expect(expenseDecision(customer({}), filing.dueAt).message).toContain('filing is due by');
+    expect(expenseDecision(customer({}), new Date(filing.dueAt.getTime() + 1)).message).toBe(
+      'The customer is not filed yet (filing was due by 2025-03-10T15:59:59.999Z); expenses are refused until it is',
+    );
+  });
+
+  it('allows expenses for a filed customer, and for one archived before filing was tracked', () => {
+    expect(expenseDecision(customer({ filing: { ...filing, filedAt: now } }), now)).toStrictEqual({ allowed: true, reason: 'ALLOWED', message: 'The customer is filed' });
+    expect(expenseDecision(customer({ filing: null }), now)).toMatchObject({ allowed: true });
+  });
+
+  it('writes a filing change member by member, or the whole filing when the customer has none stored', () => {
+    expect(filingSet({ filing, createdAt: now, departmentId: 'D-EAST' }, { filedAt: now, filedBy: 'alice' })).toStrictEqual({ 'filing.filedAt': now, 'filing.filedBy': 'alice' });
+    expect(filingSet({ filing: null, createdAt: now, departmentId: 'D-EAST' }, { unreportedChangeSince: now })).toStrictEqual({
+      filing: { firstContactAt: now, firstContactDepartmentId: 'D-EAST', dueAt: now, filedAt: now, filedBy: null, nextDueAt: null, unreportedChangeSince: now },
+    });
+  });
+
+  it('lists the filing statuses and expense kinds clients may see', () => {
+    expect(filingStatuses).toEqual(['UNFILED', 'FILING_OVERDUE', 'FILED', 'CHANGES_UNREPORTED', 'CHANGE_REPORT_OVERDUE']);
+    expect(expenseKinds).toEqual(['ENTERTAINMENT', 'TRAVEL', 'GIFT', 'OTHER']);
   });
 });

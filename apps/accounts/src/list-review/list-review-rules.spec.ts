@@ -16,3 +16,14 @@ describe('list review rules (at least every two years)', () => {
     expect(isReviewOverdue(review, clock.now())).toBe(true);
   });
 });
+
+describe('list review at its edges', () => {
+  it('keeps a review stored on the customer as it is', () => {
+    const stored = { dueAt: new Date('2026-01-01T00:00:00Z'), reviews: [] };
+    expect(listReviewOf({ listReview: stored, createdAt: new Date('2020-01-01T00:00:00Z') })).toBe(stored);
+  });
+
+  it('dates the first review of a customer archived before reviews two years after its creation, with no reviews yet', () => {
+    expect(listReviewOf({ listReview: undefined, createdAt: new Date('2020-05-01T00:00:00Z') })).toEqual({ dueAt: new Date('2022-05-01T00:00:00Z'), reviews: [] });
+  });
+});

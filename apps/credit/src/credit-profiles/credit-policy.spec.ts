@@ -1,5 +1,5 @@
 import { fixedClock } from '@crm/kernel';
-import { creditPolicy, latestNextReview, policyViolation, type CreditGrade, type CreditTerms } from './credit-policy';
+import { creditGrades, creditPolicy, latestNextReview, POLICY_CURRENCY, policyViolation, type CreditGrade, type CreditTerms } from './credit-policy';
 
 describe('credit policy', () => {
   const clock = fixedClock('2025-01-31T08:00:00Z');
@@ -55,5 +55,59 @@ describe('credit policy', () => {
     expect(policyViolation(terms('A', { nextReviewDue: new Date('2025-03-01T00:00:00Z') }), now)).toBeNull();
     expect(policyViolation(terms('A', { nextReviewDue: new Date('2025-08-01T00:00:00Z') }), now)).toMatchObject({ field: 'nextReviewDue' });
     expect(policyViolation(terms('A', { nextReviewDue: now }), now)).toEqual({ field: 'nextReviewDue', message: 'must be after this review' });
+  });
+});
+
+describe('credit policy, term by term', () => {
+  const reviewedAt = new Date('2025-01-31T08:00:00Z');
+  const terms = (grade: CreditGrade, overrides: Partial<CreditTerms> = {}): CreditTerms => ({
+    grade,
+    creditLimit: 0,
+    currency: 'CNY',
+    paymentTermDays: 0,
+    frozen: false,
+    nextReviewDue: latestNextReview(grade, reviewedAt),
+    ...overrides,
+  });
+
+  it('lists the grades best first, with shorter terms and closer reviews further down', () => {
+    expect(creditGrades).toEqual(['AAA', 'AA', 'A', 'B', 'C', 'D']);
+    expect(creditGrades.map((g) => creditPolicy[g].maxPaymentTermDays)).toEqual([180, 120, 90, 60, 30, 0]);
+    expect(creditGrades.map((g) => creditPolicy[g].reviewEveryMonths)).toEqual([12, 12, 6, 6, 3, 3]);
+    expect(creditPolicy.AAA.maxCreditLimit).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('explains a limit over the grade ceiling in CNY', () => {
+    expect(policyViolation(terms('B', { creditLimit: 200_001 }), reviewedAt)).toEqual({ field: 'creditLimit', message: "a B customer's limit is at most 200000 CNY" });
+  });
+
+  it('explains a payment term over the grade maximum', () => {
+    expect(policyViolation(terms('C', { paymentTermDays: 31 }), reviewedAt)).toEqual({ field: 'paymentTermDays', message: "a C customer's payment term is at most 30 days" });
+    expect(policyViolation(terms('AAA', { paymentTermDays: 180 }), reviewedAt)).toBeNull();
+  });
+
+  it('explains a capped limit set in another currency, before anything else', () => {
+    expect(policyViolation(terms('D', { currency: 'USD', creditLimit: 5 }), reviewedAt)).toEqual({ field: 'currency', message: 'a D limit must be set in CNY, the currency of the grade ceilings' });
+  });
+
+  it('accepts the next review exactly at the grade interval, not a moment later', () => {
+    const latest = latestNextReview('A', reviewedAt);
+    expect(policyViolation(terms('A', { nextReviewDue: latest }), reviewedAt)).toBeNull();
+    expect(policyViolation(terms('A', { nextReviewDue: new Date(latest.getTime() + 1) }), reviewedAt)).toEqual({
+      field: 'nextReviewDue',
+      message: 'a A profile is reviewed at least every 6 months',
+    });
+    expect(policyViolation(terms('A', { nextReviewDue: new Date(reviewedAt.getTime() + 1) }), reviewedAt)).toBeNull();
+    expect(policyViolation(terms('A', { nextReviewDue: new Date(reviewedAt.getTime() - 1) }), reviewedAt)).toEqual({ field: 'nextReviewDue', message: 'must be after this review' });
+  });
+
+  it('schedules an AA review a year on and a B review six months on', () => {
+    expect(latestNextReview('AA', reviewedAt).toISOString()).toBe('2026-01-31T08:00:00.000Z');
+    expect(latestNextReview('B', reviewedAt).toISOString()).toBe('2025-07-31T08:00:00.000Z');
+    expect(latestNextReview('D', reviewedAt).toISOString()).toBe('2025-04-30T08:00:00.000Z');
+  });
+
+  it('sets the ceilings in CNY', () => {
+    expect(POLICY_CURRENCY).toBe('CNY');
   });
 });

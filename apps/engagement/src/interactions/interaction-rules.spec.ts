@@ -31,3 +31,17 @@ describe('interaction rules', () => {
     expect(occurredAtProblem(new Date(now.getTime() + CLOCK_SKEW_MS + 1), now)).toBe('cannot be in the future');
   });
 });
+
+describe('interaction rules at their edges', () => {
+  it('allows five minutes of clock skew, not a millisecond more', () => {
+    const now = new Date('2025-03-10T09:00:00Z');
+    expect(CLOCK_SKEW_MS).toBe(300_000);
+    expect(occurredAtProblem(new Date('2025-03-10T09:05:00Z'), now)).toBeNull();
+    expect(occurredAtProblem(new Date('2025-03-10T09:05:00.001Z'), now)).toBe('cannot be in the future');
+  });
+
+  it('does not let a consultant log for someone else, nor a manager who is a partner', () => {
+    expect(mayLogInteractionFor(caller('sam', 'service_agent', 'technical_staff'), 'bob')).toBe(false);
+    expect(mayLogInteractionFor({ ...caller('mgr', 'department_manager'), partnerId: 'P-1' }, 'bob')).toBe(false);
+  });
+});

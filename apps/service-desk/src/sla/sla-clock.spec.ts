@@ -1,5 +1,5 @@
 import { WorkingCalendar } from '@crm/working-calendar';
-import { aroundTheClock, computeSlaClocks, workingTime, type ClockHistoryEntry, type ClockTargets } from './sla-clock';
+import { aroundTheClock, computeSlaClocks, isBreached, minutesToMs, workingTime, type ClockHistoryEntry, type ClockTargets, type SlaClockStatus } from './sla-clock';
 
 /** Shanghai wall-clock time (UTC+8). */
 const cst = (wallClock: string) => new Date(`${wallClock}+08:00`);
@@ -104,5 +104,131 @@ describe('SLA clocks from the ticket history', () => {
     const history = [at('OPENED', '2024-09-23T10:00:00'), at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')];
     expect(computeSlaClocks(history, targets, working, cst('2024-09-23T10:59:00')).firstResponse).toMatchObject({ status: 'RUNNING', stoppedAt: null });
     expect(computeSlaClocks(history, targets, working, cst('2024-09-23T11:01:00')).firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T11:00:00') });
+  });
+});
+
+describe('SLA clock edges', () => {
+  const opened = at('OPENED', '2024-09-23T10:00:00');
+
+  it('counts a reply at the very deadline as met, one a moment later as met late', () => {
+    const onTime = computeSlaClocks([opened, at('INVESTIGATION_STARTED', '2024-09-23T12:00:00')], targets, working, cst('2024-09-23T15:00:00')).firstResponse;
+    expect(onTime).toMatchObject({ status: 'MET', elapsedMs: 120 * 60_000, remainingMs: 0, overdueMs: 0 });
+    const late = computeSlaClocks([opened, at('INVESTIGATION_STARTED', '2024-09-23T12:00:01')], targets, working, cst('2024-09-23T15:00:00')).firstResponse;
+    expect(late).toMatchObject({ status: 'MET_LATE', overdueMs: 1000 });
+  });
+
+  it('is not breached at the due instant itself, only after it', () => {
+    expect(computeSlaClocks([opened], targets, aroundTheClock, cst('2024-09-23T12:00:00')).firstResponse.status).toBe('NEAR_BREACH');
+    expect(computeSlaClocks([opened], targets, aroundTheClock, cst('2024-09-23T12:00:01')).firstResponse.status).toBe('BREACHED');
+  });
+
+  it('answers the customer by resolving at once or by agreeing a plan, not by an internal note', () => {
+    const atOnce = computeSlaClocks([opened, at('RESOLVED', '2024-09-23T10:20:00')], targets, working, cst('2024-09-24T10:00:00'));
+    expect(atOnce.firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:20:00') });
+    expect(atOnce.resolution).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:20:00'), elapsedMs: 20 * 60_000 });
+    const planned = computeSlaClocks([opened, at('ESCALATED', '2024-09-23T10:05:00'), at('PLAN_AGREED', '2024-09-23T10:40:00')], targets, working, cst('2024-09-24T10:00:00'));
+    expect(planned.firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:40:00') });
+    const noted = computeSlaClocks([opened, at('PROGRESS_NOTED', '2024-09-23T10:10:00')], targets, working, cst('2024-09-23T10:30:00'));
+    expect(noted.firstResponse).toMatchObject({ status: 'RUNNING', stoppedAt: null });
+    const told = computeSlaClocks([opened, at('CUSTOMER_CONTACTED', '2024-09-23T10:10:00')], targets, working, cst('2024-09-23T10:30:00'));
+    expect(told.firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:10:00'), elapsedMs: 10 * 60_000 });
+  });
+
+  it('stays paused whatever else is recorded while the desk waits for the customer', () => {
+    const history = [
+      opened,
+      at('INVESTIGATION_STARTED', '2024-09-23T10:30:00'),
+      at('WAITING_FOR_CUSTOMER', '2024-09-23T11:00:00'),
+      at('TRANSFERRED', '2024-09-23T14:00:00'),
+      at('PROGRESS_NOTED', '2024-09-23T15:00:00'),
+    ];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T16:00:00')).resolution).toMatchObject({ status: 'PAUSED', elapsedMs: 3_600_000, dueAt: null });
+  });
+
+  it('keeps counting through a note while running, and ignores a second wait or response', () => {
+    const history = [
+      opened,
+      at('PROGRESS_NOTED', '2024-09-23T11:00:00'),
+      at('WAITING_FOR_CUSTOMER', '2024-09-23T12:00:00'),
+      at('WAITING_FOR_CUSTOMER', '2024-09-23T13:00:00'),
+      at('CUSTOMER_RESPONDED', '2024-09-23T14:00:00'),
+      at('CUSTOMER_RESPONDED', '2024-09-23T15:00:00'),
+    ];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T16:00:00')).resolution).toMatchObject({ status: 'RUNNING', elapsedMs: 4 * 3_600_000 });
+  });
+
+  it('stops the resolution clock at the first resolution; a response or wait recorded after it changes nothing', () => {
+    const history = [opened, at('RESOLVED', '2024-09-23T12:00:00'), at('CUSTOMER_RESPONDED', '2024-09-23T13:00:00'), at('WAITING_FOR_CUSTOMER', '2024-09-23T14:00:00'), at('RESOLVED', '2024-09-23T15:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-24T16:00:00')).resolution).toMatchObject({
+      status: 'MET',
+      stoppedAt: cst('2024-09-23T12:00:00'),
+      elapsedMs: 2 * 3_600_000,
+      dueAt: cst('2024-09-25T10:00:00'),
+      remainingMs: 16 * 3_600_000,
+    });
+  });
+
+  it('resolves a paused ticket without counting the pause', () => {
+    const history = [opened, at('WAITING_FOR_CUSTOMER', '2024-09-23T11:00:00'), at('RESOLVED', '2024-09-23T15:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-24T16:00:00')).resolution).toMatchObject({ status: 'MET', elapsedMs: 3_600_000, stoppedAt: cst('2024-09-23T15:00:00') });
+  });
+
+  it('dates a breach that happened inside a segment before a pause', () => {
+    const history = [opened, at('WAITING_FOR_CUSTOMER', '2024-09-25T12:00:00'), at('CUSTOMER_RESPONDED', '2024-09-26T10:00:00')];
+    const resolution = computeSlaClocks(history, targets, working, cst('2024-09-26T11:00:00')).resolution;
+    expect(resolution).toMatchObject({ status: 'BREACHED', dueAt: cst('2024-09-25T10:00:00'), elapsedMs: 21 * 3_600_000, overdueMs: 3 * 3_600_000 });
+  });
+
+  it('starts the round at the last reopen and reads only the history from there', () => {
+    const history = [
+      opened,
+      at('WAITING_FOR_CUSTOMER', '2024-09-23T10:30:00'),
+      at('RESOLVED', '2024-09-23T11:00:00'),
+      at('REOPENED', '2024-09-24T10:00:00'),
+      at('REOPENED', '2024-09-24T11:00:00'),
+    ];
+    const resolution = computeSlaClocks(history, targets, working, cst('2024-09-24T12:00:00')).resolution;
+    expect(resolution).toMatchObject({ status: 'RUNNING', round: 3, startedAt: cst('2024-09-24T11:00:00'), elapsedMs: 3_600_000, stoppedAt: null });
+  });
+
+  it('reads the history in time order whatever order it is given in', () => {
+    const history = [at('INVESTIGATION_STARTED', '2024-09-23T11:00:00'), at('CUSTOMER_CONTACTED', '2024-09-23T10:30:00'), opened];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T12:00:00')).firstResponse.stoppedAt).toEqual(cst('2024-09-23T10:30:00'));
+  });
+
+  it('reads an entry recorded at the instant asked about', () => {
+    const history = [opened, at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-23T11:00:00')).firstResponse.status).toBe('MET');
+  });
+
+  it('refuses a history without its OPENED entry', () => {
+    expect(() => computeSlaClocks([at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')], targets, working, cst('2024-09-23T12:00:00'))).toThrow('a ticket history starts with OPENED');
+  });
+
+  it('reports the whole clock: kind, round, target, start, budget left and time over', () => {
+    const { firstResponse, resolution } = computeSlaClocks([opened], targets, working, cst('2024-09-23T10:45:00'));
+    expect(firstResponse).toStrictEqual({
+      kind: 'FIRST_RESPONSE',
+      status: 'RUNNING',
+      round: 1,
+      targetMs: 120 * 60_000,
+      startedAt: cst('2024-09-23T10:00:00'),
+      dueAt: cst('2024-09-23T12:00:00'),
+      stoppedAt: null,
+      elapsedMs: 45 * 60_000,
+      remainingMs: 75 * 60_000,
+      overdueMs: 0,
+    });
+    expect(resolution).toMatchObject({ kind: 'RESOLUTION', round: 1, targetMs: 18 * 3_600_000, startedAt: cst('2024-09-23T10:00:00'), remainingMs: 18 * 3_600_000 - 45 * 60_000 });
+  });
+
+  it('counts breached and met-late clocks as breaches', () => {
+    const state = (status: SlaClockStatus) => ({ ...computeSlaClocks([opened], targets, working, cst('2024-09-23T10:45:00')).firstResponse, status });
+    expect((['BREACHED', 'MET_LATE'] as const).map((s) => isBreached(state(s)))).toEqual([true, true]);
+    expect((['RUNNING', 'PAUSED', 'NEAR_BREACH', 'MET'] as const).map((s) => isBreached(state(s)))).toEqual([false, false, false, false]);
+  });
+
+  it('converts minutes to milliseconds', () => {
+    expect(minutesToMs(90)).toBe(5_400_000);
   });
 });

@@ -39,3 +39,24 @@ describe('survey response rules', () => {
     expect(respondedAtProblem(new Date(now.getTime() + CLOCK_SKEW_MS + 1), now)).toBe('cannot be in the future');
   });
 });
+
+describe('survey response rules at their edges', () => {
+  it('gives each level its own points', () => {
+    expect((['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED', 'NOT_VERY_SATISFIED', 'DISSATISFIED'] as const).map((level) => scoreOf([{ level }]))).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it('refuses to score a response without answers', () => {
+    expect(() => scoreOf([])).toThrow('a survey response has at least one answer');
+  });
+
+  it('allows five minutes of clock skew, not a millisecond more', () => {
+    const now = new Date('2025-06-01T12:00:00Z');
+    expect(CLOCK_SKEW_MS).toBe(300_000);
+    expect(respondedAtProblem(new Date('2025-06-01T12:05:00Z'), now)).toBeNull();
+    expect(respondedAtProblem(new Date('2025-06-01T12:05:00.001Z'), now)).toBe('cannot be in the future');
+  });
+
+  it('lets a consultant who is also a manager record responses', () => {
+    expect(mayRecordSurveyResponses(caller('consultant', 'department_manager'))).toBe(true);
+  });
+});

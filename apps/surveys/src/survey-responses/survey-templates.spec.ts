@@ -1,4 +1,4 @@
-import { answerCoverageProblems, inTemplateOrder, surveyTemplates, type SurveyItem } from './survey-templates';
+import { answerCoverageProblems, inTemplateOrder, satisfactionLevels, surveyItems, surveyTemplateNames, surveyTemplates, type SurveyItem } from './survey-templates';
 
 const answersFor = (items: readonly SurveyItem[]) => items.map((item) => ({ item }));
 
@@ -35,5 +35,32 @@ describe('survey templates', () => {
       'SERVICE_MATTERS',
       'OTHER_NEEDS',
     ]);
+  });
+});
+
+describe('survey scale and items', () => {
+  it('rates on five levels, best first', () => {
+    expect(satisfactionLevels).toEqual(['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED', 'NOT_VERY_SATISFIED', 'DISSATISFIED']);
+  });
+
+  it('offers three templates, and every item appears in one of them', () => {
+    expect(surveyTemplateNames).toEqual(['AFTER_SALE', 'AFTER_SERVICE', 'VISIT']);
+    const used = new Set(surveyTemplateNames.flatMap((name) => surveyTemplates[name].items));
+    expect([...surveyItems].sort()).toEqual([...used].sort());
+    expect(surveyItems).toHaveLength(12);
+  });
+
+  it('names each foreign item as foreign, even when it comes twice, and still lists what is missing', () => {
+    expect(answerCoverageProblems('VISIT', answersFor(['STAFF_ATTITUDE', 'STAFF_ATTITUDE']))).toEqual([
+      { path: ['answers', 0, 'item'], message: 'STAFF_ATTITUDE is not an item of the VISIT template' },
+      { path: ['answers', 1, 'item'], message: 'STAFF_ATTITUDE is not an item of the VISIT template' },
+      { path: ['answers'], message: 'missing answers for PRICE, DESIGN_QUALITY, COMPETITOR_COMPARISON, AFTER_SALES_SERVICE, OTHER_NEEDS' },
+    ]);
+  });
+
+  it('keeps the answers it orders and the list it was given', () => {
+    const given = [{ item: 'OTHER_NEEDS' as const, level: 1 }, { item: 'PRICE' as const, level: 2 }];
+    expect(inTemplateOrder('VISIT', given)).toEqual([{ item: 'PRICE', level: 2 }, { item: 'OTHER_NEEDS', level: 1 }]);
+    expect(given.map((a) => a.item)).toEqual(['OTHER_NEEDS', 'PRICE']);
   });
 });
