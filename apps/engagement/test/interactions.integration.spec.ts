@@ -128,8 +128,9 @@ describe('engagement: interactions', () => {
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     const read = await graphql(service.url, 'query($id: ID!) { interaction(id: $id) { id } }', { id: logged.data!.logInteraction.id }, partner);
-    expect(read.errors).toBeUndefined();
-    expect(read.data!.interaction).toBeNull();
+    // NOT_FOUND, as for an id nobody has: a partner does not learn the interaction exists.
+    expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect(read.data?.interaction ?? null).toBeNull();
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
     expect(entities.data!._entities).toEqual([{ id: customerId, interactions: [] }]);
   });

@@ -1,6 +1,7 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { BadUserInputError, ForbiddenError, NotFoundError, type DomainError } from '@crm/kernel';
 import { isValidObjectId } from 'mongoose';
+import type { CustomerScopeDirectory } from './customer-scope-directory';
 
 /*
  * The rule for a read of one record by id, on every root field (docs/api/errors.md):
@@ -28,4 +29,26 @@ export function readDenied(caller: Caller, entity: string, id: string, customer:
 /** Ids of Mongo-kept records: anything else is a client's mistake, reported as such. */
 export function assertRecordId(id: string, field = 'id'): void {
   if (!isValidObjectId(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new BadUserInputError(field, 'is not a valid id');
+}
+
+/**
+ * `<record>(id)` on a service that keeps a customer-scope copy: the record, or the read rule's error. The approval
+ * named is worked out from the customer's department as the copy knows it.
+ */
+export async function readScopedRecord<R extends { customerId: string }>(
+  caller: Caller,
+  entity: string,
+  id: string,
+  scopes: CustomerScopeDirectory,
+  now: Date,
+  fetch: (id: string) => Promise<R | null>,
+): Promise<R> {
+  assertRecordId(id);
+  const record = await fetch(id);
+  if (!record) throw new NotFoundError(entity, id);
+  if (!(await scopes.canSee(caller, record.customerId, now))) {
+    const scope = isPartner(caller) ? null : await scopes.scopes.findById(record.customerId, { departmentId: 1 }).lean();
+    throw readDenied(caller, entity, id, { customerId: record.customerId, departmentId: scope?.departmentId ?? '' });
+  }
+  return record;
 }

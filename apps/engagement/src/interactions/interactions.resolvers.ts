@@ -10,10 +10,7 @@ import type { InteractionsService } from './interactions.service';
 export function interactionsResolvers(interactions: InteractionsService, loaders: InteractionsLoaders): Resolvers {
   return {
     Query: {
-      interaction: (_, { id }, ctx) => {
-        const caller = requireCaller(ctx);
-        return isPartner(caller) ? null : ctx.loaders.get(loaders.interactionById).load(id);
-      },
+      interaction: (_, { id }, ctx) => interactions.getReadable(requireCaller(ctx), id),
     },
     Mutation: {
       logInteraction: (_, { input }, ctx) => interactions.log(requireCaller(ctx), input),

@@ -1,4 +1,5 @@
 import { isPartner, type Caller } from '@crm/auth';
+import { readScopedRecord } from '@crm/customer-scope';
 import { interactionLoggedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
@@ -54,6 +55,11 @@ export class InteractionsService {
     // One single-document write: the interaction and its event commit together or not at all.
     const created = await this.interactions.create({ ...record, pendingEvents: [event] });
     return created.toObject();
+  }
+
+  /** `interaction(id)`: the record, or the read rule's error (malformed, not found, or denied with the approval). */
+  getReadable(caller: Caller, id: string): Promise<InteractionRecord> {
+    return readScopedRecord(caller, 'Interaction', id, this.scopes, this.clock.now(), (one) => this.interactions.findById(one).lean<InteractionRecord>().exec());
   }
 
   findByIds(ids: readonly string[]): Promise<InteractionRecord[]> {

@@ -9,10 +9,7 @@ import type { SurveyResponsesService } from './survey-responses.service';
 export function surveyResponsesResolvers(responses: SurveyResponsesService, loaders: SurveyResponsesLoaders): Resolvers {
   return {
     Query: {
-      surveyResponse: (_, { id }, ctx) => {
-        const caller = requireCaller(ctx);
-        return isPartner(caller) ? null : ctx.loaders.get(loaders.surveyResponseById).load(id);
-      },
+      surveyResponse: (_, { id }, ctx) => responses.getReadable(requireCaller(ctx), id),
     },
     Mutation: {
       recordSurveyResponse: (_, { input }, ctx) => responses.record(requireCaller(ctx), input),

@@ -1,4 +1,5 @@
 import type { Caller } from '@crm/auth';
+import { readScopedRecord } from '@crm/customer-scope';
 import { surveyResponseRecordedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
@@ -57,6 +58,11 @@ export class SurveyResponsesService {
     // One single-document write: the response and its event commit together or not at all.
     const created = await this.responses.create({ ...record, pendingEvents: [event] });
     return created.toObject();
+  }
+
+  /** `surveyResponse(id)`: the record, or the read rule's error (malformed, not found, or denied with the approval). */
+  getReadable(caller: Caller, id: string): Promise<SurveyResponseRecord> {
+    return readScopedRecord(caller, 'SurveyResponse', id, this.scopes, this.clock.now(), (one) => this.responses.findById(one).lean<SurveyResponseRecord>().exec());
   }
 
   findByIds(ids: readonly string[]): Promise<SurveyResponseRecord[]> {
