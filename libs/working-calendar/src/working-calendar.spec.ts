@@ -1,6 +1,12 @@
 import { loadConfig, ConfigError } from '@crm/kernel';
-import { WorkingCalendar, WorkingCalendarConfigError } from './working-calendar';
-import { workingCalendarConfigSchema, workingCalendarFromEnv } from './working-calendar.config';
+import { isValidCalendarDay, isValidTimeOfDay, isValidTimeZone, WorkingCalendar, WorkingCalendarConfigError } from './working-calendar';
+import {
+  workingCalendarConfigFields,
+  workingCalendarConfigFromEnv,
+  workingCalendarConfigSchema,
+  workingCalendarEnvProblems,
+  workingCalendarFromEnv,
+} from './working-calendar.config';
 
 const HOUR = 3_600_000;
 
@@ -279,5 +285,162 @@ describe('workingCalendarConfigSchema (env)', () => {
   ])('names the bad variable for %j', (env, variable) => {
     expect(() => loadConfig(workingCalendarConfigSchema, env)).toThrow(ConfigError);
     expect(() => loadConfig(workingCalendarConfigSchema, env)).toThrow(variable);
+  });
+});
+
+describe('WorkingCalendar — edges', () => {
+  const calendar = new WorkingCalendar(nationalDay2024);
+
+  it('measures no working time between an instant and itself', () => {
+    expect(calendar.workingMillisBetween(cst('2024-09-23T10:00:00'), cst('2024-09-23T10:00:00'))).toBe(0);
+    expect(calendar.workingMillisBetween(cst('2024-09-21T10:00:00'), cst('2024-09-21T10:00:00'))).toBe(0);
+  });
+
+  it('counts working time up to an end that falls at the start of a working day as none of that day', () => {
+    expect(calendar.workingMillisBetween(cst('2024-09-20T17:00:00'), cst('2024-09-23T09:00:00'))).toBe(HOUR);
+    expect(calendar.workingMillisBetween(cst('2024-09-23T00:00:00'), cst('2024-09-23T09:30:00'))).toBe(HOUR / 2);
+    expect(calendar.workingHoursBetween(cst('2024-09-23T09:00:00'), cst('2024-09-23T10:30:00'))).toBe(1.5);
+  });
+
+  it('gives no working days between two instants of the same day, and counts backwards as negative', () => {
+    expect(calendar.workingDaysBetween(cst('2024-09-23T09:00:00'), cst('2024-09-23T23:00:00'))).toBe(0);
+    expect(calendar.workingDaysBetween(cst('2024-09-27T09:00:00'), cst('2024-09-23T09:00:00'))).toBe(-4);
+  });
+
+  it('reads a day given as YYYY-MM-DD in its own time zone', () => {
+    expect(calendar.isWorkingDay('2024-10-12')).toBe(true);
+    expect(calendar.isWorkingDay('2024-10-13')).toBe(false);
+    expect(calendar.isWorkingDay('2024-10-04')).toBe(false);
+    expect(calendar.calendarDay(new Date('2024-09-22T16:00:00Z'))).toBe('2024-09-23');
+  });
+
+  it('gives the working window of any day, a day off too, as fresh instants', () => {
+    expect(calendar.workingHoursOn('2024-10-05')).toEqual({ start: cst('2024-10-05T09:00:00'), end: cst('2024-10-05T18:00:00') });
+    const window = calendar.workingHoursOn(cst('2024-09-23T23:30:00'));
+    expect(window).toEqual({ start: cst('2024-09-23T09:00:00'), end: cst('2024-09-23T18:00:00') });
+    window.start.setTime(0);
+    expect(calendar.workingHoursOn(cst('2024-09-23T23:30:00')).start).toEqual(cst('2024-09-23T09:00:00'));
+    expect(() => calendar.workingHoursOn('2024-9-23')).toThrow('not a YYYY-MM-DD day: "2024-9-23"');
+  });
+
+  it('adds working hours as hours', () => {
+    expect(calendar.addWorkingHours(cst('2024-09-23T09:00:00'), 1.5)).toEqual(cst('2024-09-23T10:30:00'));
+  });
+
+  it('returns a fresh instant for zero working time', () => {
+    const from = cst('2024-09-23T10:00:00');
+    const result = calendar.addWorkingMillis(from, 0);
+    expect(result).toEqual(from);
+    expect(result).not.toBe(from);
+  });
+
+  it('starts counting at the instant given when it lies inside working hours, not at the opening', () => {
+    expect(calendar.addWorkingMillis(cst('2024-09-23T17:30:00'), HOUR / 2)).toEqual(cst('2024-09-23T18:00:00'));
+    expect(calendar.addWorkingMillis(cst('2024-09-23T17:30:00'), HOUR / 2 + 1)).toEqual(new Date(cst('2024-09-24T09:00:00').getTime() + 1));
+    expect(calendar.addWorkingMillis(cst('2024-09-23T18:00:00'), 1)).toEqual(new Date(cst('2024-09-24T09:00:00').getTime() + 1));
+  });
+
+  it('names the bad argument of each calculation', () => {
+    expect(() => calendar.addWorkingDays(cst('2024-09-23T10:00:00'), -1)).toThrow('addWorkingDays: n must be a non-negative integer, got -1');
+    expect(() => calendar.addWorkingDays(cst('2024-09-23T10:00:00'), 1.5)).toThrow('addWorkingDays: n must be a non-negative integer, got 1.5');
+    expect(() => calendar.addWorkingMillis(cst('2024-09-23T10:00:00'), -1)).toThrow('addWorkingMillis: ms must be a finite non-negative number, got -1');
+    expect(() => calendar.addWorkingMillis(cst('2024-09-23T10:00:00'), Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => calendar.addWorkingMillis(cst('2024-09-23T10:00:00'), Number.NaN)).toThrow(RangeError);
+  });
+
+  it('gives back its config with the days sorted', () => {
+    expect(new WorkingCalendar({ holidays: ['2024-10-02', '2024-10-01'], makeUpWorkdays: ['2024-10-12', '2024-09-29'] }).config).toEqual({
+      timeZone: 'Asia/Shanghai',
+      holidays: ['2024-10-01', '2024-10-02'],
+      makeUpWorkdays: ['2024-09-29', '2024-10-12'],
+      workdayStart: '09:00',
+      workdayEnd: '18:00',
+    });
+  });
+
+  it('accepts every time of day from 00:00 to 23:59 and nothing else', () => {
+    for (const ok of ['00:00', '09:59', '19:30', '23:59']) expect(isValidTimeOfDay(ok)).toBe(true);
+    for (const bad of ['24:00', '9:00', '09:60', '0900', ' 09:00', '09:00 ', 'a9:00']) expect(isValidTimeOfDay(bad)).toBe(false);
+  });
+
+  it('accepts only real YYYY-MM-DD days', () => {
+    for (const ok of ['2024-02-29', '2025-12-31', '2025-01-01']) expect(isValidCalendarDay(ok)).toBe(true);
+    for (const bad of ['2025-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '2025-1-01', ' 2025-01-01', '2025-01-01 ', 'x2025-01-01']) expect(isValidCalendarDay(bad)).toBe(false);
+  });
+
+  it('knows real time zones only', () => {
+    expect(isValidTimeZone('Europe/Berlin')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('says which value breaks the config', () => {
+    expect(() => new WorkingCalendar({ timeZone: 'Mars/Olympus' })).toThrow('timeZone: unknown time zone "Mars/Olympus"');
+    expect(() => new WorkingCalendar({ workdayStart: '9:00' })).toThrow('workdayStart must be HH:mm (00:00–23:59), got "9:00"');
+    expect(() => new WorkingCalendar({ workdayEnd: '9:00' })).toThrow('workdayEnd must be HH:mm (00:00–23:59), got "9:00"');
+    expect(() => new WorkingCalendar({ workdayStart: '10:00', workdayEnd: '10:00' })).toThrow('workdayEnd (10:00) must be after workdayStart (10:00)');
+    expect(() => new WorkingCalendar({ holidays: ['2024-02-30'] })).toThrow('holidays: "2024-02-30" is not a YYYY-MM-DD date');
+    expect(() => new WorkingCalendar({ makeUpWorkdays: ['2024-02-30'] })).toThrow('makeUpWorkdays: "2024-02-30" is not a YYYY-MM-DD date');
+    expect(() => new WorkingCalendar({ holidays: ['2024-10-12', '2024-10-13'], makeUpWorkdays: ['2024-10-13', '2024-10-12'] })).toThrow(
+      'a day cannot be both a holiday and a make-up workday: 2024-10-12, 2024-10-13',
+    );
+    const error = (() => {
+      try {
+        new WorkingCalendar({ timeZone: 'x' });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.name).toBe('WorkingCalendarConfigError');
+  });
+
+  it('counts minutes in custom hours: 08:30–12:15 is 3 h 45 min', () => {
+    const morning = new WorkingCalendar({ workdayStart: '08:30', workdayEnd: '12:15' });
+    expect(morning.workingMillisBetween(cst('2024-09-23T00:00:00'), cst('2024-09-23T23:00:00'))).toBe(3.75 * HOUR);
+  });
+});
+
+describe('working calendar env', () => {
+  const env = { WORKING_CALENDAR_TZ: 'Asia/Shanghai', WORKING_CALENDAR_HOLIDAYS: [], WORKING_CALENDAR_MAKEUP_DAYS: [], WORKDAY_START: '09:00', WORKDAY_END: '18:00' };
+
+  it('reports each problem on the variable to fix', () => {
+    expect(workingCalendarEnvProblems(env)).toEqual([]);
+    expect(workingCalendarEnvProblems({ ...env, WORKDAY_START: '18:00' })).toEqual([{ variable: 'WORKDAY_END', message: 'must be after WORKDAY_START (18:00)' }]);
+    expect(workingCalendarEnvProblems({ ...env, WORKDAY_START: '17:59' })).toEqual([]);
+    expect(workingCalendarEnvProblems({ ...env, WORKING_CALENDAR_HOLIDAYS: ['2024-10-12', '2024-10-01'], WORKING_CALENDAR_MAKEUP_DAYS: ['2024-10-12'] })).toEqual([
+      { variable: 'WORKING_CALENDAR_MAKEUP_DAYS', message: 'days listed both as holiday and make-up workday: 2024-10-12' },
+    ]);
+  });
+
+  it('keeps the messages of the schema', () => {
+    const messageFor = (raw: Record<string, string>) => {
+      try {
+        loadConfig(workingCalendarConfigSchema, raw);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(messageFor({ WORKING_CALENDAR_TZ: 'Nowhere/Town' })).toContain('must be an IANA time zone');
+    expect(messageFor({ WORKING_CALENDAR_HOLIDAYS: 'tomorrow' })).toContain('must be comma-separated YYYY-MM-DD dates');
+    expect(messageFor({ WORKDAY_END: '7pm' })).toContain('must be HH:mm (00:00–23:59)');
+    expect(messageFor({ WORKDAY_START: '10:00', WORKDAY_END: '09:00' })).toContain('must be after WORKDAY_START (10:00)');
+  });
+
+  it('ignores blanks and spaces in day lists', () => {
+    expect(loadConfig(workingCalendarConfigSchema, { WORKING_CALENDAR_HOLIDAYS: ' 2024-10-01 ,, 2024-10-02 ' }).WORKING_CALENDAR_HOLIDAYS).toEqual(['2024-10-01', '2024-10-02']);
+  });
+
+  it('maps the env onto the calendar config', () => {
+    expect(workingCalendarConfigFromEnv({ ...env, WORKING_CALENDAR_HOLIDAYS: ['2024-10-01'], WORKING_CALENDAR_MAKEUP_DAYS: ['2024-10-12'], WORKDAY_START: '08:00', WORKDAY_END: '17:00' })).toEqual({
+      timeZone: 'Asia/Shanghai',
+      holidays: ['2024-10-01'],
+      makeUpWorkdays: ['2024-10-12'],
+      workdayStart: '08:00',
+      workdayEnd: '17:00',
+    });
+  });
+
+  it('spreads into a bigger config object', () => {
+    expect(Object.keys(workingCalendarConfigFields)).toEqual(['WORKING_CALENDAR_TZ', 'WORKING_CALENDAR_HOLIDAYS', 'WORKING_CALENDAR_MAKEUP_DAYS', 'WORKDAY_START', 'WORKDAY_END']);
   });
 });
