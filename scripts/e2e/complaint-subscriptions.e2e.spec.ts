@@ -1,6 +1,6 @@
 // End to end, as internal apps use it: complaint events through the gateway's graphql-ws subscription (a real
 // graphql-ws client), with the ticket resolved by the subgraphs under the subscriber's own token, and on plain NATS.
-import { tokenFor } from '@crm/testing';
+import { graphql, tokenFor } from '@crm/testing';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import WebSocket from 'ws';
@@ -166,8 +166,10 @@ describe('complaint events for internal apps', () => {
     expect((await ownerEvents.next()).data?.complaintEvents.ticket.id).toBe(ownersTicket);
     // Events arrive in stream order: the other consultant's first event being their own proves the owner's was dropped.
     expect((await otherEvents.next()).data?.complaintEvents.ticket.id).toBe(othersTicket);
-    const read = await call(url, 'query($id: ID!) { ticket(id: $id) { id } }', { id: ownersTicket }, otherConsultant);
-    expect(read.ticket).toBeNull();
+    // The same policy on a direct read: refused, with the approval that would open it.
+    const read = await graphql(url, 'query($id: ID!) { ticket(id: $id) { id } }', { id: ownersTicket }, otherConsultant);
+    expect(read.data?.ticket ?? null).toBeNull();
+    expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 
   it('resumes after the last cursor: a subscriber that was away gets the missed events, in order, without gaps', async () => {
