@@ -239,7 +239,7 @@ export async function call(url: string, query: string, variables: Record<string,
 }
 
 /** Retry while a subgraph has not yet learned about a customer from the bus (it arrives within moments). */
-export async function callWhenKnown(url: string, query: string, variables: Record<string, unknown>, token: string, timeoutMs = 15_000): Promise<Record<string, any>> {
+export async function callWhenKnown(url: string, query: string, variables: Record<string, unknown>, token: string, timeoutMs = 30_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -47,7 +47,8 @@ export async function announceCustomer(service: RunningService, options: { owner
   const event = createEvent(customerCreatedV1, { subject: id, actor: { userId: owner, roles: ['consultant'] }, data: { customer } });
   await ensureStream(service.bus.jsm, streamFor('accounts'));
   await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });
-  const deadline = Date.now() + 10_000;
+  // Generous: a fresh durable replays every accounts event other test files published on the shared stream first.
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     // Both copies: the directory (tickets open for known customers) and the scope (who reads them).
     const known = await service.connection.collection('known_customers').findOne({ _id: id as never });

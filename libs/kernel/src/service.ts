@@ -11,6 +11,7 @@ import {
   EventMetrics,
   kickRelayAfterWrites,
   OutboxRelay,
+  type RunningConsumer,
   PENDING_EVENTS,
   ProcessedEvents,
   startConsumer,
@@ -256,12 +257,16 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
   }
 
   const processed = new ProcessedEvents(connection);
+  const consumers: RunningConsumer[] = [];
+  // One part for all consumers: they drain side by side, so stopping takes the longest drain, not their sum.
+  opened.add('consumers', async () => void (await Promise.all(consumers.map((consumer) => consumer.stop()))));
   for (const handler of contributions.flatMap((c) => c.eventHandlers ?? [])) {
-    const consumer = await startConsumer(
-      { ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` },
-      { bus, service, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) },
+    consumers.push(
+      await startConsumer(
+        { ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` },
+        { bus, service, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) },
+      ),
     );
-    opened.add(`consumer ${consumer.durable}`, () => consumer.stop());
   }
   const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
   scheduler.start();
