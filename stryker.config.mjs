@@ -22,10 +22,12 @@ export default {
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: '.reports/mutation/stryker-incremental.json',
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  plugins: ['@stryker-mutator/*', './stryker.per-file-threshold.mjs'],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'per-file-threshold'],
   clearTextReporter: { reportTests: false, reportMutants: true, reportScoreTable: true },
   htmlReporter: { fileName: '.reports/mutation/mutation.html' },
   jsonReporter: { fileName: '.reports/mutation/mutation.json' },
+  // break: each file (stryker.per-file-threshold.mjs) as well as the total.
   thresholds: { high: 95, low: 90, break: 90 },
   // A 2-core machine shared with other work; `--concurrency N` overrides.
   concurrency: 2,

@@ -196,6 +196,17 @@ describe('SLA clock edges', () => {
     expect(computeSlaClocks(history, targets, working, cst('2024-09-23T12:00:00')).firstResponse.stoppedAt).toEqual(cst('2024-09-23T10:30:00'));
   });
 
+  it('counts a reply or a resolution recorded at the very instant of opening', () => {
+    const { firstResponse, resolution } = computeSlaClocks([opened, at('RESOLVED', '2024-09-23T10:00:00')], targets, working, cst('2024-09-23T11:00:00'));
+    expect(firstResponse).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:00:00'), elapsedMs: 0 });
+    expect(resolution).toMatchObject({ status: 'MET', stoppedAt: cst('2024-09-23T10:00:00'), elapsedMs: 0 });
+  });
+
+  it('pauses from a wait recorded at the very instant of a reopen', () => {
+    const history = [opened, at('RESOLVED', '2024-09-23T11:00:00'), at('REOPENED', '2024-09-24T10:00:00'), at('WAITING_FOR_CUSTOMER', '2024-09-24T10:00:00')];
+    expect(computeSlaClocks(history, targets, working, cst('2024-09-24T12:00:00')).resolution).toMatchObject({ status: 'PAUSED', elapsedMs: 0, round: 2 });
+  });
+
   it('reads an entry recorded at the instant asked about', () => {
     const history = [opened, at('INVESTIGATION_STARTED', '2024-09-23T11:00:00')];
     expect(computeSlaClocks(history, targets, working, cst('2024-09-23T11:00:00')).firstResponse.status).toBe('MET');

@@ -432,11 +432,14 @@ describe('the steps of the handling, one command at a time', () => {
 describe('changes applied to the ticket', () => {
   it('numbers new history entries on from the last one, in order', () => {
     const start = ticket({ status: 'INVESTIGATING' });
-    start.history.push({ seq: 2, kind: 'INVESTIGATION_STARTED', at: now, actorId: 'agent-1', fromStatus: 'RECEIVED', toStatus: 'INVESTIGATING', note: null, details: null });
+    start.history.push(
+      { seq: 2, kind: 'INVESTIGATION_STARTED', at: now, actorId: 'agent-1', fromStatus: 'RECEIVED', toStatus: 'INVESTIGATING', note: null, details: null },
+      { seq: 3, kind: 'PROGRESS_NOTED', at: now, actorId: 'agent-1', fromStatus: 'INVESTIGATING', toStatus: 'INVESTIGATING', note: 'n', details: null },
+    );
     const change = slaWatchChange(start, [clock('FIRST_RESPONSE', 'BREACHED', 300 * 60_000)], 240, ctx('system:sla-watch'), { id: 'p1', version: 1 })!;
     const { after, entries } = applyChange(start, change);
-    expect(entries.map((e) => e.seq)).toEqual([3, 4, 5, 6]);
-    expect(after.history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(entries.map((e) => e.seq)).toEqual([4, 5, 6, 7]);
+    expect(after.history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('numbers the first entry of an empty history 1', () => {
