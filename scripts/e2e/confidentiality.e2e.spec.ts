@@ -1,6 +1,6 @@
 // Confidentiality (DOMAIN.md §1) end to end: engagement and credit answer through the gateway within the caller's
 // customer scope, kept from accounts' events (ADR 0003).
-import { eventually, tokenFor } from '@crm/testing';
+import { eventually, graphql, tokenFor } from '@crm/testing';
 import { call } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
 import { startE2ePlatform } from './e2e-platform';
@@ -46,6 +46,9 @@ describe('confidentiality through the gateway', () => {
     await eventually(async () => expect((await creditOf(a)).creditProfile).toEqual({ grade: 'A' }));
     expect((await interactionOf(a)).interaction).toEqual({ id: interactionId, summary: 'First visit' });
     expect((await creditOf(b)).creditProfile).toBeNull();
-    expect((await interactionOf(b)).interaction).toBeNull();
+    // By id, the read rule names the refusal and the approval that would lift it.
+    const refused = await graphql(url, 'query($id: ID!) { interaction(id: $id) { id summary } }', { id: interactionId }, b);
+    expect(refused.data?.interaction ?? null).toBeNull();
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 });
