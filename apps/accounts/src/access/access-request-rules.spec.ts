@@ -227,6 +227,12 @@ describe('access request rules, case by case', () => {
     expect(mayReadRequest(eastManager, request())).toBe(true);
   });
 
+  it('shows a request to its approver even when it reaches another department', () => {
+    const routedEast = request({ scope: { kind: 'DEPARTMENT', customerId: null, consultantId: null, departmentId: 'D-WEST' } });
+    expect(mayReadRequest(eastManager, routedEast)).toBe(true);
+    expect(mayReadRequest(caller('mgr-north', ['department_manager'], { departmentId: 'D-NORTH' }), routedEast)).toBe(false);
+  });
+
   it('lets a department manager decide only requests routed to their own department, never a general-manager one', () => {
     expect(mayDecide(eastManager, request())).toBe(true);
     expect(mayDecide(westManager, request())).toBe(false);
