@@ -113,6 +113,10 @@ describe('customer scope rules at their edges', () => {
     expect(grantScopeFilter(until('2030-01-01T00:00:00Z', {}))).toEqual({ _id: null });
   });
 
+  it('does not match a department manager without a department to a scope without one', () => {
+    expect(canSeeCustomerScope(caller(['department_manager'], { userId: 'm' }), { ownerId: 'x', departmentId: undefined as never })).toBe(false);
+  });
+
   it('does not let a partner see everything through an internal role', () => {
     expect(seesEveryCustomer(caller(['general_manager'], { partnerId: 'P-1' }))).toBe(false);
     expect(canSeeCustomerScope(caller(['general_manager'], { partnerId: 'P-1' }), scope)).toBe(true);

@@ -102,6 +102,11 @@ describe('the data card, member by member', () => {
     expect(cardChanges(person, { name: 'Li Lei', region: null, industry: undefined, partnerIds: [] })).toEqual({ set: {}, changes: [] });
   });
 
+  it('reads a member given as undefined as not given, not as cleared', () => {
+    expect(cardChanges({ ...person, industry: 'Retail' } as CustomerRecord, { industry: undefined })).toEqual({ set: {}, changes: [] });
+    expect(cardChanges(customer, { organisation: { registrationNumber: undefined } })).toEqual({ set: {}, changes: [] });
+  });
+
   it('fills a group the customer does not have yet, and leaves unchanged groups out of the write', () => {
     const { set, changes } = cardChanges(person, { individual: { gender: 'FEMALE', birthday: undefined }, needs: {}, characteristics: { hobbies: null } as never });
     expect(set).toEqual({ individual: { gender: 'FEMALE' } });
@@ -198,5 +203,6 @@ describe('the data card, member by member', () => {
     expect(same(undefined, null)).toBe(true);
     expect(same('x', 'x')).toBe(true);
     expect(same(0, null)).toBe(false);
+    expect(same(1, '1')).toBe(false);
   });
 });

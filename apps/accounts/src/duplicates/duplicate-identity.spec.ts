@@ -53,6 +53,11 @@ describe('duplicate identity, value by value', () => {
     expect(normaliseName(name)).toBe(expected);
   });
 
+  it('strips a Latin legal form only after a space: Costco stays Costco', () => {
+    expect(normaliseName('Costco')).toBe('costco');
+    expect(normaliseName('Bristol Ltd')).toBe('bristol');
+  });
+
   it('keeps a name that is nothing but a legal form', () => {
     expect(normaliseName('公司')).toBe('公司');
     expect(normaliseName('Co')).toBe('co');
