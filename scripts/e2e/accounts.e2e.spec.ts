@@ -89,7 +89,8 @@ describe('the customer archive through the gateway', () => {
       // credit shows the owner the profile once it learned the customer's scope from accounts (ADR 0003).
       expect(res.customer.creditProfile).toEqual({ grade: 'AA' });
       return res.customer;
-    });
+      // Credit's fresh scope copy first replays what other test files published on the shared accounts stream.
+    }, 45_000);
     expect(read.creditProfile).toEqual({ grade: 'AA' });
   });
 
