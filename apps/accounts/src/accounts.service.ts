@@ -10,7 +10,7 @@ import { listReviewPlugin } from './list-review/list-review.plugin';
 import { organisationPlugin } from './organisation/organisation.plugin';
 import { qualificationPlugin } from './qualification/qualification.plugin';
 
-/** accounts: the customer archive, consultants and departments (DOMAIN.md §1). */
+/** accounts: the customer archive, consultants and departments (docs/domain/accounts.md). */
 export const accountsService = createService({
   name: 'accounts',
   plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin],

@@ -8,7 +8,7 @@ import { creditService } from '../src/credit.service';
 const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
-// DOMAIN.md §1 confidentiality through credit's copy of the customers' scopes (kept from accounts' events).
+// docs/domain/accounts.md confidentiality through credit's copy of the customers' scopes (kept from accounts' events).
 const SET = `mutation($customerId: ID!, $input: CreditProfileInput!) { setCreditProfile(customerId: $customerId, input: $input) { customerId } }`;
 const ONE = `query($c: ID!) { creditProfile(customerId: $c) { grade } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id creditProfile { grade } } ... on CreditProfile { grade } } }`;

@@ -3,5 +3,5 @@ import { workingCalendarPlugin } from '@crm/working-calendar';
 import { interactionsPlugin } from './interactions/interactions.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 
-/** engagement: contact with customers, visits, follow-up and care (DOMAIN.md §2). */
+/** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
 export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin] });

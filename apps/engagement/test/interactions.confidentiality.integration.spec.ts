@@ -8,7 +8,7 @@ import { engagementService } from '../src/engagement.service';
 const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
-// DOMAIN.md §1 confidentiality through engagement's copy of the customers' scopes (kept from accounts' events).
+// docs/domain/accounts.md confidentiality through engagement's copy of the customers' scopes (kept from accounts' events).
 const LOG = `mutation($input: LogInteractionInput!) { logInteraction(input: $input) { id } }`;
 const ONE = `query($id: ID!) { interaction(id: $id) { id } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id interactions { id } } ... on Interaction { id } } }`;

@@ -7,7 +7,7 @@ import { slaPoliciesPlugin } from './sla/sla-policies.plugin';
 import { supervisionPlugin } from './supervision/supervision.plugin';
 import { ticketsPlugin } from './tickets/tickets.plugin';
 
-/** service-desk: tickets, first-responder ownership, SLA clocks and escalation, faults, supervision (DOMAIN.md §3). */
+/** service-desk: tickets, first-responder ownership, SLA clocks and escalation, faults, supervision (docs/domain/service-desk.md). */
 export const serviceDeskService = createService({
   name: 'service-desk',
   plugins: [customerScopePlugin('service-desk', 'ticket'), customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin],

@@ -2,5 +2,5 @@ import { createService } from '@crm/kernel';
 import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 
-/** surveys: customer satisfaction (DOMAIN.md §4). */
+/** surveys: customer satisfaction (docs/domain/surveys.md). */
 export const surveysService = createService({ name: 'surveys', plugins: [customerScopePlugin('surveys'), surveyResponsesPlugin] });

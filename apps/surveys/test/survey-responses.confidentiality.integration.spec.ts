@@ -8,7 +8,7 @@ import { surveysService } from '../src/surveys.service';
 const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
-// DOMAIN.md §1 confidentiality through surveys' copy of the customers' scopes (kept from accounts' events).
+// docs/domain/accounts.md confidentiality through surveys' copy of the customers' scopes (kept from accounts' events).
 const RECORD = `mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }`;
 const ONE = `query($id: ID!) { surveyResponse(id: $id) { id } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id } } ... on SurveyResponse { id } } }`;

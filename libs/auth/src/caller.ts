@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The people and systems of DOMAIN.md, as JWT roles. */
+/** The people and systems the platform serves (docs/domain), as JWT roles. */
 export const roles = [
   'consultant',
   'department_manager',

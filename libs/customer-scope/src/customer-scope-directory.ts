@@ -5,7 +5,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { customerScopeFilter, seesEveryCustomer, type CustomerGrant, type ScopedRecordKind } from './visibility-rules';
 
 /*
- * A service's own copy of who may read each customer, kept from accounts' events (ARCHITECTURE.md: authorization
+ * A service's own copy of who may read each customer, kept from accounts' events (ADR 0003: authorization
  * lives next to the data). Services holding customer-scoped records (engagement, surveys, credit) filter every
  * read through it with the rule table of @crm/auth, so no read has to ask accounts.
  *

@@ -17,7 +17,7 @@ const scope: CustomerScope = { customerId: 'c1', ownerId: 'alice', departmentId:
 const now = new Date('2025-06-02T08:00:00Z');
 const until = (iso: string, grant: Omit<CustomerGrant, 'expiresAt'>): CustomerGrant => ({ ...grant, expiresAt: new Date(iso) });
 
-describe('customer scope rules (DOMAIN.md §1 confidentiality)', () => {
+describe('customer scope rules (docs/domain/accounts.md confidentiality)', () => {
   it('lets a consultant read their own customers and those they are assigned staff of, nobody else’s', () => {
     expect(canSeeCustomerScope(caller(['consultant']), scope)).toBe(true);
     expect(canSeeCustomerScope(caller(['consultant'], { userId: 'carol' }), scope)).toBe(true);

@@ -65,7 +65,7 @@ export function statusFilter(status: AccessRequestStatus, now: Date): Record<str
 }
 
 /**
- * DOMAIN.md §1: reading another consultant's customer in the same department needs that department
+ * docs/domain/accounts.md: reading another consultant's customer in the same department needs that department
  * manager's approval; a customer of another department needs the general manager's.
  */
 export function approverFor(requesterDepartmentId: string | null, scopeDepartmentId: string): { approverRole: ApproverRole; approverDepartmentId: string | null } {

@@ -38,7 +38,7 @@ export interface AccessRequestsSettings {
   maxGrantDays: number;
 }
 
-/** Access requests and grants (DOMAIN.md §1, 客户档案查阅): who may ask, who decides, and what each step records. */
+/** Access requests and grants (docs/domain/accounts.md, 客户档案查阅): who may ask, who decides, and what each step records. */
 export class AccessRequestsService {
   constructor(
     private readonly requests: Model<AccessRequestRecord>,

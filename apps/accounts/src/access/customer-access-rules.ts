@@ -3,7 +3,7 @@ import type { ContactRecord, CustomerRecord } from '../customers/customer.model'
 import { canSeeCustomerScope, customerScopeFilter } from '@crm/customer-scope';
 
 /**
- * Which customers a caller may read (DOMAIN.md §1, confidentiality): consultants their own, department managers
+ * Which customers a caller may read (docs/domain/accounts.md, confidentiality): consultants their own, department managers
  * their department's, partners only those linked to them. The rule table lives in @crm/customer-scope so
  * that every service holding customer-scoped data applies the same rules.
  */

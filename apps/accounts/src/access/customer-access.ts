@@ -5,7 +5,7 @@ import type { PersonalDataReadRecord } from './personal-data-read.model';
 import { canEditCustomer, canSeeCustomer, maskContactForPartner, maskPersonalValue, visibleCustomersFilter } from './customer-access-rules';
 import { grantScopeFilter, grantCovers as grantCoversScope } from '@crm/customer-scope';
 
-/** A time-limited permission to read customers beyond the caller's own scope (DOMAIN.md §1, 客户档案查阅). */
+/** A time-limited permission to read customers beyond the caller's own scope (docs/domain/accounts.md, 客户档案查阅). */
 export interface AccessGrantScope {
   /** The access request the grant came from (recorded with every personal-data read it allowed). */
   grantId?: string;

@@ -8,7 +8,7 @@ export function staffOf(customer: Pick<CustomerRecord, 'ownerId' | 'assignedStaf
 }
 
 /**
- * A KEY customer gets its own relationship card and exclusive service from at least two staff (DOMAIN.md §1).
+ * A KEY customer gets its own relationship card and exclusive service from at least two staff (docs/domain/accounts.md).
  * Blamed on the member that broke the rule: importance when it just became KEY, else the staff list.
  */
 export function keyCustomerStaffing(next: Pick<CustomerRecord, 'importance' | 'ownerId' | 'assignedStaffIds'>, current: Pick<CustomerRecord, 'importance'> | null): BadUserInputError | null {

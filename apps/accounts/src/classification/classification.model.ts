@@ -13,7 +13,7 @@ export type CustomerCategory = (typeof customerCategories)[number];
 export type Importance = (typeof importances)[number];
 export type CreditGrade = (typeof creditGrades)[number];
 
-/** A KEY customer gets exclusive service from at least this many staff (DOMAIN.md §1). */
+/** A KEY customer gets exclusive service from at least this many staff (docs/domain/accounts.md). */
 export const KEY_CUSTOMER_MIN_STAFF = 2;
 
 /** The sales tier as credit last computed it; accounts never sets it itself. */

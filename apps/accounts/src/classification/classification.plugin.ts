@@ -6,7 +6,7 @@ import { classificationSchemaPart } from './classification.model';
 import { classificationResolvers } from './classification.resolvers';
 import { ClassificationService } from './classification.service';
 
-/** Classification axes (DOMAIN.md §1): category, importance, loyalty, route, staff; sales tier and credit grade from credit. */
+/** Classification axes (docs/domain/accounts.md): category, importance, loyalty, route, staff; sales tier and credit grade from credit. */
 export const classificationPlugin = definePlugin({
   name: 'classification',
   uses: [customersToken, organisationToken],

@@ -1,7 +1,7 @@
 import { canMoveLifecycle } from './customer-lifecycle';
 import { lifecycles, type Lifecycle } from './customer.model';
 
-/** DOMAIN.md §1: the moves a customer's lifecycle allows, besides staying where it is. */
+/** docs/domain/accounts.md: the moves a customer's lifecycle allows, besides staying where it is. */
 const moves: Record<Lifecycle, Lifecycle[]> = {
   PROSPECT: ['QUALIFYING', 'REMOVED'],
   QUALIFYING: ['ACTIVE', 'PROSPECT', 'REMOVED'],

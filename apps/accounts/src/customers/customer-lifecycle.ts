@@ -1,6 +1,6 @@
 import type { Lifecycle } from './customer.model';
 
-/** The lifecycle of DOMAIN.md §1; only these moves are allowed. */
+/** The lifecycle of docs/domain/accounts.md; only these moves are allowed. */
 const allowedMoves: Record<Lifecycle, Lifecycle[]> = {
   PROSPECT: ['QUALIFYING', 'REMOVED'],
   QUALIFYING: ['ACTIVE', 'PROSPECT', 'REMOVED'],

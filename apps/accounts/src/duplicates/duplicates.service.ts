@@ -30,7 +30,7 @@ export interface DuplicateCandidate {
   matchedOn: DuplicateMatch[];
 }
 
-/** Duplicates (DOMAIN.md §1): flagged at creation from normalised copies, merged on request. */
+/** Duplicates (docs/domain/accounts.md): flagged at creation from normalised copies, merged on request. */
 export class DuplicatesService {
   constructor(
     private readonly store: CustomerStore,

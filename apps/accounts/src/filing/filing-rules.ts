@@ -58,7 +58,7 @@ export function overdueObligation(filing: FilingRecord): 'FILING' | 'CHANGE_REPO
   return filing.filedAt ? 'CHANGE_REPORT' : 'FILING';
 }
 
-/** Entertainment, travel and gifts are refused for a customer that is not filed (DOMAIN.md §1). */
+/** Entertainment, travel and gifts are refused for a customer that is not filed (docs/domain/accounts.md). */
 export function expenseDecision(customer: Pick<CustomerRecord, 'lifecycle' | 'filing' | 'createdAt' | 'departmentId'> | null, now: Date): { allowed: boolean; reason: ExpenseCheckReason; message: string } {
   if (!customer) return { allowed: false, reason: 'CUSTOMER_NOT_FOUND', message: 'No such customer within your reach' };
   if (customer.lifecycle === 'REMOVED') return { allowed: false, reason: 'CUSTOMER_REMOVED', message: 'The customer was removed from the archive' };

@@ -4,7 +4,7 @@ import type { CustomerSchemaPart } from '../customers/customer-schema';
 /** Working days a department has to file a new customer, and to report a change to a filed one (备案). */
 export const FILING_WORKING_DAYS = 5;
 
-/** The filing obligations of one customer (DOMAIN.md §1, filing deadline). */
+/** The filing obligations of one customer (docs/domain/accounts.md, filing deadline). */
 export interface FilingRecord {
   /** When the department first contacted the customer; the filing deadline counts from here. */
   firstContactAt: Date;

@@ -11,7 +11,7 @@ export const filingConfig = z.object({
   ACCOUNTS_FILING_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000).describe('How often overdue filings are looked for (each raises its event once).'),
 });
 
-/** The filing deadline (备案, DOMAIN.md §1): deadlines in working days, overdue events, the expense check. */
+/** The filing deadline (备案, docs/domain/accounts.md): deadlines in working days, overdue events, the expense check. */
 export const filingPlugin = definePlugin({
   name: 'filing',
   uses: [customersToken, organisationToken, workingCalendarToken],

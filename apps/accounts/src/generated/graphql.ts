@@ -37,7 +37,7 @@ export type AccessApproverRole =
   | 'GENERAL_MANAGER';
 
 /**
- * A request to read customers of another consultant or department (DOMAIN.md §1, 客户档案查阅).
+ * A request to read customers of another consultant or department (客户档案查阅).
  * Once approved it is a grant, in force until `expiresAt` or until revoked.
  */
 export type AccessRequest = {
@@ -418,12 +418,12 @@ export type CustomerImportance =
   | 'GENERAL'
   | 'KEY';
 
-/** Organisation or person (DOMAIN.md §1). */
+/** Organisation or person. */
 export type CustomerKind =
   | 'INDIVIDUAL'
   | 'ORGANISATION';
 
-/** The customer list is reviewed at least every two years (DOMAIN.md §1): the review task of one customer. */
+/** The customer list is reviewed at least every two years: the review task of one customer. */
 export type CustomerListReview = {
   __typename?: 'CustomerListReview';
   /** The next review is due by then. */

@@ -4,7 +4,7 @@ import { organisationToken } from '../organisation/organisation.plugin';
 import { handoverResolvers } from './handover.resolvers';
 import { HandoverService } from './handover.service';
 
-/** Ownership and handover (DOMAIN.md §1): every customer of a leaving consultant goes to a named replacement. */
+/** Ownership and handover (docs/domain/accounts.md): every customer of a leaving consultant goes to a named replacement. */
 export const handoverPlugin = definePlugin({
   name: 'handover',
   uses: [customersToken, organisationToken],

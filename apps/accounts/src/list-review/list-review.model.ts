@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import type { CustomerSchemaPart } from '../customers/customer-schema';
 
-/** The customer list is reviewed at least this often (DOMAIN.md §1, dynamic archive). */
+/** The customer list is reviewed at least this often (docs/domain/accounts.md, dynamic archive). */
 export const LIST_REVIEW_INTERVAL_YEARS = 2;
 
 /** One review of a customer's entry: who reviewed, when, and which fields they corrected. */

@@ -15,7 +15,7 @@ const reviewInput = z.object({
   corrections: updateCustomerInput.nullish(),
 });
 
-/** The two-yearly review of the customer list (DOMAIN.md §1, dynamic archive): a task per customer. */
+/** The two-yearly review of the customer list (docs/domain/accounts.md, dynamic archive): a task per customer. */
 export class ListReviewService {
   constructor(
     private readonly store: CustomerStore,

@@ -37,7 +37,7 @@ export function initialQualification(): QualificationRecord {
 }
 
 /**
- * The procedure of DOMAIN.md §1 as a state machine: general survey → on-site investigation (finance, design and
+ * The procedure of docs/domain/accounts.md as a state machine: general survey → on-site investigation (finance, design and
  * quality each report) → application → approval (a rejection sends the application back for resubmission) →
  * contracts (supply and quality assurance together) → registration → archived. Steps only in order.
  */

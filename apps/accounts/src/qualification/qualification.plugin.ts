@@ -5,7 +5,7 @@ import { qualificationSchemaPart } from './qualification.model';
 import { qualificationResolvers } from './qualification.resolvers';
 import { QualificationService } from './qualification.service';
 
-/** New-customer qualification for organisation customers (DOMAIN.md §1); archiving notifies every service. */
+/** New-customer qualification for organisation customers (docs/domain/accounts.md); archiving notifies every service. */
 export const qualificationPlugin = definePlugin({
   name: 'qualification',
   uses: [customersToken, organisationToken],

@@ -1,6 +1,6 @@
 import { addMonths } from 'date-fns';
 
-/** Credit grades, best first (DOMAIN.md §5). */
+/** Credit grades, best first (docs/domain/credit.md). */
 export const creditGrades = ['AAA', 'AA', 'A', 'B', 'C', 'D'] as const;
 export type CreditGrade = (typeof creditGrades)[number];
 

@@ -5,7 +5,7 @@ import { creditProfilesResolvers } from './credit-profiles.resolvers';
 import { CreditProfilesService } from './credit-profiles.service';
 import { customerScopeToken } from '@crm/customer-scope';
 
-/** Customers' credit grade, limit and payment terms, reviewed by finance (DOMAIN.md §5). */
+/** Customers' credit grade, limit and payment terms, reviewed by finance (docs/domain/credit.md). */
 export const creditProfilesPlugin = definePlugin({
   name: 'credit-profiles',
   uses: [customerScopeToken],

@@ -27,7 +27,7 @@ export type CreditGrade =
   | 'C'
   | 'D';
 
-/** How much trade credit a customer gets and on which terms (DOMAIN.md §5). One per customer. */
+/** How much trade credit a customer gets and on which terms. One per customer. */
 export type CreditProfile = {
   __typename?: 'CreditProfile';
   creditLimit: Scalars['Float']['output'];

@@ -47,7 +47,7 @@ export type Interaction = {
   summary: Scalars['String']['output'];
 };
 
-/** How the contact happened (DOMAIN.md §2). */
+/** How the contact happened. */
 export type InteractionChannel =
   | 'EMAIL'
   | 'FACE_TO_FACE'

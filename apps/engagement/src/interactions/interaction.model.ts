@@ -1,7 +1,7 @@
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-/** The channels of DOMAIN.md §2. */
+/** The channels of docs/domain/engagement.md. */
 export const interactionChannels = ['PHONE', 'EMAIL', 'FACE_TO_FACE', 'SOCIAL_MEDIA', 'FAX', 'MAIL', 'SEMINAR'] as const;
 export type InteractionChannel = (typeof interactionChannels)[number];
 

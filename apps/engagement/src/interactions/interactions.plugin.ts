@@ -5,7 +5,7 @@ import { interactionsResolvers } from './interactions.resolvers';
 import { InteractionsService } from './interactions.service';
 import { customerScopeToken } from '@crm/customer-scope';
 
-/** Contacts with customers on every channel (DOMAIN.md §2, interactions). */
+/** Contacts with customers on every channel (docs/domain/engagement.md, interactions). */
 export const interactionsPlugin = definePlugin({
   name: 'interactions',
   uses: [customerScopeToken],

@@ -847,7 +847,7 @@ export type TicketSla = {
   resolution: SlaClock;
 };
 
-/** received → investigating → escalated → plan agreed → resolved → follow-up visited → closed (DOMAIN.md §3). */
+/** received → investigating → escalated → plan agreed → resolved → follow-up visited → closed. */
 export type TicketStatus =
   | 'CLOSED'
   | 'ESCALATED'

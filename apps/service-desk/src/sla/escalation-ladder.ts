@@ -4,7 +4,7 @@ import type { SlaClockKind, SlaClockState } from './sla-clock';
  * Escalation goes up one rung at a time: the handler (0) → service supervisor (1) → the customer's
  * department manager (2) → the general manager (3). A clock near breach calls the supervisor, a breach the
  * department manager, and a breach left overdue for the policy's grace the general manager. A major matter
- * (CRITICAL) goes to the general manager at once (DOMAIN.md §3).
+ * (CRITICAL) goes to the general manager at once (docs/domain/service-desk.md).
  */
 
 export const escalationLevelNames = ['HANDLER', 'SUPERVISOR', 'DEPARTMENT_MANAGER', 'GENERAL_MANAGER'] as const;

@@ -14,7 +14,7 @@ import type {
 } from './ticket.model';
 
 /*
- * The ticket state machine (DOMAIN.md §3), as pure functions: given a ticket and a command, what changes.
+ * The ticket state machine (docs/domain/service-desk.md), as pure functions: given a ticket and a command, what changes.
  *
  *   RECEIVED ─► INVESTIGATING ─► ESCALATED ─► PLAN_AGREED ─► RESOLVED ─► FOLLOW_UP_VISITED ─► CLOSED
  *      │              └──────────────────────────►┘             ▲  │  ▲            │

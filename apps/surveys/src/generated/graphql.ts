@@ -116,7 +116,7 @@ export type SurveyResponse = {
   templateVersion: Scalars['Int']['output'];
 };
 
-/** Which questionnaire was used (DOMAIN.md §4); each has its own list of items. */
+/** Which questionnaire was used; each has its own list of items. */
 export type SurveyTemplate =
   /** price, performance, design, appearance and packaging, competitor comparison, after-sales service, other needs */
   | 'AFTER_SALE'

@@ -5,7 +5,7 @@ import { surveyResponsesResolvers } from './survey-responses.resolvers';
 import { SurveyResponsesService } from './survey-responses.service';
 import { customerScopeToken } from '@crm/customer-scope';
 
-/** Satisfaction survey responses and the scores derived from them (DOMAIN.md §4). */
+/** Satisfaction survey responses and the scores derived from them (docs/domain/surveys.md). */
 export const surveyResponsesPlugin = definePlugin({
   name: 'survey-responses',
   uses: [customerScopeToken],

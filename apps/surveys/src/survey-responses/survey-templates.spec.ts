@@ -3,7 +3,7 @@ import { answerCoverageProblems, inTemplateOrder, satisfactionLevels, surveyItem
 const answersFor = (items: readonly SurveyItem[]) => items.map((item) => ({ item }));
 
 describe('survey templates', () => {
-  it('holds the item lists of DOMAIN.md §4', () => {
+  it('holds the item lists of docs/domain/surveys.md', () => {
     expect(surveyTemplates.AFTER_SALE.items).toEqual(['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);
     expect(surveyTemplates.AFTER_SERVICE.items).toEqual(['APPOINTMENT_TIMELINESS', 'STAFF_ATTITUDE', 'STAFF_TECHNICAL_ABILITY', 'SERVICE_MATTERS', 'OTHER_NEEDS']);
     expect(surveyTemplates.VISIT.items).toEqual(['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);

@@ -1,4 +1,4 @@
-/** The five-level scale of DOMAIN.md §4, best first. */
+/** The five-level scale of docs/domain/surveys.md, best first. */
 export const satisfactionLevels = ['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED', 'NOT_VERY_SATISFIED', 'DISSATISFIED'] as const;
 export type SatisfactionLevel = (typeof satisfactionLevels)[number];
 
@@ -27,7 +27,7 @@ export interface SurveyTemplate {
   items: readonly SurveyItem[];
 }
 
-/** The templates of DOMAIN.md §4, items in questionnaire order. */
+/** The templates of docs/domain/surveys.md, items in questionnaire order. */
 export const surveyTemplates: Record<SurveyTemplateName, SurveyTemplate> = {
   AFTER_SALE: {
     version: 1,

@@ -3,7 +3,7 @@ import { defineEvent } from '../event-contract';
 import { consultantIdSchema, customerIdSchema, departmentIdSchema } from '../entity-keys';
 
 /*
- * Access requests to the customer archive (DOMAIN.md §1, 客户档案查阅): a caller asks to read customers
+ * Access requests to the customer archive (docs/domain/accounts.md, 客户档案查阅): a caller asks to read customers
  * beyond their own scope, with a reason and an expiry, and the responsible manager approves or rejects.
  * Every event's `subject` is the access request id. Expiry is not an event: a grant stops working when its
  * `expiresAt` passes, checked on every read (nothing has to happen for it to take effect).

@@ -13,7 +13,7 @@ const customerSnapshot = z.object({
   // Added fields are optional so that events written before them still parse (v1 stays compatible).
   /** KEY or GENERAL; service-desk's SLA targets depend on it. */
   importance: z.enum(['KEY', 'GENERAL']).optional(),
-  /** TARGET, GENERAL, KEY or POTENTIAL (DOMAIN.md §1 classification). */
+  /** TARGET, GENERAL, KEY or POTENTIAL (docs/domain/accounts.md classification). */
   category: z.enum(['TARGET', 'GENERAL', 'KEY', 'POTENTIAL']).optional(),
   /** Staff serving the customer (the owner among them); a KEY customer has at least two. */
   assignedStaffIds: z.array(consultantIdSchema).optional(),

@@ -24,7 +24,7 @@ export const creditProfileChangedV1 = defineEvent(
 );
 
 /**
- * A customer's sales tier (ABC analysis, DOMAIN.md §1 and §5) for a period, computed by credit from its sales
+ * A customer's sales tier (ABC analysis, docs/domain/accounts.md and §5) for a period, computed by credit from its sales
  * figures. accounts shows the latest period's tier on Customer; it is never typed by hand.
  */
 export const salesTierComputedV1 = defineEvent(
