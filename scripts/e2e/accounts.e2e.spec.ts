@@ -1,7 +1,7 @@
 // End to end for the customer archive, as clients and other services use it: through the gateway, with the
 // credit and service-desk subgraphs talking to accounts over NATS.
 import { customerHandedOverV1, customerMergedV1, streamFor } from '@crm/contracts';
-import { eventually, graphql, tokenFor } from '@crm/testing';
+import { eventually, graphql, PROJECTION_WAIT_MS, tokenFor } from '@crm/testing';
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { call, callWhenKnown } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
@@ -89,8 +89,7 @@ describe('the customer archive through the gateway', () => {
       // credit shows the owner the profile once it learned the customer's scope from accounts (ADR 0003).
       expect(res.customer.creditProfile).toEqual({ grade: 'AA' });
       return res.customer;
-      // Credit's fresh scope copy first replays what other test files published on the shared accounts stream.
-    }, 45_000);
+    }, PROJECTION_WAIT_MS);
     expect(read.creditProfile).toEqual({ grade: 'AA' });
   });
 

@@ -1,6 +1,6 @@
-// Confidentiality (DOMAIN.md §1) end to end: engagement and credit answer through the gateway within the caller's
+// Confidentiality (docs/domain/accounts.md) end to end: engagement and credit answer through the gateway within the caller's
 // customer scope, kept from accounts' events (ADR 0003).
-import { eventually, graphql, tokenFor } from '@crm/testing';
+import { eventually, graphql, PROJECTION_WAIT_MS, tokenFor } from '@crm/testing';
 import { call } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
 import { startE2ePlatform } from './e2e-platform';
@@ -37,6 +37,7 @@ describe('confidentiality through the gateway', () => {
         { i: { customerId, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'First visit' } },
         a,
       ),
+      PROJECTION_WAIT_MS,
     );
     const interactionId: string = logged.logInteraction.id;
 

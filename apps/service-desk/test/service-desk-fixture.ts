@@ -1,7 +1,7 @@
 import { customerCreatedV1, streamFor } from '@crm/contracts';
 import { createEvent, encodeEvent, ensureStream } from '@crm/events';
 import { fixedClock, type RunningService } from '@crm/kernel';
-import { graphql, testServiceEnv, tokenFor, type StoredEvent } from '@crm/testing';
+import { graphql, PROJECTION_WAIT_MS, testServiceEnv, tokenFor, type StoredEvent } from '@crm/testing';
 import { Types } from 'mongoose';
 import { serviceDeskService } from '../src/service-desk.service';
 
@@ -47,8 +47,7 @@ export async function announceCustomer(service: RunningService, options: { owner
   const event = createEvent(customerCreatedV1, { subject: id, actor: { userId: owner, roles: ['consultant'] }, data: { customer } });
   await ensureStream(service.bus.jsm, streamFor('accounts'));
   await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });
-  // Generous: a fresh durable replays every accounts event other test files published on the shared stream first.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + PROJECTION_WAIT_MS;
   while (Date.now() < deadline) {
     // Both copies: the directory (tickets open for known customers) and the scope (who reads them).
     const known = await service.connection.collection('known_customers').findOne({ _id: id as never });

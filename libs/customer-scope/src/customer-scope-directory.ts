@@ -1,6 +1,6 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { accessApprovedV1, accessRevokedV1, customerCreatedV1, customerHandedOverV1, customerMergedV1, customerUpdatedV1, type AccessScopePayload, type EventData } from '@crm/contracts';
-import { isDuplicateKeyError } from '@crm/data';
+import { upsertUnlessNewer } from '@crm/data';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { customerScopeFilter, seesEveryCustomer, type CustomerGrant, type ScopedRecordKind } from './visibility-rules';
 
@@ -212,15 +212,7 @@ export class CustomerScopeDirectory {
   }
 
   private async upsert(customerId: string, fields: Partial<Omit<CustomerScopeRecord, '_id' | 'asOf'>> & Pick<CustomerScopeRecord, 'ownerId' | 'departmentId'>, asOf: Date): Promise<void> {
-    const guardedUpdate = () => this.scopes.updateOne({ _id: customerId, asOf: { $lte: asOf } }, { $set: { ...fields, asOf } });
-    const updated = await guardedUpdate();
-    if (updated.matchedCount === 0 && !(await this.scopes.exists({ _id: customerId }))) {
-      await this.scopes.create({ _id: customerId, assignedStaffIds: [], ...fields, asOf }).catch(async (error: unknown) => {
-        // A concurrent delivery created it first; the newer of the two wins through the guarded update.
-        if (!isDuplicateKeyError(error)) throw error;
-        await guardedUpdate();
-      });
-    }
+    await upsertUnlessNewer(this.scopes, customerId, fields, 'asOf', asOf, { assignedStaffIds: [] });
     // Customers merged into this one read like it.
     await this.scopes.updateMany({ mergedInto: customerId, asOf: { $lte: asOf } }, { $set: { ownerId: fields.ownerId, departmentId: fields.departmentId, ...(fields.assignedStaffIds ? { assignedStaffIds: fields.assignedStaffIds } : {}), asOf } });
   }

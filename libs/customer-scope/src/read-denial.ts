@@ -1,6 +1,5 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { BadUserInputError, ForbiddenError, NotFoundError, type DomainError } from '@crm/kernel';
-import { isValidObjectId } from 'mongoose';
 import type { CustomerScopeDirectory } from './customer-scope-directory';
 
 /*
@@ -26,9 +25,12 @@ export function readDenied(caller: Caller, entity: string, id: string, customer:
   return new ForbiddenError(`You may not read ${entity} ${id}: outside your customers (${how})`, { entity, id, customerId: customer.customerId, requiredApproval });
 }
 
+// The hex form clients see (mongoose's isValidObjectId also takes any 12-character string).
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
 /** Ids of Mongo-kept records: anything else is a client's mistake, reported as such. */
 export function assertRecordId(id: string, field = 'id'): void {
-  if (!isValidObjectId(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new BadUserInputError(field, 'is not a valid id');
+  if (!OBJECT_ID.test(id)) throw new BadUserInputError(field, 'is not a valid id');
 }
 
 /**

@@ -32,8 +32,8 @@ export const visibilityRules: Readonly<Record<ScopedRecordKind, VisibilityRule>>
 /** Internal roles that serve every customer (service desk, finance, archive keepers, the general manager). */
 export const rolesSeeingEveryCustomer: readonly Role[] = visibilityRules.customer.rolesSeeingAll;
 
-/** True when every role of the caller is one this kind's rule bars. */
-function barredFrom(caller: Caller, kind: ScopedRecordKind): boolean {
+/** True when every role of the caller is one this kind's rule bars (then no grant opens it either). */
+export function barredFrom(caller: Caller, kind: ScopedRecordKind): boolean {
   const rule = visibilityRules[kind];
   return rule.rolesWithoutAccess.length > 0 && caller.roles.every((role) => rule.rolesWithoutAccess.includes(role));
 }

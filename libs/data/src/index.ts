@@ -2,3 +2,4 @@ export * from './mongo-connection';
 export * from './batch-results';
 export * from './connection-pagination';
 export * from './duplicate-key';
+export * from './newer-wins-upsert';

@@ -23,8 +23,8 @@ export function outboxPlugin(schema: Schema): void {
   schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'], function (this: Query<unknown, unknown>) {
     if (updateCarriesEvents(this.getUpdate() as Record<string, unknown> | null)) kickRelayOf(this.model.db);
   });
-  schema.post('save', function (doc: { pendingEvents?: unknown[]; $model?: () => unknown }) {
-    if ((doc.pendingEvents?.length ?? 0) > 0) kickRelayOf((doc as unknown as { db: Connection }).db);
+  schema.post('save', function (doc: { pendingEvents?: unknown[]; db?: Connection }) {
+    if ((doc.pendingEvents?.length ?? 0) > 0) kickRelayOf(doc.db);
   });
 }
 

@@ -2,10 +2,8 @@ import { accessApprovedV1, accessRevokedV1, customerCreatedV1, customerHandedOve
 import { createEvent, encodeEvent, ensureStream, type EventBus } from '@crm/events';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { eventually } from './eventually';
+import { eventually, PROJECTION_WAIT_MS } from './eventually';
 
-// A fresh durable replays every accounts event other test files published on the shared stream before this one.
-const PROJECTED_WITHIN_MS = 30_000;
 
 /*
  * Publish accounts' events the way accounts does (a real event on the real stream) and wait until a service's
@@ -32,7 +30,7 @@ export async function announceCustomer(service: ServiceUnderTest, options: { id?
   await publish(service, customerCreatedV1, id, { customer });
   await eventually(async () => {
     if (!(await service.connection.collection('customer_scopes').findOne({ _id: id as never }))) throw new Error(`customer ${id} not known yet`);
-  }, PROJECTED_WITHIN_MS);
+  }, PROJECTION_WAIT_MS);
   return id;
 }
 
@@ -50,7 +48,7 @@ export async function handOverCustomer(service: ServiceUnderTest, customerId: st
   });
   await eventually(async () => {
     if (!(await service.connection.collection('customer_scopes').findOne({ _id: customerId as never, ownerId: to.owner }))) throw new Error('handover not applied yet');
-  }, PROJECTED_WITHIN_MS);
+  }, PROJECTION_WAIT_MS);
 }
 
 export type AccessScope = { kind: 'CUSTOMER'; customerId: string; departmentId: string } | { kind: 'CONSULTANT'; consultantId: string; departmentId: string } | { kind: 'DEPARTMENT'; departmentId: string };
@@ -62,7 +60,7 @@ export async function approveAccess(service: ServiceUnderTest, requesterId: stri
   await publish(service, accessApprovedV1, requestId, { requestId, requesterId, scope: payload, approvedBy: 'mgr-east', approvedAt: approvedAt.toISOString(), expiresAt: expiresAt.toISOString() });
   await eventually(async () => {
     if (!(await service.connection.collection('access_grants_projection').findOne({ _id: requestId as never, approvedAt: { $exists: true } }))) throw new Error('grant not projected yet');
-  }, PROJECTED_WITHIN_MS);
+  }, PROJECTION_WAIT_MS);
   return requestId;
 }
 
@@ -72,5 +70,5 @@ export async function revokeAccess(service: ServiceUnderTest, requestId: string,
   await publish(service, accessRevokedV1, requestId, { requestId, requesterId, scope: payload, revokedBy: 'mgr-east', revokedAt: at.toISOString(), reason: null });
   await eventually(async () => {
     if (!(await service.connection.collection('access_grants_projection').findOne({ _id: requestId as never, revoked: true }))) throw new Error('revoke not projected yet');
-  }, PROJECTED_WITHIN_MS);
+  }, PROJECTION_WAIT_MS);
 }

@@ -10,3 +10,9 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
     }
   }
 }
+
+/**
+ * How long a test waits for a service's projection of another service's events. Test files share one NATS, and a
+ * fresh durable first replays every event the earlier files published on the stream, so this is generous.
+ */
+export const PROJECTION_WAIT_MS = 45_000;

@@ -1,5 +1,5 @@
 import { calendarDayChangedV1, type EventData, type ServiceName } from '@crm/contracts';
-import { isDuplicateKeyError } from '@crm/data';
+import { upsertUnlessNewer } from '@crm/data';
 import type { CloudEvent } from '@crm/events';
 import { ConfigError, defineSchemaLessPlugin, pluginToken } from '@crm/kernel';
 import { Schema, type Connection, type Model } from 'mongoose';
@@ -54,14 +54,7 @@ export class WorkingCalendarCopy {
   async apply(event: CloudEvent<EventData<typeof calendarDayChangedV1>>): Promise<void> {
     const { date, kind, name, changedAt } = event.data;
     const at = new Date(changedAt);
-    const guarded = () => this.days.updateOne({ _id: date, changedAt: { $lte: at } }, { $set: { kind, name, changedAt: at } });
-    const updated = await guarded();
-    if (updated.matchedCount === 0 && !(await this.days.exists({ _id: date }))) {
-      await this.days.create({ _id: date, kind, name, changedAt: at }).catch(async (error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-        await guarded();
-      });
-    }
+    await upsertUnlessNewer(this.days, date, { kind, name }, 'changedAt', at);
     await this.refresh();
   }
 }

@@ -1,5 +1,5 @@
 import type { customerCreatedV1, customerHandedOverV1, customerMergedV1, EventData } from '@crm/contracts';
-import { isDuplicateKeyError } from '@crm/data';
+import { upsertUnlessNewer } from '@crm/data';
 import type { CloudEvent } from '@crm/events';
 import type { Model } from 'mongoose';
 import { z } from 'zod';
@@ -75,14 +75,8 @@ export class CustomerDirectory {
   private async upsert(event: CloudEvent<{ customer: CustomerSnapshot }>): Promise<void> {
     const { customer } = event.data;
     const asOf = new Date(event.time);
-    const fields = { name: customer.name, ownerId: customer.ownerConsultantId, departmentId: customer.departmentId, lifecycle: customer.lifecycle, importance: importanceOf(customer), asOf };
-    const updated = await this.customers.updateOne({ _id: customer.id, asOf: { $lte: asOf } }, { $set: fields });
-    if (updated.matchedCount === 0 && !(await this.customers.exists({ _id: customer.id }))) {
-      await this.customers.create({ _id: customer.id, ...fields }).catch((error: unknown) => {
-        // A concurrent delivery created it first; the newer of the two wins through the guarded update.
-        if (!isDuplicateKeyError(error)) throw error;
-      });
-    }
+    const fields = { name: customer.name, ownerId: customer.ownerConsultantId, departmentId: customer.departmentId, lifecycle: customer.lifecycle, importance: importanceOf(customer) };
+    await upsertUnlessNewer(this.customers, customer.id, fields, 'asOf', asOf);
   }
 
   find(id: string): Promise<KnownCustomerRecord | null> {

@@ -1,5 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { visibilityRules, type CustomerScopeDirectory } from '@crm/customer-scope';
+import { barredFrom, type CustomerScopeDirectory } from '@crm/customer-scope';
 import type { Clock } from '@crm/kernel';
 
 /** A record kept against a customer: a ticket or a fault report. */
@@ -34,7 +34,7 @@ export class TicketAccess {
 
   /** Whether an access grant could open a ticket to the caller (not for roles the ticket row bars, e.g. finance). */
   approvable(caller: Caller): boolean {
-    return !caller.roles.every((role) => visibilityRules.ticket.rolesWithoutAccess.includes(role));
+    return !barredFrom(caller, 'ticket');
   }
 
   /** Who may move a ticket on (investigate, transfer, escalate, resolve …) or report a fault: a handler who can see it. */
