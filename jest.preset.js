@@ -18,5 +18,6 @@ module.exports = {
   // Real servers are resolved once per run (given URLs, then Docker, then local servers).
   globalSetup: path.join(__dirname, 'libs/testing/src/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'libs/testing/src/jest/global-teardown.ts'),
+  setupFilesAfterEnv: [path.join(__dirname, 'libs/testing/src/jest/own-nats-per-file.ts')],
   testTimeout: 60_000,
 };

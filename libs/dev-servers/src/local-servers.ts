@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './free-port';
@@ -61,6 +61,8 @@ export async function startLocalNats(options: LocalServerOptions = {}): Promise<
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child, options.log);
   await Promise.race([waitForPort(port), exited(child, 'nats-server')]);
+  // A throw-away store goes with its server.
+  if (!options.dataDir) child.once('exit', () => rmSync(storeDir, { recursive: true, force: true }));
   return serverHandle(child, `nats://127.0.0.1:${port}`);
 }
 
