@@ -1,12 +1,17 @@
+import { refusalsAt, refusalsOf } from '@crm/testing';
 import { CUSTOMER, CUSTOMERS, DAY, ENTITIES, entities, HOUR, nodeIds, REQUEST_ACCESS, REVOKE, startAccessWorld, type AccessWorld } from './access-fixture';
 
 type Entity = { id: string; history: unknown[] } | null;
 
 /** What `token` can reach of `ids` on every read path: customer(id), customers, _entities and history. */
 async function reach(world: AccessWorld, token: string, ids: string[]) {
-  const single = await Promise.all(ids.map((id) => world.read(CUSTOMER, { id }, token)));
+  const answers = await Promise.all(ids.map((id) => world.call(CUSTOMER, { id }, token)));
+  const single = answers.map((res) => res.data!);
   const list = await world.ok(CUSTOMERS, {}, token);
-  const resolved = await world.ok(ENTITIES, entities(ids), token);
+  const references = await world.call(ENTITIES, entities(ids), token);
+  // A reference from another subgraph is refused as customer(id) is (same code and approval), at its own path.
+  expect(refusalsOf(references)).toEqual(answers.flatMap((res, i) => refusalsAt(res, ['_entities', i])));
+  const resolved = references.data!;
   const listed = new Set(nodeIds(list.customers));
   return {
     customer: single.map((d) => d.customer !== null),
@@ -114,7 +119,7 @@ describe('accounts access: the same rules on every read path', () => {
       for (const id of [...bobs, alices, '0123456789abcdef01234567', 'not-an-id']) {
         expect((await world.read(CUSTOMER, { id }, world.tokens.partner)).customer).toBeNull();
       }
-      const resolved = await world.ok(ENTITIES, entities([...bobs, alices, '0123456789abcdef01234567', carols]), world.tokens.partner);
+      const resolved = await world.read(ENTITIES, entities([...bobs, alices, '0123456789abcdef01234567', carols]), world.tokens.partner);
       expect(resolved._entities.map((e: Entity) => e && e.id)).toEqual([null, null, null, null, carols]);
       expect(resolved._entities[4].contacts[0].phone).not.toMatch(/^\d+$/);
       expect(resolved._entities[4].history).toEqual([]);

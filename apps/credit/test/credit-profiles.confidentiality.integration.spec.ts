@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock, type RunningService } from '@crm/kernel';
-import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
+import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, refusalsAt, refusalsOf, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
 import { creditService } from '../src/credit.service';
 
 // Other test files publish accounts events (grants among them) for people named alike on the same stream;
@@ -42,9 +42,11 @@ describe('credit: credit profiles are read within the caller customer scope', ()
   const sees = async (as: string, customerId: string): Promise<boolean> => {
     const root = await graphql(service.url, ONE, { c: customerId }, as);
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'CreditProfile', customerId }] }, as);
-    expect(root.errors).toBeUndefined();
-    expect(entities.errors).toBeUndefined();
-    const viaRoot = root.data!.creditProfile !== null;
+    for (const error of root.errors ?? []) expect(['FORBIDDEN', 'NOT_FOUND']).toContain(error.extensions?.code);
+    // Customer.creditProfile and the CreditProfile entity are refused as the root field is, each at its own path.
+    expect(refusalsOf(entities)).toEqual(expect.arrayContaining(refusalsAt(root, ['_entities', 0, 'creditProfile'], ['_entities', 1])));
+    expect(refusalsOf(entities)).toHaveLength(refusalsAt(root, ['_entities', 0, 'creditProfile'], ['_entities', 1]).length);
+    const viaRoot = (root.data?.creditProfile ?? null) !== null;
     const [customer, profile] = entities.data!._entities;
     expect([customer.creditProfile !== null, profile !== null]).toEqual([viaRoot, viaRoot]);
     return viaRoot;

@@ -192,7 +192,21 @@ describe('credit: credit profiles', () => {
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
     expect(entities.errors).toBeUndefined();
     expect(entities.data!._entities).toEqual([{ id: customerId, creditProfile: null }]);
+    // Asked for by customer id, it is NOT_FOUND, as a missing profile would be for them: existence is not revealed.
     const direct = await graphql(service.url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: customerId }, partner);
-    expect(direct.data!.creditProfile).toBeNull();
+    expect(direct.data?.creditProfile ?? null).toBeNull();
+    expect(direct.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'NOT_FOUND', entity: 'CreditProfile', id: customerId })]);
+  });
+
+  it('answers creditProfile(customerId) by the read rule: a malformed id, an unknown customer, a customer without a profile', async () => {
+    const ask = (c: string, token: string) => graphql(service.url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c }, token);
+    expect((await ask('not-an-id', finance)).errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'customerId' })]);
+    // A scoped reader cannot see a customer accounts never announced: NOT_FOUND, naming the customer.
+    const unknown = newCustomerId();
+    expect((await ask(unknown, consultant)).errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'NOT_FOUND', entity: 'Customer', id: unknown })]);
+    // A customer the caller reads that has no profile yet answers null, without an error.
+    const none = await ask(unknown, finance);
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.creditProfile).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock, type RunningService } from '@crm/kernel';
-import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
+import { announceCustomer, approveAccess, graphql, handOverCustomer, newCustomerId, refusalsAt, refusalsOf, revokeAccess, testServiceEnv, tokenFor } from '@crm/testing';
 import { engagementService } from '../src/engagement.service';
 
 // Other test files publish accounts events (grants among them) for people named alike on the same stream;
@@ -44,7 +44,8 @@ describe('engagement: interactions are read within the caller customer scope', (
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'Interaction', id: interactionId }] }, as);
     // A refused read by id names why: FORBIDDEN for staff (with the approval that would open it), NOT_FOUND for partners.
     for (const error of root.errors ?? []) expect(['FORBIDDEN', 'NOT_FOUND']).toContain(error.extensions?.code);
-    expect(entities.errors).toBeUndefined();
+    // The Interaction entity, as another subgraph would reach it, is refused as the root field is, at its own path.
+    expect(refusalsOf(entities)).toEqual(refusalsAt(root, ['_entities', 1]));
     const viaRoot = (root.data?.interaction ?? null) !== null;
     const viaCustomer = entities.data!._entities[0].interactions.some((i: { id: string }) => i.id === interactionId);
     const viaEntity = entities.data!._entities[1] !== null;
@@ -60,6 +61,9 @@ describe('engagement: interactions are read within the caller customer scope', (
     expect(await sees(token.east, customerId, id)).toBe(true);
     expect(await sees(token.west, customerId, id)).toBe(false);
     expect(await sees(token.agent, customerId, id)).toBe(true);
+    // Which approval would open it: the caller's own department manager, or the general manager.
+    expect(refusalsOf(await graphql(service.url, ONE, { id }, token.bob))[0]).toMatchObject({ code: 'FORBIDDEN', requiredApproval: 'DEPARTMENT_MANAGER' });
+    expect(refusalsOf(await graphql(service.url, ONE, { id }, token.west))[0]).toMatchObject({ code: 'FORBIDDEN', requiredApproval: 'GENERAL_MANAGER' });
   });
 
   it('shows assigned staff the customer they serve', async () => {

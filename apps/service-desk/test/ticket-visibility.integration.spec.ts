@@ -1,5 +1,5 @@
 import type { RunningService } from '@crm/kernel';
-import { approveAccess, graphql, tokenFor } from '@crm/testing';
+import { approveAccess, graphql, refusalsAt, refusalsOf, tokenFor } from '@crm/testing';
 import { announceCustomer, complaint, openTicket, startServiceDesk, tokens } from './service-desk-fixture';
 
 // Tickets are read by the platform's one visibility rule table (row `ticket`): the same people who read the
@@ -17,6 +17,10 @@ describe('who reads a ticket', () => {
   const readTicket = async (id: string, token: string, approval: string | null = 'DEPARTMENT_MANAGER') => {
     const res = await graphql<{ ticket: { id: string } | null }>(service.url, 'query($id: ID!) { ticket(id: $id) { id } }', { id }, token);
     if (res.errors) expect(res.errors.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'FORBIDDEN', requiredApproval: approval })]);
+    // Reached from another subgraph (an entity reference), the ticket is refused alike, at the reference's path.
+    const reference = await graphql(service.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id } } }', { r: [{ __typename: 'Ticket', id }] }, token);
+    expect(refusalsOf(reference)).toEqual(refusalsAt(res, ['_entities', 0]));
+    expect(reference.data?._entities[0] ?? null).toEqual(res.data?.ticket ?? null);
     return res.data?.ticket ?? null;
   };
   const listed = async (token: string) => {

@@ -182,6 +182,13 @@ export class CustomerScopeDirectory {
     return new Set(answers.filter(([, visible]) => visible).map(([id]) => id));
   }
 
+  /** The department of each customer this copy knows, by customer id (an unknown one is absent). */
+  async departmentsOf(customerIds: readonly string[]): Promise<Map<string, string>> {
+    if (customerIds.length === 0) return new Map();
+    const rows = await this.scopes.find({ _id: { $in: [...new Set(customerIds)] } }, { departmentId: 1 }).lean<Pick<CustomerScopeRecord, '_id' | 'departmentId'>[]>();
+    return new Map(rows.map((row) => [row._id, row.departmentId]));
+  }
+
   /** Whether the caller may read one customer (a mutation's target). */
   async canSee(caller: Caller, customerId: string, now: Date): Promise<boolean> {
     return (await this.visibleCustomerIds(caller, [customerId], now)).has(customerId);

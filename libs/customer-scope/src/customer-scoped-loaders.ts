@@ -1,4 +1,3 @@
-import { orderByKeys } from '@crm/data';
 import { defineLoader, type Clock, type LoaderFactory, type LoaderScope } from '@crm/kernel';
 import type { CustomerScopeDirectory } from './customer-scope-directory';
 
@@ -24,18 +23,5 @@ export function defineCustomerKeyedLoader<V>(name: string, deps: CustomerScopedL
     const answers = readable.length > 0 ? await fetch(readable) : [];
     const byCustomer = new Map(readable.map((id, i) => [id, answers[i]] as const));
     return customerIds.map((id) => (byCustomer.has(id) ? byCustomer.get(id)! : hidden));
-  });
-}
-
-/** A per-request loader of records by their own id; a record of a customer the caller may not read answers null. */
-export function defineCustomerRecordLoader<R>(
-  name: string,
-  deps: CustomerScopedLoaderDeps,
-  record: { fetch(ids: readonly string[]): Promise<R[]>; idOf(record: R): string; customerIdOf(record: R): string },
-): LoaderFactory<string, R | null> {
-  return defineLoader<string, R | null>(name, async (ids, scope) => {
-    const rows = await record.fetch(ids);
-    const visible = await visibleTo(scope, rows.map(record.customerIdOf), deps);
-    return orderByKeys(ids, rows.filter((row) => visible.has(record.customerIdOf(row))), record.idOf);
   });
 }

@@ -1,6 +1,7 @@
 import { isPartner, type Caller } from '@crm/auth';
-import { BadUserInputError, ForbiddenError, NotFoundError, type DomainError } from '@crm/kernel';
+import { BadUserInputError, defineLoader, ForbiddenError, NotFoundError, UnauthenticatedError, type DomainError, type LoaderFactory } from '@crm/kernel';
 import type { CustomerScopeDirectory } from './customer-scope-directory';
+import type { CustomerScopedLoaderDeps } from './customer-scoped-loaders';
 
 /*
  * The rule for a read of one record by id, on every root field (docs/api/errors.md):
@@ -33,24 +34,68 @@ export function assertRecordId(id: string, field = 'id'): void {
   if (!OBJECT_ID.test(id)) throw new BadUserInputError(field, 'is not a valid id');
 }
 
+/** How to read a record kind kept under a customer: its name in errors, its batch fetch, and its keys. */
+export interface ScopedRecordSource<R> {
+  entity: string;
+  fetch(ids: readonly string[]): Promise<R[]>;
+  idOf(record: R): string;
+  customerIdOf(record: R): string;
+}
+
 /**
- * `<record>(id)` on a service that keeps a customer-scope copy: the record, or the read rule's error. The approval
- * named is worked out from the customer's department as the copy knows it.
+ * The read rule over a batch of ids: each id's record, or the error the rule gives for it. One scope query for
+ * the batch, and one for the denied customers' departments when the caller is staff (the approval to name).
  */
-export async function readScopedRecord<R extends { customerId: string }>(
-  caller: Caller,
-  entity: string,
-  id: string,
-  scopes: CustomerScopeDirectory,
-  now: Date,
-  fetch: (id: string) => Promise<R | null>,
-): Promise<R> {
-  assertRecordId(id);
-  const record = await fetch(id);
-  if (!record) throw new NotFoundError(entity, id);
-  if (!(await scopes.canSee(caller, record.customerId, now))) {
-    const scope = isPartner(caller) ? null : await scopes.scopes.findById(record.customerId, { departmentId: 1 }).lean();
-    throw readDenied(caller, entity, id, { customerId: record.customerId, departmentId: scope?.departmentId ?? '' });
-  }
-  return record;
+export async function readScopedRecords<R>(caller: Caller, ids: readonly string[], source: ScopedRecordSource<R>, scopes: CustomerScopeDirectory, now: Date): Promise<(R | DomainError)[]> {
+  const wellFormed = ids.filter((id) => OBJECT_ID.test(id));
+  const rows = wellFormed.length > 0 ? await source.fetch(wellFormed) : [];
+  const byId = new Map(rows.map((row) => [source.idOf(row), row]));
+  const visible = await scopes.visibleCustomerIds(caller, rows.map(source.customerIdOf), now);
+  const denied = rows.map(source.customerIdOf).filter((customerId) => !visible.has(customerId));
+  const departments = isPartner(caller) ? new Map<string, string>() : await scopes.departmentsOf(denied);
+  return ids.map((id) => {
+    if (!OBJECT_ID.test(id)) return new BadUserInputError('id', 'is not a valid id');
+    const row = byId.get(id);
+    if (!row) return new NotFoundError(source.entity, id);
+    const customerId = source.customerIdOf(row);
+    return visible.has(customerId) ? row : readDenied(caller, source.entity, id, { customerId, departmentId: departments.get(customerId) ?? '' });
+  });
+}
+
+/**
+ * A per-request loader that applies the read rule, for `<record>(id)` and the record's entity references
+ * (`_entities`) alike: a record reached from another subgraph answers the error its root field would, at that
+ * field's path, and a list of references costs one batch.
+ */
+export function defineReadableRecordLoader<R>(name: string, deps: CustomerScopedLoaderDeps, source: ScopedRecordSource<R>): LoaderFactory<string, R> {
+  return defineLoader<string, R>(name, (ids, { caller }) =>
+    caller ? readScopedRecords(caller, ids, source, deps.scopes, deps.clock.now()) : Promise.resolve(ids.map(() => new UnauthenticatedError())),
+  );
+}
+
+/**
+ * The read rule for a record kept per customer (a credit profile): keyed by customer id, each key answers the
+ * customer's record (null when it has none), or the error for a customer the caller may not read, or NOT_FOUND
+ * for a customer this service has not heard of. Partners, who read none of these records, get NOT_FOUND.
+ */
+export function defineReadableCustomerKeyedLoader<V>(name: string, deps: CustomerScopedLoaderDeps, entity: string, fetch: (readableCustomerIds: string[]) => Promise<V[]>): LoaderFactory<string, V> {
+  return defineLoader<string, V>(name, async (customerIds, { caller }) => {
+    if (!caller) return customerIds.map(() => new UnauthenticatedError());
+    const wellFormed = [...new Set(customerIds.filter((id) => OBJECT_ID.test(id)))];
+    const visible = await deps.scopes.visibleCustomerIds(caller, wellFormed, deps.clock.now());
+    const readable = wellFormed.filter((id) => visible.has(id));
+    const denied = wellFormed.filter((id) => !visible.has(id));
+    const [answers, departments] = await Promise.all([
+      readable.length > 0 ? fetch(readable) : Promise.resolve([]),
+      isPartner(caller) ? new Map<string, string>() : deps.scopes.departmentsOf(denied),
+    ]);
+    const byCustomer = new Map(readable.map((id, i) => [id, answers[i]] as const));
+    return customerIds.map((id) => {
+      if (!OBJECT_ID.test(id)) return new BadUserInputError('customerId', 'is not a valid id');
+      if (byCustomer.has(id)) return byCustomer.get(id)!;
+      if (isPartner(caller)) return new NotFoundError(entity, id);
+      const departmentId = departments.get(id);
+      return departmentId === undefined ? new NotFoundError('Customer', id) : readDenied(caller, entity, id, { customerId: id, departmentId });
+    });
+  });
 }

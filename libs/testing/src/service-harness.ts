@@ -51,3 +51,19 @@ export async function graphql<T = Record<string, any>>(
   const body = (await response.json()) as GraphQLResponse<T>;
   return { ...body, status: response.status };
 }
+
+/** A refused read as a client tells it apart: where, which code, and the approval that would open it. */
+export interface Refusal {
+  path: (string | number)[] | undefined;
+  code: unknown;
+  requiredApproval: unknown;
+}
+
+export function refusalsOf(response: GraphQLResponse): Refusal[] {
+  return (response.errors ?? []).map((error) => ({ path: error.path, code: error.extensions?.code, requiredApproval: error.extensions?.requiredApproval ?? null }));
+}
+
+/** The refusals of `response` as they would read at other paths (a root field's, told at an entity's path). */
+export function refusalsAt(response: GraphQLResponse, ...paths: (string | number)[][]): Refusal[] {
+  return refusalsOf(response).flatMap((refusal) => paths.map((path) => ({ ...refusal, path })));
+}

@@ -41,11 +41,8 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       verifyCustomer: (_, { id, note }, ctx) => customers.verify(viewer(ctx), id, { note }),
     },
     Customer: {
-      // Other subgraphs reach customers through here: the same visibility rules as `customer(id)`.
-      __resolveReference: async (ref, ctx) => {
-        const customer = await ctx.loaders.get(loaders.customerById).load(String(ref.id));
-        return customer && (await viewer(ctx).canRead(customer)) ? customer : null;
-      },
+      // Other subgraphs reach customers through here: the read rule of `customer(id)`, its error at the field's path.
+      __resolveReference: (ref, ctx) => customers.getReadable(viewer(ctx), String(ref.id), (id) => ctx.loaders.get(loaders.customerById).load(id)),
       id: (c) => String(c._id),
       contacts: (c, _, ctx) => viewer(ctx).contactsOf(c),
       organisation: (c) => (c.kind === 'ORGANISATION' ? (c.organisation ?? {}) : null),

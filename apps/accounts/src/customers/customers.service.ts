@@ -132,10 +132,13 @@ export class CustomersService {
     return String(current._id);
   }
 
-  /** `customer(id)`: the customer, or the error the read rule gives (malformed, not found, or denied with the approval). */
-  async getReadable(access: CustomerAccess, id: string): Promise<CustomerRecord> {
+  /**
+   * `customer(id)` and references from other subgraphs: the customer, or the error the read rule gives (malformed,
+   * not found, or denied with the approval). `find` lets a reference batch through the request's loader.
+   */
+  async getReadable(access: CustomerAccess, id: string, find: (id: string) => Promise<CustomerRecord | null> = (one) => this.store.find(one)): Promise<CustomerRecord> {
     assertRecordId(id);
-    const customer = await this.store.find(id);
+    const customer = await find(id);
     if (!customer) throw new NotFoundError('Customer', id);
     if (!(await access.canRead(customer))) throw readDenied(access.caller, 'Customer', id, { customerId: String(customer._id), departmentId: customer.departmentId });
     return customer;

@@ -80,7 +80,7 @@ export class CreditProfilesService {
 
   findByCustomerIds(customerIds: readonly string[]): Promise<CreditProfileRecord[]> {
     const valid = customerIds.filter((id) => customerIdSchema.safeParse(id).success);
-    return this.profiles.find({ _id: { $in: valid } }).lean<CreditProfileRecord[]>();
+    return this.profiles.find({ _id: { $in: valid } }).lean<CreditProfileRecord[]>().exec();
   }
 }
 

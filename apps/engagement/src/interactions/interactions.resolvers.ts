@@ -5,21 +5,18 @@ import { interactionsPageSize } from './interaction-input';
 import type { InteractionsLoaders } from './interactions.loaders';
 import type { InteractionsService } from './interactions.service';
 
-// Partners see nothing of interactions: they are internal notes about the customer, so every read
-// answers null or [] for a partner rather than an error that would reveal that records exist.
+// Partners see nothing of interactions (internal notes about the customer): one interaction answers them
+// NOT_FOUND, as a missing one would, and a customer's list answers [].
 export function interactionsResolvers(interactions: InteractionsService, loaders: InteractionsLoaders): Resolvers {
   return {
     Query: {
-      interaction: (_, { id }, ctx) => interactions.getReadable(requireCaller(ctx), id),
+      interaction: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableInteractionById).load(id)),
     },
     Mutation: {
       logInteraction: (_, { input }, ctx) => interactions.log(requireCaller(ctx), input),
     },
     Interaction: {
-      __resolveReference: async (ref, ctx) => {
-        const caller = requireCaller(ctx);
-        return isPartner(caller) ? null : ctx.loaders.get(loaders.interactionById).load(String(ref.id));
-      },
+      __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableInteractionById).load(String(ref.id))),
       id: (i) => String(i._id),
       customer: (i) => ({ id: i.customerId }),
     },

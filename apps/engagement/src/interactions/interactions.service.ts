@@ -1,5 +1,4 @@
 import { isPartner, type Caller } from '@crm/auth';
-import { readScopedRecord } from '@crm/customer-scope';
 import { interactionLoggedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
@@ -7,7 +6,7 @@ import { isValidObjectId, Types, type Model } from 'mongoose';
 import { logInteractionInput } from './interaction-input';
 import { mayLogInteractionFor, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
-import { type CustomerScopeDirectory } from '@crm/customer-scope';
+import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 
 /** Logging contacts with customers and reading them back. */
 export class InteractionsService {
@@ -57,14 +56,17 @@ export class InteractionsService {
     return created.toObject();
   }
 
-  /** `interaction(id)`: the record, or the read rule's error (malformed, not found, or denied with the approval). */
-  getReadable(caller: Caller, id: string): Promise<InteractionRecord> {
-    return readScopedRecord(caller, 'Interaction', id, this.scopes, this.clock.now(), (one) => this.interactions.findById(one).lean<InteractionRecord>().exec());
-  }
+  /** Interactions as the read rule reads them (`interaction(id)` and entity references). */
+  readonly records: ScopedRecordSource<InteractionRecord> = {
+    entity: 'Interaction',
+    fetch: (ids) => this.findByIds(ids),
+    idOf: (i) => String(i._id),
+    customerIdOf: (i) => i.customerId,
+  };
 
   findByIds(ids: readonly string[]): Promise<InteractionRecord[]> {
     const valid = ids.filter((id) => isValidObjectId(id));
-    return this.interactions.find({ _id: { $in: valid } }).lean<InteractionRecord[]>();
+    return this.interactions.find({ _id: { $in: valid } }).lean<InteractionRecord[]>().exec();
   }
 
   /** The newest `limit` interactions of each customer, newest first, in one aggregation for the whole batch. */

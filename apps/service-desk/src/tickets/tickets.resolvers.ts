@@ -64,11 +64,8 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       },
     },
     Ticket: {
-      __resolveReference: async (ref, ctx) => {
-        const caller = requireCaller(ctx);
-        const ticket = await ctx.loaders.get(loaders.ticketById).load(String(ref.id));
-        return ticket && (await tickets.access.canSee(caller, ticket)) ? ticket : null;
-      },
+      // Other subgraphs reach tickets through here: the read rule of `ticket(id)`, its error at the field's path.
+      __resolveReference: (ref, ctx) => tickets.getReadable(requireCaller(ctx), String(ref.id), (id) => ctx.loaders.get(loaders.ticketById).load(id)),
       id: (t) => String(t._id),
       customer: (t) => ({ id: t.customerId }),
       escalationLevel: (t) => escalationLevelName(t.escalationLevel),

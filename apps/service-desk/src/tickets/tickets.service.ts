@@ -195,10 +195,13 @@ export class TicketsService {
     return { actorId, now, onCall: { 1: supervisor, 2: manager, 3: general } };
   }
 
-  /** `ticket(id)`: the ticket, or the error the read rule gives (malformed, not found, or denied with the approval). */
-  async getReadable(caller: Caller, id: string): Promise<TicketRecord> {
+  /**
+   * `ticket(id)` and references from other subgraphs: the ticket, or the error the read rule gives (malformed, not
+   * found, or denied with the approval). `find` lets a reference batch through the request's loader.
+   */
+  async getReadable(caller: Caller, id: string, find: (id: string) => Promise<TicketRecord | null> = (one) => this.tickets.findById(one).lean<TicketRecord>().exec()): Promise<TicketRecord> {
     assertRecordId(id);
-    const ticket = await this.tickets.findById(id).lean<TicketRecord>();
+    const ticket = await find(id);
     if (!ticket) throw new NotFoundError('Ticket', id);
     if (!(await this.access.canSee(caller, ticket))) throw readDenied(caller, 'Ticket', id, { customerId: ticket.customerId, departmentId: ticket.customerDepartmentId }, { approvable: this.access.approvable(caller) });
     return ticket;

@@ -1,16 +1,12 @@
-import { defineCustomerKeyedLoader, defineCustomerRecordLoader, type CustomerScopedLoaderDeps } from '@crm/customer-scope';
+import { defineCustomerKeyedLoader, defineReadableRecordLoader, type CustomerScopedLoaderDeps } from '@crm/customer-scope';
 import { groupByKeys, orderByKeys } from '@crm/data';
 import type { SurveyResponseRecord } from './survey-response.model';
 import type { SurveyResponsesService } from './survey-responses.service';
 
-// A response of a customer the caller may not read answers null, a customer's list [] and its score null.
+// One response answers the read rule's error when the caller may not read it; a customer's list [] and its score null.
 export function surveyResponsesLoaders(responses: SurveyResponsesService, scoped: CustomerScopedLoaderDeps) {
   return {
-    surveyResponseById: defineCustomerRecordLoader<SurveyResponseRecord>('surveyResponseById', scoped, {
-      fetch: (ids) => responses.findByIds(ids),
-      idOf: (r) => String(r._id),
-      customerIdOf: (r) => r.customerId,
-    }),
+    readableSurveyResponseById: defineReadableRecordLoader<SurveyResponseRecord>('readableSurveyResponseById', scoped, responses.records),
     surveyResponsesByCustomer: defineCustomerKeyedLoader<SurveyResponseRecord[]>('surveyResponsesByCustomer', scoped, [], async (customerIds) =>
       groupByKeys(customerIds, await responses.ofCustomers(customerIds), (r) => r.customerId),
     ),

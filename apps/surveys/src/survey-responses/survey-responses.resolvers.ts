@@ -4,21 +4,18 @@ import type { Resolvers } from '../generated/graphql';
 import type { SurveyResponsesLoaders } from './survey-responses.loaders';
 import type { SurveyResponsesService } from './survey-responses.service';
 
-// Partners see nothing of survey responses: they are internal records (and consultant KPIs), so every
-// read answers null or [] for a partner rather than an error that would reveal that records exist.
+// Partners see nothing of survey responses (internal records, and consultant KPIs): one response answers them
+// NOT_FOUND, as a missing one would, and a customer's list [] and its score null.
 export function surveyResponsesResolvers(responses: SurveyResponsesService, loaders: SurveyResponsesLoaders): Resolvers {
   return {
     Query: {
-      surveyResponse: (_, { id }, ctx) => responses.getReadable(requireCaller(ctx), id),
+      surveyResponse: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableSurveyResponseById).load(id)),
     },
     Mutation: {
       recordSurveyResponse: (_, { input }, ctx) => responses.record(requireCaller(ctx), input),
     },
     SurveyResponse: {
-      __resolveReference: async (ref, ctx) => {
-        const caller = requireCaller(ctx);
-        return isPartner(caller) ? null : ctx.loaders.get(loaders.surveyResponseById).load(String(ref.id));
-      },
+      __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableSurveyResponseById).load(String(ref.id))),
       id: (r) => String(r._id),
       customer: (r) => ({ id: r.customerId }),
     },

@@ -1,5 +1,4 @@
 import type { Caller } from '@crm/auth';
-import { readScopedRecord } from '@crm/customer-scope';
 import { surveyResponseRecordedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
@@ -8,7 +7,7 @@ import { recordSurveyResponseInput } from './survey-response-input';
 import { dissatisfiedItems, mayRecordSurveyResponses, respondedAtProblem, scoreOf } from './survey-response-rules';
 import type { SurveyResponseRecord } from './survey-response.model';
 import { inTemplateOrder, surveyTemplates } from './survey-templates';
-import { type CustomerScopeDirectory } from '@crm/customer-scope';
+import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 
 /** Recording customers' survey answers and reading them back with their scores. */
 export class SurveyResponsesService {
@@ -60,14 +59,17 @@ export class SurveyResponsesService {
     return created.toObject();
   }
 
-  /** `surveyResponse(id)`: the record, or the read rule's error (malformed, not found, or denied with the approval). */
-  getReadable(caller: Caller, id: string): Promise<SurveyResponseRecord> {
-    return readScopedRecord(caller, 'SurveyResponse', id, this.scopes, this.clock.now(), (one) => this.responses.findById(one).lean<SurveyResponseRecord>().exec());
-  }
+  /** Responses as the read rule reads them (`surveyResponse(id)` and entity references). */
+  readonly records: ScopedRecordSource<SurveyResponseRecord> = {
+    entity: 'SurveyResponse',
+    fetch: (ids) => this.findByIds(ids),
+    idOf: (r) => String(r._id),
+    customerIdOf: (r) => r.customerId,
+  };
 
   findByIds(ids: readonly string[]): Promise<SurveyResponseRecord[]> {
     const valid = ids.filter((id) => isValidObjectId(id));
-    return this.responses.find({ _id: { $in: valid } }).lean<SurveyResponseRecord[]>();
+    return this.responses.find({ _id: { $in: valid } }).lean<SurveyResponseRecord[]>().exec();
   }
 
   /** Every response of a batch of customers, newest first, in one query. */
