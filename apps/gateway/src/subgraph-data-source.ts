@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { REQUEST_ID_HEADER } from '@crm/kernel';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context';
+import { answerPaths } from './subgraph-answer-paths';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -19,7 +20,8 @@ export interface SubgraphDataSourceOptions {
  * Calls one subgraph on behalf of the caller: forwards the caller's bearer token (the subgraph verifies it again) and
  * the request id, and turns every way of not getting a GraphQL answer (refused connection, timeout, 5xx, non-JSON)
  * into one client-facing error with `extensions.code = 'UNAVAILABLE'` and `serviceName`. The rest of the query plan
- * still runs, so the client gets partial data.
+ * still runs, so the client gets partial data, and the error is reported at the path of every field this fetch
+ * would have filled, so a client can tell which parts are missing.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext> {
   readonly serviceName: string;
@@ -27,6 +29,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
   constructor({ name, url, timeoutMs }: SubgraphDataSourceOptions) {
     super({ url, fetcher: timedFetch(timeoutMs) });
     this.serviceName = name;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): ReturnType<RemoteGraphQLDataSource<SubgraphContext>['process']> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      // Only a client's operation has paths to report at (not a health check or a schema load).
+      if (!(error instanceof GraphQLError) || !('incomingRequestContext' in options) || !options.request.query) throw error;
+      const paths = answerPaths(options.document ?? options.request.query, options.request.variables);
+      if (paths.length === 0) throw error;
+      return { data: null, errors: paths.map((path) => ({ message: error.message, path, extensions: error.extensions })) };
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<SubgraphContext>): void {

@@ -33,7 +33,7 @@ import type { ComplaintsSubscription, ComplaintsSubscriptionVariables } from './
 export const variables: ComplaintsSubscriptionVariables = { filter: { types: ['opened'], severities: ['HIGH'] }, after: null };
 export function describe(result: ComplaintsSubscription): string {
   const event = result.complaintEvents;
-  return [event.id, event.cursor, event.type, event.ticket?.severity, event.ticket?.customer.name].join(' ');
+  return [event.id, event.cursor, event.type, event.ticket?.severity, event.ticket?.customer?.name].join(' ');
 }
 `;
 

@@ -108,12 +108,12 @@ describe('gateway: a subgraph is down', () => {
     await people?.stop();
   });
 
-  it("still answers the other subgraph's fields, with an UNAVAILABLE error for the missing part", async () => {
+  it("still answers the other subgraph's fields, with an UNAVAILABLE error at the path of the missing part", async () => {
     const response = await postGraphQL(gateway, PERSON_WITH_ORDERS, { token });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ person: { name: 'Ada', orders: null } });
     expect(response.body.errors).toEqual([
-      { message: 'The orders service is unavailable; try again shortly', extensions: { code: 'UNAVAILABLE', serviceName: 'orders' } },
+      { message: 'The orders service is unavailable; try again shortly', path: ['person', 'orders'], extensions: { code: 'UNAVAILABLE', serviceName: 'orders' } },
     ]);
   });
 

@@ -692,59 +692,59 @@ export type MoneyInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** The designated approver grants the request; `expiresAt` may shorten the requested expiry, never extend it. */
-  approveAccessRequest: AccessRequest;
+  approveAccessRequest?: Maybe<AccessRequest>;
   /** Step 7: into the archive (lifecycle ACTIVE); publishes crm.accounts.customer.archived. */
-  archiveQualifiedCustomer: Customer;
+  archiveQualifiedCustomer?: Maybe<Customer>;
   /** Set the classification axes a person decides (not sales tier or credit grade: those come from credit). */
-  classifyCustomer: Customer;
-  createCustomer: Customer;
+  classifyCustomer?: Maybe<Customer>;
+  createCustomer?: Maybe<Customer>;
   /** A consultant leaves. Refused (CONFLICT) while they still own or serve customers: hand them over first. */
-  deactivateConsultant: Consultant;
+  deactivateConsultant?: Maybe<Consultant>;
   /** Step 4: the responsible department's manager (or the general manager) approves or rejects. */
-  decideQualification: Customer;
+  decideQualification?: Maybe<Customer>;
   /** Not the same customer: drop the flag. */
-  dismissPossibleDuplicate: Customer;
+  dismissPossibleDuplicate?: Maybe<Customer>;
   /** The department files the customer (safe to repeat). */
-  fileCustomer: Customer;
+  fileCustomer?: Maybe<Customer>;
   /**
    * Hand every customer a consultant owns or serves to a named replacement (a consultant leaves or is moved):
    * owner, department and staff list change, each customer keeps a history entry, and the customer is notified
    * through crm.accounts.customer.handed-over. General manager, or the manager of both consultants' department.
    * Idempotent: a retry moves only what is left.
    */
-  handOverCustomers: HandoverResult;
+  handOverCustomers?: Maybe<HandoverResult>;
   /**
    * Merge a duplicate into the survivor: contacts, partners, staff and history move over; the duplicate's id reads
    * as the survivor from then on, and crm.accounts.customer.merged tells other services to re-point. Safe to retry.
    */
-  mergeCustomers: Customer;
+  mergeCustomers?: Maybe<Customer>;
   /** Step 1 (moves a prospect to QUALIFYING). */
-  recordGeneralSurvey: Customer;
+  recordGeneralSurvey?: Maybe<Customer>;
   /** Step 2: finance, design and quality each record their finding (again to correct it); complete when all three are in. */
-  recordInvestigationFinding: Customer;
+  recordInvestigationFinding?: Maybe<Customer>;
   /** Step 5: supply and quality-assurance contracts, signed together. */
-  recordQualificationContracts: Customer;
+  recordQualificationContracts?: Maybe<Customer>;
   /** Step 6: partner-portal registration. */
-  registerCustomerPortal: Customer;
+  registerCustomerPortal?: Maybe<Customer>;
   /** The designated approver refuses the request, saying why. */
-  rejectAccessRequest: AccessRequest;
+  rejectAccessRequest?: Maybe<AccessRequest>;
   /** The department reports the changes made since filing (safe to repeat). */
-  reportCustomerChanges: Customer;
+  reportCustomerChanges?: Maybe<Customer>;
   /** Ask to read customers beyond one's own (internal callers only). */
-  requestCustomerAccess: AccessRequest;
+  requestCustomerAccess?: Maybe<AccessRequest>;
   /** Record a review of the customer's entry, with its corrections; the data counts as verified and the next review is due in two years. */
-  reviewCustomer: Customer;
+  reviewCustomer?: Maybe<Customer>;
   /** Ends a grant in force at once: the grantee, the approver or the general manager. */
-  revokeAccessGrant: AccessRequest;
+  revokeAccessGrant?: Maybe<AccessRequest>;
   /** Step 3, and the resubmission after a rejection. */
-  submitQualificationApplication: Customer;
-  updateCustomer: Customer;
+  submitQualificationApplication?: Maybe<Customer>;
+  updateCustomer?: Maybe<Customer>;
   /** General manager only. */
-  upsertConsultant: Consultant;
+  upsertConsultant?: Maybe<Consultant>;
   /** General manager only. */
-  upsertDepartment: Department;
+  upsertDepartment?: Maybe<Department>;
   /** Confirm the card is still right (moves lastVerifiedAt to now). */
-  verifyCustomer: Customer;
+  verifyCustomer?: Maybe<Customer>;
 };
 
 
@@ -1844,30 +1844,30 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  approveAccessRequest?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationApproveAccessRequestArgs, 'id'>>;
-  archiveQualifiedCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationArchiveQualifiedCustomerArgs, 'customerId'>>;
-  classifyCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationClassifyCustomerArgs, 'id' | 'input'>>;
-  createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
-  deactivateConsultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType, RequireFields<MutationDeactivateConsultantArgs, 'id'>>;
-  decideQualification?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationDecideQualificationArgs, 'customerId' | 'input'>>;
-  dismissPossibleDuplicate?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationDismissPossibleDuplicateArgs, 'candidateId' | 'customerId'>>;
-  fileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationFileCustomerArgs, 'id'>>;
-  handOverCustomers?: Resolver<ResolversTypes['HandoverResult'], ParentType, ContextType, RequireFields<MutationHandOverCustomersArgs, 'fromConsultantId' | 'reason' | 'toConsultantId'>>;
-  mergeCustomers?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'duplicateId' | 'survivorId'>>;
-  recordGeneralSurvey?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationRecordGeneralSurveyArgs, 'customerId' | 'input'>>;
-  recordInvestigationFinding?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationRecordInvestigationFindingArgs, 'customerId' | 'input'>>;
-  recordQualificationContracts?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationRecordQualificationContractsArgs, 'customerId' | 'input'>>;
-  registerCustomerPortal?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationRegisterCustomerPortalArgs, 'customerId' | 'input'>>;
-  rejectAccessRequest?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationRejectAccessRequestArgs, 'id' | 'reason'>>;
-  reportCustomerChanges?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportCustomerChangesArgs, 'id'>>;
-  requestCustomerAccess?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationRequestCustomerAccessArgs, 'input'>>;
-  reviewCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReviewCustomerArgs, 'id' | 'input'>>;
-  revokeAccessGrant?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationRevokeAccessGrantArgs, 'id'>>;
-  submitQualificationApplication?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationSubmitQualificationApplicationArgs, 'customerId' | 'input'>>;
-  updateCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'id' | 'input'>>;
-  upsertConsultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType, RequireFields<MutationUpsertConsultantArgs, 'input'>>;
-  upsertDepartment?: Resolver<ResolversTypes['Department'], ParentType, ContextType, RequireFields<MutationUpsertDepartmentArgs, 'input'>>;
-  verifyCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationVerifyCustomerArgs, 'id'>>;
+  approveAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationApproveAccessRequestArgs, 'id'>>;
+  archiveQualifiedCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationArchiveQualifiedCustomerArgs, 'customerId'>>;
+  classifyCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationClassifyCustomerArgs, 'id' | 'input'>>;
+  createCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
+  deactivateConsultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType, RequireFields<MutationDeactivateConsultantArgs, 'id'>>;
+  decideQualification?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationDecideQualificationArgs, 'customerId' | 'input'>>;
+  dismissPossibleDuplicate?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationDismissPossibleDuplicateArgs, 'candidateId' | 'customerId'>>;
+  fileCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationFileCustomerArgs, 'id'>>;
+  handOverCustomers?: Resolver<Maybe<ResolversTypes['HandoverResult']>, ParentType, ContextType, RequireFields<MutationHandOverCustomersArgs, 'fromConsultantId' | 'reason' | 'toConsultantId'>>;
+  mergeCustomers?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'duplicateId' | 'survivorId'>>;
+  recordGeneralSurvey?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordGeneralSurveyArgs, 'customerId' | 'input'>>;
+  recordInvestigationFinding?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordInvestigationFindingArgs, 'customerId' | 'input'>>;
+  recordQualificationContracts?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordQualificationContractsArgs, 'customerId' | 'input'>>;
+  registerCustomerPortal?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRegisterCustomerPortalArgs, 'customerId' | 'input'>>;
+  rejectAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRejectAccessRequestArgs, 'id' | 'reason'>>;
+  reportCustomerChanges?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationReportCustomerChangesArgs, 'id'>>;
+  requestCustomerAccess?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRequestCustomerAccessArgs, 'input'>>;
+  reviewCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationReviewCustomerArgs, 'id' | 'input'>>;
+  revokeAccessGrant?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRevokeAccessGrantArgs, 'id'>>;
+  submitQualificationApplication?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationSubmitQualificationApplicationArgs, 'customerId' | 'input'>>;
+  updateCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'id' | 'input'>>;
+  upsertConsultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType, RequireFields<MutationUpsertConsultantArgs, 'input'>>;
+  upsertDepartment?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<MutationUpsertDepartmentArgs, 'input'>>;
+  verifyCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationVerifyCustomerArgs, 'id'>>;
 }>;
 
 export type NeedsAndIntentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NeedsAndIntent'] = ResolversParentTypes['NeedsAndIntent']> = ResolversObject<{

@@ -33,7 +33,8 @@ export type CreditProfile = {
   creditLimit: Scalars['Float']['output'];
   /** ISO 4217 code of the credit limit. */
   currency: Scalars['String']['output'];
-  customer: Customer;
+  /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
+  customer?: Maybe<Customer>;
   customerId: Scalars['ID']['output'];
   /** A frozen account accepts no order. */
   frozen: Scalars['Boolean']['output'];
@@ -95,7 +96,7 @@ export type Customer = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Create or review a customer's credit profile (finance and the general manager); publishes crm.credit.profile.changed. */
-  setCreditProfile: CreditProfile;
+  setCreditProfile?: Maybe<CreditProfile>;
 };
 
 
@@ -251,7 +252,7 @@ export type CreditProfileResolvers<ContextType = RequestContext, ParentType exte
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CreditProfile']> | FederationReferenceType, FederationReferenceType, ContextType>;
   creditLimit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   frozen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   grade?: Resolver<ResolversTypes['CreditGrade'], ParentType, ContextType>;
@@ -290,7 +291,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  setCreditProfile?: Resolver<ResolversTypes['CreditProfile'], ParentType, ContextType, RequireFields<MutationSetCreditProfileArgs, 'customerId' | 'input'>>;
+  setCreditProfile?: Resolver<Maybe<ResolversTypes['CreditProfile']>, ParentType, ContextType, RequireFields<MutationSetCreditProfileArgs, 'customerId' | 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

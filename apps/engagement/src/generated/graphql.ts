@@ -21,8 +21,8 @@ export type Scalars = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. */
-  interactions: Array<Interaction>;
+  /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
+  interactions?: Maybe<Array<Interaction>>;
 };
 
 
@@ -34,7 +34,8 @@ export type CustomerInteractionsArgs = {
 export type Interaction = {
   __typename?: 'Interaction';
   channel: InteractionChannel;
-  customer: Customer;
+  /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
+  customer?: Maybe<Customer>;
   id: Scalars['ID']['output'];
   loggedAt: Scalars['DateTime']['output'];
   /** Who logged it; differs from staffId when a manager logs for their staff. */
@@ -72,7 +73,7 @@ export type LogInteractionInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a contact with a customer; publishes crm.engagement.interaction.logged. */
-  logInteraction: Interaction;
+  logInteraction?: Maybe<Interaction>;
 };
 
 
@@ -220,7 +221,7 @@ export type ResolversParentTypes = ResolversObject<{
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  interactions?: Resolver<Array<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
+  interactions?: Resolver<Maybe<Array<ResolversTypes['Interaction']>>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -230,7 +231,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type InteractionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Interaction'] = ResolversParentTypes['Interaction'], FederationReferenceType extends FederationReferenceTypes['Interaction'] = FederationReferenceTypes['Interaction']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Interaction']> | FederationReferenceType, FederationReferenceType, ContextType>;
   channel?: Resolver<ResolversTypes['InteractionChannel'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   loggedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   loggedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -242,7 +243,7 @@ export type InteractionResolvers<ContextType = RequestContext, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  logInteraction?: Resolver<ResolversTypes['Interaction'], ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
+  logInteraction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

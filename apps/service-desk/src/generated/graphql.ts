@@ -129,8 +129,8 @@ export type ConsultantComplaintRateArgs = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** Tickets about this customer, newest first. */
-  tickets: Array<Ticket>;
+  /** Tickets about this customer, newest first. Null, with an error at this path, when service-desk cannot answer. */
+  tickets?: Maybe<Array<Ticket>>;
 };
 
 
@@ -152,7 +152,8 @@ export type Department = {
 export type DepartmentServiceFigures = {
   __typename?: 'DepartmentServiceFigures';
   complaints: Scalars['Int']['output'];
-  department: Department;
+  /** The department, served by accounts: null, with an error at this path, when accounts cannot answer. */
+  department?: Maybe<Department>;
   firstResponse: SlaCompliance;
   /** Visits we initiated (tickets of origin PROACTIVE). */
   proactiveMaintenance: Scalars['Int']['output'];
@@ -225,7 +226,8 @@ export type FaultRecipientRole =
 export type FaultReport = {
   __typename?: 'FaultReport';
   analysis?: Maybe<FaultAnalysis>;
-  customer: Customer;
+  /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
+  customer?: Maybe<Customer>;
   faultOccurredAt: Scalars['DateTime']['output'];
   handlingPlan: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -245,48 +247,48 @@ export type FaultReportStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  agreeHandlingPlan: Ticket;
+  agreeHandlingPlan?: Maybe<Ticket>;
   /** Put someone on call for a duty on a day off; replaces whoever had that duty. */
-  assignOnCall: OnCallShift;
+  assignOnCall?: Maybe<OnCallShift>;
   /** Pause the resolution clock while waiting for the customer. */
-  awaitCustomer: Ticket;
+  awaitCustomer?: Maybe<Ticket>;
   /** Only once the customer confirmed satisfaction (and after the follow-up visit unless resolved at once). */
-  closeTicket: Ticket;
-  confirmCustomerSatisfaction: Ticket;
-  customerResponded: Ticket;
+  closeTicket?: Maybe<Ticket>;
+  confirmCustomerSatisfaction?: Maybe<Ticket>;
+  customerResponded?: Maybe<Ticket>;
   /** Call in the next rung (supervisor → department manager → general manager). */
-  escalateTicket: Ticket;
+  escalateTicket?: Maybe<Ticket>;
   /** Register what the customer raised; the caller becomes the first responder. A CRITICAL matter goes to the general manager at once. */
-  openTicket: Ticket;
+  openTicket?: Maybe<Ticket>;
   /** Publish a new SLA policy version (general manager). */
-  publishSlaPolicy: SlaPolicy;
+  publishSlaPolicy?: Maybe<SlaPolicy>;
   /** Record the post-fault analysis; shared with the customer and the business department (event crm.service-desk.fault.analysed). */
-  recordFaultAnalysis: FaultReport;
-  recordFollowUpVisit: Ticket;
+  recordFaultAnalysis?: Maybe<FaultReport>;
+  recordFollowUpVisit?: Maybe<Ticket>;
   /** Progress or result, optionally communicated to the customer (which answers the customer: first response). */
-  recordProgress: Ticket;
+  recordProgress?: Maybe<Ticket>;
   /** Remove a stored calendar day; true when one was removed. */
-  removeCalendarDay: Scalars['Boolean']['output'];
-  removeOnCallShift: Scalars['Boolean']['output'];
+  removeCalendarDay?: Maybe<Scalars['Boolean']['output']>;
+  removeOnCallShift?: Maybe<Scalars['Boolean']['output']>;
   /** The customer still disagrees: handle it again (二次处理); the resolution clock restarts. */
-  reopenTicket: Ticket;
+  reopenTicket?: Maybe<Ticket>;
   /** Report a major fault; the sales owner and the responsible manager are told at once (event crm.service-desk.fault.reported). */
-  reportFault: FaultReport;
+  reportFault?: Maybe<FaultReport>;
   /** Ask for the complaint analysis by cause and trend between two months (YYYY-MM, inclusive, at most 24). */
-  requestComplaintAnalysis: ReportRun;
+  requestComplaintAnalysis?: Maybe<ReportRun>;
   /** Ask for the monthly service-supervision report (YYYY-MM); returns at once, computed in the background. */
-  requestServiceSupervisionReport: ReportRun;
+  requestServiceSupervisionReport?: Maybe<ReportRun>;
   /** First responder only, while just received: finish at once what is in their remit. */
-  resolveAtOnce: Ticket;
-  resolveTicket: Ticket;
+  resolveAtOnce?: Maybe<Ticket>;
+  resolveTicket?: Maybe<Ticket>;
   /** Run the SLA watch now (general manager, internal apps); it also runs on its own schedule. */
-  runSlaWatch: SlaWatchSummary;
+  runSlaWatch?: Maybe<SlaWatchSummary>;
   /** Add or change a holiday or make-up workday (general manager, coordinator). */
-  setCalendarDay: CalendarDay;
+  setCalendarDay?: Maybe<CalendarDay>;
   /** Initial investigation (nature and severity); counts as the first response to the customer. */
-  startInvestigation: Ticket;
+  startInvestigation?: Maybe<Ticket>;
   /** Hand the ticket to the responsible person or their deputy, keeping the whole trail. */
-  transferTicket: Ticket;
+  transferTicket?: Maybe<Ticket>;
 };
 
 
@@ -705,7 +707,8 @@ export type Ticket = {
   channel: TicketChannel;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   complainant: Complainant;
-  customer: Customer;
+  /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
+  customer?: Maybe<Customer>;
   escalationLevel: EscalationLevel;
   escalations: Array<TicketEscalation>;
   /** Fault reports filed for this ticket. */
@@ -1186,7 +1189,7 @@ export type ConsultantResolvers<ContextType = RequestContext, ParentType extends
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  tickets?: Resolver<Array<ResolversTypes['Ticket']>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
+  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1199,7 +1202,7 @@ export type DepartmentResolvers<ContextType = RequestContext, ParentType extends
 
 export type DepartmentServiceFiguresResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentServiceFigures'] = ResolversParentTypes['DepartmentServiceFigures']> = ResolversObject<{
   complaints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
   firstResponse?: Resolver<ResolversTypes['SlaCompliance'], ParentType, ContextType>;
   proactiveMaintenance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   requestsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1231,7 +1234,7 @@ export type FaultRecipientResolvers<ContextType = RequestContext, ParentType ext
 
 export type FaultReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FaultReport'] = ResolversParentTypes['FaultReport']> = ResolversObject<{
   analysis?: Resolver<Maybe<ResolversTypes['FaultAnalysis']>, ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   faultOccurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   handlingPlan?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1246,30 +1249,30 @@ export type FaultReportResolvers<ContextType = RequestContext, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  agreeHandlingPlan?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationAgreeHandlingPlanArgs, 'id' | 'plan'>>;
-  assignOnCall?: Resolver<ResolversTypes['OnCallShift'], ParentType, ContextType, RequireFields<MutationAssignOnCallArgs, 'input'>>;
-  awaitCustomer?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationAwaitCustomerArgs, 'id' | 'note'>>;
-  closeTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationCloseTicketArgs, 'id'>>;
-  confirmCustomerSatisfaction?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationConfirmCustomerSatisfactionArgs, 'id'>>;
-  customerResponded?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationCustomerRespondedArgs, 'id'>>;
-  escalateTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationEscalateTicketArgs, 'id'>>;
-  openTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationOpenTicketArgs, 'input'>>;
-  publishSlaPolicy?: Resolver<ResolversTypes['SlaPolicy'], ParentType, ContextType, RequireFields<MutationPublishSlaPolicyArgs, 'input'>>;
-  recordFaultAnalysis?: Resolver<ResolversTypes['FaultReport'], ParentType, ContextType, RequireFields<MutationRecordFaultAnalysisArgs, 'id' | 'input'>>;
-  recordFollowUpVisit?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationRecordFollowUpVisitArgs, 'id' | 'note'>>;
-  recordProgress?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationRecordProgressArgs, 'communicatedToCustomer' | 'id' | 'note'>>;
-  removeCalendarDay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveCalendarDayArgs, 'date'>>;
-  removeOnCallShift?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveOnCallShiftArgs, 'id'>>;
-  reopenTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationReopenTicketArgs, 'id' | 'reason'>>;
-  reportFault?: Resolver<ResolversTypes['FaultReport'], ParentType, ContextType, RequireFields<MutationReportFaultArgs, 'input'>>;
-  requestComplaintAnalysis?: Resolver<ResolversTypes['ReportRun'], ParentType, ContextType, RequireFields<MutationRequestComplaintAnalysisArgs, 'fromMonth' | 'toMonth'>>;
-  requestServiceSupervisionReport?: Resolver<ResolversTypes['ReportRun'], ParentType, ContextType, RequireFields<MutationRequestServiceSupervisionReportArgs, 'month'>>;
-  resolveAtOnce?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationResolveAtOnceArgs, 'id' | 'resolution'>>;
-  resolveTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationResolveTicketArgs, 'id' | 'resolution'>>;
-  runSlaWatch?: Resolver<ResolversTypes['SlaWatchSummary'], ParentType, ContextType>;
-  setCalendarDay?: Resolver<ResolversTypes['CalendarDay'], ParentType, ContextType, RequireFields<MutationSetCalendarDayArgs, 'input'>>;
-  startInvestigation?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationStartInvestigationArgs, 'id'>>;
-  transferTicket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType, RequireFields<MutationTransferTicketArgs, 'id' | 'input'>>;
+  agreeHandlingPlan?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationAgreeHandlingPlanArgs, 'id' | 'plan'>>;
+  assignOnCall?: Resolver<Maybe<ResolversTypes['OnCallShift']>, ParentType, ContextType, RequireFields<MutationAssignOnCallArgs, 'input'>>;
+  awaitCustomer?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationAwaitCustomerArgs, 'id' | 'note'>>;
+  closeTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationCloseTicketArgs, 'id'>>;
+  confirmCustomerSatisfaction?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationConfirmCustomerSatisfactionArgs, 'id'>>;
+  customerResponded?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationCustomerRespondedArgs, 'id'>>;
+  escalateTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationEscalateTicketArgs, 'id'>>;
+  openTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationOpenTicketArgs, 'input'>>;
+  publishSlaPolicy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType, RequireFields<MutationPublishSlaPolicyArgs, 'input'>>;
+  recordFaultAnalysis?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<MutationRecordFaultAnalysisArgs, 'id' | 'input'>>;
+  recordFollowUpVisit?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationRecordFollowUpVisitArgs, 'id' | 'note'>>;
+  recordProgress?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationRecordProgressArgs, 'communicatedToCustomer' | 'id' | 'note'>>;
+  removeCalendarDay?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRemoveCalendarDayArgs, 'date'>>;
+  removeOnCallShift?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRemoveOnCallShiftArgs, 'id'>>;
+  reopenTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationReopenTicketArgs, 'id' | 'reason'>>;
+  reportFault?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<MutationReportFaultArgs, 'input'>>;
+  requestComplaintAnalysis?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType, RequireFields<MutationRequestComplaintAnalysisArgs, 'fromMonth' | 'toMonth'>>;
+  requestServiceSupervisionReport?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType, RequireFields<MutationRequestServiceSupervisionReportArgs, 'month'>>;
+  resolveAtOnce?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationResolveAtOnceArgs, 'id' | 'resolution'>>;
+  resolveTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationResolveTicketArgs, 'id' | 'resolution'>>;
+  runSlaWatch?: Resolver<Maybe<ResolversTypes['SlaWatchSummary']>, ParentType, ContextType>;
+  setCalendarDay?: Resolver<Maybe<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<MutationSetCalendarDayArgs, 'input'>>;
+  startInvestigation?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationStartInvestigationArgs, 'id'>>;
+  transferTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationTransferTicketArgs, 'id' | 'input'>>;
 }>;
 
 export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OnCallShift'] = ResolversParentTypes['OnCallShift']> = ResolversObject<{
@@ -1380,7 +1383,7 @@ export type TicketResolvers<ContextType = RequestContext, ParentType extends Res
   channel?: Resolver<ResolversTypes['TicketChannel'], ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   complainant?: Resolver<ResolversTypes['Complainant'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   escalationLevel?: Resolver<ResolversTypes['EscalationLevel'], ParentType, ContextType>;
   escalations?: Resolver<Array<ResolversTypes['TicketEscalation']>, ParentType, ContextType>;
   faultReports?: Resolver<Array<ResolversTypes['FaultReport']>, ParentType, ContextType>;

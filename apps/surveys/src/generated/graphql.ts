@@ -23,14 +23,14 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** Mean score of this customer's responses; null when there are none (or for partners). */
   satisfactionScore?: Maybe<Scalars['Float']['output']>;
-  /** This customer's survey responses, newest first. Internal staff only: empty for partners. */
-  surveyResponses: Array<SurveyResponse>;
+  /** This customer's survey responses, newest first. Internal staff only: empty for partners. Null, with an error at this path, when surveys cannot answer. */
+  surveyResponses?: Maybe<Array<SurveyResponse>>;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a customer's answers; publishes crm.surveys.response.recorded. */
-  recordSurveyResponse: SurveyResponse;
+  recordSurveyResponse?: Maybe<SurveyResponse>;
 };
 
 
@@ -102,7 +102,8 @@ export type SurveyResponse = {
   answers: Array<SurveyAnswer>;
   /** The consultant whose KPI this response counts towards. */
   consultantId: Scalars['ID']['output'];
-  customer: Customer;
+  /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
+  customer?: Maybe<Customer>;
   id: Scalars['ID']['output'];
   /** True when any answer is NOT_VERY_SATISFIED or DISSATISFIED: the customer needs a response or comfort. */
   needsFollowUp: Scalars['Boolean']['output'];
@@ -263,7 +264,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   satisfactionScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  surveyResponses?: Resolver<Array<ResolversTypes['SurveyResponse']>, ParentType, ContextType>;
+  surveyResponses?: Resolver<Maybe<Array<ResolversTypes['SurveyResponse']>>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -271,7 +272,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  recordSurveyResponse?: Resolver<ResolversTypes['SurveyResponse'], ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
+  recordSurveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -288,7 +289,7 @@ export type SurveyResponseResolvers<ContextType = RequestContext, ParentType ext
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SurveyResponse']> | FederationReferenceType, FederationReferenceType, ContextType>;
   answers?: Resolver<Array<ResolversTypes['SurveyAnswer']>, ParentType, ContextType>;
   consultantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   needsFollowUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
