@@ -192,6 +192,20 @@ describe('complaint events for internal apps', () => {
     expect(resumed.pending()).toBe(0);
   });
 
+  it('loads, then subscribes from the position the load read: complaints opened in between arrive, none is missed', async () => {
+    const filter = { customerIds: [ownersCustomer] };
+    // The page a console shows, and where the stream stands, in one query.
+    const loaded = await call(url, '{ tickets(first: 5) { totalCount } complaintEventsPosition }', {}, internalApp);
+    const between = [await openComplaint(ownersCustomer, 'Between load and subscribe, 1'), await openComplaint(ownersCustomer, 'Between load and subscribe, 2')];
+    const live = subscribe(wsClient(internalApp), COMPLAINT_EVENTS, { filter, after: loaded.complaintEventsPosition });
+    const caughtUp = [(await live.next()).data?.complaintEvents, (await live.next()).data?.complaintEvents];
+    expect(caughtUp.map((event) => event.ticket.id)).toEqual(between);
+    const after = await openComplaint(ownersCustomer, 'After subscribing');
+    expect((await live.next()).data?.complaintEvents.ticket.id).toBe(after);
+    expect(live.pending()).toBe(0);
+    live.dispose();
+  });
+
   it('follows the lifecycle: a subscriber filtering on resolved gets the resolution, with the ticket as it now reads', async () => {
     const resolutions = subscribe(wsClient(internalApp), COMPLAINT_EVENTS, { filter: { types: ['resolved'], customerIds: [ownersCustomer] } });
     await subscriptionsRunning(1);

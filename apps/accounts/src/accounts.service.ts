@@ -9,9 +9,10 @@ import { handoverPlugin } from './handover/handover.plugin';
 import { listReviewPlugin } from './list-review/list-review.plugin';
 import { organisationPlugin } from './organisation/organisation.plugin';
 import { qualificationPlugin } from './qualification/qualification.plugin';
+import { viewerPlugin } from './viewer/viewer.plugin';
 
 /** accounts: the customer archive, consultants and departments (docs/domain/accounts.md). */
 export const accountsService = createService({
   name: 'accounts',
-  plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin],
+  plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin, viewerPlugin],
 });

@@ -1,7 +1,8 @@
 import { createService } from '@crm/kernel';
+import { viewerPlugin } from './viewer/viewer.plugin';
 import { workingCalendarPlugin } from '@crm/working-calendar';
 import { interactionsPlugin } from './interactions/interactions.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, viewerPlugin] });

@@ -7,3 +7,4 @@ export * from './events/engagement.events';
 export * from './events/service-desk.events';
 export * from './events/surveys.events';
 export * from './events/credit.events';
+export * from './events/complaint-event-cursor';

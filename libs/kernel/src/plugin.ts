@@ -28,6 +28,8 @@ export interface PluginRuntime<Config> {
   provide<T>(token: PluginToken<T>, value: T): void;
   /** A service an earlier plugin provided; the token must be in this plugin's `uses`. */
   use<T>(token: PluginToken<T>): T;
+  /** The sequence of the last event in this service's stream now (events are published through the outbox, not here). */
+  streamPosition(): Promise<number>;
 }
 
 /** A job run on a fixed interval, never overlapping itself. */

@@ -19,6 +19,12 @@ export function requireCaller(context: RequestContext): Caller {
   return context.caller;
 }
 
+/** A `Viewer` entity reference: the caller themselves; another user's id resolves to nothing. */
+export function viewerReference(ref: { id?: string | null }, context: RequestContext): Caller | null {
+  const caller = requireCaller(context);
+  return ref.id === caller.userId ? caller : null;
+}
+
 export function actorOf(caller: Caller): EventActor {
   return { userId: caller.userId, roles: caller.roles };
 }

@@ -194,6 +194,7 @@ async function registerPlugins(service: ServiceName, plugins: ServicePlugin<any,
         logger: logger.child({ plugin: plugin.name }),
         clock,
         metrics: backends.registry,
+        streamPosition: async () => (await backends.bus.jsm.streams.info(streamFor(service).name)).state.last_seq,
         provide: (token, value) => {
           if (!provides.has(token.name)) throw new Error(`${plugin.name} provides ${token.name} without listing it in provides`);
           provided.set(token.name, value);

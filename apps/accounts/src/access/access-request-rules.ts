@@ -101,6 +101,11 @@ export function mayReadRequest(caller: Caller, request: Pick<AccessRequestRecord
 }
 
 /** Mongo filter for the requests `caller` may decide; null when the caller decides none. */
+/** Who may ask for access to customers outside their scope: anyone inside; partners never. */
+export function mayRequestAccess(caller: Caller): boolean {
+  return !isPartner(caller);
+}
+
 export function awaitingApprovalFilter(caller: Caller): Record<string, unknown> | null {
   if (isPartner(caller)) return null;
   const queues: Record<string, unknown>[] = [];

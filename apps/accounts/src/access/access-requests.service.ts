@@ -19,6 +19,7 @@ import {
   approverFor,
   assertDecisionAllowed,
   awaitingApprovalFilter,
+  mayRequestAccess,
   coveredByOwnScope,
   effectiveStatus,
   mayDecide,
@@ -54,7 +55,7 @@ export class AccessRequestsService {
   }
 
   async request(caller: Caller, rawInput: unknown): Promise<AccessRequestRecord> {
-    if (isPartner(caller)) throw new ForbiddenError('Partners cannot request access to the customer archive');
+    if (!mayRequestAccess(caller)) throw new ForbiddenError('Partners cannot request access to the customer archive');
     const input = parseInput(requestCustomerAccessInput, rawInput);
     const now = this.clock.now();
     const expiryProblem = requestedExpiryProblem(input.expiresAt, { now, maxDays: this.settings.maxGrantDays });

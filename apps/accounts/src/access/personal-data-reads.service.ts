@@ -20,12 +20,18 @@ export class PersonalDataReadsService {
   }
 }
 
+/** The part of the audit log the caller reads: all of it, a department's, or none (null). */
+export function personalDataAuditScope(caller: Caller): Record<string, unknown> | null {
+  if (isPartner(caller)) return null;
+  if (hasRole(caller, 'general_manager')) return {};
+  if (hasRole(caller, 'department_manager') && caller.departmentId) return { departmentId: caller.departmentId };
+  return null;
+}
+
 function auditScope(caller: Caller): Record<string, unknown> {
-  if (!isPartner(caller)) {
-    if (hasRole(caller, 'general_manager')) return {};
-    if (hasRole(caller, 'department_manager') && caller.departmentId) return { departmentId: caller.departmentId };
-  }
-  throw new ForbiddenError('Only department managers and the general manager read the personal-data audit log');
+  const scope = personalDataAuditScope(caller);
+  if (!scope) throw new ForbiddenError('Only department managers and the general manager read the personal-data audit log');
+  return scope;
 }
 
 /** Keyset pagination over `_id`, newest first: an audit log is read from the latest read backwards. */

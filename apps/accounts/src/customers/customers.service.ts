@@ -225,10 +225,16 @@ export class CustomersService {
   }
 
   private mayAssignOwner(caller: Caller, owner: { _id: string; departmentId: string }): boolean {
+    if (!mayCreateCustomers(caller)) return false;
     if (hasRole(caller, 'general_manager', 'marketing')) return true;
     if (hasRole(caller, 'department_manager') && caller.departmentId === owner.departmentId) return true;
     return hasRole(caller, 'consultant') && owner._id === caller.userId;
   }
+}
+
+/** Who creates customers at all: the general manager and marketing for anyone, a department manager for the department, a consultant for themselves. */
+export function mayCreateCustomers(caller: Caller): boolean {
+  return hasRole(caller, 'general_manager', 'marketing', 'department_manager', 'consultant');
 }
 
 function encodeHistoryCursor(customerId: string, position: number): string {

@@ -12,6 +12,7 @@ import { HandoverResult as HandoverResultModel } from '../handover/handover.serv
 import { ListReviewRecord as ListReviewRecordModel, ListReviewEntryRecord as ListReviewEntryRecordModel } from '../list-review/list-review.model';
 import { ConsultantRecord as ConsultantRecordModel, DepartmentRecord as DepartmentRecordModel } from '../organisation/organisation.model';
 import { QualificationRecord as QualificationRecordModel, QualificationDecisionRecord as QualificationDecisionRecordModel } from '../qualification/qualification.model';
+import { ViewerOf as ViewerOfModel } from '../viewer/viewer.model';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -1163,6 +1164,8 @@ export type Query = {
   personalDataReads: PersonalDataReadConnection;
   /** Look before creating: customers sharing a normalised name, phone, email or registration number. */
   possibleDuplicates: Array<PossibleDuplicate>;
+  /** Who the caller is and what they may do: a client's first query after sign-in. */
+  viewer: Viewer;
 };
 
 
@@ -1313,6 +1316,40 @@ export type UpdateCustomerInput = {
   tradingStatus?: InputMaybe<TradingStatusInput>;
 };
 
+/**
+ * Who is calling, as the verified token says, and what they may do. accounts answers who; each service adds the
+ * abilities it decides (canOpenTickets from service-desk, canSetCreditTerms from credit, ...), so a client can show
+ * or hide actions without trying them. An ability answers whether the caller's role allows the action at all: a
+ * particular record may still refuse it (another consultant's customer, a ticket outside the caller's scope).
+ */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** Whether the caller may create customers (the general manager and marketing for anyone, a department manager for the department, a consultant for themselves). */
+  canCreateCustomers: Scalars['Boolean']['output'];
+  /** Whether the caller decides access requests (department managers for their department, the general manager for cross-department ones). */
+  canDecideAccessRequests: Scalars['Boolean']['output'];
+  /** Whether the caller maintains departments and consultants (upsertDepartment, upsertConsultant). */
+  canMaintainOrganisation: Scalars['Boolean']['output'];
+  /** Whether the caller reads the personal-data audit log (department managers for their department, the general manager for all). */
+  canReadPersonalDataAudit: Scalars['Boolean']['output'];
+  /** Whether the caller may ask for access to customers outside their scope (requestCustomerAccess); partners may not. */
+  canRequestCustomerAccess: Scalars['Boolean']['output'];
+  /** The caller's department; null when the caller has none. */
+  department?: Maybe<Department>;
+  /** The caller's department id, for department staff and managers; null otherwise. */
+  departmentId?: Maybe<Scalars['ID']['output']>;
+  /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
+  id: Scalars['ID']['output'];
+  /** True for a partner portal: it reads only its own customers, with personal fields masked. */
+  isPartner: Scalars['Boolean']['output'];
+  /** The caller's display name from the token, when it carries one. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The partner organisation a partner portal acts for; null for staff and internal apps. */
+  partnerId?: Maybe<Scalars['ID']['output']>;
+  /** The caller's roles, as the token grants them (consultant, department_manager, general_manager, partner, ...). */
+  roles: Array<Scalars['String']['output']>;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1397,6 +1434,7 @@ export type FederationTypes = ResolversObject<{
   Consultant: Consultant;
   Customer: Customer;
   Department: Department;
+  Viewer: Viewer;
 }>;
 
 /** Mapping of federation reference types */
@@ -1410,6 +1448,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Department:
     ( { __typename: 'Department' }
     & GraphQLRecursivePick<FederationTypes['Department'], {"id":true}> );
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"id":true}> );
 }>;
 
 
@@ -1519,6 +1560,7 @@ export type ResolversTypes = ResolversObject<{
   TradingStatus: ResolverTypeWrapper<Partial<TradingStatus>>;
   TradingStatusInput: ResolverTypeWrapper<Partial<TradingStatusInput>>;
   UpdateCustomerInput: ResolverTypeWrapper<Partial<UpdateCustomerInput>>;
+  Viewer: ResolverTypeWrapper<ViewerOfModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1599,6 +1641,7 @@ export type ResolversParentTypes = ResolversObject<{
   TradingStatus: Partial<TradingStatus>;
   TradingStatusInput: Partial<TradingStatusInput>;
   UpdateCustomerInput: Partial<UpdateCustomerInput>;
+  Viewer: ViewerOfModel;
 }>;
 
 export type AccessRequestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AccessRequest'] = ResolversParentTypes['AccessRequest']> = ResolversObject<{
@@ -1998,6 +2041,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   overdueFilings?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryOverdueFilingsArgs, 'first'>>;
   personalDataReads?: Resolver<ResolversTypes['PersonalDataReadConnection'], ParentType, ContextType, RequireFields<QueryPersonalDataReadsArgs, 'first'>>;
   possibleDuplicates?: Resolver<Array<ResolversTypes['PossibleDuplicate']>, ParentType, ContextType, RequireFields<QueryPossibleDuplicatesArgs, 'input'>>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 }>;
 
 export type SalesTierRatingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRating'] = ResolversParentTypes['SalesTierRating']> = ResolversObject<{
@@ -2014,6 +2058,22 @@ export type TradingStatusResolvers<ContextType = RequestContext, ParentType exte
   pastCreditProblems?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   problems?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reputation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  canCreateCustomers?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canDecideAccessRequests?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canMaintainOrganisation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canReadPersonalDataAudit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canRequestCustomerAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
+  departmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isPartner?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
@@ -2061,5 +2121,6 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SalesTierRating?: SalesTierRatingResolvers<ContextType>;
   TradingStatus?: TradingStatusResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 }>;
 

@@ -63,6 +63,11 @@ export class OrganisationService {
   }
 }
 
+/** Who maintains departments and consultants. */
+export function mayMaintainOrganisation(caller: Caller): boolean {
+  return hasRole(caller, 'general_manager');
+}
+
 function requireGeneralManager(caller: Caller): void {
-  if (!hasRole(caller, 'general_manager')) throw new ForbiddenError('Only the general manager maintains departments and consultants');
+  if (!mayMaintainOrganisation(caller)) throw new ForbiddenError('Only the general manager maintains departments and consultants');
 }

@@ -9,6 +9,11 @@ import type { CreditProfileChangeRecord, CreditProfileRecord, CreditTermsRecord 
 import { latestNextReview, policyViolation } from './credit-policy';
 import { type CustomerScopeDirectory } from '@crm/customer-scope';
 
+/** Who sets credit terms: finance and the general manager; never a partner. */
+export function maySetCreditTerms(caller: Caller): boolean {
+  return !isPartner(caller) && hasRole(caller, 'finance', 'general_manager');
+}
+
 /** Credit reviews: who may set a customer's terms, what the policy allows, and the history each review leaves. */
 export class CreditProfilesService {
   constructor(
@@ -19,7 +24,7 @@ export class CreditProfilesService {
 
   /** Create or review a profile; `input.expectedRevision` is the revision the caller read (0: none yet). */
   async set(caller: Caller, rawCustomerId: unknown, rawInput: unknown): Promise<CreditProfileRecord> {
-    if (isPartner(caller) || !hasRole(caller, 'finance', 'general_manager')) throw new ForbiddenError('Only finance and the general manager set credit terms');
+    if (!maySetCreditTerms(caller)) throw new ForbiddenError('Only finance and the general manager set credit terms');
     const customerId = parseInput(customerIdSchema, rawCustomerId, 'customerId');
     const input = parseInput(creditProfileInput, rawInput);
     const now = this.clock.now();

@@ -8,6 +8,11 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
  * coordinator (who runs shared customer resources) for someone else. Partners never: interactions
  * are internal records.
  */
+/** Who logs interactions at all: anyone inside; partners never. */
+export function mayLogInteractions(caller: Caller): boolean {
+  return !isPartner(caller);
+}
+
 export function mayLogInteractionFor(caller: Caller, staffId: string): boolean {
   if (isPartner(caller)) return false;
   if (staffId === caller.userId) return true;

@@ -1,10 +1,10 @@
-import { isPartner, type Caller } from '@crm/auth';
+import type { Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { logInteractionInput } from './interaction-input';
-import { mayLogInteractionFor, occurredAtProblem } from './interaction-rules';
+import { mayLogInteractionFor, mayLogInteractions, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 
@@ -17,7 +17,7 @@ export class InteractionsService {
   ) {}
 
   async log(caller: Caller, rawInput: unknown): Promise<InteractionRecord> {
-    if (isPartner(caller)) throw new ForbiddenError('Partners cannot log interactions');
+    if (!mayLogInteractions(caller)) throw new ForbiddenError('Partners cannot log interactions');
     const input = parseInput(logInteractionInput, rawInput);
     const staffId = input.staffId ?? caller.userId;
     if (!mayLogInteractionFor(caller, staffId)) throw new ForbiddenError('Only managers and the coordinator may log interactions for someone else');

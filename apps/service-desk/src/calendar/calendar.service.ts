@@ -29,7 +29,8 @@ const assignOnCallInput = z.object({
 const CALENDAR_CACHE_MS = 30_000;
 
 /** Who may change the holiday calendar and the roster: the general manager and the coordinator. */
-function mayManageCalendar(caller: Caller): boolean {
+/** Who keeps the holiday calendar and the on-call roster. */
+export function mayManageCalendar(caller: Caller): boolean {
   return hasRole(caller, 'general_manager', 'coordinator');
 }
 

@@ -11,6 +11,7 @@ import { ServiceSupervisionResult as ServiceSupervisionResultModel, ComplaintAna
 import { ConsultantReference as ConsultantReferenceModel, DepartmentReference as DepartmentReferenceModel, CustomerReference as CustomerReferenceModel } from '../tickets/ticket-references';
 import { TicketRecord as TicketRecordModel, TicketHistoryEntry as TicketHistoryEntryModel, TransferRecord as TransferRecordModel, ResolutionRecord as ResolutionRecordModel } from '../tickets/ticket.model';
 import { SlaWatchSummary as SlaWatchSummaryModel } from '../tickets/sla-watch';
+import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -482,6 +483,11 @@ export type PublishSlaPolicyInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Where the complaint event stream stands now, as a cursor. Load a page with it in the same query, then subscribe
+   * with `complaintEvents(after: <this>)`: every event from the moment of the load arrives, none is missed.
+   */
+  complaintEventsPosition: Scalars['String']['output'];
   faultReport?: Maybe<FaultReport>;
   /** Fault reports the caller may see, newest first (at most 200). */
   faultReports: Array<FaultReport>;
@@ -885,6 +891,23 @@ export type TransferTicketInput = {
   toUserId: Scalars['ID']['input'];
 };
 
+/** The caller (owned by accounts); service-desk adds what the caller may do at the service desk. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** Whether the caller keeps the holiday calendar and the on-call roster (the general manager and the coordinator). Null when service-desk cannot answer. */
+  canManageServiceCalendar?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller may register tickets (anyone inside who first receives the customer; partners may not). Null when service-desk cannot answer. */
+  canOpenTickets?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller publishes SLA policy versions (the general manager). Null when service-desk cannot answer. */
+  canPublishSlaPolicies?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller may ask for supervision reports and complaint analyses (the general manager, the coordinator, department managers for their department). Null when service-desk cannot answer. */
+  canRequestSupervisionReports?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller may run the SLA watch on demand (the general manager and internal apps). Null when service-desk cannot answer. */
+  canRunSlaWatch?: Maybe<Scalars['Boolean']['output']>;
+  /** The caller's user id. */
+  id: Scalars['ID']['output'];
+};
+
 /** The calendar SLA clocks count working time in. */
 export type WorkingCalendar = {
   __typename?: 'WorkingCalendar';
@@ -995,6 +1018,7 @@ export type FederationTypes = ResolversObject<{
   Consultant: Consultant;
   Customer: Customer;
   Ticket: Ticket;
+  Viewer: Viewer;
 }>;
 
 /** Mapping of federation reference types */
@@ -1008,6 +1032,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Ticket:
     ( { __typename: 'Ticket' }
     & GraphQLRecursivePick<FederationTypes['Ticket'], {"id":true}> );
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"id":true}> );
 }>;
 
 /** Mapping of union types */
@@ -1090,6 +1117,7 @@ export type ResolversTypes = ResolversObject<{
   TicketTransfer: ResolverTypeWrapper<TransferRecordModel>;
   TicketType: ResolverTypeWrapper<Partial<TicketType>>;
   TransferTicketInput: ResolverTypeWrapper<Partial<TransferTicketInput>>;
+  Viewer: ResolverTypeWrapper<CallerModel>;
   WorkingCalendar: ResolverTypeWrapper<WorkingCalendarModel>;
 }>;
 
@@ -1144,6 +1172,7 @@ export type ResolversParentTypes = ResolversObject<{
   TicketSla: Partial<TicketSla>;
   TicketTransfer: TransferRecordModel;
   TransferTicketInput: Partial<TransferTicketInput>;
+  Viewer: CallerModel;
   WorkingCalendar: WorkingCalendarModel;
 }>;
 
@@ -1285,6 +1314,7 @@ export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  complaintEventsPosition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   faultReport?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<QueryFaultReportArgs, 'id'>>;
   faultReports?: Resolver<Array<ResolversTypes['FaultReport']>, ParentType, ContextType, Partial<QueryFaultReportsArgs>>;
   onCallRoster?: Resolver<Array<ResolversTypes['OnCallShift']>, ParentType, ContextType, RequireFields<QueryOnCallRosterArgs, 'from' | 'to'>>;
@@ -1473,6 +1503,16 @@ export type TicketTransferResolvers<ContextType = RequestContext, ParentType ext
   toUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  canManageServiceCalendar?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canOpenTickets?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canPublishSlaPolicies?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canRequestSupervisionReports?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canRunSlaWatch?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type WorkingCalendarResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkingCalendar'] = ResolversParentTypes['WorkingCalendar']> = ResolversObject<{
   days?: Resolver<Array<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<WorkingCalendarDaysArgs, 'year'>>;
   isWorkingDay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<WorkingCalendarIsWorkingDayArgs, 'date'>>;
@@ -1516,6 +1556,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   TicketResolution?: TicketResolutionResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
   TicketTransfer?: TicketTransferResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
   WorkingCalendar?: WorkingCalendarResolvers<ContextType>;
 }>;
 

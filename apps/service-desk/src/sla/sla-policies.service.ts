@@ -36,6 +36,11 @@ const publishSlaPolicyInput = z.object({
 const POLICY_CACHE_MS = 30_000;
 const PUBLISH_ATTEMPTS = 3;
 
+/** Who publishes a new SLA policy version. */
+export function mayPublishSlaPolicies(caller: Caller): boolean {
+  return hasRole(caller, 'general_manager');
+}
+
 /** The versioned SLA policy: publishing versions, and which version a ticket runs under. */
 export class SlaPolicyService {
   private cached?: { policies: SlaPolicyRecord[]; until: number };
@@ -98,7 +103,7 @@ export class SlaPolicyService {
   }
 
   async publish(caller: Caller, rawInput: unknown): Promise<SlaPolicyRecord> {
-    if (!hasRole(caller, 'general_manager')) throw new ForbiddenError('Only the general manager publishes SLA policies');
+    if (!mayPublishSlaPolicies(caller)) throw new ForbiddenError('Only the general manager publishes SLA policies');
     const input = parseInput(publishSlaPolicyInput, rawInput);
     const problems = targetProblems(input.targets);
     if (problems.length > 0) throw new BadUserInputError('input.targets', problems.join('; '));

@@ -11,6 +11,11 @@ const MAX_ANALYSIS_MONTHS = 24;
 
 const departmentId = z.string().trim().min(1).max(64).nullish();
 
+/** Who may ask for supervision reports at all (scopeFor: for which department). */
+export function mayRequestSupervisionReports(caller: Caller): boolean {
+  return hasRole(caller, 'general_manager', 'coordinator') || (hasRole(caller, 'department_manager') && caller.departmentId !== undefined);
+}
+
 /** Who may ask for supervision reports: the general manager and the coordinator for any department, a department manager for theirs. */
 function scopeFor(caller: Caller, requested: string | null | undefined): string | null {
   if (hasRole(caller, 'general_manager', 'coordinator')) return requested ?? null;
