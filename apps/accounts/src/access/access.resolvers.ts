@@ -8,10 +8,10 @@ export function accessResolvers(requests: AccessRequestsService, reads: Personal
   return {
     Query: {
       accessRequest: (_, { id }, ctx) => requests.find(requireCaller(ctx), id),
-      myAccessRequests: (_, { status, first, after }, ctx) => requests.mine(requireCaller(ctx), status, { first, after }),
-      accessRequestsAwaitingMyApproval: (_, { first, after }, ctx) => requests.awaitingApproval(requireCaller(ctx), { first, after }),
-      accessGrantsInForce: (_, { granteeId, first, after }, ctx) => requests.grantsInForce(requireCaller(ctx), granteeId, { first, after }),
-      personalDataReads: (_, { filter, first, after }, ctx) => reads.list(requireCaller(ctx), filter, { first, after }),
+      myAccessRequests: (_, { status, ...page }, ctx) => requests.mine(requireCaller(ctx), status, page),
+      accessRequestsAwaitingMyApproval: (_, page, ctx) => requests.awaitingApproval(requireCaller(ctx), page),
+      accessGrantsInForce: (_, { granteeId, ...page }, ctx) => requests.grantsInForce(requireCaller(ctx), granteeId, page),
+      personalDataReads: (_, { filter, ...page }, ctx) => reads.list(requireCaller(ctx), filter, page),
     },
     Mutation: {
       requestCustomerAccess: (_, { input }, ctx) => requests.request(requireCaller(ctx), input),

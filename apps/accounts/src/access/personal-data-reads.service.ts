@@ -1,5 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, InvalidPageArgsError, MAX_PAGE_SIZE, type Connection as Page, type PageArgs } from '@crm/data';
+import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
 import { ForbiddenError, parseInput } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import { personalDataReadFilterInput } from './access-request-input';
@@ -16,7 +16,8 @@ export class PersonalDataReadsService {
     if (filter.readerId) criteria.push({ readerId: filter.readerId });
     if (filter.from) criteria.push({ at: { $gte: filter.from } });
     if (filter.to) criteria.push({ at: { $lt: filter.to } });
-    return newestFirst(this.reads, { $and: criteria }, page);
+    // An audit log is read from the latest read backwards.
+    return paginateById<PersonalDataReadRecord>(this.reads, { $and: criteria }, page, undefined, 'DESC');
   }
 }
 
@@ -32,18 +33,4 @@ function auditScope(caller: Caller): Record<string, unknown> {
   const scope = personalDataAuditScope(caller);
   if (!scope) throw new ForbiddenError('Only department managers and the general manager read the personal-data audit log');
   return scope;
-}
-
-/** Keyset pagination over `_id`, newest first: an audit log is read from the latest read backwards. */
-async function newestFirst(model: Model<PersonalDataReadRecord>, filter: Record<string, unknown>, args: PageArgs): Promise<Page<PersonalDataReadRecord>> {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new InvalidPageArgsError('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
-  const pageFilter = args.after ? { $and: [filter, { _id: { $lt: decodeCursor(args.after) } }] } : filter;
-  const [rows, totalCount] = await Promise.all([model.find(pageFilter).sort({ _id: -1 }).limit(first + 1).lean<PersonalDataReadRecord[]>(), model.countDocuments(filter)]);
-  const nodes = rows.slice(0, first);
-  return {
-    edges: nodes.map((node) => ({ cursor: encodeCursor(node._id), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]._id) : null },
-    totalCount,
-  };
 }

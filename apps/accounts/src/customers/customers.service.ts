@@ -217,7 +217,9 @@ export class CustomersService {
         break;
       }
     }
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: history.filter(matching).length };
+    const hasPreviousPage = history.slice(start + 1).some(matching);
+    const pageInfo = { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+    return { edges, pageInfo, totalCount: history.filter(matching).length };
   }
 
   private staleThreshold(now: Date): Date {

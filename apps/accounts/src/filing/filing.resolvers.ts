@@ -9,8 +9,8 @@ export function filingResolvers(filing: FilingService, { access, customers }: Cu
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
   return {
     Query: {
-      overdueFilings: (_, { departmentId, first, after }, ctx) =>
-        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after }, { field: 'FILING_DUE_AT', direction: 'ASC' }),
+      overdueFilings: (_, { departmentId, first, after, last, before }, ctx) =>
+        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after, last, before }, { field: 'FILING_DUE_AT', direction: 'ASC' }),
       expenseAllowed: (_, { customerId, kind }, ctx) => filing.expenseCheck(viewer(ctx), customerId, kind) as never,
     },
     Mutation: {

@@ -34,7 +34,9 @@ export type Scalars = {
 
 /** Who decides: the department's manager when requester and customers share a department, else the general manager. */
 export type AccessApproverRole =
+  /** The manager of the department requester and customers share. */
   | 'DEPARTMENT_MANAGER'
+  /** The general manager: the customers are in another department than the requester's (or the requester has none). */
   | 'GENERAL_MANAGER';
 
 /**
@@ -45,36 +47,57 @@ export type AccessRequest = {
   __typename?: 'AccessRequest';
   /** The department whose manager decides; null when the general manager decides. */
   approverDepartment?: Maybe<Department>;
+  /** Who decides: the department manager or the general manager. */
   approverRole: AccessApproverRole;
+  /** When the request was made. */
   createdAt: Scalars['DateTime']['output'];
+  /** When it was approved or rejected; null while undecided. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of the approver who approved or rejected it; null while undecided. */
   decidedBy?: Maybe<Scalars['ID']['output']>;
   /** When the grant ends: set on approval, never later than requested. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The request's id; once approved, also the grant's id. */
   id: Scalars['ID']['output'];
+  /** Why the requester needs to read these customers. */
   reason: Scalars['String']['output'];
+  /** Why it was rejected; null unless REJECTED. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** When the requester asked the access to end. */
   requestedExpiresAt: Scalars['DateTime']['output'];
+  /** The requester's department when they asked; null when they had none. */
   requesterDepartment?: Maybe<Department>;
   /** User id of the caller who asked (the grantee). */
   requesterId: Scalars['ID']['output'];
+  /** Why the grant was revoked; null when no reason was given. */
   revocationReason?: Maybe<Scalars['String']['output']>;
+  /** When the grant was revoked; null unless REVOKED. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of whoever revoked the grant; null unless REVOKED. */
   revokedBy?: Maybe<Scalars['ID']['output']>;
+  /** Which customers it reaches. */
   scope: AccessScope;
+  /** Where the request stands now; EXPIRED is read from the clock, the instant the deadline passes. */
   status: AccessRequestStatus;
 };
 
+/** A page of access requests, oldest first. */
 export type AccessRequestConnection = {
   __typename?: 'AccessRequestConnection';
+  /** The access requests of this page. */
   edges: Array<AccessRequestEdge>;
+  /** Whether more access requests follow, and the cursor to read them. */
   pageInfo: PageInfo;
+  /** How many access requests match, on every page together. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One access request of a page. */
 export type AccessRequestEdge = {
   __typename?: 'AccessRequestEdge';
+  /** Pass as `after` to read the access requests after this one. */
   cursor: Scalars['String']['output'];
+  /** The access request. */
   node: AccessRequest;
 };
 
@@ -83,12 +106,18 @@ export type AccessRequestEdge = {
  * A request nobody decided before its requested expiry is expired too.
  */
 export type AccessRequestStatus =
+  /** A grant in force until `expiresAt`. */
   | 'APPROVED'
+  /** An approved grant past `expiresAt`, or a request nobody decided before its requested expiry. */
   | 'EXPIRED'
+  /** Refused by the approver (see `rejectionReason`). */
   | 'REJECTED'
+  /** Waiting for the approver's decision. */
   | 'REQUESTED'
+  /** A grant ended early (see `revocationReason`). */
   | 'REVOKED';
 
+/** Which customers an access request reaches. */
 export type AccessScope = {
   __typename?: 'AccessScope';
   /** Set when kind is CONSULTANT. */
@@ -97,14 +126,19 @@ export type AccessScope = {
   customerId?: Maybe<Scalars['ID']['output']>;
   /** The department whose customers the scope reaches (for a customer or a consultant: its department when requested). */
   department: Department;
+  /** One customer, a consultant's customers, or a department's. */
   kind: AccessScopeKind;
 };
 
 /** Exactly the id that matches `kind` is required. */
 export type AccessScopeInput = {
+  /** The consultant whose customers, for kind CONSULTANT. */
   consultantId?: InputMaybe<Scalars['ID']['input']>;
+  /** The customer, for kind CUSTOMER. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The department, for kind DEPARTMENT. */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** One customer, a consultant's customers, or a department's. */
   kind: AccessScopeKind;
 };
 
@@ -121,32 +155,49 @@ export type AccessScopeKind =
 export type ClassifyCustomerInput = {
   /** Replaces the staff list; the owner always stays on it. */
   assignedStaffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The customer's category. */
   category?: InputMaybe<CustomerCategory>;
+  /** KEY needs at least two staff: the owner and one more. */
   importance?: InputMaybe<CustomerImportance>;
+  /** Loyalty class (null clears it). */
   loyalty?: InputMaybe<LoyaltyClass>;
+  /** Sales route inside the region (null clears it). */
   route?: InputMaybe<Scalars['String']['input']>;
+  /** Place in the route's visit/delivery sequence (null clears it). */
   routeOrder?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Size class of an organisation, as recorded. */
 export type CompanySize =
+  /** Large enterprise. */
   | 'LARGE'
+  /** Medium-sized enterprise. */
   | 'MEDIUM'
+  /** Micro enterprise. */
   | 'MICRO'
+  /** Small enterprise. */
   | 'SMALL';
 
+/** A member of staff who owns or serves customers, in one department; the id is the user id of their token. Owned by accounts. */
 export type Consultant = {
   __typename?: 'Consultant';
   /** False once the consultant has left; a consultant who still owns customers cannot be deactivated. */
   active: Scalars['Boolean']['output'];
+  /** The department the consultant works in. */
   department: Department;
+  /** The consultant's user id (the `sub` of their token). */
   id: Scalars['ID']['output'];
+  /** The consultant's name. */
   name: Scalars['String']['output'];
 };
 
+/** A consultant to create or change; a new consultant starts active. */
 export type ConsultantInput = {
+  /** The consultant's department; it must exist. */
   departmentId: Scalars['ID']['input'];
   /** The consultant's user id (the `sub` of their token). */
   id: Scalars['ID']['input'];
+  /** The consultant's name. */
   name: Scalars['String']['input'];
 };
 
@@ -155,28 +206,43 @@ export type Contact = {
   __typename?: 'Contact';
   /** Whether this contact decides on purchases. */
   decisionMaker: Scalars['Boolean']['output'];
+  /** E-mail address; null when not recorded. Personal data: partners get it masked (first and last character kept). */
   email?: Maybe<Scalars['String']['output']>;
+  /** The contact's name. */
   name: Scalars['String']['output'];
+  /** Phone number; null when not recorded. Personal data: partners get it masked (first and last character kept). */
   phone?: Maybe<Scalars['String']['output']>;
+  /** Job title or role at the customer; null when not recorded. */
   title?: Maybe<Scalars['String']['output']>;
 };
 
+/** A contact person at the customer. */
 export type ContactInput = {
+  /** Whether this contact decides on purchases (default false). */
   decisionMaker?: InputMaybe<Scalars['Boolean']['input']>;
+  /** E-mail address. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** The contact's name (required, up to 200 characters). */
   name: Scalars['String']['input'];
+  /** Phone number: 5 to 20 digits, spaces, brackets or hyphens, optionally starting with +. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Job title or role at the customer. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new customer's data card; the customer starts as PROSPECT, verified now by the caller. */
 export type CreateCustomerInput = {
+  /** Postal address. */
   address?: InputMaybe<Scalars['String']['input']>;
   /** Staff besides the owner. */
   assignedStaffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Default POTENTIAL. */
   category?: InputMaybe<CustomerCategory>;
+  /** Characteristics. */
   characteristics?: InputMaybe<CustomerCharacteristicsInput>;
+  /** Free notes on the customer's dealings with competitors. */
   competitorNotes?: InputMaybe<Scalars['String']['input']>;
+  /** People to talk to at the customer (up to 50). */
   contacts?: InputMaybe<Array<ContactInput>>;
   /** When the department first contacted the customer (default now); the filing deadline counts from it. */
   firstContactAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -184,13 +250,21 @@ export type CreateCustomerInput = {
   importance?: InputMaybe<CustomerImportance>;
   /** Individual customers only. */
   individual?: InputMaybe<IndividualProfileInput>;
+  /** The customer's industry. */
   industry?: InputMaybe<Scalars['String']['input']>;
+  /** Free notes on the customer's industry. */
   industryNotes?: InputMaybe<Scalars['String']['input']>;
+  /** Organisation or person; cannot be changed later. */
   kind: CustomerKind;
+  /** The customer list: an organisation is never on INDIVIDUAL, a person only on INDIVIDUAL or BUSINESS_PARTNER. */
   listType: CustomerListType;
+  /** Loyalty class. */
   loyalty?: InputMaybe<LoyaltyClass>;
+  /** Management status. */
   managementStatus?: InputMaybe<ManagementStatusInput>;
+  /** The organisation's or person's name (required, up to 200 characters). */
   name: Scalars['String']['input'];
+  /** Needs and intent. */
   needs?: InputMaybe<NeedsAndIntentInput>;
   /** Organisation customers only. */
   organisation?: InputMaybe<OrganisationProfileInput>;
@@ -198,69 +272,104 @@ export type CreateCustomerInput = {
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   /** Partners whose portal may see this customer (with personal fields masked). */
   partnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The customer's region. */
   region?: InputMaybe<Scalars['String']['input']>;
+  /** Sales route inside the region. */
   route?: InputMaybe<Scalars['String']['input']>;
+  /** Place in the route's visit/delivery sequence. */
   routeOrder?: InputMaybe<Scalars['Int']['input']>;
+  /** The day trading with us began; not in the future. */
   tradingSince?: InputMaybe<Scalars['Date']['input']>;
+  /** Trading status. */
   tradingStatus?: InputMaybe<TradingStatusInput>;
 };
 
-/** Credit grade, best first (owned by credit). */
+/** Credit grade, best first (owned by credit); the grade caps the credit limit and the payment term. */
 export type CreditGrade =
+  /** Limit up to 1,000,000 CNY, payment terms up to 90 days, reviewed at least every 6 months. */
   | 'A'
+  /** Limit up to 5,000,000 CNY, payment terms up to 120 days, reviewed at least every 12 months. */
   | 'AA'
+  /** Best grade: no ceiling on the limit, payment terms up to 180 days, reviewed at least every 12 months. */
   | 'AAA'
+  /** Limit up to 200,000 CNY, payment terms up to 60 days, reviewed at least every 6 months. */
   | 'B'
+  /** Limit up to 50,000 CNY, payment terms up to 30 days, reviewed at least every 3 months. */
   | 'C'
+  /** Cash only (limit 0, no payment term), reviewed at least every 3 months. */
   | 'D';
 
+/** A customer in the archive (客户档案), owned by accounts: an organisation or a person on one customer list, with its data card, lifecycle, classification and history. Other subgraphs add their records (tickets, interactions, survey responses, credit profile). */
 export type Customer = {
   __typename?: 'Customer';
+  /** Postal address; null when not recorded. */
   address?: Maybe<Scalars['String']['output']>;
   /** Staff serving the customer, the owner first; a KEY customer has at least two. */
   assignedStaff: Array<Consultant>;
+  /** The customer's category; POTENTIAL unless set. */
   category: CustomerCategory;
   /** The history, newest first, paged; `field` narrows to one member or group (`organisation`). Empty for partners. */
   changes: CustomerChangeConnection;
+  /** Null for partners. */
   characteristics?: Maybe<CustomerCharacteristics>;
+  /** Free notes on the customer's dealings with competitors; null when empty, and for partners. */
   competitorNotes?: Maybe<Scalars['String']['output']>;
+  /** People to talk to at the customer; empty when none are recorded. */
   contacts: Array<Contact>;
+  /** When the customer entered the archive. */
   createdAt: Scalars['DateTime']['output'];
   /** From credit's crm.credit.profile.changed; null until credit publishes one (never guessed), and for partners. */
   creditGrade?: Maybe<CreditGrade>;
+  /** The owner's department, which manages the customer. */
   department: Department;
   /** Null for partners. */
   filing?: Maybe<CustomerFiling>;
-  /** Every change to this customer, oldest first; empty for partners. Prefer the paged `changes`. */
+  /**
+   * Every change to this customer, oldest first; empty for partners.
+   * @deprecated Use `changes`: the same entries, newest first, paged and filterable by `field`.
+   */
   history: Array<CustomerChange>;
+  /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
+  /** KEY or GENERAL (the default); a KEY customer is served by at least two staff. */
   importance: CustomerImportance;
   /** Individual customers only. */
   individual?: Maybe<IndividualProfile>;
+  /** The customer's industry; null when not recorded. */
   industry?: Maybe<Scalars['String']['output']>;
+  /** Free notes on the customer's industry; null when empty, and for partners. */
   industryNotes?: Maybe<Scalars['String']['output']>;
+  /** Organisation or person; set at creation, never changed. */
   kind: CustomerKind;
   /** When someone last confirmed this card is right, and who. */
   lastVerifiedAt: Scalars['DateTime']['output'];
+  /** User id of whoever last confirmed the card (verifyCustomer, a list review, or the creator); null when not known. */
   lastVerifiedBy?: Maybe<Scalars['ID']['output']>;
+  /** Where the customer stands in its lifecycle. */
   lifecycle: Lifecycle;
   /** Null for partners. */
   listReview?: Maybe<CustomerListReview>;
+  /** The customer list it is on. */
   listType: CustomerListType;
+  /** Null when not assessed. */
   loyalty?: Maybe<LoyaltyClass>;
+  /** Null for partners. */
   managementStatus?: Maybe<ManagementStatus>;
   /** Ids merged into this customer; each of them reads as this customer. */
   mergedCustomerIds: Array<Scalars['ID']['output']>;
+  /** The organisation's or person's name. */
   name: Scalars['String']['output'];
   /** Internal assessment groups below are null for partners (customer data is for internal use). */
   needs?: Maybe<NeedsAndIntent>;
   /** Organisation customers only. */
   organisation?: Maybe<OrganisationProfile>;
+  /** The consultant who owns the customer (the creator unless another owner was given; changed by handover). */
   owner: Consultant;
   /** Customers this one may duplicate, flagged when it was created (creation is never blocked); empty for partners. */
   possibleDuplicates: Array<PossibleDuplicate>;
   /** Organisation customers only; null for individuals and partners. */
   qualification?: Maybe<Qualification>;
+  /** The customer's region; sales routes lie inside a region. Null when not recorded. */
   region?: Maybe<Scalars['String']['output']>;
   /** Grows by one with every change. */
   revision: Scalars['Int']['output'];
@@ -274,11 +383,14 @@ export type Customer = {
   stale: Scalars['Boolean']['output'];
   /** Trading with us since. */
   tradingSince?: Maybe<Scalars['Date']['output']>;
+  /** Null for partners. */
   tradingStatus?: Maybe<TradingStatus>;
+  /** When the customer last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
 
+/** A customer in the archive (客户档案), owned by accounts: an organisation or a person on one customer list, with its data card, lifecycle, classification and history. Other subgraphs add their records (tickets, interactions, survey responses, credit profile). */
 export type CustomerChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   field?: InputMaybe<Scalars['String']['input']>;
@@ -287,17 +399,25 @@ export type CustomerChangesArgs = {
 
 /** Customer category (目标 / 一般 / 重点 / 潜在). */
 export type CustomerCategory =
+  /** General customer (一般客户). */
   | 'GENERAL'
+  /** Key customer (重点客户). */
   | 'KEY'
+  /** Potential customer (潜在客户); the default for a new customer. */
   | 'POTENTIAL'
+  /** Target customer (目标客户). */
   | 'TARGET';
 
 /** One change in the dynamic archive: who, when, which field, before and after (values as JSON). */
 export type CustomerChange = {
   __typename?: 'CustomerChange';
+  /** The value after, as JSON; null when the member was cleared. */
   after?: Maybe<Scalars['String']['output']>;
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
+  /** The value before, as JSON; null when there was none. */
   before?: Maybe<Scalars['String']['output']>;
+  /** Who made the change: a user id, or the id of the service or scheduled job that made it. */
   by: Scalars['ID']['output'];
   /** A card member (`name`, `organisation.assets`…) or an event of the archive (`created`, `verified`, `owner`, `merged`…). */
   field: Scalars['String']['output'];
@@ -305,70 +425,105 @@ export type CustomerChange = {
   mergedFromCustomerId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** A page of a customer's history, newest first. */
 export type CustomerChangeConnection = {
   __typename?: 'CustomerChangeConnection';
+  /** The entries of this page. */
   edges: Array<CustomerChangeEdge>;
+  /** Whether more entries follow, and the cursor to read them. */
   pageInfo: PageInfo;
+  /** Entries in the whole history that match `field` (all entries without it). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One entry of a page of a customer's history. */
 export type CustomerChangeEdge = {
   __typename?: 'CustomerChangeEdge';
+  /** Pass as `after` to read the entries after this one. */
   cursor: Scalars['String']['output'];
+  /** The history entry. */
   node: CustomerChange;
 };
 
 /** Characteristics (客户特征). */
 export type CustomerCharacteristics = {
   __typename?: 'CustomerCharacteristics';
+  /** The customer's business philosophy. */
   businessPhilosophy?: Maybe<Scalars['String']['output']>;
+  /** The customer's company culture. */
   culture?: Maybe<Scalars['String']['output']>;
+  /** The customer's potential to grow. */
   growthPotential?: Maybe<Scalars['String']['output']>;
+  /** How the customer is managed. */
   managementStyle?: Maybe<Scalars['String']['output']>;
+  /** The customer's own sales capability. */
   salesCapability?: Maybe<Scalars['String']['output']>;
+  /** The area the customer serves or operates in. */
   serviceArea?: Maybe<Scalars['String']['output']>;
 };
 
+/** Characteristics (free text); on an update only the members given change (null clears one). */
 export type CustomerCharacteristicsInput = {
+  /** The customer's business philosophy. */
   businessPhilosophy?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's company culture. */
   culture?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's potential to grow. */
   growthPotential?: InputMaybe<Scalars['String']['input']>;
+  /** How the customer is managed. */
   managementStyle?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's own sales capability. */
   salesCapability?: InputMaybe<Scalars['String']['input']>;
+  /** The area the customer serves or operates in. */
   serviceArea?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A page of customers. */
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
+  /** The customers of this page. */
   edges: Array<CustomerEdge>;
+  /** Whether more customers follow, and the cursor to read them. */
   pageInfo: PageInfo;
+  /** Customers matching the filter that the caller may see, on every page together. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One customer of a page of customers. */
 export type CustomerEdge = {
   __typename?: 'CustomerEdge';
+  /** Pass as `after` to read the customers after this one. */
   cursor: Scalars['String']['output'];
+  /** The customer. */
   node: Customer;
 };
 
+/** The customer's filing (备案) with its deadlines. */
 export type CustomerFiling = {
   __typename?: 'CustomerFiling';
+  /** When the pending change report is due; null when no change is unreported. */
   changeReportDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** End of the 5th working day after first contact. */
   dueAt: Scalars['DateTime']['output'];
+  /** When the customer was filed; null while unfiled. */
   filedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of whoever filed it; null while unfiled (or not recorded). */
   filedBy?: Maybe<Scalars['ID']['output']>;
   /** Filed after the deadline. */
   filedLate: Scalars['Boolean']['output'];
+  /** When the department first contacted the customer; the filing deadline counts from it. */
   firstContactAt: Scalars['DateTime']['output'];
   /** The department that made first contact and files the customer. */
   firstContactDepartment: Department;
+  /** When changes were last reported; null when never. */
   lastReportedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of whoever last reported changes; null when never. */
   lastReportedBy?: Maybe<Scalars['ID']['output']>;
   /** The deadline of whatever is pending; null when nothing is. */
   nextDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whatever is pending (filing or change report) is past its deadline. */
   overdue: Scalars['Boolean']['output'];
+  /** Where the filing stands now. */
   status: FilingStatus;
   /** The earliest change not reported yet. */
   unreportedChangeSince?: Maybe<Scalars['DateTime']['output']>;
@@ -378,21 +533,31 @@ export type CustomerFiling = {
 export type CustomerFilter = {
   /** Customers this consultant serves (owns or is assigned to). */
   assignedStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** Customers of this category. */
   category?: InputMaybe<CustomerCategory>;
+  /** Customers with this credit grade. */
   creditGrade?: InputMaybe<CreditGrade>;
+  /** Customers of this department. */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   /** Filing or change report past its deadline (true), or not (false). */
   filingOverdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Customers whose filing stands so. */
   filingStatus?: InputMaybe<FilingStatus>;
+  /** Key or general customers only. */
   importance?: InputMaybe<CustomerImportance>;
+  /** Organisations or people only. */
   kind?: InputMaybe<CustomerKind>;
+  /** Customers in this lifecycle. */
   lifecycle?: InputMaybe<Lifecycle>;
   /** Any of these lifecycles. */
   lifecycles?: InputMaybe<Array<Lifecycle>>;
+  /** Customers on this list. */
   listType?: InputMaybe<CustomerListType>;
+  /** Customers of this loyalty class. */
   loyalty?: InputMaybe<LoyaltyClass>;
   /** Case-insensitive part of the name. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** Customers this consultant owns. */
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   /** Customers linked to this partner. */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
@@ -400,13 +565,17 @@ export type CustomerFilter = {
   possibleDuplicate?: InputMaybe<Scalars['Boolean']['input']>;
   /** Organisation customers whose next qualification step is this one. */
   qualificationStage?: InputMaybe<QualificationStage>;
+  /** Organisation customers whose qualification stands so. */
   qualificationStatus?: InputMaybe<QualificationStatus>;
+  /** Customers in this region (exact match). */
   region?: InputMaybe<Scalars['String']['input']>;
   /** The review falls due before this instant (plan the coming reviews). */
   reviewDueBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** The two-year review is overdue (true) or not (false). */
   reviewOverdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Customers on this sales route (exact match). */
   route?: InputMaybe<Scalars['String']['input']>;
+  /** Customers whose latest sales tier is this one. */
   salesTier?: InputMaybe<SalesTier>;
   /** Stale (true) or fresh (false) data. */
   stale?: InputMaybe<Scalars['Boolean']['input']>;
@@ -414,14 +583,18 @@ export type CustomerFilter = {
   verifiedBefore?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
-/** Key customers get their own relationship card, exclusive service and at least two assigned staff. */
+/** How important a customer is (set in accounts); with the severity it selects a ticket's SLA targets. */
 export type CustomerImportance =
+  /** Every other customer; the default. */
   | 'GENERAL'
+  /** A key customer (重点客户): served by at least two staff, with its own SLA targets. */
   | 'KEY';
 
 /** Organisation or person. */
 export type CustomerKind =
+  /** A person; has individual basic data (personal fields). */
   | 'INDIVIDUAL'
+  /** A company, agency or other organisation; has organisation basic data and goes through qualification. */
   | 'ORGANISATION';
 
 /** The customer list is reviewed at least every two years: the review task of one customer. */
@@ -429,8 +602,11 @@ export type CustomerListReview = {
   __typename?: 'CustomerListReview';
   /** The next review is due by then. */
   dueAt: Scalars['DateTime']['output'];
+  /** When the customer was last reviewed; null when never. */
   lastReviewedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of the last reviewer; null when never reviewed. */
   lastReviewedBy?: Maybe<Scalars['ID']['output']>;
+  /** The review is past `dueAt`. */
   overdue: Scalars['Boolean']['output'];
   /** Every review, oldest first. */
   reviews: Array<CustomerReview>;
@@ -438,113 +614,175 @@ export type CustomerListReview = {
 
 /** The customer list a customer belongs to. An organisation is never on INDIVIDUAL; a person is on INDIVIDUAL or BUSINESS_PARTNER. */
 export type CustomerListType =
+  /** Business partners (organisations or people). */
   | 'BUSINESS_PARTNER'
+  /** Enterprises (organisations only). */
   | 'ENTERPRISE'
+  /** Government agencies (organisations only). */
   | 'GOVERNMENT_AGENCY'
+  /** Individual customers (people only). */
   | 'INDIVIDUAL'
+  /** Special enterprises (organisations only). */
   | 'SPECIAL_ENTERPRISE';
 
 /** One review of a customer's entry in the list: who reviewed, when, and which fields were corrected. */
 export type CustomerReview = {
   __typename?: 'CustomerReview';
+  /** When the review was made. */
   at: Scalars['DateTime']['output'];
   /** Card members corrected in this review (their before and after are in the history). */
   correctedFields: Array<Scalars['String']['output']>;
+  /** The reviewer's note; null when none was given. */
   note?: Maybe<Scalars['String']['output']>;
+  /** The reviewer, when they are a consultant; null otherwise. */
   reviewer?: Maybe<Consultant>;
+  /** User id of the reviewer. */
   reviewerId: Scalars['ID']['output'];
 };
 
+/** How to sort a list of customers. */
 export type CustomerSort = {
+  /** Ascending (default) or descending. */
   direction?: InputMaybe<SortDirection>;
+  /** What to sort by. */
   field: CustomerSortField;
 };
 
+/** What a list of customers is sorted by; equal values keep creation order (in the chosen direction). */
 export type CustomerSortField =
+  /** The category, by its name. */
   | 'CATEGORY'
+  /** When the customer entered the archive. */
   | 'CREATED_AT'
   /** Best grade first. */
   | 'CREDIT_GRADE'
+  /** The department id. */
   | 'DEPARTMENT'
   /** The deadline of the pending filing obligation (none pending: first ascending, last descending). */
   | 'FILING_DUE_AT'
+  /** The importance, by its name. */
   | 'IMPORTANCE'
+  /** Organisation or person. */
   | 'KIND'
+  /** When the card was last confirmed (stalest first when ascending). */
   | 'LAST_VERIFIED_AT'
   /** In lifecycle order (prospect first). */
   | 'LIFECYCLE'
+  /** The customer list. */
   | 'LIST_TYPE'
+  /** The loyalty class, by its name. */
   | 'LOYALTY'
+  /** The name, compared in a normalised form. */
   | 'NAME'
+  /** The owner's consultant id. */
   | 'OWNER'
+  /** The region. */
   | 'REGION'
+  /** When the next list review is due. */
   | 'REVIEW_DUE_AT'
   /** The visit/delivery sequence (filter by region and route). */
   | 'ROUTE_ORDER'
   /** A first. */
   | 'SALES_TIER'
+  /** When the customer last changed. */
   | 'UPDATED_AT';
 
+/** A department of the company; its manager manages its customers. Owned by accounts. */
 export type Department = {
   __typename?: 'Department';
+  /** The department's consultants by name, those who left included (see `active`). */
   consultants: Array<Consultant>;
+  /** The department's id (as in the tokens of its staff). */
   id: Scalars['ID']['output'];
+  /** The department's name. */
   name: Scalars['String']['output'];
 };
 
+/** A department to create or rename. */
 export type DepartmentInput = {
+  /** The department's id; an existing id renames that department. */
   id: Scalars['ID']['input'];
+  /** The department's name. */
   name: Scalars['String']['input'];
 };
 
 /** What a possible duplicate shares with the customer (compared on normalised copies). */
 export type DuplicateMatch =
+  /** A contact's e-mail address, ignoring case. */
   | 'EMAIL'
+  /** The same name, ignoring case, punctuation, spaces and a trailing legal form (有限公司, Ltd …). */
   | 'NAME'
+  /** A contact's phone number, compared as digits without the +86/0 prefixes. */
   | 'PHONE'
+  /** The registration number, ignoring case, spaces and hyphens. */
   | 'REGISTRATION_NUMBER';
 
+/** Identifying values of a customer about to be created; give at least one. */
 export type DuplicateProbeInput = {
+  /** Contact e-mail addresses (up to 20). */
   emails?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The name. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Contact phone numbers (up to 20). */
   phones?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The registration number. */
   registrationNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Ownership of an enterprise (企业性质). */
 export type EnterpriseNature =
+  /** Collectively owned enterprise (集体). */
   | 'COLLECTIVE'
+  /** Foreign-invested enterprise (外资). */
   | 'FOREIGN_INVESTED'
+  /** Joint venture (合资). */
   | 'JOINT_VENTURE'
+  /** Any other ownership. */
   | 'OTHER'
+  /** Private enterprise (私营). */
   | 'PRIVATE'
+  /** Public institution (事业单位). */
   | 'PUBLIC_INSTITUTION'
+  /** Shareholding company (股份制). */
   | 'SHAREHOLDING'
+  /** State-owned enterprise (国有). */
   | 'STATE_OWNED';
 
+/** The answer of an expense check. */
 export type ExpenseCheck = {
   __typename?: 'ExpenseCheck';
+  /** Whether the expense may be booked. */
   allowed: Scalars['Boolean']['output'];
   /** The customer asked about (a merged customer's survivor). */
   customerId: Scalars['ID']['output'];
+  /** The expense asked about. */
   kind: ExpenseKind;
+  /** Why, in words for a person (not stable: do not parse). */
   message: Scalars['String']['output'];
+  /** Why, as a stable code to switch on. */
   reason: ExpenseCheckReason;
 };
 
 /** Stable reason codes of an expense check. */
 export type ExpenseCheckReason =
+  /** The customer is filed: the expense may be booked. */
   | 'ALLOWED'
   /** The customer is not filed (备案) yet: no expenses until it is. */
   | 'CUSTOMER_NOT_FILED'
   /** No such customer within the caller's reach. */
   | 'CUSTOMER_NOT_FOUND'
+  /** The customer was removed from the archive. */
   | 'CUSTOMER_REMOVED';
 
+/** What an expense is for. */
 export type ExpenseKind =
+  /** Entertaining the customer. */
   | 'ENTERTAINMENT'
+  /** A gift to the customer. */
   | 'GIFT'
+  /** Any other expense. */
   | 'OTHER'
+  /** Travel to or for the customer. */
   | 'TRAVEL';
 
 /** Where a customer stands with its filing (备案): filed within 5 working days of first contact, changes reported within 5 working days. */
@@ -560,40 +798,58 @@ export type FilingStatus =
   /** Not filed yet, still within the deadline. */
   | 'UNFILED';
 
+/** A person's gender (personal data). */
 export type Gender =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Neither female nor male, as recorded. */
   | 'OTHER';
 
+/** Step 1: what the general survey found out about the company. */
 export type GeneralSurvey = {
   __typename?: 'GeneralSurvey';
+  /** The company's history. */
   companyHistory: Scalars['String']['output'];
+  /** Where the latest financial statements are kept. */
   financialStatements: Scalars['String']['output'];
+  /** The company's product catalogue, or where it is kept. */
   productCatalogue: Scalars['String']['output'];
+  /** The company's profile. */
   profile: Scalars['String']['output'];
+  /** When the survey was recorded. */
   recordedAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the survey. */
   recordedBy: Scalars['ID']['output'];
 };
 
+/** The general survey (step 1). */
 export type GeneralSurveyInput = {
+  /** The company's history. */
   companyHistory: Scalars['String']['input'];
   /** Where the latest financial statements are kept. */
   financialStatements: Scalars['String']['input'];
+  /** The company's product catalogue, or where it is kept. */
   productCatalogue: Scalars['String']['input'];
+  /** The company's profile. */
   profile: Scalars['String']['input'];
 };
 
 /** What one handover did. `remaining` > 0 means some writes failed: call again with the same arguments to finish. */
 export type HandoverResult = {
   __typename?: 'HandoverResult';
+  /** The consultant who handed the customers over. */
   fromConsultant: Consultant;
   /** Customers whose owner changed in this call (each got crm.accounts.customer.handed-over). */
   movedCustomerIds: Array<Scalars['ID']['output']>;
+  /** Why, as given. */
   reason: Scalars['String']['output'];
   /** Customers the leaving consultant served without owning them, now served by the replacement. */
   reassignedCustomerIds: Array<Scalars['ID']['output']>;
   /** Customers the leaving consultant still owns or serves. */
   remaining: Scalars['Int']['output'];
+  /** The replacement who took them. */
   toConsultant: Consultant;
 };
 
@@ -602,42 +858,68 @@ export type IndividualProfile = {
   __typename?: 'IndividualProfile';
   /** From the birthday when it is known, else as recorded. */
   age?: Maybe<Scalars['Int']['output']>;
+  /** Null when not recorded, and for partners. */
   birthday?: Maybe<Scalars['Date']['output']>;
+  /** Null when not recorded, and for partners. */
   gender?: Maybe<Gender>;
+  /** The person's occupation; null when not recorded. */
   occupation?: Maybe<Scalars['String']['output']>;
 };
 
+/** Basic data of a person; on an update only the members given change (null clears one). */
 export type IndividualProfileInput = {
   /** Only when the birthday is unknown. */
   age?: InputMaybe<Scalars['Int']['input']>;
+  /** The person's birthday; not in the future. The age is computed from it. */
   birthday?: InputMaybe<Scalars['Date']['input']>;
+  /** The person's gender. */
   gender?: InputMaybe<Gender>;
+  /** The person's occupation. */
   occupation?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The three on-site investigations. */
 export type InvestigationArea =
+  /** Design's investigation (recorded by technical staff or the customer's editors). */
   | 'DESIGN'
+  /** Finance's investigation (recorded by finance or the customer's editors). */
   | 'FINANCE'
+  /** Quality's investigation (recorded by technical staff or the customer's editors). */
   | 'QUALITY';
 
+/** An investigator's verdict; recorded for the approver, it does not block the next step. */
 export type InvestigationConclusion =
+  /** Concerns were found. */
   | 'CONCERNS'
+  /** Satisfactory. */
   | 'SATISFACTORY'
+  /** Not satisfactory. */
   | 'UNSATISFACTORY';
 
+/** Step 2: one area's on-site investigation. */
 export type InvestigationFinding = {
   __typename?: 'InvestigationFinding';
+  /** Which investigation. */
   area: InvestigationArea;
+  /** The investigator's verdict. */
   conclusion: InvestigationConclusion;
+  /** What the visit found. */
   findings: Scalars['String']['output'];
+  /** The person who visited. */
   investigator: Scalars['String']['output'];
+  /** When the finding was recorded. */
   recordedAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the finding. */
   recordedBy: Scalars['ID']['output'];
 };
 
+/** One area's finding (step 2); recording an area again replaces its finding. */
 export type InvestigationFindingInput = {
+  /** Which investigation. */
   area: InvestigationArea;
+  /** The investigator's verdict. */
   conclusion: InvestigationConclusion;
+  /** What the visit found. */
   findings: Scalars['String']['input'];
   /** The person who visited. */
   investigator: Scalars['String']['input'];
@@ -645,51 +927,79 @@ export type InvestigationFindingInput = {
 
 /** prospect → qualifying → active → dormant → bad → removed; only the moves of the lifecycle state machine are allowed. */
 export type Lifecycle =
+  /** A trading customer (archiving a qualified organisation makes it ACTIVE); may move to DORMANT or BAD. */
   | 'ACTIVE'
+  /** A bad customer; may move back to ACTIVE, or to REMOVED. */
   | 'BAD'
+  /** Not trading for now; may move back to ACTIVE, or to BAD or REMOVED. */
   | 'DORMANT'
+  /** New in the archive (every customer starts here); may move to QUALIFYING or REMOVED. */
   | 'PROSPECT'
+  /** In the new-customer qualification; may move to ACTIVE, back to PROSPECT, or to REMOVED. */
   | 'QUALIFYING'
+  /** Removed from the archive for good (also a duplicate merged into another customer); no move leaves it. */
   | 'REMOVED';
 
+/** How loyal the customer is to a brand. */
 export type LoyaltyClass =
+  /** Switches between brands. */
   | 'BRAND_SWITCHING'
+  /** Keeps to our brand. */
   | 'LOYAL'
+  /** Buys without regard to brand. */
   | 'NO_BRAND_LOYALTY';
 
 /** Management status (经营状况). */
 export type ManagementStatus = {
   __typename?: 'ManagementStatus';
+  /** The customer's relations with our competitors. */
   competitorRelations?: Maybe<Scalars['String']['output']>;
+  /** The customer's attitude to cooperating with us. */
   cooperationAttitude?: Maybe<Scalars['String']['output']>;
+  /** The customer's current sales performance. */
   currentSalesPerformance?: Maybe<Scalars['String']['output']>;
   /** Partners and their attitude to cooperation. */
   partners?: Maybe<Scalars['String']['output']>;
+  /** The customer's past sales performance. */
   pastSalesPerformance?: Maybe<Scalars['String']['output']>;
+  /** Qualifications of the customer's staff. */
   staffQualifications?: Maybe<Scalars['String']['output']>;
 };
 
+/** Management status (free text); on an update only the members given change (null clears one). */
 export type ManagementStatusInput = {
+  /** The customer's relations with our competitors. */
   competitorRelations?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's attitude to cooperating with us. */
   cooperationAttitude?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's current sales performance. */
   currentSalesPerformance?: InputMaybe<Scalars['String']['input']>;
+  /** Partners and their attitude to cooperation. */
   partners?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's past sales performance. */
   pastSalesPerformance?: InputMaybe<Scalars['String']['input']>;
+  /** Qualifications of the customer's staff. */
   staffQualifications?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
+  /** The amount, in units of the currency; never negative. */
   amount: Scalars['Float']['output'];
   /** ISO 4217 code. */
   currency: Scalars['String']['output'];
 };
 
+/** An amount of money in a currency. */
 export type MoneyInput = {
+  /** The amount, in units of the currency; not negative. */
   amount: Scalars['Float']['input'];
+  /** ISO 4217 code (three capital letters); default CNY. */
   currency?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** The designated approver grants the request; `expiresAt` may shorten the requested expiry, never extend it. */
@@ -698,6 +1008,7 @@ export type Mutation = {
   archiveQualifiedCustomer?: Maybe<Customer>;
   /** Set the classification axes a person decides (not sales tier or credit grade: those come from credit). */
   classifyCustomer?: Maybe<Customer>;
+  /** Add a customer to the archive (the general manager and marketing for anyone, a department manager for their department, a consultant for themselves); possible duplicates are flagged, never refused. */
   createCustomer?: Maybe<Customer>;
   /** A consultant leaves. Refused (CONFLICT) while they still own or serve customers: hand them over first. */
   deactivateConsultant?: Maybe<Consultant>;
@@ -709,8 +1020,8 @@ export type Mutation = {
   fileCustomer?: Maybe<Customer>;
   /**
    * Hand every customer a consultant owns or serves to a named replacement (a consultant leaves or is moved):
-   * owner, department and staff list change, each customer keeps a history entry, and the customer is notified
-   * through crm.accounts.customer.handed-over. General manager, or the manager of both consultants' department.
+   * owner, department and staff list change, and each customer keeps a history entry and gets a
+   * crm.accounts.customer.handed-over event. General manager, or the manager of both consultants' department.
    * Idempotent: a retry moves only what is left.
    */
   handOverCustomers?: Maybe<HandoverResult>;
@@ -739,6 +1050,7 @@ export type Mutation = {
   revokeAccessGrant?: Maybe<AccessRequest>;
   /** Step 3, and the resubmission after a rejection. */
   submitQualificationApplication?: Maybe<Customer>;
+  /** Change the customer's card (its owner, the department's manager, the general manager or marketing); each change is kept in the history. */
   updateCustomer?: Maybe<Customer>;
   /** General manager only. */
   upsertConsultant?: Maybe<Consultant>;
@@ -749,50 +1061,59 @@ export type Mutation = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationApproveAccessRequestArgs = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationArchiveQualifiedCustomerArgs = {
   customerId: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationClassifyCustomerArgs = {
   id: Scalars['ID']['input'];
   input: ClassifyCustomerInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationDeactivateConsultantArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationDecideQualificationArgs = {
   customerId: Scalars['ID']['input'];
   input: QualificationDecisionInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationDismissPossibleDuplicateArgs = {
   candidateId: Scalars['ID']['input'];
   customerId: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationFileCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationHandOverCustomersArgs = {
   fromConsultantId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -800,87 +1121,102 @@ export type MutationHandOverCustomersArgs = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationMergeCustomersArgs = {
   duplicateId: Scalars['ID']['input'];
   survivorId: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordGeneralSurveyArgs = {
   customerId: Scalars['ID']['input'];
   input: GeneralSurveyInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordInvestigationFindingArgs = {
   customerId: Scalars['ID']['input'];
   input: InvestigationFindingInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordQualificationContractsArgs = {
   customerId: Scalars['ID']['input'];
   input: QualificationContractsInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRegisterCustomerPortalArgs = {
   customerId: Scalars['ID']['input'];
   input: PortalRegistrationInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRejectAccessRequestArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationReportCustomerChangesArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRequestCustomerAccessArgs = {
   input: RequestCustomerAccessInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationReviewCustomerArgs = {
   id: Scalars['ID']['input'];
   input: ReviewCustomerInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRevokeAccessGrantArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationSubmitQualificationApplicationArgs = {
   customerId: Scalars['ID']['input'];
   input: QualificationApplicationInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationUpdateCustomerArgs = {
   id: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationUpsertConsultantArgs = {
   input: ConsultantInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationUpsertDepartmentArgs = {
   input: DepartmentInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationVerifyCustomerArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -889,54 +1225,91 @@ export type MutationVerifyCustomerArgs = {
 /** Needs and intent (需求与意向). */
 export type NeedsAndIntent = {
   __typename?: 'NeedsAndIntent';
+  /** The customer's budget; null when not known. */
   budget?: Maybe<Money>;
+  /** What the customer cares about most (price, delivery, service …), as short notes; empty when none are recorded. */
   focusPoints: Array<Scalars['String']['output']>;
+  /** When the customer intends to buy; null when not known. */
   intendedPurchaseBy?: Maybe<Scalars['Date']['output']>;
+  /** Where the customer stands in buying; null when not assessed. */
   purchaseStage?: Maybe<PurchaseStage>;
 };
 
+/** Needs and intent; on an update only the members given change (null clears one). */
 export type NeedsAndIntentInput = {
+  /** The customer's budget. */
   budget?: InputMaybe<MoneyInput>;
+  /** What the customer cares about most: up to 30 short notes (replaces the list). */
   focusPoints?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When the customer intends to buy. */
   intendedPurchaseBy?: InputMaybe<Scalars['Date']['input']>;
+  /** Where the customer stands in buying. */
   purchaseStage?: InputMaybe<PurchaseStage>;
 };
 
 /** Basic data of an organisation. */
 export type OrganisationProfile = {
   __typename?: 'OrganisationProfile';
+  /** Total assets; null when not recorded. */
   assets?: Maybe<Money>;
+  /** Size class; null when not recorded. */
   companySize?: Maybe<CompanySize>;
+  /** Number of employees; null when not recorded. */
   employeeCount?: Maybe<Scalars['Int']['output']>;
+  /** Ownership of the enterprise; null when not recorded. */
   enterpriseNature?: Maybe<EnterpriseNature>;
+  /** The day the organisation was established; null when not recorded. */
   establishedOn?: Maybe<Scalars['Date']['output']>;
   /** Owner or legal representative. */
   legalRepresentative?: Maybe<Scalars['String']['output']>;
   /** The customer's manager. */
   manager?: Maybe<Scalars['String']['output']>;
+  /** Registered capital; null when not recorded. */
   registeredCapital?: Maybe<Money>;
   /** Unified social credit code / business registration number. */
   registrationNumber?: Maybe<Scalars['String']['output']>;
+  /** The organisation's supervising unit (主管单位); null when not recorded. */
   supervisingUnit?: Maybe<Scalars['String']['output']>;
 };
 
+/** Basic data of an organisation; on an update only the members given change (null clears one). */
 export type OrganisationProfileInput = {
+  /** Total assets. */
   assets?: InputMaybe<MoneyInput>;
+  /** Size class. */
   companySize?: InputMaybe<CompanySize>;
+  /** Number of employees (a whole number, not negative). */
   employeeCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Ownership of the enterprise. */
   enterpriseNature?: InputMaybe<EnterpriseNature>;
+  /** The day the organisation was established; not in the future. */
   establishedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Owner or legal representative. */
   legalRepresentative?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's manager. */
   manager?: InputMaybe<Scalars['String']['input']>;
+  /** Registered capital. */
   registeredCapital?: InputMaybe<MoneyInput>;
+  /** Unified social credit code / business registration number: 6 to 30 letters and digits (spaces and hyphens allowed). */
   registrationNumber?: InputMaybe<Scalars['String']['input']>;
+  /** The organisation's supervising unit (主管单位). */
   supervisingUnit?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Where a page of a list stands (Relay's PageInfo, one type for every list). Lists take `first` (default 50, at most
+ * 200) with `after` to read forwards and, where their order allows, `last` with `before` to read backwards.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the last item of this page, to pass as `after`; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page (exact, also when the page was read backwards before a cursor). */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when items precede this page (exact, also when the page was read forwards after a cursor). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page, to pass as `before`; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -946,7 +1319,9 @@ export type PageInfo = {
  */
 export type PersonalDataRead = {
   __typename?: 'PersonalDataRead';
+  /** When the data was read. */
   at: Scalars['DateTime']['output'];
+  /** The customer whose personal data was read. */
   customerId: Scalars['ID']['output'];
   /** The customer's department when it was read. */
   departmentId: Scalars['ID']['output'];
@@ -954,42 +1329,60 @@ export type PersonalDataRead = {
   fields: Array<Scalars['String']['output']>;
   /** The access grant that let the reader see this customer; null when it was within their own scope. */
   grantId?: Maybe<Scalars['ID']['output']>;
+  /** The audit record's id. */
   id: Scalars['ID']['output'];
+  /** User id of the reader. */
   readerId: Scalars['ID']['output'];
+  /** The reader's roles at the time. */
   readerRoles: Array<Scalars['String']['output']>;
   /** The x-request-id of the request that read them (the gateway's, when forwarded). */
   requestId: Scalars['String']['output'];
 };
 
+/** A page of personal-data reads, newest first. */
 export type PersonalDataReadConnection = {
   __typename?: 'PersonalDataReadConnection';
+  /** The personal-data reads of this page. */
   edges: Array<PersonalDataReadEdge>;
+  /** Whether more personal-data reads follow, and the cursor to read them. */
   pageInfo: PageInfo;
+  /** How many personal-data reads match, on every page together. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One personal-data read of a page. */
 export type PersonalDataReadEdge = {
   __typename?: 'PersonalDataReadEdge';
+  /** Pass as `after` to read the personal-data reads after this one. */
   cursor: Scalars['String']['output'];
+  /** The personal-data read. */
   node: PersonalDataRead;
 };
 
+/** Every member narrows the audit log (AND). */
 export type PersonalDataReadFilter = {
+  /** Reads of this customer's data. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Reads at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Reads by this user. */
   readerId?: InputMaybe<Scalars['ID']['input']>;
   /** Reads before this instant. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** Step 6: the customer's partner-portal registration. */
 export type PortalRegistration = {
   __typename?: 'PortalRegistration';
+  /** Reference of the credentials the identity system issued; never a secret. */
   credentialsRef: Scalars['String']['output'];
+  /** When the registration was recorded. */
   registeredAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the registration. */
   registeredBy: Scalars['ID']['output'];
 };
 
+/** The portal registration (step 6). */
 export type PortalRegistrationInput = {
   /** Reference of the credentials the identity system issued (e.g. idp:portal/acme-01); never a password. */
   credentialsRef: Scalars['String']['input'];
@@ -1002,102 +1395,164 @@ export type PossibleDuplicate = {
   customer?: Maybe<Customer>;
   /** When the flag was raised (null for a look-up before creation). */
   flaggedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Which identifying values the two share. */
   matchedOn: Array<DuplicateMatch>;
 };
 
+/** A product and the quantity the application names. */
 export type ProductQuantity = {
   __typename?: 'ProductQuantity';
+  /** The product. */
   product: Scalars['String']['output'];
+  /** The quantity, in `unit`; more than 0. */
   quantity: Scalars['Float']['output'];
+  /** Unit of the quantity; null when not given. */
   unit?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product and its quantity. */
 export type ProductQuantityInput = {
+  /** The product. */
   product: Scalars['String']['input'];
+  /** The quantity, more than 0. */
   quantity: Scalars['Float']['input'];
+  /** Unit of the quantity (up to 20 characters). */
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where the customer stands in buying. */
 export type PurchaseStage =
+  /** Knows of a need or of our products. */
   | 'AWARENESS'
+  /** Comparing offers. */
   | 'EVALUATION'
+  /** Interested; gathering information. */
   | 'INTEREST'
+  /** Negotiating terms. */
   | 'NEGOTIATION'
+  /** No need for our products at present. */
   | 'NO_NEED'
+  /** Has bought. */
   | 'PURCHASED'
+  /** Buys again. */
   | 'REPEAT_PURCHASE';
 
+/** Where an organisation customer stands in the new-customer qualification, with what each step recorded. */
 export type Qualification = {
   __typename?: 'Qualification';
+  /** Step 3: the latest version of the application; null until submitted. */
   application?: Maybe<QualificationApplication>;
+  /** Step 7: when the customer was archived; null until then. */
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of whoever archived the customer; null until then. */
   archivedBy?: Maybe<Scalars['ID']['output']>;
+  /** Step 5; null until recorded. */
   contracts?: Maybe<QualificationContracts>;
+  /** Step 4: every decision, oldest first. */
   decisions: Array<QualificationDecision>;
+  /** Step 2: the finding of each area recorded so far (the latest per area). */
   investigation: Array<InvestigationFinding>;
   /** The step that must come next; null once archived. */
   nextStage?: Maybe<QualificationStage>;
+  /** Step 6; null until recorded. */
   registration?: Maybe<PortalRegistration>;
+  /** Where the procedure stands as a whole. */
   status: QualificationStatus;
   /** Every step, rejection and resubmission, oldest first. */
   steps: Array<QualificationStep>;
+  /** Step 1; null until recorded. */
   survey?: Maybe<GeneralSurvey>;
 };
 
+/** What a qualification step did. */
 export type QualificationAction =
+  /** The application was approved. */
   | 'APPROVED'
+  /** A stage is complete (the investigation once all three areas are in, the contracts, the registration, the archiving). */
   | 'COMPLETED'
+  /** The application was rejected and goes back for resubmission. */
   | 'REJECTED'
+  /** Recorded again: a corrected investigation finding, or the application after a rejection. */
   | 'RESUBMITTED'
+  /** A step's data recorded for the first time. */
   | 'SUBMITTED';
 
+/** Step 3: the application to take the customer on. */
 export type QualificationApplication = {
   __typename?: 'QualificationApplication';
+  /** The trading policy planned with the customer. */
   futureTradingPolicy: Scalars['String']['output'];
+  /** Products and quantities. */
   products: Array<ProductQuantity>;
+  /** Why the customer should be taken on. */
   reasons: Scalars['String']['output'];
+  /** When this version was submitted. */
   submittedAt: Scalars['DateTime']['output'];
+  /** User id of whoever submitted this version. */
   submittedBy: Scalars['ID']['output'];
+  /** The survey data behind the application. */
   surveyData: Scalars['String']['output'];
   /** 1 for the first submission, +1 for each resubmission. */
   version: Scalars['Int']['output'];
 };
 
+/** The application (step 3); submitting again after a rejection makes the next version. */
 export type QualificationApplicationInput = {
+  /** The trading policy planned with the customer. */
   futureTradingPolicy: Scalars['String']['input'];
+  /** At least one product with its quantity (up to 200). */
   products: Array<ProductQuantityInput>;
+  /** Why the customer should be taken on. */
   reasons: Scalars['String']['input'];
+  /** The survey data behind the application. */
   surveyData: Scalars['String']['input'];
 };
 
+/** Step 5: the supply and quality-assurance contracts, signed together. */
 export type QualificationContracts = {
   __typename?: 'QualificationContracts';
+  /** Number of the quality-assurance contract. */
   qualityAssuranceContractNo: Scalars['String']['output'];
+  /** When the contracts were recorded. */
   recordedAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the contracts. */
   recordedBy: Scalars['ID']['output'];
+  /** The day both contracts were signed. */
   signedOn: Scalars['Date']['output'];
+  /** Number of the supply contract. */
   supplyContractNo: Scalars['String']['output'];
 };
 
+/** The two contracts (step 5). */
 export type QualificationContractsInput = {
+  /** Number of the quality-assurance contract. */
   qualityAssuranceContractNo: Scalars['String']['input'];
   /** Both contracts are signed together, on this day. */
   signedOn: Scalars['Date']['input'];
+  /** Number of the supply contract. */
   supplyContractNo: Scalars['String']['input'];
 };
 
+/** Step 4: one decision on the application. */
 export type QualificationDecision = {
   __typename?: 'QualificationDecision';
+  /** The version of the application decided on. */
   applicationVersion: Scalars['Int']['output'];
+  /** True: approved; false: rejected (the application goes back for resubmission). */
   approved: Scalars['Boolean']['output'];
+  /** The approver's comment; always given for a rejection. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** When the decision was made. */
   decidedAt: Scalars['DateTime']['output'];
+  /** User id of the approver. */
   decidedBy: Scalars['ID']['output'];
+  /** The customer's department when the decision was made. */
   department: Department;
 };
 
+/** The decision on the application (step 4). */
 export type QualificationDecisionInput = {
+  /** True approves; false rejects (then give `comment`). */
   approved: Scalars['Boolean']['input'];
   /** Required for a rejection: why, and what to change. */
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -1120,9 +1575,13 @@ export type QualificationStage =
   /** Partner-portal credentials issued (a reference is kept, never a secret). */
   | 'REGISTRATION';
 
+/** Where the qualification procedure stands as a whole. */
 export type QualificationStatus =
+  /** Done: the customer is in the archive (lifecycle ACTIVE). */
   | 'ARCHIVED'
+  /** Under way. */
   | 'IN_PROGRESS'
+  /** No step taken yet. */
   | 'NOT_STARTED'
   /** The last application was rejected: resubmit it. */
   | 'REJECTED';
@@ -1130,13 +1589,19 @@ export type QualificationStatus =
 /** One step taken: which, what happened, who and when. */
 export type QualificationStep = {
   __typename?: 'QualificationStep';
+  /** What happened. */
   action: QualificationAction;
+  /** When the step was taken. */
   at: Scalars['DateTime']['output'];
+  /** User id of whoever took the step. */
   by: Scalars['ID']['output'];
+  /** The decision's comment, or the area of an investigation finding; null otherwise. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The stage the step belongs to. */
   stage: QualificationStage;
 };
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -1148,11 +1613,13 @@ export type Query = {
   accessRequest?: Maybe<AccessRequest>;
   /** Undecided, unexpired requests the caller may decide (department managers, the general manager), oldest first. */
   accessRequestsAwaitingMyApproval: AccessRequestConnection;
+  /** A consultant by id; null when there is none. */
   consultant?: Maybe<Consultant>;
-  /** A customer the caller may see; null when it does not exist or is out of the caller's reach. A merged customer's id reads as the survivor. */
+  /** A customer by id (a merged customer's id reads as the survivor). Null with an error when it cannot be read: NOT_FOUND when there is none (and for a partner outside its customers), FORBIDDEN with the approval that would open it for staff. */
   customer?: Maybe<Customer>;
   /** Customers the caller may see; oldest first unless sorted. */
   customers: CustomerConnection;
+  /** Every department, by name. */
   departments: Array<Department>;
   /** May an expense be booked for this customer? Other services ask before booking entertainment, travel or gifts. */
   expenseAllowed: ExpenseCheck;
@@ -1169,150 +1636,220 @@ export type Query = {
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryAccessGrantsInForceArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   granteeId?: InputMaybe<Scalars['ID']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryAccessRequestArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryAccessRequestsAwaitingMyApprovalArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryConsultantArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<CustomerSort>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryExpenseAllowedArgs = {
   customerId: Scalars['ID']['input'];
   kind: ExpenseKind;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryMyAccessRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<AccessRequestStatus>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryOverdueFilingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryPersonalDataReadsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PersonalDataReadFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryPossibleDuplicatesArgs = {
   input: DuplicateProbeInput;
 };
 
+/** What the caller asks to read, why, and until when. */
 export type RequestCustomerAccessInput = {
   /** When the access should end: in the future and at most ACCESS_GRANT_MAX_DAYS (default 90) days away. */
   expiresAt: Scalars['DateTime']['input'];
   /** Why the caller needs to read these customers. */
   reason: Scalars['String']['input'];
+  /** Which customers; refused when the caller can already read them. */
   scope: AccessScopeInput;
 };
 
+/** One review of a customer's entry. */
 export type ReviewCustomerInput = {
   /** Corrections found in the review, applied like updateCustomer. */
   corrections?: InputMaybe<UpdateCustomerInput>;
+  /** What the review found (up to 2000 characters). */
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** ABC tier by purchase amount or average sales (A: few customers, large amounts); computed by credit. */
 export type SalesTier =
+  /** Top tier: the few customers with the largest amounts. */
   | 'A'
+  /** Second tier. */
   | 'B'
+  /** Third tier. */
   | 'C'
+  /** Fourth tier: the smallest amounts. */
   | 'D';
 
+/** What a sales tier was computed from. */
 export type SalesTierBasis =
+  /** Average annual sales. */
   | 'AVERAGE_ANNUAL_SALES'
+  /** Average monthly sales. */
   | 'AVERAGE_MONTHLY_SALES'
+  /** ABC analysis of purchase amounts. */
   | 'PURCHASE_AMOUNT_ABC';
 
 /** The sales tier credit computed for a period. */
 export type SalesTierRating = {
   __typename?: 'SalesTierRating';
+  /** What the tier was computed from. */
   basis: SalesTierBasis;
+  /** Last day of that period. */
   periodEnd: Scalars['Date']['output'];
+  /** First day of the period the tier was computed for. */
   periodStart: Scalars['Date']['output'];
   /** When accounts received it from credit. */
   receivedAt: Scalars['DateTime']['output'];
+  /** The tier. */
   tier: SalesTier;
 };
 
+/** Sort order. */
 export type SortDirection =
+  /** Ascending: smallest, earliest or first in order first. */
   | 'ASC'
+  /** Descending: largest, latest or last in order first. */
   | 'DESC';
 
 /** Trading status (交易现状). */
 export type TradingStatus = {
   __typename?: 'TradingStatus';
+  /** What works well in trading with this customer. */
   advantages?: Maybe<Scalars['String']['output']>;
+  /** Our policy for trading with this customer from now on. */
   futurePolicy?: Maybe<Scalars['String']['output']>;
+  /** Credit problems the customer had in the past. */
   pastCreditProblems?: Maybe<Scalars['String']['output']>;
+  /** Problems in trading with this customer. */
   problems?: Maybe<Scalars['String']['output']>;
+  /** The customer's reputation. */
   reputation?: Maybe<Scalars['String']['output']>;
 };
 
+/** Trading status (free text); on an update only the members given change (null clears one). */
 export type TradingStatusInput = {
+  /** What works well in trading with this customer. */
   advantages?: InputMaybe<Scalars['String']['input']>;
+  /** Our policy for trading with this customer from now on. */
   futurePolicy?: InputMaybe<Scalars['String']['input']>;
+  /** Credit problems the customer had in the past. */
   pastCreditProblems?: InputMaybe<Scalars['String']['input']>;
+  /** Problems in trading with this customer. */
   problems?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's reputation. */
   reputation?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Only the members given are changed (inside a group too; null clears one); each change is kept in the history. */
 export type UpdateCustomerInput = {
+  /** Postal address. */
   address?: InputMaybe<Scalars['String']['input']>;
+  /** Characteristics. */
   characteristics?: InputMaybe<CustomerCharacteristicsInput>;
+  /** Free notes on the customer's dealings with competitors. */
   competitorNotes?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the whole contact list (up to 50). */
   contacts?: InputMaybe<Array<ContactInput>>;
+  /** Individual customers only. */
   individual?: InputMaybe<IndividualProfileInput>;
+  /** The customer's industry. */
   industry?: InputMaybe<Scalars['String']['input']>;
+  /** Free notes on the customer's industry. */
   industryNotes?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the lifecycle; only the moves of the lifecycle state machine are accepted. */
   lifecycle?: InputMaybe<Lifecycle>;
+  /** The customer list (the same rule as at creation). */
   listType?: InputMaybe<CustomerListType>;
+  /** Management status. */
   managementStatus?: InputMaybe<ManagementStatusInput>;
+  /** The name (cannot be emptied). */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Needs and intent. */
   needs?: InputMaybe<NeedsAndIntentInput>;
+  /** Organisation customers only. */
   organisation?: InputMaybe<OrganisationProfileInput>;
+  /** Replaces the partners whose portal may see this customer (up to 20). */
   partnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The customer's region. */
   region?: InputMaybe<Scalars['String']['input']>;
+  /** The day trading with us began; not in the future. */
   tradingSince?: InputMaybe<Scalars['Date']['input']>;
+  /** Trading status. */
   tradingStatus?: InputMaybe<TradingStatusInput>;
 };
 
@@ -1936,6 +2473,8 @@ export type OrganisationProfileResolvers<ContextType = RequestContext, ParentTyp
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PersonalDataReadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PersonalDataRead'] = ResolversParentTypes['PersonalDataRead']> = ResolversObject<{

@@ -19,33 +19,45 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** Credit grade, best first; the grade caps the credit limit and payment terms (see credit-policy.ts). */
+/** Credit grade, best first (owned by credit); the grade caps the credit limit and the payment term. */
 export type CreditGrade =
+  /** Limit up to 1,000,000 CNY, payment terms up to 90 days, reviewed at least every 6 months. */
   | 'A'
+  /** Limit up to 5,000,000 CNY, payment terms up to 120 days, reviewed at least every 12 months. */
   | 'AA'
+  /** Best grade: no ceiling on the limit, payment terms up to 180 days, reviewed at least every 12 months. */
   | 'AAA'
+  /** Limit up to 200,000 CNY, payment terms up to 60 days, reviewed at least every 6 months. */
   | 'B'
+  /** Limit up to 50,000 CNY, payment terms up to 30 days, reviewed at least every 3 months. */
   | 'C'
+  /** Cash only (limit 0, no payment term), reviewed at least every 3 months. */
   | 'D';
 
 /** How much trade credit a customer gets and on which terms. One per customer. */
 export type CreditProfile = {
   __typename?: 'CreditProfile';
+  /** The most credit the customer gets, in `currency`; 0 for cash only. */
   creditLimit: Scalars['Float']['output'];
   /** ISO 4217 code of the credit limit. */
   currency: Scalars['String']['output'];
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
+  /** The customer the profile belongs to. */
   customerId: Scalars['ID']['output'];
   /** A frozen account accepts no order. */
   frozen: Scalars['Boolean']['output'];
+  /** The credit grade; it caps the limit and the payment term. */
   grade: CreditGrade;
   /** Every review, oldest first. */
   history: Array<CreditProfileChange>;
+  /** When the terms must be reviewed next (never later than the grade's review interval). */
   nextReviewDue: Scalars['DateTime']['output'];
+  /** Days until an invoice is due. */
   paymentTermDays: Scalars['Int']['output'];
   /** When finance last set these terms, and who. */
   reviewedAt: Scalars['DateTime']['output'];
+  /** User id of whoever last set the terms. */
   reviewedBy: Scalars['ID']['output'];
   /** Grows by one with every change; send it back as expectedRevision. */
   revision: Scalars['Int']['output'];
@@ -54,19 +66,27 @@ export type CreditProfile = {
 /** One review of a credit profile: who, when, the terms before (null for the first) and after. */
 export type CreditProfileChange = {
   __typename?: 'CreditProfileChange';
+  /** The terms set. */
   after: CreditTerms;
+  /** When the review was made. */
   at: Scalars['DateTime']['output'];
+  /** The terms before; null for the first review. */
   before?: Maybe<CreditTerms>;
+  /** User id of whoever set the terms. */
   by: Scalars['ID']['output'];
 };
 
+/** The terms of a credit review; the grade's policy must allow them. */
 export type CreditProfileInput = {
   /** At most the grade's ceiling (D: 0; C: 50 000; B: 200 000; A: 1 000 000; AA: 5 000 000; AAA: no ceiling). */
   creditLimit: Scalars['Float']['input'];
+  /** ISO 4217 code of the limit (default CNY); a grade with a ceiling needs CNY, the currency of the ceilings. */
   currency?: InputMaybe<Scalars['String']['input']>;
   /** The revision you read; 0 when the customer has no credit profile yet. */
   expectedRevision: Scalars['Int']['input'];
+  /** Freeze the account: it then accepts no order (default false). */
   frozen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The credit grade. */
   grade: CreditGrade;
   /** Defaults to the grade's review interval from now; may be sooner, never later. */
   nextReviewDue?: InputMaybe<Scalars['DateTime']['input']>;
@@ -77,23 +97,30 @@ export type CreditProfileInput = {
 /** The terms a credit review settles on. */
 export type CreditTerms = {
   __typename?: 'CreditTerms';
+  /** The most credit the customer gets, in `currency`; 0 for cash only. */
   creditLimit: Scalars['Float']['output'];
   /** ISO 4217 code of the credit limit. */
   currency: Scalars['String']['output'];
   /** A frozen account accepts no order. */
   frozen: Scalars['Boolean']['output'];
+  /** The credit grade; it caps the limit and the payment term. */
   grade: CreditGrade;
+  /** When the terms must be reviewed next. */
   nextReviewDue: Scalars['DateTime']['output'];
+  /** Days until an invoice is due. */
   paymentTermDays: Scalars['Int']['output'];
 };
 
+/** A customer (owned by accounts); credit adds its credit profile. */
 export type Customer = {
   __typename?: 'Customer';
   /** Null until finance sets one (and for partners). */
   creditProfile?: Maybe<CreditProfile>;
+  /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
 };
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Create or review a customer's credit profile (finance and the general manager); publishes crm.credit.profile.changed. */
@@ -101,18 +128,21 @@ export type Mutation = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationSetCreditProfileArgs = {
   customerId: Scalars['ID']['input'];
   input: CreditProfileInput;
 };
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
-  /** A customer's credit profile; null when there is none or the caller is a partner. */
+  /** A customer's credit profile; null without an error when the customer has none yet. NOT_FOUND for a customer credit does not know (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   creditProfile?: Maybe<CreditProfile>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryCreditProfileArgs = {
   customerId: Scalars['ID']['input'];
 };

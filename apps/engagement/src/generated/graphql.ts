@@ -19,14 +19,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A customer (owned by accounts); engagement adds its interactions. */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
   /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   interactions?: Maybe<Array<Interaction>>;
 };
 
 
+/** A customer (owned by accounts); engagement adds its interactions. */
 export type CustomerInteractionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -34,43 +37,64 @@ export type CustomerInteractionsArgs = {
 /** One contact with a customer: when, how, with whom, what was said and what happens next. */
 export type Interaction = {
   __typename?: 'Interaction';
+  /** How the contact happened. */
   channel: InteractionChannel;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
+  /** The interaction's id. */
   id: Scalars['ID']['output'];
+  /** When it was logged. */
   loggedAt: Scalars['DateTime']['output'];
   /** Who logged it; differs from staffId when a manager logs for their staff. */
   loggedBy: Scalars['ID']['output'];
+  /** What happens next; null when not recorded. */
   nextStep?: Maybe<Scalars['String']['output']>;
+  /** When the contact happened. */
   occurredAt: Scalars['DateTime']['output'];
+  /** What came of it; null when not recorded. */
   outcome?: Maybe<Scalars['String']['output']>;
   /** The staff member who had the contact. */
   staffId: Scalars['ID']['output'];
+  /** What was said. */
   summary: Scalars['String']['output'];
 };
 
 /** How the contact happened. */
 export type InteractionChannel =
+  /** An e-mail. */
   | 'EMAIL'
+  /** A meeting in person. */
   | 'FACE_TO_FACE'
+  /** A fax. */
   | 'FAX'
+  /** A letter by post. */
   | 'MAIL'
+  /** A phone call. */
   | 'PHONE'
+  /** A seminar. */
   | 'SEMINAR'
+  /** A message over social media. */
   | 'SOCIAL_MEDIA';
 
+/** One contact with a customer, as the staff member reports it. */
 export type LogInteractionInput = {
+  /** How the contact happened. */
   channel: InteractionChannel;
+  /** The customer contacted (one the caller may read). */
   customerId: Scalars['ID']['input'];
+  /** What happens next (up to 2000 characters). */
   nextStep?: InputMaybe<Scalars['String']['input']>;
   /** When the contact happened; not in the future. */
   occurredAt: Scalars['DateTime']['input'];
+  /** What came of it (up to 2000 characters). */
   outcome?: InputMaybe<Scalars['String']['input']>;
   /** Defaults to the caller; logging for someone else needs a manager or coordinator role. */
   staffId?: InputMaybe<Scalars['ID']['input']>;
+  /** What was said (required, up to 4000 characters). */
   summary: Scalars['String']['input'];
 };
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a contact with a customer; publishes crm.engagement.interaction.logged. */
@@ -78,17 +102,20 @@ export type Mutation = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationLogInteractionArgs = {
   input: LogInteractionInput;
 };
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
-  /** An interaction; null when it does not exist or the caller is a partner. */
+  /** An interaction by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   interaction?: Maybe<Interaction>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryInteractionArgs = {
   id: Scalars['ID']['input'];
 };

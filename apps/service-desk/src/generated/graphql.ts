@@ -31,21 +31,31 @@ export type Scalars = {
 
 /** Who handles the ticket now, relative to its first responder. */
 export type AssigneeRole =
+  /** The responsible person's deputy. */
   | 'DEPUTY'
+  /** The first responder, who registered it. */
   | 'FIRST_RESPONDER'
+  /** The person responsible for the matter. */
   | 'RESPONSIBLE';
 
+/** A holiday or make-up workday of the working calendar. */
 export type CalendarDay = {
   __typename?: 'CalendarDay';
   /** YYYY-MM-DD in the working calendar's time zone. */
   date: Scalars['String']['output'];
+  /** Holiday or make-up workday. */
   kind: CalendarDayKind;
+  /** What the day is (the holiday's name); days from the configuration read 'Holiday (configured)' or 'Make-up workday (configured)'. */
   name: Scalars['String']['output'];
 };
 
+/** A holiday or make-up workday to store; it overrides the configured calendar for that date. */
 export type CalendarDayInput = {
+  /** The day, YYYY-MM-DD in the calendar's time zone. */
   date: Scalars['String']['input'];
+  /** Holiday or make-up workday. */
   kind: CalendarDayKind;
+  /** What the day is (required, up to 100 characters). */
   name: Scalars['String']['input'];
 };
 
@@ -59,20 +69,30 @@ export type CalendarDayKind =
 /** Who raised the matter and how to reach them. */
 export type Complainant = {
   __typename?: 'Complainant';
+  /** How to reach them (phone, e-mail …); null when not given. */
   contact?: Maybe<Scalars['String']['output']>;
+  /** The complainant's name. */
   name: Scalars['String']['output'];
 };
 
+/** Who raised the matter. */
 export type ComplainantInput = {
+  /** How to reach them (up to 200 characters). */
   contact?: InputMaybe<Scalars['String']['input']>;
+  /** Their name (required, up to 200 characters). */
   name: Scalars['String']['input'];
 };
 
+/** Complaints by cause and their trend per month (complaint tickets received in the range). */
 export type ComplaintAnalysisReport = {
   __typename?: 'ComplaintAnalysisReport';
+  /** The range's complaints by cause, most first. */
   byCause: Array<ComplaintCauseCount>;
+  /** First month, YYYY-MM. */
   fromMonth: Scalars['String']['output'];
+  /** Last month, YYYY-MM. */
   toMonth: Scalars['String']['output'];
+  /** Complaints received in the range. */
   total: Scalars['Int']['output'];
   /** Every month of the range, empty months included. */
   trend: Array<ComplaintMonth>;
@@ -80,28 +100,42 @@ export type ComplaintAnalysisReport = {
 
 /** What a complaint was about, for the complaint analysis by cause. */
 export type ComplaintCause =
+  /** Billing. */
   | 'BILLING'
+  /** Delivery. */
   | 'DELIVERY'
+  /** Documentation. */
   | 'DOCUMENTATION'
+  /** Installation. */
   | 'INSTALLATION'
+  /** Anything else. */
   | 'OTHER'
+  /** Product quality. */
   | 'PRODUCT_QUALITY'
+  /** Service attitude. */
   | 'SERVICE_ATTITUDE'
+  /** Technical support. */
   | 'TECHNICAL_SUPPORT';
 
+/** Complaints of one cause. */
 export type ComplaintCauseCount = {
   __typename?: 'ComplaintCauseCount';
   /** Null: not classified yet. */
   cause?: Maybe<ComplaintCause>;
+  /** How many complaints. */
   count: Scalars['Int']['output'];
   /** Share of the total (0..1). */
   share: Scalars['Float']['output'];
 };
 
+/** One month of the complaint trend. */
 export type ComplaintMonth = {
   __typename?: 'ComplaintMonth';
+  /** The month's complaints by cause, most first. */
   byCause: Array<ComplaintCauseCount>;
+  /** Complaints received in the month. */
   count: Scalars['Int']['output'];
+  /** YYYY-MM */
   month: Scalars['String']['output'];
 };
 
@@ -112,6 +146,7 @@ export type Consultant = {
   complaintCount?: Maybe<Scalars['Int']['output']>;
   /** complaintCount ÷ customers the consultant owns; null when they own none (or the caller may not read it). */
   complaintRate?: Maybe<Scalars['Float']['output']>;
+  /** The consultant's user id (the `sub` of their token). */
   id: Scalars['ID']['output'];
 };
 
@@ -127,127 +162,187 @@ export type ConsultantComplaintRateArgs = {
   period: Scalars['String']['input'];
 };
 
+/** A customer (owned by accounts); service-desk adds its tickets. */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
   /** Tickets about this customer, newest first. Null, with an error at this path, when service-desk cannot answer. */
   tickets?: Maybe<Array<Ticket>>;
 };
 
 
+/** A customer (owned by accounts); service-desk adds its tickets. */
 export type CustomerTicketsArgs = {
   status?: InputMaybe<TicketStatus>;
 };
 
-/** Key customers get their own relationship card, exclusive service and at least two assigned staff. */
+/** How important a customer is (set in accounts); with the severity it selects a ticket's SLA targets. */
 export type CustomerImportance =
+  /** Every other customer; the default. */
   | 'GENERAL'
+  /** A key customer (重点客户): served by at least two staff, with its own SLA targets. */
   | 'KEY';
 
 /** A department (owned by accounts). */
 export type Department = {
   __typename?: 'Department';
+  /** The department's id (as in the tokens of its staff). */
   id: Scalars['ID']['output'];
 };
 
+/** One department's figures for the month (tickets received in the month, by the customer's department). */
 export type DepartmentServiceFigures = {
   __typename?: 'DepartmentServiceFigures';
+  /** Tickets of type COMPLAINT. */
   complaints: Scalars['Int']['output'];
   /** The department, served by accounts: null, with an error at this path, when accounts cannot answer. */
   department?: Maybe<Department>;
+  /** First-response SLA compliance. */
   firstResponse: SlaCompliance;
   /** Visits we initiated (tickets of origin PROACTIVE). */
   proactiveMaintenance: Scalars['Int']['output'];
   /** Matters customers raised that the desk accepted (every ticket type). */
   requestsAccepted: Scalars['Int']['output'];
+  /** Resolution SLA compliance. */
   resolution: SlaCompliance;
+  /** Tickets resolved by now (RESOLVED, FOLLOW_UP_VISITED or CLOSED). */
   resolved: Scalars['Int']['output'];
 };
 
 /** Who is called in: 0 the handler, 1 the service supervisor, 2 the customer's department manager, 3 the general manager. */
 export type EscalationLevel =
+  /** 2: the customer's department manager (a breach). */
   | 'DEPARTMENT_MANAGER'
+  /** 3: the general manager (a breach overdue past the policy's grace, or a CRITICAL matter). */
   | 'GENERAL_MANAGER'
+  /** 0: nobody called in; the handler alone. */
   | 'HANDLER'
+  /** 1: the service supervisor (a clock near breach). */
   | 'SUPERVISOR';
 
+/** Why a ticket was escalated. */
 export type EscalationReason =
   /** A major (CRITICAL) matter goes to the general manager at once. */
   | 'MAJOR_MATTER'
+  /** A handler called in the next rung (escalateTicket). */
   | 'MANUAL'
+  /** A clock breached (or stayed overdue past the policy's grace). */
   | 'SLA_BREACH'
+  /** A clock came near breach. */
   | 'SLA_NEAR_BREACH';
 
 /** After the fault: what it did, how it was handled, why it happened, what changes. */
 export type FaultAnalysis = {
   __typename?: 'FaultAnalysis';
+  /** When the analysis was recorded. */
   analysedAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the analysis. */
   analysedBy: Scalars['ID']['output'];
+  /** What is done to correct it. */
   correctiveActions: Array<Scalars['String']['output']>;
+  /** How it was handled. */
   handling: Scalars['String']['output'];
+  /** What the fault did. */
   impact: Scalars['String']['output'];
+  /** What is done so it does not happen again. */
   preventiveActions: Array<Scalars['String']['output']>;
+  /** Why it happened. */
   rootCause: Scalars['String']['output'];
+  /** Who it is shared with: the customer and the business department. */
   sharedWith: Array<FaultAnalysisRecipient>;
 };
 
+/** The post-fault analysis. */
 export type FaultAnalysisInput = {
+  /** At least one corrective action. */
   correctiveActions: Array<Scalars['String']['input']>;
+  /** How it was handled. */
   handling: Scalars['String']['input'];
+  /** What the fault did. */
   impact: Scalars['String']['input'];
+  /** At least one preventive action. */
   preventiveActions: Array<Scalars['String']['input']>;
+  /** Why it happened. */
   rootCause: Scalars['String']['input'];
 };
 
+/** One party the analysis is shared with. */
 export type FaultAnalysisRecipient = {
   __typename?: 'FaultAnalysisRecipient';
   /** The customer id or the department id. */
   id: Scalars['ID']['output'];
+  /** The customer or the business department. */
   kind: FaultAnalysisRecipientKind;
 };
 
+/** Who a post-fault analysis is shared with. */
 export type FaultAnalysisRecipientKind =
+  /** The business department. */
   | 'BUSINESS_DEPARTMENT'
+  /** The customer. */
   | 'CUSTOMER';
 
 /** Who was told of the fault at once. */
 export type FaultRecipient = {
   __typename?: 'FaultRecipient';
+  /** The customer's department. */
   departmentId: Scalars['ID']['output'];
+  /** Why they were told. */
   role: FaultRecipientRole;
   /** Null when the manager was not named: whoever manages the department. */
   userId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** Why someone was told of a fault. */
 export type FaultRecipientRole =
+  /** The manager responsible for the matter. */
   | 'RESPONSIBLE_MANAGER'
+  /** The customer's owner (sales). */
   | 'SALES_OWNER';
 
 /** A major fault (故障报告): time, place, symptoms and handling plan, sent at once to the sales owner and the responsible manager. */
 export type FaultReport = {
   __typename?: 'FaultReport';
+  /** The post-fault analysis; null until recorded. */
   analysis?: Maybe<FaultAnalysis>;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
+  /** When the fault happened. */
   faultOccurredAt: Scalars['DateTime']['output'];
+  /** How the fault is being handled. */
   handlingPlan: Scalars['String']['output'];
+  /** The report's id. */
   id: Scalars['ID']['output'];
+  /** Where the fault happened. */
   place: Scalars['String']['output'];
+  /** Who was told at once: the sales owner and the responsible manager. */
   recipients: Array<FaultRecipient>;
+  /** When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
+  /** User id of whoever reported it. */
   reportedBy: Scalars['ID']['output'];
+  /** HIGH or CRITICAL. */
   severity: Severity;
+  /** Reported or analysed. */
   status: FaultReportStatus;
+  /** What was observed. */
   symptoms: Scalars['String']['output'];
+  /** The FAULT ticket it belongs to; null when reported for the customer alone, or when the caller may not read the ticket. */
   ticket?: Maybe<Ticket>;
 };
 
+/** Where a fault report stands. */
 export type FaultReportStatus =
+  /** The post-fault analysis is recorded (once; it cannot be changed). */
   | 'ANALYSED'
+  /** Reported; the analysis is still to come. */
   | 'REPORTED';
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Record the handling plan agreed (from INVESTIGATING or ESCALATED); counts as an answer to the customer. */
   agreeHandlingPlan?: Maybe<Ticket>;
   /** Put someone on call for a duty on a day off; replaces whoever had that duty. */
   assignOnCall?: Maybe<OnCallShift>;
@@ -255,7 +350,9 @@ export type Mutation = {
   awaitCustomer?: Maybe<Ticket>;
   /** Only once the customer confirmed satisfaction (and after the follow-up visit unless resolved at once). */
   closeTicket?: Maybe<Ticket>;
+  /** The customer confirmed satisfaction with the resolution (once per handling round). */
   confirmCustomerSatisfaction?: Maybe<Ticket>;
+  /** The customer answered: the resolution clock runs again. */
   customerResponded?: Maybe<Ticket>;
   /** Call in the next rung (supervisor → department manager → general manager). */
   escalateTicket?: Maybe<Ticket>;
@@ -265,11 +362,13 @@ export type Mutation = {
   publishSlaPolicy?: Maybe<SlaPolicy>;
   /** Record the post-fault analysis; shared with the customer and the business department (event crm.service-desk.fault.analysed). */
   recordFaultAnalysis?: Maybe<FaultReport>;
+  /** The follow-up visit after the resolution was made. */
   recordFollowUpVisit?: Maybe<Ticket>;
   /** Progress or result, optionally communicated to the customer (which answers the customer: first response). */
   recordProgress?: Maybe<Ticket>;
   /** Remove a stored calendar day; true when one was removed. */
   removeCalendarDay?: Maybe<Scalars['Boolean']['output']>;
+  /** Remove an on-call shift (general manager, coordinator); true when one was removed. */
   removeOnCallShift?: Maybe<Scalars['Boolean']['output']>;
   /** The customer still disagrees: handle it again (二次处理); the resolution clock restarts. */
   reopenTicket?: Maybe<Ticket>;
@@ -281,6 +380,7 @@ export type Mutation = {
   requestServiceSupervisionReport?: Maybe<ReportRun>;
   /** First responder only, while just received: finish at once what is in their remit. */
   resolveAtOnce?: Maybe<Ticket>;
+  /** The matter is resolved (from PLAN_AGREED); stops the resolution clock. */
   resolveTicket?: Maybe<Ticket>;
   /** Run the SLA watch now (general manager, internal apps); it also runs on its own schedule. */
   runSlaWatch?: Maybe<SlaWatchSummary>;
@@ -293,69 +393,81 @@ export type Mutation = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationAgreeHandlingPlanArgs = {
   id: Scalars['ID']['input'];
   plan: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationAssignOnCallArgs = {
   input: OnCallShiftInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationAwaitCustomerArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationCloseTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationConfirmCustomerSatisfactionArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationCustomerRespondedArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationEscalateTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationOpenTicketArgs = {
   input: OpenTicketInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationPublishSlaPolicyArgs = {
   input: PublishSlaPolicyInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordFaultAnalysisArgs = {
   id: Scalars['ID']['input'];
   input: FaultAnalysisInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordFollowUpVisitArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordProgressArgs = {
   communicatedToCustomer: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
@@ -363,27 +475,32 @@ export type MutationRecordProgressArgs = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRemoveCalendarDayArgs = {
   date: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRemoveOnCallShiftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationReportFaultArgs = {
   input: ReportFaultInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRequestComplaintAnalysisArgs = {
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   fromMonth: Scalars['String']['input'];
@@ -391,12 +508,14 @@ export type MutationRequestComplaintAnalysisArgs = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRequestServiceSupervisionReportArgs = {
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   month: Scalars['String']['input'];
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationResolveAtOnceArgs = {
   cause?: InputMaybe<ComplaintCause>;
   id: Scalars['ID']['input'];
@@ -404,6 +523,7 @@ export type MutationResolveAtOnceArgs = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationResolveTicketArgs = {
   cause?: InputMaybe<ComplaintCause>;
   id: Scalars['ID']['input'];
@@ -411,17 +531,20 @@ export type MutationResolveTicketArgs = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationSetCalendarDayArgs = {
   input: CalendarDayInput;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationStartInvestigationArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationTransferTicketArgs = {
   id: Scalars['ID']['input'];
   input: TransferTicketInput;
@@ -429,58 +552,87 @@ export type MutationTransferTicketArgs = {
 
 /** Who covers the desk and each escalation rung on a day off. */
 export type OnCallDuty =
+  /** Escalation level 2: a department manager (for one department, or for all). */
   | 'DEPARTMENT_MANAGER'
+  /** Escalation level 3: the general manager. */
   | 'GENERAL_MANAGER'
+  /** Covers the service desk. */
   | 'SERVICE_AGENT'
+  /** Escalation level 1: the service supervisor. */
   | 'SUPERVISOR';
 
+/** Someone on call for one duty on a day off. */
 export type OnCallShift = {
   __typename?: 'OnCallShift';
+  /** How to reach them (phone …); null when not given. */
   contact?: Maybe<Scalars['String']['output']>;
   /** YYYY-MM-DD, a day off. */
   date: Scalars['String']['output'];
   /** For DEPARTMENT_MANAGER: the department covered; null covers every department. */
   departmentId?: Maybe<Scalars['ID']['output']>;
+  /** What they cover. */
   duty: OnCallDuty;
+  /** The shift's id. */
   id: Scalars['ID']['output'];
+  /** User id of whoever is on call. */
   userId: Scalars['ID']['output'];
 };
 
+/** Someone to put on call. */
 export type OnCallShiftInput = {
+  /** How to reach them (up to 100 characters). */
   contact?: InputMaybe<Scalars['String']['input']>;
   /** YYYY-MM-DD; must be a day off in the calendar. */
   date: Scalars['String']['input'];
+  /** For DEPARTMENT_MANAGER only: the department covered; omit to cover every department. Ignored for other duties. */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** What they cover. */
   duty: OnCallDuty;
+  /** User id of whoever is on call. */
   userId: Scalars['ID']['input'];
 };
 
+/** A matter to register. */
 export type OpenTicketInput = {
+  /** What a complaint is about, when already known. */
   cause?: InputMaybe<ComplaintCause>;
+  /** How it reached us. */
   channel: TicketChannel;
+  /** Who raised it. */
   complainant: ComplainantInput;
+  /** The customer concerned (known to service-desk, not removed). */
   customerId: Scalars['ID']['input'];
+  /** What the customer raised, in their words (required, up to 4000 characters). */
   matter: Scalars['String']['input'];
   /** Default CUSTOMER. */
   origin?: InputMaybe<TicketOrigin>;
+  /** The product concerned (up to 200 characters). */
   product?: InputMaybe<Scalars['String']['input']>;
   /** When the matter was received, if earlier than now (e.g. a voicemail over a holiday); at most 30 days ago. */
   receivedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** How serious it is. */
   severity: Severity;
+  /** What kind of matter. */
   type: TicketType;
 };
 
+/** A new version of the SLA policy. */
 export type PublishSlaPolicyInput = {
   /** Default: now. A date in the past moves the open tickets received since then onto this version. */
   effectiveFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** How long a breach may stay overdue before the general manager is called; default 240 minutes. */
   generalManagerAfterOverdueMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** The policy's name (required, up to 200 characters). */
   name: Scalars['String']['input'];
+  /** Share of a target (1..99 percent) after which a clock is near breach; default 80. */
   nearBreachPercent?: InputMaybe<Scalars['Int']['input']>;
+  /** Why this version (up to 2000 characters). */
   note?: InputMaybe<Scalars['String']['input']>;
   /** Every severity × importance exactly once. */
   targets: Array<SlaTargetInput>;
 };
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -488,6 +640,7 @@ export type Query = {
    * with `complaintEvents(after: <this>)`: every event from the moment of the load arrives, none is missed.
    */
   complaintEventsPosition: Scalars['String']['output'];
+  /** A fault report by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN for staff outside the customer's scope, with the approval that would open it (none for finance, which reads no fault reports). */
   faultReport?: Maybe<FaultReport>;
   /** Fault reports the caller may see, newest first (at most 200). */
   faultReports: Array<FaultReport>;
@@ -501,77 +654,94 @@ export type Query = {
   slaPolicies: Array<SlaPolicy>;
   /** The version in effect at an instant (default now). */
   slaPolicyInEffect: SlaPolicy;
-  /** A ticket the caller may see; null otherwise. */
+  /** A ticket by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN for staff outside the customer's scope, with the approval that would open it (none for finance, which reads no tickets). */
   ticket?: Maybe<Ticket>;
   /** Tickets the caller may see, oldest first. */
   tickets: TicketConnection;
+  /** The calendar the SLA clocks count working time in (staff only). */
   workingCalendar: WorkingCalendar;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryFaultReportArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryFaultReportsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<FaultReportStatus>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryOnCallRosterArgs = {
   from: Scalars['String']['input'];
   to: Scalars['String']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryReportRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryReportRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QuerySlaPolicyInEffectArgs = {
   at?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A major fault to report; give the ticket, the customer, or both (then they must match). */
 export type ReportFaultInput = {
+  /** The customer hit by the fault; taken from the ticket when omitted. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** When the fault happened; not in the future. */
   faultOccurredAt: Scalars['DateTime']['input'];
+  /** How the fault is being handled (up to 4000 characters). */
   handlingPlan: Scalars['String']['input'];
+  /** Where it happened (up to 500 characters). */
   place: Scalars['String']['input'];
   /** The manager responsible for the matter, when known; otherwise the customer's department manager. */
   responsibleManagerId?: InputMaybe<Scalars['ID']['input']>;
   /** HIGH or CRITICAL: reports are for major faults. */
   severity: Severity;
+  /** What was observed (up to 4000 characters). */
   symptoms: Scalars['String']['input'];
   /** The FAULT ticket the report belongs to; or give the customer. */
   ticketId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Which supervision report a run computes. */
 export type ReportKind =
   /** Complaint analysis by cause and trend. */
   | 'COMPLAINT_ANALYSIS'
   /** Monthly service-supervision report per department. */
   | 'SERVICE_SUPERVISION';
 
+/** What a finished report run computed: a ServiceSupervisionReport or a ComplaintAnalysisReport. */
 export type ReportResult = ComplaintAnalysisReport | ServiceSupervisionReport;
 
 /** A report computed in the background: REQUESTED → RUNNING (progressPercent) → DONE (result) or FAILED (error). */
@@ -579,39 +749,63 @@ export type ReportRun = {
   __typename?: 'ReportRun';
   /** Null: every department. */
   departmentId?: Maybe<Scalars['ID']['output']>;
+  /** Why it failed; null unless FAILED. */
   error?: Maybe<Scalars['String']['output']>;
+  /** When it finished or failed; null until then. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** First month of a complaint analysis (YYYY-MM); null otherwise. */
   fromMonth?: Maybe<Scalars['String']['output']>;
+  /** The run's id. */
   id: Scalars['ID']['output'];
+  /** Which report. */
   kind: ReportKind;
+  /** The month of a service-supervision report (YYYY-MM); null for a complaint analysis. */
   month?: Maybe<Scalars['String']['output']>;
+  /** 0..100, as the tickets are scanned. */
   progressPercent: Scalars['Int']['output'];
+  /** When it was asked for. */
   requestedAt: Scalars['DateTime']['output'];
+  /** User id of whoever asked for it. */
   requestedBy: Scalars['ID']['output'];
   /** Set once DONE. */
   result?: Maybe<ReportResult>;
+  /** When the runner started it; null while REQUESTED. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the run stands. */
   status: ReportRunStatus;
+  /** Last month of a complaint analysis (YYYY-MM); null otherwise. */
   toMonth?: Maybe<Scalars['String']['output']>;
 };
 
+/** Where a report run stands. */
 export type ReportRunStatus =
+  /** Computed; see result. */
   | 'DONE'
+  /** Could not be computed; see error. */
   | 'FAILED'
+  /** Waiting for the report runner. */
   | 'REQUESTED'
+  /** Being computed; see progressPercent. */
   | 'RUNNING';
 
+/** The monthly service-supervision report. */
 export type ServiceSupervisionReport = {
   __typename?: 'ServiceSupervisionReport';
+  /** Per department, by department id; a report for one department lists it even without tickets. */
   departments: Array<DepartmentServiceFigures>;
   /** YYYY-MM */
   month: Scalars['String']['output'];
 };
 
+/** How serious a matter is; with the customer's importance it selects the SLA targets. */
 export type Severity =
+  /** Critical: a major matter that goes to the general manager at once. */
   | 'CRITICAL'
+  /** High: a major matter (fault reports are for HIGH and CRITICAL). */
   | 'HIGH'
+  /** Low. */
   | 'LOW'
+  /** Medium. */
   | 'MEDIUM';
 
 /** Where one SLA clock stands now, computed from the ticket's history under its policy version. */
@@ -619,36 +813,56 @@ export type SlaClock = {
   __typename?: 'SlaClock';
   /** When the target is (or was) reached; null while paused. */
   dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Minutes counted so far, pauses left out. */
   elapsedMinutes: Scalars['Float']['output'];
+  /** Which promise it measures. */
   kind: SlaClockKind;
+  /** Minutes past the target; 0 before it is reached. */
   overdueMinutes: Scalars['Float']['output'];
+  /** Minutes left before the target; 0 once it is reached. */
   remainingMinutes: Scalars['Float']['output'];
   /** 1 for the first handling; the resolution clock restarts with each reopen. */
   round: Scalars['Int']['output'];
+  /** When it started: the matter's receipt, or for the resolution clock the latest reopen. */
   startedAt: Scalars['DateTime']['output'];
+  /** Where it stands. */
   status: SlaClockStatus;
+  /** When it stopped (first answer, or resolution); null while it runs. */
   stoppedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The target, in the clock's minutes (working minutes when the SLA counts business hours only). */
   targetMinutes: Scalars['Int']['output'];
 };
 
+/** Which promise an SLA clock measures. */
 export type SlaClockKind =
+  /** Until the first answer to the customer (investigation started, progress communicated, plan agreed or resolved). */
   | 'FIRST_RESPONSE'
+  /** Until the matter is resolved, per handling round; paused while waiting for the customer. */
   | 'RESOLUTION';
 
+/** Where an SLA clock stands. */
 export type SlaClockStatus =
+  /** Past the target and still counting. */
   | 'BREACHED'
+  /** Stopped in time. */
   | 'MET'
+  /** Stopped after the target. */
   | 'MET_LATE'
+  /** Counting, at or past the policy's near-breach share of the target. */
   | 'NEAR_BREACH'
   /** Waiting for the customer: the resolution clock stands still. */
   | 'PAUSED'
+  /** Counting, below the near-breach share of the target. */
   | 'RUNNING';
 
 /** How many SLA clocks were met in time, of those whose outcome is known. */
 export type SlaCompliance = {
   __typename?: 'SlaCompliance';
+  /** Clocks that stopped late or are still overdue. */
   breached: Scalars['Int']['output'];
+  /** Clocks whose outcome is known (met, or breached). */
   decided: Scalars['Int']['output'];
+  /** Clocks that stopped in time. */
   met: Scalars['Int']['output'];
   /** met ÷ decided (0..1); null when nothing is decided. */
   rate?: Maybe<Scalars['Float']['output']>;
@@ -657,17 +871,25 @@ export type SlaCompliance = {
 /** One immutable version of the SLA policy; a ticket runs under the version in effect when the matter was received. */
 export type SlaPolicy = {
   __typename?: 'SlaPolicy';
+  /** When it was published. */
   createdAt: Scalars['DateTime']['output'];
+  /** User id of whoever published it (system for the default version). */
   createdBy: Scalars['ID']['output'];
+  /** Matters received from this instant on run under this version (until a later one takes effect). */
   effectiveFrom: Scalars['DateTime']['output'];
   /** How long a breach may stay overdue (in the clock's minutes) before the general manager is called. */
   generalManagerAfterOverdueMinutes: Scalars['Int']['output'];
+  /** The version's id. */
   id: Scalars['ID']['output'];
+  /** The policy's name. */
   name: Scalars['String']['output'];
   /** Share of a target (percent) after which a clock is near breach and the supervisor is called. */
   nearBreachPercent: Scalars['Int']['output'];
+  /** Why the version was published; null when no note was given. */
   note?: Maybe<Scalars['String']['output']>;
+  /** One target per severity × importance. */
   targets: Array<SlaTarget>;
+  /** 1, 2, 3 … in the order published. */
   version: Scalars['Int']['output'];
 };
 
@@ -678,216 +900,342 @@ export type SlaTarget = {
   businessHoursOnly: Scalars['Boolean']['output'];
   /** Minutes until the first answer to the customer: the reply the customer is promised. */
   firstResponseMinutes: Scalars['Int']['output'];
+  /** The customer importance the targets apply to. */
   importance: CustomerImportance;
   /** Minutes until the matter is resolved, per handling round. */
   resolutionMinutes: Scalars['Int']['output'];
+  /** The severity the targets apply to. */
   severity: Severity;
 };
 
+/** Targets for one severity × customer importance. */
 export type SlaTargetInput = {
+  /** True: count working minutes of the calendar; false: around the clock. */
   businessHoursOnly: Scalars['Boolean']['input'];
+  /** Minutes until the first answer to the customer (a positive whole number). */
   firstResponseMinutes: Scalars['Int']['input'];
+  /** The customer importance. */
   importance: CustomerImportance;
+  /** Minutes until resolved, per handling round; not less than firstResponseMinutes. */
   resolutionMinutes: Scalars['Int']['input'];
+  /** The severity. */
   severity: Severity;
 };
 
 /** What one SLA watch pass found. */
 export type SlaWatchSummary = {
   __typename?: 'SlaWatchSummary';
+  /** The instant the pass ran at. */
   at: Scalars['DateTime']['output'];
+  /** Breaches newly recorded. */
   breaches: Scalars['Int']['output'];
+  /** Escalation steps taken. */
   escalations: Scalars['Int']['output'];
+  /** Open tickets looked at. */
   examined: Scalars['Int']['output'];
+  /** Near-breaches newly recorded. */
   nearBreaches: Scalars['Int']['output'];
+  /** Tickets whose due times moved or that moved to another policy version. */
   recomputed: Scalars['Int']['output'];
+  /** Tickets changed by someone else during the pass; the next pass looks again. */
   skipped: Scalars['Int']['output'];
 };
 
+/** A matter a customer raised, or one we took to the customer (complaint, service request, inquiry, repair or fault), handled by its first responder under an SLA policy version. Owned by service-desk. */
 export type Ticket = {
   __typename?: 'Ticket';
   /** Who handles it now. */
   assigneeId: Scalars['ID']['output'];
+  /** The handler's role relative to the first responder. */
   assigneeRole: AssigneeRole;
+  /** What a complaint was about; null until classified. */
   cause?: Maybe<ComplaintCause>;
+  /** How the matter reached us. */
   channel: TicketChannel;
+  /** When the ticket was closed; null while open. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who raised the matter and how to reach them. */
   complainant: Complainant;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
+  /** Who is called in now. */
   escalationLevel: EscalationLevel;
+  /** Every escalation, oldest first. */
   escalations: Array<TicketEscalation>;
   /** Fault reports filed for this ticket. */
   faultReports: Array<FaultReport>;
+  /** When the customer first got an answer; null until then. */
   firstRespondedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whoever first received the customer owns the ticket (首问负责制). */
   firstResponderId: Scalars['ID']['output'];
+  /** When the follow-up visit was made; null until then. */
   followUpVisitedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The agreed handling plan; null until agreed (cleared by a reopen). */
   handlingPlan?: Maybe<Scalars['String']['output']>;
   /** 1 for the first handling, 2+ for second handling after the customer disagreed. */
   handlingRound: Scalars['Int']['output'];
   /** Everything that happened, oldest first. */
   history: Array<TicketHistoryEntry>;
+  /** The ticket's id. */
   id: Scalars['ID']['output'];
   /** What the customer raised, in their words. */
   matter: Scalars['String']['output'];
   /** When the customer's matter was received (the SLA clocks start here). */
   openedAt: Scalars['DateTime']['output'];
+  /** Raised by the customer, or proactive maintenance. */
   origin: TicketOrigin;
+  /** The product concerned; null when none was named. */
   product?: Maybe<Scalars['String']['output']>;
   /** When the customer was promised an answer (first-response due time under the ticket's SLA policy). */
   promisedReplyBy: Scalars['DateTime']['output'];
+  /** When the ticket was registered (later than openedAt for a matter received earlier, e.g. by voicemail). */
   registeredAt: Scalars['DateTime']['output'];
+  /** How the current round was resolved; null until resolved (cleared by a reopen). */
   resolution?: Maybe<TicketResolution>;
   /** When the current handling round is due to be resolved; null while waiting for the customer. */
   resolutionDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the customer confirmed satisfaction; null until then. */
   satisfactionConfirmedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** How serious the matter is. */
   severity: Severity;
+  /** The SLA and its clocks. */
   sla: TicketSla;
+  /** Where the handling stands. */
   status: TicketStatus;
+  /** Every hand-over, oldest first. */
   transfers: Array<TicketTransfer>;
+  /** What kind of matter. */
   type: TicketType;
+  /** Since when the desk waits for the customer; null when not waiting. */
   waitingForCustomerSince?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** How the matter reached us. */
 export type TicketChannel =
+  /** By e-mail. */
   | 'EMAIL'
+  /** Through the service hotline. */
   | 'HOTLINE'
+  /** Online. */
   | 'ONLINE'
+  /** By phone. */
   | 'PHONE'
+  /** In person, at a visit. */
   | 'VISIT';
 
+/** A page of tickets, oldest first. */
 export type TicketConnection = {
   __typename?: 'TicketConnection';
+  /** The tickets of this page. */
   edges: Array<TicketEdge>;
+  /** Whether more tickets follow, and the cursor to read them. */
   pageInfo: TicketPageInfo;
+  /** Tickets matching the filter that the caller may see, on every page together. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One ticket of a page. */
 export type TicketEdge = {
   __typename?: 'TicketEdge';
+  /** Pass as `after` to read the tickets after this one. */
   cursor: Scalars['String']['output'];
+  /** The ticket. */
   node: Ticket;
 };
 
+/** One rung up the escalation ladder. */
 export type TicketEscalation = {
   __typename?: 'TicketEscalation';
+  /** When. */
   at: Scalars['DateTime']['output'];
+  /** User id of whoever escalated (system:sla-watch for the SLA watch). */
   byUserId: Scalars['ID']['output'];
+  /** The SLA clock that called for it; null for a manual or major-matter escalation. */
   clock?: Maybe<SlaClockKind>;
+  /** The level reached. */
   level: EscalationLevel;
+  /** The handler's note; null when none. */
   note?: Maybe<Scalars['String']['output']>;
   /** On a day off, who the on-call roster names for this level. */
   onCallUserId?: Maybe<Scalars['ID']['output']>;
+  /** The level before. */
   previousLevel: EscalationLevel;
+  /** Why. */
   reason: EscalationReason;
 };
 
+/** Every member narrows the list (AND). */
 export type TicketFilter = {
+  /** Tickets this user handles now. */
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Tickets about this customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Tickets escalated to this level or higher. */
   escalationLevelAtLeast?: InputMaybe<EscalationLevel>;
   /** True: tickets with a recorded SLA breach; false: without. */
   slaBreached?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Tickets in this status. */
   status?: InputMaybe<TicketStatus>;
+  /** Tickets of this type. */
   type?: InputMaybe<TicketType>;
 };
 
 /** One thing that happened to the ticket: who, when, what. */
 export type TicketHistoryEntry = {
   __typename?: 'TicketHistoryEntry';
+  /** User id of whoever did it (system:sla-watch for the SLA watch). */
   actorId: Scalars['ID']['output'];
+  /** When it happened. */
   at: Scalars['DateTime']['output'];
   /** Kind-specific facts (transfer target, escalation level, SLA clock …) as a JSON object. */
   detailsJson?: Maybe<Scalars['String']['output']>;
+  /** The status before; null for OPENED. */
   fromStatus?: Maybe<TicketStatus>;
+  /** What happened. */
   kind: TicketHistoryKind;
+  /** What the actor wrote (the matter, the plan, the resolution, a reason …); null when nothing. */
   note?: Maybe<Scalars['String']['output']>;
+  /** 1, 2, 3 … in the order recorded. */
   seq: Scalars['Int']['output'];
+  /** The status after (the same when the step does not move the status). */
   toStatus: TicketStatus;
 };
 
+/** What a history entry records. */
 export type TicketHistoryKind =
+  /** Closed. */
   | 'CLOSED'
+  /** Progress communicated to the customer (answers the customer). */
   | 'CUSTOMER_CONTACTED'
+  /** The customer answered; the resolution clock runs again. */
   | 'CUSTOMER_RESPONDED'
+  /** The escalation level rose. */
   | 'ESCALATED'
+  /** The follow-up visit was made. */
   | 'FOLLOW_UP_VISITED'
+  /** The investigation started (answers the customer). */
   | 'INVESTIGATION_STARTED'
+  /** Registered, at the time the matter was received; the SLA clocks start. */
   | 'OPENED'
+  /** A handling plan was agreed (answers the customer). */
   | 'PLAN_AGREED'
+  /** The ticket moved to another SLA policy version (one published with an earlier effective date). */
   | 'POLICY_CHANGED'
+  /** Progress noted, not communicated. */
   | 'PROGRESS_NOTED'
+  /** Reopened for another handling round; the resolution clock restarts. */
   | 'REOPENED'
+  /** Resolved (answers the customer; stops the resolution clock). */
   | 'RESOLVED'
+  /** The customer confirmed satisfaction. */
   | 'SATISFACTION_CONFIRMED'
+  /** The SLA watch found a clock breached. */
   | 'SLA_BREACHED'
+  /** The SLA watch found a clock near breach. */
   | 'SLA_NEAR_BREACH'
+  /** Handed to the responsible person or their deputy. */
   | 'TRANSFERRED'
+  /** Waiting for the customer; the resolution clock pauses. */
   | 'WAITING_FOR_CUSTOMER';
 
 /** CUSTOMER: the customer raised it; PROACTIVE: we went to the customer (proactive maintenance). */
 export type TicketOrigin =
+  /** The customer raised it. */
   | 'CUSTOMER'
+  /** We went to the customer (proactive maintenance). */
   | 'PROACTIVE';
 
+/** Where a page of tickets stands. */
 export type TicketPageInfo = {
   __typename?: 'TicketPageInfo';
+  /** The cursor of the last ticket of this page, to pass as `after`; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more tickets follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** How a matter was resolved. */
 export type TicketResolution = {
   __typename?: 'TicketResolution';
+  /** When it was resolved. */
   at: Scalars['DateTime']['output'];
   /** Finished at once by the first responder. */
   atOnce: Scalars['Boolean']['output'];
+  /** User id of whoever resolved it. */
   byUserId: Scalars['ID']['output'];
+  /** What was done. */
   summary: Scalars['String']['output'];
 };
 
+/** The SLA a ticket runs under and where its clocks stand, computed when read. */
 export type TicketSla = {
   __typename?: 'TicketSla';
   /** True when the clocks count working time of the holiday calendar; false around the clock. */
   businessHoursOnly: Scalars['Boolean']['output'];
+  /** The first-response clock. */
   firstResponse: SlaClock;
+  /** The customer's importance when the ticket was opened; with the severity it selects the targets. */
   importance: CustomerImportance;
+  /** The SLA policy version the ticket runs under. */
   policyVersion: Scalars['Int']['output'];
+  /** The resolution clock of the current handling round. */
   resolution: SlaClock;
 };
 
 /** received → investigating → escalated → plan agreed → resolved → follow-up visited → closed. */
 export type TicketStatus =
+  /** Closed; nothing more happens. */
   | 'CLOSED'
+  /** Handed to the supervisor to organise the plan. */
   | 'ESCALATED'
+  /** The follow-up visit is done. */
   | 'FOLLOW_UP_VISITED'
+  /** Being investigated (also after a reopen). */
   | 'INVESTIGATING'
+  /** A handling plan is agreed. */
   | 'PLAN_AGREED'
+  /** Registered; nothing done yet. */
   | 'RECEIVED'
+  /** Resolved; awaiting the follow-up visit (unless resolved at once) and the customer's confirmation. */
   | 'RESOLVED';
 
 /** A hand-over to the responsible person or their deputy; the first responder stays accountable. */
 export type TicketTransfer = {
   __typename?: 'TicketTransfer';
+  /** When. */
   at: Scalars['DateTime']['output'];
+  /** User id of whoever handed it over. */
   byUserId: Scalars['ID']['output'];
+  /** Who handled it before. */
   fromUserId: Scalars['ID']['output'];
+  /** Why it was handed over. */
   reason: Scalars['String']['output'];
+  /** Responsible person or deputy. */
   toRole: AssigneeRole;
+  /** Who handles it now. */
   toUserId: Scalars['ID']['output'];
 };
 
+/** What kind of matter a ticket is. */
 export type TicketType =
+  /** A complaint; counts in the complaint figures. */
   | 'COMPLAINT'
+  /** A fault; a major one gets a fault report. */
   | 'FAULT'
+  /** A question. */
   | 'INQUIRY'
+  /** A repair. */
   | 'REPAIR'
+  /** A request for a service. */
   | 'SERVICE_REQUEST';
 
+/** Whom to hand the ticket to. */
 export type TransferTicketInput = {
+  /** Why (required, up to 2000 characters). */
   reason: Scalars['String']['input'];
   /** Default RESPONSIBLE. */
   toRole?: InputMaybe<AssigneeRole>;
+  /** User id of the new handler (not the current one). */
   toUserId: Scalars['ID']['input'];
 };
 
@@ -915,6 +1263,7 @@ export type WorkingCalendar = {
   days: Array<CalendarDay>;
   /** Whether a day (YYYY-MM-DD) is a working day. */
   isWorkingDay: Scalars['Boolean']['output'];
+  /** IANA time zone the working hours and days are counted in (Asia/Shanghai by default). */
   timeZone: Scalars['String']['output'];
   /** HH:mm */
   workdayEnd: Scalars['String']['output'];

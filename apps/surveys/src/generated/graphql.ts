@@ -19,8 +19,10 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A customer (owned by accounts); surveys adds its survey responses and satisfaction score. */
 export type Customer = {
   __typename?: 'Customer';
+  /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
   /** Mean score of this customer's responses; null when there are none (or for partners). */
   satisfactionScore?: Maybe<Scalars['Float']['output']>;
@@ -28,6 +30,7 @@ export type Customer = {
   surveyResponses?: Maybe<Array<SurveyResponse>>;
 };
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a customer's answers; publishes crm.surveys.response.recorded. */
@@ -35,65 +38,97 @@ export type Mutation = {
 };
 
 
+/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
 export type MutationRecordSurveyResponseArgs = {
   input: RecordSurveyResponseInput;
 };
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
-  /** A survey response; null when it does not exist or the caller is a partner. */
+  /** A survey response by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   surveyResponse?: Maybe<SurveyResponse>;
 };
 
 
+/** The reads of the graph; each answers only what the caller may see. */
 export type QuerySurveyResponseArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A customer's answers to one questionnaire. */
 export type RecordSurveyResponseInput = {
   /** Every item of the template answered exactly once. */
   answers: Array<SurveyAnswerInput>;
+  /** The consultant whose KPI the response counts towards. */
   consultantId: Scalars['ID']['input'];
+  /** The customer who answered (one the caller may read). */
   customerId: Scalars['ID']['input'];
   /** When the customer answered; not in the future. */
   respondedAt: Scalars['DateTime']['input'];
+  /** The questionnaire used. */
   template: SurveyTemplate;
 };
 
 /** The five-level scale, best first: counts 5 down to 1 in scores. */
 export type SatisfactionLevel =
+  /** Basically satisfied: 3. */
   | 'BASICALLY_SATISFIED'
+  /** Dissatisfied: 1; the response needs a follow-up. */
   | 'DISSATISFIED'
+  /** Fairly satisfied: 4. */
   | 'FAIRLY_SATISFIED'
+  /** Not very satisfied: 2; the response needs a follow-up. */
   | 'NOT_VERY_SATISFIED'
+  /** Satisfied: 5. */
   | 'SATISFIED';
 
+/** The customer's answer to one item. */
 export type SurveyAnswer = {
   __typename?: 'SurveyAnswer';
+  /** What the customer added; null when nothing. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The item answered. */
   item: SurveyItem;
+  /** The customer's satisfaction with it. */
   level: SatisfactionLevel;
 };
 
+/** The answer to one item. */
 export type SurveyAnswerInput = {
+  /** What the customer added (up to 2000 characters). */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** An item of the response's template. */
   item: SurveyItem;
+  /** The customer's satisfaction with it. */
   level: SatisfactionLevel;
 };
 
 /** One question of a template. */
 export type SurveyItem =
+  /** After-sales service (AFTER_SALE, VISIT). */
   | 'AFTER_SALES_SERVICE'
+  /** Appearance and packaging (AFTER_SALE). */
   | 'APPEARANCE_PACKAGING'
+  /** Keeping the appointed time (AFTER_SERVICE). */
   | 'APPOINTMENT_TIMELINESS'
+  /** Comparison with competitors (AFTER_SALE, VISIT). */
   | 'COMPETITOR_COMPARISON'
+  /** Design (AFTER_SALE). */
   | 'DESIGN'
+  /** Design and quality (VISIT). */
   | 'DESIGN_QUALITY'
+  /** Other needs (every template). */
   | 'OTHER_NEEDS'
+  /** Product performance (AFTER_SALE). */
   | 'PERFORMANCE'
+  /** Price (AFTER_SALE, VISIT). */
   | 'PRICE'
+  /** Service matters (AFTER_SERVICE). */
   | 'SERVICE_MATTERS'
+  /** Staff attitude (AFTER_SERVICE). */
   | 'STAFF_ATTITUDE'
+  /** Staff technical ability (AFTER_SERVICE). */
   | 'STAFF_TECHNICAL_ABILITY';
 
 /** A customer's answers to one survey. */
@@ -105,14 +140,19 @@ export type SurveyResponse = {
   consultantId: Scalars['ID']['output'];
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
+  /** The response's id. */
   id: Scalars['ID']['output'];
   /** True when any answer is NOT_VERY_SATISFIED or DISSATISFIED: the customer needs a response or comfort. */
   needsFollowUp: Scalars['Boolean']['output'];
+  /** When the answers were recorded. */
   recordedAt: Scalars['DateTime']['output'];
+  /** User id of whoever recorded the answers. */
   recordedBy: Scalars['ID']['output'];
+  /** When the customer answered. */
   respondedAt: Scalars['DateTime']['output'];
   /** Mean of the answers on the scale SATISFIED = 5 … DISSATISFIED = 1. */
   score: Scalars['Float']['output'];
+  /** The questionnaire answered. */
   template: SurveyTemplate;
   /** The version of the template's item list the answers follow. */
   templateVersion: Scalars['Int']['output'];
