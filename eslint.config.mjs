@@ -1,3 +1,4 @@
+import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -20,6 +21,21 @@ export default [
     // Tests may use the tooling libs; they still may not import another app.
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ productCodeMayUseTooling: true })] },
+  },
+  {
+    // The subgraph SDL: everything a client can see carries a description (types, fields incl. root fields, arguments,
+    // input fields, enum values). The generated supergraph and client schema are not linted: they are composed from these.
+    // The rule reads only the file's syntax, so no schema is loaded (`schema: ''`, and no graphql.config on disk is
+    // consulted): the federation directives (@key, @shareable, @link ...) need no definitions, and each file lints alone.
+    files: ['schema/*/*.graphql'],
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: '' } } },
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    rules: {
+      '@graphql-eslint/require-description': [
+        'error',
+        { types: true, FieldDefinition: true, InputValueDefinition: true, EnumValueDefinition: true },
+      ],
+    },
   },
 ];
 
