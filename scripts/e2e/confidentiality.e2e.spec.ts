@@ -46,7 +46,10 @@ describe('confidentiality through the gateway', () => {
 
     await eventually(async () => expect((await creditOf(a)).creditProfile).toEqual({ grade: 'A' }));
     expect((await interactionOf(a)).interaction).toEqual({ id: interactionId, summary: 'First visit' });
-    expect((await creditOf(b)).creditProfile).toBeNull();
+    // The read rule on credit too: B is told which approval would open A's customer's profile.
+    const refusedCredit = await graphql(url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: customerId }, b);
+    expect(refusedCredit.data?.creditProfile ?? null).toBeNull();
+    expect(refusedCredit.errors?.map((e) => [e.extensions?.code, e.extensions?.requiredApproval])).toEqual([['FORBIDDEN', 'DEPARTMENT_MANAGER']]);
     // By id, the read rule names the refusal and the approval that would lift it.
     const refused = await graphql(url, 'query($id: ID!) { interaction(id: $id) { id summary } }', { id: interactionId }, b);
     expect(refused.data?.interaction ?? null).toBeNull();

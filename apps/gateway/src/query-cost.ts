@@ -160,18 +160,16 @@ class CostWalk {
   private sliceOf(definition: GraphQLField<unknown, unknown>, node: FieldNode, coordinate: string, path: string): Slice | undefined {
     const slicing = definition.args.filter((arg) => (SLICING_ARGUMENTS as readonly string[]).includes(arg.name));
     if (slicing.length === 0) return undefined;
-    const bounds = this.boundsOf(coordinate, slicing[0].defaultValue);
+    const bounds = this.boundsOf(coordinate, (slicing.find((a) => a.name === 'first') ?? slicing[0]).defaultValue);
     const values = getArgumentValues(definition, node, this.variables);
-    let chosen: Slice | undefined;
-    for (const arg of slicing) {
-      const value = values[arg.name];
-      // Beyond the maximum the resolvers refuse the request with their own BAD_USER_INPUT: cost it as the maximum.
-      const size = Math.min(Math.max(typeof value === 'number' ? value : bounds.default, 0), bounds.max);
-      const given = node.arguments?.find((a) => a.name.value === arg.name)?.value;
-      const variable = given?.kind === Kind.VARIABLE ? given.name.value : undefined;
-      if (!chosen || size > chosen.size) chosen = { path, coordinate, argument: arg.name, variable, size };
-    }
-    return chosen;
+    // As the resolvers read it (libs/data pageWindow): `last` when given, otherwise `first` or its default.
+    const arg = slicing.find((a) => a.name === 'last' && typeof values.last === 'number') ?? slicing.find((a) => a.name === 'first') ?? slicing[0];
+    const value = values[arg.name];
+    // Beyond the maximum the resolvers refuse the request with their own BAD_USER_INPUT: cost it as the maximum.
+    const size = Math.min(Math.max(typeof value === 'number' ? value : bounds.default, 0), bounds.max);
+    const given = node.arguments?.find((a) => a.name.value === arg.name)?.value;
+    const variable = given?.kind === Kind.VARIABLE ? given.name.value : undefined;
+    return { path, coordinate, argument: arg.name, variable, size };
   }
 
   private boundsOf(coordinate: string, schemaDefault: unknown): PageBounds {

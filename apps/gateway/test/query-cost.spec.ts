@@ -188,6 +188,15 @@ describe('query cost over the supergraph', () => {
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 12402, limit: MAX_COST, path: 'customers', argument: { name: 'first', variable: 'n', size: 200, cost: 12400 } });
   });
 
+  it('sizes a page as the resolvers read it: `last` when given, otherwise `first` or its default', () => {
+    const page = (args: string) => cost(parse(`{ customers${args} { edges { node { id } } } }`));
+    expect(page('(first: 5)')).toBe(page('(last: 5)'));
+    expect(page('(last: 5, before: "x")')).toBe(1 + 5 * 2);
+    expect(page('(first: 5)')).toBe(1 + 5 * 2);
+    expect(page('')).toBe(1 + 50 * 2);
+    expect(page('(last: 200)')).toBe(1 + 200 * 2);
+  });
+
   it("costs the README's examples as it says", () => {
     expect(cost(parse('{ customers(first: 200) { edges { node { id name owner { name } } } } }'))).toBe(601);
     expect(cost(parse('{ customers(first: 200) { edges { node { id name owner { name } interactions(first: 50) { summary } } } } }'))).toBe(10_601);

@@ -616,6 +616,22 @@ export type OpenTicketInput = {
   type: TicketType;
 };
 
+/**
+ * Where a page of a list stands (Relay's PageInfo, one type for every list). Lists take `first` (default 50, at most
+ * 200) with `after` to read forwards and, where their order allows, `last` with `before` to read backwards.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item of this page, to pass as `after`; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page (exact, also when the page was read backwards before a cursor). */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** True when items precede this page (exact, also when the page was read forwards after a cursor). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page, to pass as `before`; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /** A new version of the SLA policy. */
 export type PublishSlaPolicyInput = {
   /** Default: now. A date in the past moves the open tickets received since then onto this version. */
@@ -710,8 +726,10 @@ export type QueryTicketArgs = {
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A major fault to report; give the ticket, the customer, or both (then they must match). */
@@ -1029,7 +1047,7 @@ export type TicketConnection = {
   /** The tickets of this page. */
   edges: Array<TicketEdge>;
   /** Whether more tickets follow, and the cursor to read them. */
-  pageInfo: TicketPageInfo;
+  pageInfo: PageInfo;
   /** Tickets matching the filter that the caller may see, on every page together. */
   totalCount: Scalars['Int']['output'];
 };
@@ -1144,15 +1162,6 @@ export type TicketOrigin =
   | 'CUSTOMER'
   /** We went to the customer (proactive maintenance). */
   | 'PROACTIVE';
-
-/** Where a page of tickets stands. */
-export type TicketPageInfo = {
-  __typename?: 'TicketPageInfo';
-  /** The cursor of the last ticket of this page, to pass as `after`; null when the page is empty. */
-  endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when more tickets follow this page. */
-  hasNextPage: Scalars['Boolean']['output'];
-};
 
 /** How a matter was resolved. */
 export type TicketResolution = {
@@ -1433,6 +1442,7 @@ export type ResolversTypes = ResolversObject<{
   OnCallShift: ResolverTypeWrapper<OnCallShiftRecordModel>;
   OnCallShiftInput: ResolverTypeWrapper<Partial<OnCallShiftInput>>;
   OpenTicketInput: ResolverTypeWrapper<Partial<OpenTicketInput>>;
+  PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   PublishSlaPolicyInput: ResolverTypeWrapper<Partial<PublishSlaPolicyInput>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReportFaultInput: ResolverTypeWrapper<Partial<ReportFaultInput>>;
@@ -1459,7 +1469,6 @@ export type ResolversTypes = ResolversObject<{
   TicketHistoryEntry: ResolverTypeWrapper<TicketHistoryEntryModel>;
   TicketHistoryKind: ResolverTypeWrapper<Partial<TicketHistoryKind>>;
   TicketOrigin: ResolverTypeWrapper<Partial<TicketOrigin>>;
-  TicketPageInfo: ResolverTypeWrapper<Partial<TicketPageInfo>>;
   TicketResolution: ResolverTypeWrapper<ResolutionRecordModel>;
   TicketSla: ResolverTypeWrapper<Partial<TicketSla>>;
   TicketStatus: ResolverTypeWrapper<Partial<TicketStatus>>;
@@ -1498,6 +1507,7 @@ export type ResolversParentTypes = ResolversObject<{
   OnCallShift: OnCallShiftRecordModel;
   OnCallShiftInput: Partial<OnCallShiftInput>;
   OpenTicketInput: Partial<OpenTicketInput>;
+  PageInfo: Partial<PageInfo>;
   PublishSlaPolicyInput: Partial<PublishSlaPolicyInput>;
   Query: Record<PropertyKey, never>;
   ReportFaultInput: Partial<ReportFaultInput>;
@@ -1516,7 +1526,6 @@ export type ResolversParentTypes = ResolversObject<{
   TicketEscalation: Partial<TicketEscalation>;
   TicketFilter: Partial<TicketFilter>;
   TicketHistoryEntry: TicketHistoryEntryModel;
-  TicketPageInfo: Partial<TicketPageInfo>;
   TicketResolution: ResolutionRecordModel;
   TicketSla: Partial<TicketSla>;
   TicketTransfer: TransferRecordModel;
@@ -1662,6 +1671,13 @@ export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extend
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   complaintEventsPosition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   faultReport?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<QueryFaultReportArgs, 'id'>>;
@@ -1672,7 +1688,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   slaPolicies?: Resolver<Array<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
   slaPolicyInEffect?: Resolver<ResolversTypes['SlaPolicy'], ParentType, ContextType, Partial<QuerySlaPolicyInEffectArgs>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, Partial<QueryTicketsArgs>>;
+  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'first'>>;
   workingCalendar?: Resolver<ResolversTypes['WorkingCalendar'], ParentType, ContextType>;
 }>;
 
@@ -1792,7 +1808,7 @@ export type TicketResolvers<ContextType = RequestContext, ParentType extends Res
 
 export type TicketConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['TicketEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['TicketPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1821,11 +1837,6 @@ export type TicketHistoryEntryResolvers<ContextType = RequestContext, ParentType
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   toStatus?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
-}>;
-
-export type TicketPageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketPageInfo'] = ResolversParentTypes['TicketPageInfo']> = ResolversObject<{
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type TicketResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketResolution'] = ResolversParentTypes['TicketResolution']> = ResolversObject<{
@@ -1887,6 +1898,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   FaultReport?: FaultReportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OnCallShift?: OnCallShiftResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportResult?: ReportResultResolvers<ContextType>;
   ReportRun?: ReportRunResolvers<ContextType>;
@@ -1901,7 +1913,6 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   TicketEdge?: TicketEdgeResolvers<ContextType>;
   TicketEscalation?: TicketEscalationResolvers<ContextType>;
   TicketHistoryEntry?: TicketHistoryEntryResolvers<ContextType>;
-  TicketPageInfo?: TicketPageInfoResolvers<ContextType>;
   TicketResolution?: TicketResolutionResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
   TicketTransfer?: TicketTransferResolvers<ContextType>;

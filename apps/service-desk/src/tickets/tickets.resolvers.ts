@@ -40,8 +40,8 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
   return {
     Query: {
       ticket: (_, { id }, ctx) => tickets.getReadable(requireCaller(ctx), id),
-      tickets: (_, { filter, first, after }, ctx) =>
-        tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after }),
+      tickets: (_, { filter, first, after, last, before }, ctx) =>
+        tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after, last, before }),
     },
     Mutation: {
       openTicket: (_, { input }, ctx) => tickets.open(requireCaller(ctx), input),
