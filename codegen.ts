@@ -46,7 +46,7 @@ const config: CodegenConfig = {
           contextType: '@crm/kernel#RequestContext',
           useIndexSignature: true,
           enumsAsTypes: true,
-          scalars: { DateTime: 'Date | string' },
+          scalars: { DateTime: 'Date | string', Date: 'string', JSON: 'unknown' },
           defaultMapper: 'Partial<{T}>',
           mapperTypeSuffix: 'Model',
           maybeValue: 'T | null | undefined',

@@ -93,3 +93,4 @@ export function formatGraphQLError(logger: Logger) {
     return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions };
   };
 }
+

@@ -11,3 +11,4 @@ export * from './run-service';
 export * from './http';
 export * from './input';
 
+export * from './scalars';

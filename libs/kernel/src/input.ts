@@ -1,5 +1,5 @@
 import { BadUserInputError } from './errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Validate input with zod; the first problem becomes a BAD_USER_INPUT error naming its field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = 'input'): z.infer<S> {
@@ -8,3 +8,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   const issue = result.error.issues[0];
   throw new BadUserInputError([prefix, ...issue.path.map(String)].join('.'), issue.message);
 }
+
+/**
+ * A `DateTime` argument: the scalar (graphql-scalars) hands resolvers a Date; a service called directly may still
+ * pass the ISO-8601 string with its zone.
+ */
+export const dateTimeInput = z.union([z.date(), z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })]).transform((v) => new Date(v));

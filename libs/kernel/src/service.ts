@@ -2,6 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { scalarResolversFor } from './scalars';
+import { variableErrorFields } from './variable-error-fields';
 import { bearerToken, createTokenVerifier, InvalidTokenError, type Caller } from '@crm/auth';
 import { streamFor, type ServiceName } from '@crm/contracts';
 import { connectMongo, defaultDatabaseName, pingMongo } from '@crm/data';
@@ -227,7 +229,10 @@ async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, a
     // A plugin may only consume events and share services; it then adds nothing to the schema.
     .filter(({ plugin }) => plugin.sdl.length > 0)
     // The one cast: each plugin's resolvers were checked against its service's generated `Resolvers` type.
-    .map(({ plugin, resolvers }) => ({ typeDefs: parse(plugin.sdl.map((file) => readSubgraphSdl(service, file)).join('\n')), resolvers: resolvers as NonNullable<SubgraphModule['resolvers']> }));
+    .map(({ plugin, resolvers }) => {
+      const typeDefs = parse(plugin.sdl.map((file) => readSubgraphSdl(service, file)).join('\n'));
+      return { typeDefs, resolvers: { ...scalarResolversFor(typeDefs), ...resolvers } as NonNullable<SubgraphModule['resolvers']> };
+    });
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSubgraphSchema(modules),
     formatError: formatGraphQLError(logger),
@@ -235,7 +240,7 @@ async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, a
     // runService (or the launcher) owns the signals and the shutdown order; Apollo must not stop itself on SIGTERM.
     stopOnTerminationSignals: false,
     // No Apollo usage reporting here, so subgraph inline traces would only add bytes.
-    plugins: [graphqlOperationMetrics(registry), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [graphqlOperationMetrics(registry), variableErrorFields<RequestContext>(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   opened.add('apollo', () => apollo.stop());

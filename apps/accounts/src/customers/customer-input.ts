@@ -1,3 +1,4 @@
+import { dateTimeInput } from '@crm/kernel';
 import { z } from 'zod';
 import { companySizes, customerKinds, customerListTypes, enterpriseNatures, genders, lifecycles, purchaseStages } from './customer.model';
 
@@ -15,8 +16,8 @@ export const calendarDay = z
     return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
   }, 'is not a day of the calendar');
 
-/** An instant sent as an ISO-8601 string with a zone (or already a Date). */
-export const instant = z.union([z.date(), z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })]).transform((v) => new Date(v));
+/** An instant (the DateTime scalar's Date, or an ISO-8601 string with a zone). */
+export const instant = dateTimeInput;
 
 export const moneyInput = z.object({
   amount: z.number().finite().nonnegative('cannot be negative').max(1e15),

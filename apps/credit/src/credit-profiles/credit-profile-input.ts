@@ -1,3 +1,4 @@
+import { dateTimeInput } from '@crm/kernel';
 import { z } from 'zod';
 import { creditGrades } from './credit-policy';
 
@@ -14,10 +15,7 @@ export const creditProfileInput = z.object({
     .boolean()
     .nullish()
     .transform((v) => v ?? false),
-  nextReviewDue: z.iso
-    .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
-    .nullish()
-    .transform((v) => (v ? new Date(v) : null)),
+  nextReviewDue: dateTimeInput.nullish().transform((v) => v ?? null),
   expectedRevision: z.number().int().nonnegative(),
 });
 export type CreditProfileInput = z.infer<typeof creditProfileInput>;

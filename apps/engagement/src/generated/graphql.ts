@@ -14,7 +14,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 date-time in UTC. */
+  /** An instant: RFC 3339 with its offset on the way in (graphql-scalars' DateTime), in UTC on the way out (2026-06-17T08:00:00.000Z). */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };

@@ -1,3 +1,4 @@
+import { dateTimeInput } from '@crm/kernel';
 import { consultantIdSchema, customerIdSchema } from '@crm/contracts';
 import { z } from 'zod';
 import { interactionChannels } from './interaction.model';
@@ -13,7 +14,7 @@ const optionalText = (max: number) =>
 export const logInteractionInput = z.object({
   customerId: customerIdSchema,
   channel: z.enum(interactionChannels),
-  occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).transform((v) => new Date(v)),
+  occurredAt: dateTimeInput,
   staffId: consultantIdSchema.nullish(),
   summary: z.string().trim().min(1, 'is required').max(4000),
   outcome: optionalText(2000),

@@ -24,8 +24,10 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 date-time in UTC. */
+  /** An instant: RFC 3339 with its offset on the way in (graphql-scalars' DateTime), in UTC on the way out (2026-06-17T08:00:00.000Z). */
   DateTime: { input: Date | string; output: Date | string; }
+  /** Any JSON value (graphql-scalars' JSON): an object, list, string, number, boolean or null. */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -1105,7 +1107,12 @@ export type TicketHistoryEntry = {
   actorId: Scalars['ID']['output'];
   /** When it happened. */
   at: Scalars['DateTime']['output'];
-  /** Kind-specific facts (transfer target, escalation level, SLA clock …) as a JSON object. */
+  /** Kind-specific facts (transfer target, escalation level, SLA clock …) as a JSON object; null when the entry has none. */
+  details?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * The same facts as `details`, serialised to a string.
+   * @deprecated Use `details`, the same facts as a JSON value.
+   */
   detailsJson?: Maybe<Scalars['String']['output']>;
   /** The status before; null for OPENED. */
   fromStatus?: Maybe<TicketStatus>;
@@ -1436,6 +1443,7 @@ export type ResolversTypes = ResolversObject<{
   FaultRecipientRole: ResolverTypeWrapper<Partial<FaultRecipientRole>>;
   FaultReport: ResolverTypeWrapper<FaultReportRecordModel>;
   FaultReportStatus: ResolverTypeWrapper<Partial<FaultReportStatus>>;
+  JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   OnCallDuty: ResolverTypeWrapper<Partial<OnCallDuty>>;
@@ -1502,6 +1510,7 @@ export type ResolversParentTypes = ResolversObject<{
   FaultAnalysisRecipient: Partial<FaultAnalysisRecipient>;
   FaultRecipient: Partial<FaultRecipient>;
   FaultReport: FaultReportRecordModel;
+  JSON: Partial<Scalars['JSON']['output']>;
   Mutation: Record<PropertyKey, never>;
   Boolean: Partial<Scalars['Boolean']['output']>;
   OnCallShift: OnCallShiftRecordModel;
@@ -1634,6 +1643,10 @@ export type FaultReportResolvers<ContextType = RequestContext, ParentType extend
   symptoms?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
 }>;
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   agreeHandlingPlan?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationAgreeHandlingPlanArgs, 'id' | 'plan'>>;
@@ -1831,6 +1844,7 @@ export type TicketEscalationResolvers<ContextType = RequestContext, ParentType e
 export type TicketHistoryEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketHistoryEntry'] = ResolversParentTypes['TicketHistoryEntry']> = ResolversObject<{
   actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   detailsJson?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fromStatus?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TicketHistoryKind'], ParentType, ContextType>;
@@ -1896,6 +1910,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   FaultAnalysisRecipient?: FaultAnalysisRecipientResolvers<ContextType>;
   FaultRecipient?: FaultRecipientResolvers<ContextType>;
   FaultReport?: FaultReportResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   OnCallShift?: OnCallShiftResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

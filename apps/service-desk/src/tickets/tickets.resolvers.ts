@@ -84,6 +84,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       },
     },
     TicketHistoryEntry: {
+      details: (entry) => entry.details ?? null,
       detailsJson: (entry) => (entry.details ? JSON.stringify(entry.details) : null),
     },
     Customer: {

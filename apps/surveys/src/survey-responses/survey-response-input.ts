@@ -1,3 +1,4 @@
+import { dateTimeInput } from '@crm/kernel';
 import { consultantIdSchema, customerIdSchema } from '@crm/contracts';
 import { z } from 'zod';
 import { answerCoverageProblems, satisfactionLevels, surveyItems, surveyTemplateNames } from './survey-templates';
@@ -18,7 +19,7 @@ export const recordSurveyResponseInput = z
     customerId: customerIdSchema,
     template: z.enum(surveyTemplateNames),
     consultantId: consultantIdSchema,
-    respondedAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).transform((v) => new Date(v)),
+    respondedAt: dateTimeInput,
     answers: z.array(answerInput).max(surveyItems.length, 'has more answers than any template has items'),
   })
   .superRefine((input, ctx) => {
