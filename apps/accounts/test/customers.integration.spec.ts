@@ -28,6 +28,29 @@ describe('accounts: customers', () => {
     expect(events[0]).toMatchObject({ specversion: '1.0', source: '/crm/accounts', actorid: 'alice', data: { customer: { id: customer.id, ownerConsultantId: 'alice' } } });
   });
 
+  it('creates once per idempotency key: a retry, even a concurrent one, returns the first customer and writes nothing more', async () => {
+    const input = { idempotencyKey: 'portal-retry-7', name: 'Retry Pumps', kind: 'ORGANISATION', listType: 'ENTERPRISE' };
+    const named = { name: 'Retry Pumps' };
+    const first = await graphql(ctx.service.url, CREATE, { input }, ctx.alice);
+    expect(first.errors).toBeUndefined();
+    const again = await Promise.all([1, 2, 3].map(() => graphql(ctx.service.url, CREATE, { input }, ctx.alice)));
+    expect(again.map((res) => res.data?.createCustomer.id)).toEqual([1, 2, 3].map(() => first.data!.createCustomer.id));
+    expect(await ctx.service.connection.collection('customers').countDocuments(named)).toBe(1);
+    await ctx.service.flushOutbox();
+    expect(await eventsAbout(ctx.service, customerCreatedV1.type, first.data!.createCustomer.id)).toHaveLength(1);
+    // Twins racing with a fresh key still make one customer.
+    const twins = await Promise.all([1, 2].map(() => graphql(ctx.service.url, CREATE, { input: { ...input, idempotencyKey: 'portal-race-1', name: 'Race Pumps' } }, ctx.alice)));
+    expect(new Set(twins.map((res) => res.data?.createCustomer.id)).size).toBe(1);
+    expect(await ctx.service.connection.collection('customers').countDocuments({ name: 'Race Pumps' })).toBe(1);
+    // Keys belong to their caller, and no key means a new customer every time.
+    const theirs = await graphql(ctx.service.url, CREATE, { input }, ctx.bob);
+    expect(theirs.data!.createCustomer.id).not.toBe(first.data!.createCustomer.id);
+    const { idempotencyKey: _none, ...unkeyed } = input;
+    await graphql(ctx.service.url, CREATE, { input: unkeyed }, ctx.alice);
+    await graphql(ctx.service.url, CREATE, { input: unkeyed }, ctx.alice);
+    expect(await ctx.service.connection.collection('customers').countDocuments(named)).toBe(4);
+  });
+
   it('rejects invalid input with BAD_USER_INPUT naming the field, and writes nothing', async () => {
     const before = await ctx.service.connection.collection('customers').countDocuments();
     const res = await graphql(ctx.service.url, CREATE, { input: { name: 'Bad Phone Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);

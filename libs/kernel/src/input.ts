@@ -14,3 +14,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
  * pass the ISO-8601 string with its zone.
  */
 export const dateTimeInput = z.union([z.date(), z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })]).transform((v) => new Date(v));
+
+/** A create mutation's optional idempotency key (libs/data createOnce). */
+export const idempotencyKeyInput = z.string().trim().min(1).max(100).nullish();

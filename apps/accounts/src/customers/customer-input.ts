@@ -1,4 +1,4 @@
-import { dateTimeInput } from '@crm/kernel';
+import { dateTimeInput, idempotencyKeyInput } from '@crm/kernel';
 import { z } from 'zod';
 import { companySizes, customerKinds, customerListTypes, enterpriseNatures, genders, lifecycles, purchaseStages } from './customer.model';
 
@@ -122,6 +122,7 @@ export type CardGroup = keyof typeof cardGroups;
 const partnerIds = z.array(z.string().trim().min(1).max(64)).max(20);
 
 export const createCustomerInput = z.object({
+  idempotencyKey: idempotencyKeyInput,
   name: z.string().trim().min(1, 'is required').max(200),
   kind: z.enum(customerKinds),
   listType: z.enum(customerListTypes),

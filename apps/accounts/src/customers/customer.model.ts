@@ -1,5 +1,6 @@
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Types } from 'mongoose';
+import { withIdempotencyKey } from '@crm/data';
 
 export const customerKinds = ['ORGANISATION', 'INDIVIDUAL'] as const;
 export const customerListTypes = ['GOVERNMENT_AGENCY', 'ENTERPRISE', 'SPECIAL_ENTERPRISE', 'INDIVIDUAL', 'BUSINESS_PARTNER'] as const;
@@ -97,6 +98,8 @@ export interface CustomerChangeRecord {
 /** The customers plugin's own part of the aggregate: the data card, ownership, lifecycle, history and outbox. */
 export interface CustomerCoreRecord extends WithPendingEvents {
   _id: Types.ObjectId;
+  /** The creating request's idempotency key, scoped to its caller (libs/data createOnce). */
+  idempotencyKey?: string;
   name: string;
   kind: CustomerKind;
   listType: (typeof customerListTypes)[number];
@@ -215,6 +218,7 @@ export function customerCoreSchema(): Schema<CustomerRecord> {
     { versionKey: false },
   );
   customerSchema.plugin(outboxPlugin);
+  withIdempotencyKey(customerSchema);
   // Non-unique indexes are declared for production; the embedded dev server does not build them (ADR 0001 §10).
   // A consultant's own customers (the default list for consultants) and handover of a leaving consultant.
   customerSchema.index({ ownerId: 1, _id: 1 });

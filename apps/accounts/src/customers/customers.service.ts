@@ -1,13 +1,13 @@
 import { hasRole, type Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
-import { paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection } from '@crm/data';
+import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection } from '@crm/data';
 import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
 import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
 import type { OrganisationService } from '../organisation/organisation.service';
 import { cardChanges, cardOf, checkKindAndListType, checkKindVariant, checkPastDays } from './customer-card';
 import type { CustomerDraft, CustomerExtensions } from './customer-extensions';
-import { createCustomerInput, updateCustomerInput, verifyCustomerInput, type UpdateCustomerInput } from './customer-input';
+import { createCustomerInput, updateCustomerInput, verifyCustomerInput, type CreateCustomerInput, type UpdateCustomerInput } from './customer-input';
 import { canMoveLifecycle } from './customer-lifecycle';
 import { newCustomerId, type CustomerStore, type CustomerWrite } from './customer-store';
 import { CUSTOMER_READ_PROJECTION, lifecycleRank, type CustomerChangeRecord, type CustomerRecord } from './customer.model';
@@ -63,6 +63,12 @@ export class CustomersService {
   async create(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
     const { caller } = access;
     const input = parseInput(createCustomerInput, rawInput);
+    const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
+    return createOnce(this.store.model, idempotencyKey, () => this.createNew(access, rawInput, input, idempotencyKey));
+  }
+
+  private async createNew(access: CustomerAccess, rawInput: unknown, input: CreateCustomerInput, idempotencyKey: string | undefined): Promise<CustomerRecord> {
+    const { caller } = access;
     checkKindAndListType(input.kind, input.listType);
     checkKindVariant(input.kind, input);
     const now = this.store.now();
@@ -86,6 +92,7 @@ export class CustomersService {
       createdBy: caller.userId,
       createdAt: now,
       updatedAt: now,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
     };
     let record = { ...draft } as CustomerRecord;
     for (const extension of this.extensions.all) {

@@ -246,6 +246,8 @@ export type CreateCustomerInput = {
   contacts?: InputMaybe<Array<ContactInput>>;
   /** When the department first contacted the customer (default now); the filing deadline counts from it. */
   firstContactAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any string up to 100 characters, unique to this creation: a retry with the same key returns the customer the first request created and writes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Default GENERAL; KEY needs assignedStaffIds with at least one besides the owner. */
   importance?: InputMaybe<CustomerImportance>;
   /** Individual customers only. */

@@ -82,6 +82,8 @@ export type LogInteractionInput = {
   channel: InteractionChannel;
   /** The customer contacted (one the caller may read). */
   customerId: Scalars['ID']['input'];
+  /** Any string up to 100 characters, unique to this request: a retry with the same key returns the interaction the first request created and writes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** What happens next (up to 2000 characters). */
   nextStep?: InputMaybe<Scalars['String']['input']>;
   /** When the contact happened; not in the future. */

@@ -1,4 +1,4 @@
-import { dateTimeInput } from '@crm/kernel';
+import { dateTimeInput, idempotencyKeyInput } from '@crm/kernel';
 import { consultantIdSchema, customerIdSchema } from '@crm/contracts';
 import { z } from 'zod';
 import { interactionChannels } from './interaction.model';
@@ -12,6 +12,7 @@ const optionalText = (max: number) =>
     .transform((v) => (v ? v : null));
 
 export const logInteractionInput = z.object({
+  idempotencyKey: idempotencyKeyInput,
   customerId: customerIdSchema,
   channel: z.enum(interactionChannels),
   occurredAt: dateTimeInput,

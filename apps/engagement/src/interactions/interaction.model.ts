@@ -1,3 +1,4 @@
+import { withIdempotencyKey } from '@crm/data';
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
@@ -39,6 +40,7 @@ const interactionSchema = new Schema<InteractionRecord>(
   { versionKey: false },
 );
 interactionSchema.plugin(outboxPlugin);
+withIdempotencyKey(interactionSchema);
 // Customer.interactions: a batch of customers' latest interactions ($match customerId $in, $sort newest first).
 interactionSchema.index({ customerId: 1, occurredAt: -1, _id: -1 });
 

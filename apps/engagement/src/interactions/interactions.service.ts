@@ -3,7 +3,8 @@ import { interactionLoggedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
-import { logInteractionInput } from './interaction-input';
+import { logInteractionInput, type LogInteractionInput } from './interaction-input';
+import { createOnce, idempotencyKeyOf } from '@crm/data';
 import { mayLogInteractionFor, mayLogInteractions, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
@@ -19,6 +20,11 @@ export class InteractionsService {
   async log(caller: Caller, rawInput: unknown): Promise<InteractionRecord> {
     if (!mayLogInteractions(caller)) throw new ForbiddenError('Partners cannot log interactions');
     const input = parseInput(logInteractionInput, rawInput);
+    const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
+    return createOnce(this.interactions, idempotencyKey, () => this.logNew(caller, input, idempotencyKey));
+  }
+
+  private async logNew(caller: Caller, input: LogInteractionInput, idempotencyKey: string | undefined): Promise<InteractionRecord> {
     const staffId = input.staffId ?? caller.userId;
     if (!mayLogInteractionFor(caller, staffId)) throw new ForbiddenError('Only managers and the coordinator may log interactions for someone else');
     const now = this.clock.now();
@@ -52,7 +58,7 @@ export class InteractionsService {
       },
     });
     // One single-document write: the interaction and its event commit together or not at all.
-    const created = await this.interactions.create({ ...record, pendingEvents: [event] });
+    const created = await this.interactions.create({ ...record, pendingEvents: [event], ...(idempotencyKey ? { idempotencyKey } : {}) });
     return created.toObject();
   }
 

@@ -604,6 +604,8 @@ export type OpenTicketInput = {
   complainant: ComplainantInput;
   /** The customer concerned (known to service-desk, not removed). */
   customerId: Scalars['ID']['input'];
+  /** Any string up to 100 characters, unique to this request: a retry with the same key returns the ticket the first request created and writes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** What the customer raised, in their words (required, up to 4000 characters). */
   matter: Scalars['String']['input'];
   /** Default CUSTOMER. */

@@ -1,3 +1,4 @@
+import { withIdempotencyKey } from '@crm/data';
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { EscalationLevel, EscalationReason } from '../sla/escalation-ladder';
@@ -128,6 +129,8 @@ export interface ResolutionRecord {
 
 export interface TicketRecord extends WithPendingEvents {
   _id: Types.ObjectId;
+  /** The opening request's idempotency key, scoped to its caller (libs/data createOnce). */
+  idempotencyKey?: string;
   type: TicketType;
   channel: TicketChannel;
   severity: Severity;
@@ -277,6 +280,7 @@ const ticketSchema = new Schema<TicketRecord>(
   { versionKey: false, timestamps: true },
 );
 ticketSchema.plugin(outboxPlugin);
+withIdempotencyKey(ticketSchema);
 // Customer.tickets: a batch of customers' tickets, newest first.
 ticketSchema.index({ customerId: 1, openedAt: -1 });
 // The SLA watch: every ticket whose clocks may still run.

@@ -1,9 +1,9 @@
 import type { Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { customerIdSchema } from '@crm/contracts';
-import { paginateById, type Connection as Page, type PageArgs } from '@crm/data';
+import { createOnce, idempotencyKeyOf, paginateById, type Connection as Page, type PageArgs } from '@crm/data';
 import { StaleRevisionError, updateVersioned, type EventActor } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, idempotencyKeyInput, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import { z } from 'zod';
 import type { CalendarService } from '../calendar/calendar.service';
@@ -33,6 +33,7 @@ const MAX_BACKDATE_MS = 30 * 24 * 3600 * 1000;
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
 
 const openTicketInput = z.object({
+  idempotencyKey: idempotencyKeyInput,
   customerId: customerIdSchema,
   type: z.enum(ticketTypes),
   channel: z.enum(ticketChannels),
@@ -78,6 +79,11 @@ export class TicketsService {
   async open(caller: Caller, rawInput: unknown): Promise<TicketRecord> {
     if (!canOpenTicket(caller)) throw new ForbiddenError('Partners cannot open tickets');
     const input = parseInput(openTicketInput, rawInput);
+    const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
+    return createOnce(this.tickets, idempotencyKey, () => this.openNew(caller, input, idempotencyKey));
+  }
+
+  private async openNew(caller: Caller, input: z.infer<typeof openTicketInput>, idempotencyKey: string | undefined): Promise<TicketRecord> {
     const customer = await this.directory.find(input.customerId);
     if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
     if (customer.lifecycle === 'REMOVED') throw new BadUserInputError('input.customerId', 'the customer has been removed from the archive');
@@ -135,7 +141,7 @@ export class TicketsService {
     const { after, entries } = change ? applyChange(draft, change) : { after: draft, entries: [] };
     const ticket = { ...after, ...(await this.dueTimes(after, now)) };
     const events = complaintEventsFor(ticket, [opened, ...entries], actorOf(caller));
-    const created = await this.tickets.create({ ...ticket, pendingEvents: events });
+    const created = await this.tickets.create({ ...ticket, pendingEvents: events, ...(idempotencyKey ? { idempotencyKey } : {}) });
     return created.toObject();
   }
 

@@ -64,6 +64,8 @@ export type RecordSurveyResponseInput = {
   consultantId: Scalars['ID']['input'];
   /** The customer who answered (one the caller may read). */
   customerId: Scalars['ID']['input'];
+  /** Any string up to 100 characters, unique to this request: a retry with the same key returns the response the first request created and writes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** When the customer answered; not in the future. */
   respondedAt: Scalars['DateTime']['input'];
   /** The questionnaire used. */
@@ -286,9 +288,9 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordSurveyResponseInput: ResolverTypeWrapper<Partial<RecordSurveyResponseInput>>;
+  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   SatisfactionLevel: ResolverTypeWrapper<Partial<SatisfactionLevel>>;
   SurveyAnswer: ResolverTypeWrapper<SurveyAnswerRecordModel>;
-  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   SurveyAnswerInput: ResolverTypeWrapper<Partial<SurveyAnswerInput>>;
   SurveyItem: ResolverTypeWrapper<Partial<SurveyItem>>;
   SurveyResponse: ResolverTypeWrapper<SurveyResponseRecordModel>;
@@ -307,8 +309,8 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RecordSurveyResponseInput: Partial<RecordSurveyResponseInput>;
-  SurveyAnswer: SurveyAnswerRecordModel;
   String: Partial<Scalars['String']['output']>;
+  SurveyAnswer: SurveyAnswerRecordModel;
   SurveyAnswerInput: Partial<SurveyAnswerInput>;
   SurveyResponse: SurveyResponseRecordModel;
   Boolean: Partial<Scalars['Boolean']['output']>;

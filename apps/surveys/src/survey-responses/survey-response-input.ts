@@ -1,4 +1,4 @@
-import { dateTimeInput } from '@crm/kernel';
+import { dateTimeInput, idempotencyKeyInput } from '@crm/kernel';
 import { consultantIdSchema, customerIdSchema } from '@crm/contracts';
 import { z } from 'zod';
 import { answerCoverageProblems, satisfactionLevels, surveyItems, surveyTemplateNames } from './survey-templates';
@@ -16,6 +16,7 @@ const answerInput = z.object({
 
 export const recordSurveyResponseInput = z
   .object({
+    idempotencyKey: idempotencyKeyInput,
     customerId: customerIdSchema,
     template: z.enum(surveyTemplateNames),
     consultantId: consultantIdSchema,

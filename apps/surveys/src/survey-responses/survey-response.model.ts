@@ -1,3 +1,4 @@
+import { withIdempotencyKey } from '@crm/data';
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { satisfactionLevels, surveyItems, surveyTemplateNames, type SatisfactionLevel, type SurveyItem, type SurveyTemplateName } from './survey-templates';
@@ -54,6 +55,7 @@ const surveyResponseSchema = new Schema<SurveyResponseRecord>(
   { versionKey: false },
 );
 surveyResponseSchema.plugin(outboxPlugin);
+withIdempotencyKey(surveyResponseSchema);
 // Customer.surveyResponses (a batch of customers, newest first) and Customer.satisfactionScore ($match customerId $in).
 surveyResponseSchema.index({ customerId: 1, respondedAt: -1, _id: -1 });
 

@@ -3,7 +3,8 @@ import { surveyResponseRecordedV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
-import { recordSurveyResponseInput } from './survey-response-input';
+import { recordSurveyResponseInput, type RecordSurveyResponseInput } from './survey-response-input';
+import { createOnce, idempotencyKeyOf } from '@crm/data';
 import { dissatisfiedItems, mayRecordSurveyResponses, respondedAtProblem, scoreOf } from './survey-response-rules';
 import type { SurveyResponseRecord } from './survey-response.model';
 import { inTemplateOrder, surveyTemplates } from './survey-templates';
@@ -20,6 +21,11 @@ export class SurveyResponsesService {
   async record(caller: Caller, rawInput: unknown): Promise<SurveyResponseRecord> {
     if (!mayRecordSurveyResponses(caller)) throw new ForbiddenError('Survey responses are recorded by service staff, marketing and managers');
     const input = parseInput(recordSurveyResponseInput, rawInput);
+    const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
+    return createOnce(this.responses, idempotencyKey, () => this.recordNew(caller, input, idempotencyKey));
+  }
+
+  private async recordNew(caller: Caller, input: RecordSurveyResponseInput, idempotencyKey: string | undefined): Promise<SurveyResponseRecord> {
     const now = this.clock.now();
     const problem = respondedAtProblem(input.respondedAt, now);
     if (problem) throw new BadUserInputError('input.respondedAt', problem);
@@ -55,7 +61,7 @@ export class SurveyResponsesService {
       },
     });
     // One single-document write: the response and its event commit together or not at all.
-    const created = await this.responses.create({ ...record, pendingEvents: [event] });
+    const created = await this.responses.create({ ...record, pendingEvents: [event], ...(idempotencyKey ? { idempotencyKey } : {}) });
     return created.toObject();
   }
 

@@ -1,0 +1,70 @@
+// A client that retries a create (a timeout, a lost response) with the same idempotency key gets the first
+// result back: through the gateway, for every create mutation, one record and one event however often it asks.
+import { complaintOpenedV1, customerCreatedV1, interactionLoggedV1, streamFor, surveyResponseRecordedV1, type ServiceName } from '@crm/contracts';
+import { eventsOnStream, tokenFor } from '@crm/testing';
+import { call, callWhenKnown } from '../platform/demo-data';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
+
+jest.setTimeout(120_000);
+
+describe('idempotent creates through the gateway', () => {
+  let platform: RunningPlatform;
+  let url: string;
+  let gm: string;
+  let customerId: string;
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform();
+    url = platform.gateway.graphqlUrl;
+    gm = await tokenFor({ sub: 'gm-idem', roles: ['general_manager'] });
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-IDEM", name: "Retries"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-idem", name: "Consultant Retry", departmentId: "D-IDEM"}) { id } }', {}, gm);
+  });
+  afterAll(() => platform?.stop());
+
+  /** Sends the same create three times (twice at once), expects one id, and one event on the owner's stream. */
+  async function onceFor(service: ServiceName, eventType: string, mutation: string, input: Record<string, unknown>, field: string): Promise<string> {
+    const send = () => callWhenKnown(url, mutation, { i: input }, gm).then((data) => data[field].id as string);
+    const first = await send();
+    const retries = await Promise.all([send(), send()]);
+    expect(retries).toEqual([first, first]);
+    await platform.services[service].flushOutbox();
+    expect(await eventsOnStream(platform.services[service].bus.jsm, streamFor(service).name, eventType, first)).toHaveLength(1);
+    return first;
+  }
+
+  it('creates a customer, opens a ticket, logs an interaction and records a survey response once each', async () => {
+    customerId = await onceFor(
+      'accounts',
+      customerCreatedV1.type,
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      { idempotencyKey: 'idem-customer', name: 'Retry Valves', kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-idem' },
+      'createCustomer',
+    );
+    await onceFor(
+      'service-desk',
+      complaintOpenedV1.type,
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      { idempotencyKey: 'idem-ticket', customerId, type: 'COMPLAINT', channel: 'HOTLINE', severity: 'HIGH', matter: 'Valve leaks', complainant: { name: 'Ms Lin' } },
+      'openTicket',
+    );
+    await onceFor(
+      'engagement',
+      interactionLoggedV1.type,
+      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+      { idempotencyKey: 'idem-interaction', customerId, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'Called back' },
+      'logInteraction',
+    );
+    const items = ['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS'];
+    await onceFor(
+      'surveys',
+      surveyResponseRecordedV1.type,
+      'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { id } }',
+      { idempotencyKey: 'idem-survey', customerId, template: 'AFTER_SALE', consultantId: 'c-idem', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item) => ({ item, level: 'SATISFIED', comment: null })) },
+      'recordSurveyResponse',
+    );
+    const { customer } = await call(url, 'query($c: ID!) { customer(id: $c) { tickets { id } interactions { id } surveyResponses { id } } }', { c: customerId }, gm);
+    expect([customer.tickets.length, customer.interactions.length, customer.surveyResponses.length]).toEqual([1, 1, 1]);
+  });
+});
