@@ -28,6 +28,15 @@ describe('accounts: customers', () => {
     expect(events[0]).toMatchObject({ specversion: '1.0', source: '/crm/accounts', actorid: 'alice', data: { customer: { id: customer.id, ownerConsultantId: 'alice' } } });
   });
 
+  it('lists every problem of an invalid input at once in extensions.problems, the first also as field', async () => {
+    const res = await graphql(ctx.service.url, CREATE, { input: { name: ' ', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);
+    expect(res.errors).toHaveLength(1);
+    const { extensions } = res.errors![0];
+    expect(extensions?.problems.map((p: { field: string }) => p.field)).toEqual(['input.name', 'input.contacts.0.phone']);
+    expect(extensions?.field).toBe('input.name');
+    expect(extensions?.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
+  });
+
   it('creates once per idempotency key: a retry, even a concurrent one, returns the first customer and writes nothing more', async () => {
     const input = { idempotencyKey: 'portal-retry-7', name: 'Retry Pumps', kind: 'ORGANISATION', listType: 'ENTERPRISE' };
     const named = { name: 'Retry Pumps' };

@@ -16,13 +16,24 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** One thing wrong with a request's input: where (a path such as `input.contacts.0.phone`) and what. */
+export interface InputProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Bad input. `field` names the first problem; `problems` lists every one found, so a form can mark them all
+ * at once (extensions.problems).
+ */
 export class BadUserInputError extends DomainError {
   readonly code = 'BAD_USER_INPUT' as const;
   constructor(
     readonly field: string,
     message: string,
+    readonly problems: readonly InputProblem[] = [{ field, message }],
   ) {
-    super(`${field}: ${message}`, { field });
+    super(`${field}: ${message}`, { field, problems });
   }
 }
 

@@ -1,12 +1,12 @@
 import { BadUserInputError } from './errors';
 import { z } from 'zod';
 
-/** Validate input with zod; the first problem becomes a BAD_USER_INPUT error naming its field. */
+/** Validate input with zod; a failure is one BAD_USER_INPUT error naming its first field and listing every problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = 'input'): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new BadUserInputError([prefix, ...issue.path.map(String)].join('.'), issue.message);
+  const problems = result.error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+  throw new BadUserInputError(problems[0].field, problems[0].message, problems);
 }
 
 /**
