@@ -25,6 +25,20 @@ export function viewerReference(ref: { id?: string | null }, context: RequestCon
   return ref.id === caller.userId ? caller : null;
 }
 
+/**
+ * A service's part of the `Viewer` entity (accounts owns it): the reference, the id, and one field per ability,
+ * each answered by the rule function the service's own mutation applies.
+ */
+export function viewerResolvers<A extends Record<string, (caller: Caller) => boolean>>(abilities: A) {
+  return {
+    Viewer: {
+      __resolveReference: (ref: { id?: string | null }, context: RequestContext) => viewerReference(ref, context),
+      id: (caller: Caller) => caller.userId,
+      ...(Object.fromEntries(Object.entries(abilities).map(([field, may]) => [field, (caller: Caller) => may(caller)])) as { [K in keyof A]: (caller: Caller) => boolean }),
+    },
+  };
+}
+
 export function actorOf(caller: Caller): EventActor {
   return { userId: caller.userId, roles: caller.roles };
 }

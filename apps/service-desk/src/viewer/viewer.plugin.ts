@@ -1,4 +1,4 @@
-import { viewerReference } from '@crm/kernel';
+import { viewerResolvers } from '@crm/kernel';
 import { mayManageCalendar } from '../calendar/calendar.service';
 import { definePlugin } from '../define-plugin';
 import { mayPublishSlaPolicies } from '../sla/sla-policies.service';
@@ -9,19 +9,13 @@ import { canOpenTicket, canRunSlaWatch } from '../tickets/ticket-access';
 export const viewerPlugin = definePlugin({
   name: 'viewer',
   sdl: ['viewer.graphql'],
-  register() {
-    return {
-      resolvers: {
-        Viewer: {
-          __resolveReference: (ref, ctx) => viewerReference(ref, ctx),
-          id: (caller) => caller.userId,
-          canOpenTickets: (caller) => canOpenTicket(caller),
-          canRunSlaWatch: (caller) => canRunSlaWatch(caller),
-          canManageServiceCalendar: (caller) => mayManageCalendar(caller),
-          canPublishSlaPolicies: (caller) => mayPublishSlaPolicies(caller),
-          canRequestSupervisionReports: (caller) => mayRequestSupervisionReports(caller),
-        },
-      },
-    };
-  },
+  register: () => ({
+    resolvers: viewerResolvers({
+      canOpenTickets: canOpenTicket,
+      canRunSlaWatch,
+      canManageServiceCalendar: mayManageCalendar,
+      canPublishSlaPolicies: mayPublishSlaPolicies,
+      canRequestSupervisionReports: mayRequestSupervisionReports,
+    }),
+  }),
 });
