@@ -152,7 +152,7 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** Whether the caller sets credit grades, limits and payment terms (finance and the general manager). Null when credit cannot answer. */
   canSetCreditTerms?: Maybe<Scalars['Boolean']['output']>;
-  /** The caller's user id. */
+  /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
 

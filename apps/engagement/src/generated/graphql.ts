@@ -127,7 +127,7 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** Whether the caller may log interactions with customers (anyone inside; partners may not). Null when engagement cannot answer. */
   canLogInteractions?: Maybe<Scalars['Boolean']['output']>;
-  /** The caller's user id. */
+  /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
 

@@ -41,16 +41,24 @@ export const COMPLAINT_EVENTS_SDL = /* GraphQL */ `
   input ComplaintEventFilter {
     "Event types, as in ComplaintEvent.type."
     types: [String!]
+    "Only events about tickets of these severities."
     severities: [Severity!]
+    "Only events about tickets of these customers."
     customerIds: [ID!]
   }
 
+  "What the gateway streams over graphql-ws at /graphql."
   type Subscription {
     """
     Complaint events the caller may see, in the order they happened. Without \`after\` the stream starts with the next
     event; with the \`cursor\` of the last event received it resumes right after it, replaying what was missed.
     """
-    complaintEvents(filter: ComplaintEventFilter, after: String): ComplaintEvent!
+    complaintEvents(
+      "Narrow the stream; omit for every complaint event the caller may see."
+      filter: ComplaintEventFilter
+      "The \`cursor\` of the last event received, or \`complaintEventsPosition\` read with a page; omit to start with the next event."
+      after: String
+    ): ComplaintEvent!
   }
 `;
 

@@ -1270,7 +1270,7 @@ export type Viewer = {
   canRequestSupervisionReports?: Maybe<Scalars['Boolean']['output']>;
   /** Whether the caller may run the SLA watch on demand (the general manager and internal apps). Null when service-desk cannot answer. */
   canRunSlaWatch?: Maybe<Scalars['Boolean']['output']>;
-  /** The caller's user id. */
+  /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
 

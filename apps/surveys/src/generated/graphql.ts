@@ -174,7 +174,7 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** Whether the caller may record survey responses (service staff, marketing and managers). Null when surveys cannot answer. */
   canRecordSurveyResponses?: Maybe<Scalars['Boolean']['output']>;
-  /** The caller's user id. */
+  /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
 
