@@ -9,6 +9,7 @@ import {
   coveredByOwnScope,
   effectiveStatus,
   mayDecide,
+  mayRequestAccess,
   mayReadRequest,
   mayRevoke,
   requestedExpiryProblem,
@@ -310,5 +311,15 @@ describe('access request rules, case by case', () => {
     const requested = new Date(now.getTime() + 7 * DAY);
     expect(approvedExpiryProblem(new Date(requested.getTime() + 1), requested, now)).toBe(`may shorten the requested expiry (${requested.toISOString()}), not extend it`);
     expect(approvedExpiryProblem(new Date(now.getTime() - 1), requested, now)).toBe('must be in the future');
+  });
+});
+
+describe('who may ask for access', () => {
+  it('lets anyone inside ask, and no partner', () => {
+    expect(mayRequestAccess(caller('c-1', ['consultant']))).toBe(true);
+    expect(mayRequestAccess(caller('fin', ['finance']))).toBe(true);
+    expect(mayRequestAccess(partner)).toBe(false);
+    // A partner id alone marks a partner portal, whatever roles the token lists.
+    expect(mayRequestAccess(caller('portal-2', ['consultant'], { partnerId: 'P-2' }))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { Caller } from '@crm/auth';
 import { fixedClock } from '@crm/kernel';
-import { CLOCK_SKEW_MS, mayLogInteractionFor, occurredAtProblem } from './interaction-rules';
+import { CLOCK_SKEW_MS, mayLogInteractionFor, mayLogInteractions, occurredAtProblem } from './interaction-rules';
 
 const caller = (userId: string, ...roles: Caller['roles']): Caller => ({ userId, roles, token: 't' });
 
@@ -43,5 +43,14 @@ describe('interaction rules at their edges', () => {
   it('does not let a consultant log for someone else, nor a manager who is a partner', () => {
     expect(mayLogInteractionFor(caller('sam', 'service_agent', 'technical_staff'), 'bob')).toBe(false);
     expect(mayLogInteractionFor({ ...caller('mgr', 'department_manager'), partnerId: 'P-1' }, 'bob')).toBe(false);
+  });
+});
+
+describe('who logs interactions at all', () => {
+  it('lets anyone inside log, and no partner', () => {
+    expect(mayLogInteractions(caller('c-1', 'consultant'))).toBe(true);
+    expect(mayLogInteractions(caller('agent', 'service_agent'))).toBe(true);
+    expect(mayLogInteractions(caller('portal', 'partner'))).toBe(false);
+    expect(mayLogInteractions({ ...caller('portal-2', 'consultant'), partnerId: 'P-2' })).toBe(false);
   });
 });
