@@ -66,6 +66,8 @@ describe('duplicate identity, value by value', () => {
   it('drops the country code 86 only from a number long enough to carry it', () => {
     expect(normalisePhone('862151234567')).toBe('2151234567');
     expect(normalisePhone('86215123456')).toBe('86215123456');
+    // Another country's code stays: only China's prefix is known to mean the same number.
+    expect(normalisePhone('+44 20 7123 4567')).toBe('442071234567');
   });
 
   it('drops every trunk zero, and refuses numbers too short to identify anyone', () => {
