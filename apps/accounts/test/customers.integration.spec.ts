@@ -28,6 +28,25 @@ describe('accounts: customers', () => {
     expect(events[0]).toMatchObject({ specversion: '1.0', source: '/crm/accounts', actorid: 'alice', data: { customer: { id: customer.id, ownerConsultantId: 'alice' } } });
   });
 
+  it('pages the customer list backwards with last and before, as forwards with first and after', async () => {
+    const PAGE = `query($first: Int, $after: String, $last: Int, $before: String) { customers(first: $first, after: $after, last: $last, before: $before) {
+      edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount } }`;
+    for (const name of ['Page One', 'Page Two', 'Page Three']) await graphql(ctx.service.url, CREATE, { input: { name, kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.alice);
+    const all = await graphql(ctx.service.url, PAGE, { first: 200 }, ctx.gm);
+    expect(all.errors).toBeUndefined();
+    const ids = all.data!.customers.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(ids.length).toBeGreaterThan(2);
+    const tail = await graphql(ctx.service.url, PAGE, { last: 2 }, ctx.gm);
+    expect(tail.errors).toBeUndefined();
+    expect(tail.data!.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids.slice(-2));
+    expect(tail.data!.customers.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = await graphql(ctx.service.url, PAGE, { last: 1, before: tail.data!.customers.pageInfo.startCursor }, ctx.gm);
+    expect(before.data!.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids.slice(-3, -2));
+    expect(before.data!.customers.pageInfo).toMatchObject({ hasNextPage: true });
+    const both = await graphql(ctx.service.url, PAGE, { first: 1, last: 1 }, ctx.gm);
+    expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
+  });
+
   it('lists every problem of an invalid input at once in extensions.problems, the first also as field', async () => {
     const res = await graphql(ctx.service.url, CREATE, { input: { name: ' ', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);
     expect(res.errors).toHaveLength(1);

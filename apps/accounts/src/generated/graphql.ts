@@ -2570,17 +2570,17 @@ export type QualificationStepResolvers<ContextType = RequestContext, ParentType 
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  accessGrantsInForce?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, RequireFields<QueryAccessGrantsInForceArgs, 'first'>>;
+  accessGrantsInForce?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, Partial<QueryAccessGrantsInForceArgs>>;
   accessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<QueryAccessRequestArgs, 'id'>>;
-  accessRequestsAwaitingMyApproval?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, RequireFields<QueryAccessRequestsAwaitingMyApprovalArgs, 'first'>>;
+  accessRequestsAwaitingMyApproval?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, Partial<QueryAccessRequestsAwaitingMyApprovalArgs>>;
   consultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType, RequireFields<QueryConsultantArgs, 'id'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   departments?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   expenseAllowed?: Resolver<ResolversTypes['ExpenseCheck'], ParentType, ContextType, RequireFields<QueryExpenseAllowedArgs, 'customerId' | 'kind'>>;
-  myAccessRequests?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, RequireFields<QueryMyAccessRequestsArgs, 'first'>>;
-  overdueFilings?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryOverdueFilingsArgs, 'first'>>;
-  personalDataReads?: Resolver<ResolversTypes['PersonalDataReadConnection'], ParentType, ContextType, RequireFields<QueryPersonalDataReadsArgs, 'first'>>;
+  myAccessRequests?: Resolver<ResolversTypes['AccessRequestConnection'], ParentType, ContextType, Partial<QueryMyAccessRequestsArgs>>;
+  overdueFilings?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryOverdueFilingsArgs>>;
+  personalDataReads?: Resolver<ResolversTypes['PersonalDataReadConnection'], ParentType, ContextType, Partial<QueryPersonalDataReadsArgs>>;
   possibleDuplicates?: Resolver<Array<ResolversTypes['PossibleDuplicate']>, ParentType, ContextType, RequireFields<QueryPossibleDuplicatesArgs, 'input'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 }>;
