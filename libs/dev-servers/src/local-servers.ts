@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connect } from 'nats';
 import { freePort, waitForPort } from './free-port';
 import { repoRoot } from './repo-root';
 
@@ -60,10 +61,32 @@ export async function startLocalNats(options: LocalServerOptions = {}): Promise<
   mkdirSync(storeDir, { recursive: true });
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child, options.log);
-  await Promise.race([waitForPort(port), exited(child, 'nats-server')]);
+  await Promise.race([waitForPort(port).then(() => waitForJetStream(`nats://127.0.0.1:${port}`)), exited(child, 'nats-server')]);
   // A throw-away store goes with its server.
   if (!options.dataDir) child.once('exit', () => rmSync(storeDir, { recursive: true, force: true }));
   return serverHandle(child, `nats://127.0.0.1:${port}`);
+}
+
+/**
+ * The port opens before JetStream answers; a service connecting in between would see its first JetStream API call
+ * time out (on a loaded 2-core machine, seconds). Ready means the account info request answers.
+ */
+async function waitForJetStream(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const nc = await connect({ servers: url, name: 'dev-servers-probe' });
+  try {
+    for (;;) {
+      try {
+        await (await nc.jetstreamManager({ timeout: 2_000 })).getAccountInfo();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 function serverHandle(child: ChildProcess, url: string): LocalServer {

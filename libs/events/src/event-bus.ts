@@ -6,10 +6,14 @@ export interface EventBus {
   jsm: JetStreamManager;
 }
 
+// JetStream API calls (stream and consumer set-up at start, publishes) wait this long for the server: its 5 s
+// default was exceeded on a loaded 2-core machine while five services set up their consumers at once.
+const JETSTREAM_API_TIMEOUT_MS = 15_000;
+
 export async function connectEventBus(url: string, name: string): Promise<EventBus> {
   const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
   try {
-    return { nc, js: nc.jetstream(), jsm: await nc.jetstreamManager() };
+    return { nc, js: nc.jetstream({ timeout: JETSTREAM_API_TIMEOUT_MS }), jsm: await nc.jetstreamManager({ timeout: JETSTREAM_API_TIMEOUT_MS }) };
   } catch (error) {
     // A server without JetStream: do not leave the connection reconnecting forever.
     await nc.close();
