@@ -160,10 +160,12 @@ class CostWalk {
   private sliceOf(definition: GraphQLField<unknown, unknown>, node: FieldNode, coordinate: string, path: string): Slice | undefined {
     const slicing = definition.args.filter((arg) => (SLICING_ARGUMENTS as readonly string[]).includes(arg.name));
     if (slicing.length === 0) return undefined;
-    const bounds = this.boundsOf(coordinate, (slicing.find((a) => a.name === 'first') ?? slicing[0]).defaultValue);
+    const first = slicing.find((a) => a.name === 'first') ?? slicing[0];
+    const last = slicing.find((a) => a.name === 'last');
+    const bounds = this.boundsOf(coordinate, first.defaultValue);
     const values = getArgumentValues(definition, node, this.variables);
     // As the resolvers read it (libs/data pageWindow): `last` when given, otherwise `first` or its default.
-    const arg = slicing.find((a) => a.name === 'last' && typeof values.last === 'number') ?? slicing.find((a) => a.name === 'first') ?? slicing[0];
+    const arg = last && typeof values.last === 'number' ? last : first;
     const value = values[arg.name];
     // Beyond the maximum the resolvers refuse the request with their own BAD_USER_INPUT: cost it as the maximum.
     const size = Math.min(Math.max(typeof value === 'number' ? value : bounds.default, 0), bounds.max);

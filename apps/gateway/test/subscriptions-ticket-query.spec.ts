@@ -1,7 +1,8 @@
 // Unit tests, no servers: how a subscription's ticket selection becomes the federated ticket query, cursors, and the
 // schema the gateway serves over graphql-ws.
 import { buildSchema, parse, print, subscribe, type GraphQLResolveInfo } from 'graphql';
-import { decodeCursor, encodeCursor } from '../src/subscriptions/complaint-cursor';
+import { encodeComplaintCursor as encodeCursor } from '@crm/contracts';
+import { decodeCursor } from '../src/subscriptions/complaint-cursor';
 import { knownComplaintEventTypes } from '../src/subscriptions/complaint-event-types';
 import { buildSubscriptionSchema, type ComplaintEventsResolvers } from '../src/subscriptions/complaint-events.schema';
 import { ticketQueryFor, type TicketQuery } from '../src/subscriptions/ticket-query';

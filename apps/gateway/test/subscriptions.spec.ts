@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { loadConfig } from '@crm/kernel';
 import { freePort, startLocalNats, type LocalServer } from '@crm/testing';
 import type { RunningGateway } from '../src/gateway';
-import { encodeCursor } from '../src/subscriptions/complaint-cursor';
+import { encodeComplaintCursor as encodeCursor } from '@crm/contracts';
 import { gatewayConfigSchema } from '../src/gateway.config';
 import { composeTinySupergraph, postGraphQL, startTestGateway, type TinySubgraph } from './tiny-federation';
 

@@ -1,6 +1,7 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { BadUserInputError, defineLoader, ForbiddenError, NotFoundError, UnauthenticatedError, type DomainError, type LoaderFactory } from '@crm/kernel';
 import type { CustomerScopeDirectory } from './customer-scope-directory';
+import { barredFrom } from './visibility-rules';
 import type { CustomerScopedLoaderDeps } from './customer-scoped-loaders';
 
 /*
@@ -40,6 +41,13 @@ export interface ScopedRecordSource<R> {
   fetch(ids: readonly string[]): Promise<R[]>;
   idOf(record: R): string;
   customerIdOf(record: R): string;
+  /** The customer's department as the record keeps it (tickets do); otherwise the scope copy's is looked up. */
+  departmentIdOf?(record: R): string;
+}
+
+/** The departments of the refused customers, to name the approval: none for partners, who are told NOT_FOUND. */
+function departmentsOfRefused(caller: Caller, scopes: CustomerScopeDirectory, customerIds: string[]): Promise<Map<string, string>> {
+  return isPartner(caller) || customerIds.length === 0 ? Promise.resolve(new Map()) : scopes.departmentsOf(customerIds);
 }
 
 /**
@@ -51,14 +59,18 @@ export async function readScopedRecords<R>(caller: Caller, ids: readonly string[
   const rows = wellFormed.length > 0 ? await source.fetch(wellFormed) : [];
   const byId = new Map(rows.map((row) => [source.idOf(row), row]));
   const visible = await scopes.visibleCustomerIds(caller, rows.map(source.customerIdOf), now);
-  const denied = rows.map(source.customerIdOf).filter((customerId) => !visible.has(customerId));
-  const departments = isPartner(caller) ? new Map<string, string>() : await scopes.departmentsOf(denied);
+  const refused = rows.filter((row) => !visible.has(source.customerIdOf(row)));
+  const departments = source.departmentIdOf ? new Map<string, string>() : await departmentsOfRefused(caller, scopes, refused.map(source.customerIdOf));
+  // No approval opens a record kind the caller's role is barred from (finance on tickets).
+  const approvable = !barredFrom(caller, scopes.kind);
   return ids.map((id) => {
     if (!OBJECT_ID.test(id)) return new BadUserInputError('id', 'is not a valid id');
     const row = byId.get(id);
     if (!row) return new NotFoundError(source.entity, id);
     const customerId = source.customerIdOf(row);
-    return visible.has(customerId) ? row : readDenied(caller, source.entity, id, { customerId, departmentId: departments.get(customerId) ?? '' });
+    if (visible.has(customerId)) return row;
+    const departmentId = source.departmentIdOf?.(row) ?? departments.get(customerId) ?? '';
+    return readDenied(caller, source.entity, id, { customerId, departmentId }, { approvable });
   });
 }
 
@@ -85,10 +97,7 @@ export function defineReadableCustomerKeyedLoader<V>(name: string, deps: Custome
     const visible = await deps.scopes.visibleCustomerIds(caller, wellFormed, deps.clock.now());
     const readable = wellFormed.filter((id) => visible.has(id));
     const denied = wellFormed.filter((id) => !visible.has(id));
-    const [answers, departments] = await Promise.all([
-      readable.length > 0 ? fetch(readable) : Promise.resolve([]),
-      isPartner(caller) ? new Map<string, string>() : deps.scopes.departmentsOf(denied),
-    ]);
+    const [answers, departments] = await Promise.all([readable.length > 0 ? fetch(readable) : Promise.resolve([]), departmentsOfRefused(caller, deps.scopes, denied)]);
     const byCustomer = new Map(readable.map((id, i) => [id, answers[i]] as const));
     return customerIds.map((id) => {
       if (!OBJECT_ID.test(id)) return new BadUserInputError('customerId', 'is not a valid id');

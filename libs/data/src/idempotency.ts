@@ -16,16 +16,19 @@ export function withIdempotencyKey(schema: Schema): void {
   schema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 }
 
+/** What a new record stores of its request's key: `{ idempotencyKey }`, or nothing for a request without one. */
+export type StoredIdempotencyKey = { idempotencyKey?: string };
+
 /**
- * `create` once per key: the record an earlier request with this key created, or the one `create` writes (which
- * must store `key` as `idempotencyKey`). A concurrent twin that loses the insert race gets the winner's record.
+ * `create` once per key: the record an earlier request with this key created, or the one `create` writes (it
+ * spreads `stored` into the new record). A concurrent twin that loses the insert race gets the winner's record.
  */
-export async function createOnce<T>(model: Model<any>, key: string | undefined, create: () => Promise<T>): Promise<T> {
-  if (!key) return create();
+export async function createOnce<T>(model: Model<any>, key: string | undefined, create: (stored: StoredIdempotencyKey) => Promise<T>): Promise<T> {
+  if (!key) return create({});
   const earlier = await model.findOne({ idempotencyKey: key }).lean<T>().exec();
   if (earlier) return earlier;
   try {
-    return await create();
+    return await create({ idempotencyKey: key });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
     const winner = await model.findOne({ idempotencyKey: key }).lean<T>().exec();

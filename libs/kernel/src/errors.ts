@@ -104,4 +104,3 @@ export function formatGraphQLError(logger: Logger) {
     return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions };
   };
 }
-

@@ -1,6 +1,6 @@
 import { hasRole, type Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
-import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection } from '@crm/data';
+import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection, type StoredIdempotencyKey } from '@crm/data';
 import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
 import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
@@ -64,10 +64,10 @@ export class CustomersService {
     const { caller } = access;
     const input = parseInput(createCustomerInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
-    return createOnce(this.store.model, idempotencyKey, () => this.createNew(access, rawInput, input, idempotencyKey));
+    return createOnce(this.store.model, idempotencyKey, (stored) => this.createNew(access, rawInput, input, stored));
   }
 
-  private async createNew(access: CustomerAccess, rawInput: unknown, input: CreateCustomerInput, idempotencyKey: string | undefined): Promise<CustomerRecord> {
+  private async createNew(access: CustomerAccess, rawInput: unknown, input: CreateCustomerInput, stored: StoredIdempotencyKey): Promise<CustomerRecord> {
     const { caller } = access;
     checkKindAndListType(input.kind, input.listType);
     checkKindVariant(input.kind, input);
@@ -92,7 +92,7 @@ export class CustomersService {
       createdBy: caller.userId,
       createdAt: now,
       updatedAt: now,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...stored,
     };
     let record = { ...draft } as CustomerRecord;
     for (const extension of this.extensions.all) {
@@ -234,7 +234,6 @@ export class CustomersService {
   }
 
   private mayAssignOwner(caller: Caller, owner: { _id: string; departmentId: string }): boolean {
-    if (!mayCreateCustomers(caller)) return false;
     if (hasRole(caller, 'general_manager', 'marketing')) return true;
     if (hasRole(caller, 'department_manager') && caller.departmentId === owner.departmentId) return true;
     return hasRole(caller, 'consultant') && owner._id === caller.userId;

@@ -12,7 +12,7 @@ import { HandoverResult as HandoverResultModel } from '../handover/handover.serv
 import { ListReviewRecord as ListReviewRecordModel, ListReviewEntryRecord as ListReviewEntryRecordModel } from '../list-review/list-review.model';
 import { ConsultantRecord as ConsultantRecordModel, DepartmentRecord as DepartmentRecordModel } from '../organisation/organisation.model';
 import { QualificationRecord as QualificationRecordModel, QualificationDecisionRecord as QualificationDecisionRecordModel } from '../qualification/qualification.model';
-import { ViewerOf as ViewerOfModel } from '../viewer/viewer.model';
+import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -2099,7 +2099,7 @@ export type ResolversTypes = ResolversObject<{
   TradingStatus: ResolverTypeWrapper<Partial<TradingStatus>>;
   TradingStatusInput: ResolverTypeWrapper<Partial<TradingStatusInput>>;
   UpdateCustomerInput: ResolverTypeWrapper<Partial<UpdateCustomerInput>>;
-  Viewer: ResolverTypeWrapper<ViewerOfModel>;
+  Viewer: ResolverTypeWrapper<CallerModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2180,7 +2180,7 @@ export type ResolversParentTypes = ResolversObject<{
   TradingStatus: Partial<TradingStatus>;
   TradingStatusInput: Partial<TradingStatusInput>;
   UpdateCustomerInput: Partial<UpdateCustomerInput>;
-  Viewer: ViewerOfModel;
+  Viewer: CallerModel;
 }>;
 
 export type AccessRequestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AccessRequest'] = ResolversParentTypes['AccessRequest']> = ResolversObject<{

@@ -1,10 +1,10 @@
 import type { Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
+import { createOnce, idempotencyKeyOf, type StoredIdempotencyKey } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { logInteractionInput, type LogInteractionInput } from './interaction-input';
-import { createOnce, idempotencyKeyOf } from '@crm/data';
 import { mayLogInteractionFor, mayLogInteractions, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
@@ -21,10 +21,10 @@ export class InteractionsService {
     if (!mayLogInteractions(caller)) throw new ForbiddenError('Partners cannot log interactions');
     const input = parseInput(logInteractionInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
-    return createOnce(this.interactions, idempotencyKey, () => this.logNew(caller, input, idempotencyKey));
+    return createOnce(this.interactions, idempotencyKey, (stored) => this.logNew(caller, input, stored));
   }
 
-  private async logNew(caller: Caller, input: LogInteractionInput, idempotencyKey: string | undefined): Promise<InteractionRecord> {
+  private async logNew(caller: Caller, input: LogInteractionInput, stored: StoredIdempotencyKey): Promise<InteractionRecord> {
     const staffId = input.staffId ?? caller.userId;
     if (!mayLogInteractionFor(caller, staffId)) throw new ForbiddenError('Only managers and the coordinator may log interactions for someone else');
     const now = this.clock.now();
@@ -58,7 +58,7 @@ export class InteractionsService {
       },
     });
     // One single-document write: the interaction and its event commit together or not at all.
-    const created = await this.interactions.create({ ...record, pendingEvents: [event], ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const created = await this.interactions.create({ ...record, pendingEvents: [event], ...stored });
     return created.toObject();
   }
 

@@ -1,8 +1,7 @@
-import { decodeComplaintCursor, encodeComplaintCursor } from '@crm/contracts';
+import { decodeComplaintCursor } from '@crm/contracts';
 import { GraphQLError } from 'graphql';
 
 // The cursor format is a contract with service-desk (`complaintEventsPosition`): libs/contracts keeps it.
-export const encodeCursor = encodeComplaintCursor;
 
 /** The stream sequence of a cursor; a cursor that is not ours is BAD_USER_INPUT on `after`. */
 export function decodeCursor(stream: string, cursor: string): number {

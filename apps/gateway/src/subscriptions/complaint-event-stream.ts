@@ -4,7 +4,7 @@ import type { Logger } from '@crm/kernel';
 import { GraphQLError } from 'graphql';
 import type { ConsumerMessages, JsMsg } from 'nats';
 import { z } from 'zod';
-import { encodeCursor } from './complaint-cursor';
+import { encodeComplaintCursor } from '@crm/contracts';
 import { complaintEventType } from './complaint-event-types';
 import type { FilteredReason, SubscriptionMetrics } from './subscription-metrics';
 import { TicketLookupError, type TicketLookup } from './ticket-lookup';
@@ -138,7 +138,7 @@ export class ComplaintEventStream implements AsyncIterableIterator<ComplaintEven
     if (!lookup.visible) return this.skip(message, 'not_visible');
     this.settled = message.seq;
     this.options.metrics.delivered.inc();
-    return { id: event.id, cursor: encodeCursor(this.options.streamName, message.seq), type: event.type, occurredAt: event.occurredAt, tickets: lookup.tickets, ticketErrors: lookup.errors };
+    return { id: event.id, cursor: encodeComplaintCursor(this.options.streamName, message.seq), type: event.type, occurredAt: event.occurredAt, tickets: lookup.tickets, ticketErrors: lookup.errors };
   }
 
   private skip(message: JsMsg, reason: FilteredReason): undefined {
@@ -168,7 +168,7 @@ export class ComplaintEventStream implements AsyncIterableIterator<ComplaintEven
   private fail(error: unknown, what: string): StreamFailure {
     const code = error instanceof TicketLookupError && !error.transient ? error.code : 'UNAVAILABLE';
     this.options.logger.warn({ err: error, settled: this.settled }, `subscription ended: ${what}`);
-    const resumeAfter = encodeCursor(this.options.streamName, this.settled);
+    const resumeAfter = encodeComplaintCursor(this.options.streamName, this.settled);
     this.finish();
     const failure = new GraphQLError(`Complaint events stopped: ${what} (${code}); subscribe again with after = extensions.resumeAfter`, {
       extensions: { code, resumeAfter },

@@ -35,7 +35,7 @@ export const ticketsPlugin = definePlugin({
     policies.onPublished(() => void watch.run().catch((error) => logger.error({ err: error }, 'SLA watch after a policy change failed')));
     provide(ticketsToken, tickets);
     provide(slaWatchToken, watch);
-    const loaders = ticketsLoaders(tickets);
+    const loaders = ticketsLoaders(tickets, { scopes: use(customerScopeToken), clock });
     return {
       resolvers: ticketsResolvers(tickets, loaders, watch, clock),
       models: [Ticket],

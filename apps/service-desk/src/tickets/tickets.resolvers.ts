@@ -39,7 +39,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
   };
   return {
     Query: {
-      ticket: (_, { id }, ctx) => tickets.getReadable(requireCaller(ctx), id),
+      ticket: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(id)),
       tickets: (_, { filter, first, after, last, before }, ctx) =>
         tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after, last, before }),
     },
@@ -65,7 +65,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
     },
     Ticket: {
       // Other subgraphs reach tickets through here: the read rule of `ticket(id)`, its error at the field's path.
-      __resolveReference: (ref, ctx) => tickets.getReadable(requireCaller(ctx), String(ref.id), (id) => ctx.loaders.get(loaders.ticketById).load(id)),
+      __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(String(ref.id))),
       id: (t) => String(t._id),
       customer: (t) => ({ id: t.customerId }),
       escalationLevel: (t) => escalationLevelName(t.escalationLevel),

@@ -1,7 +1,6 @@
 import type { Caller } from '@crm/auth';
-import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { customerIdSchema } from '@crm/contracts';
-import { createOnce, idempotencyKeyOf, paginateById, type Connection as Page, type PageArgs } from '@crm/data';
+import { createOnce, idempotencyKeyOf, paginateById, type Connection as Page, type PageArgs, type StoredIdempotencyKey } from '@crm/data';
 import { StaleRevisionError, updateVersioned, type EventActor } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, idempotencyKeyInput, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
@@ -80,10 +79,10 @@ export class TicketsService {
     if (!canOpenTicket(caller)) throw new ForbiddenError('Partners cannot open tickets');
     const input = parseInput(openTicketInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
-    return createOnce(this.tickets, idempotencyKey, () => this.openNew(caller, input, idempotencyKey));
+    return createOnce(this.tickets, idempotencyKey, (stored) => this.openNew(caller, input, stored));
   }
 
-  private async openNew(caller: Caller, input: z.infer<typeof openTicketInput>, idempotencyKey: string | undefined): Promise<TicketRecord> {
+  private async openNew(caller: Caller, input: z.infer<typeof openTicketInput>, stored: StoredIdempotencyKey): Promise<TicketRecord> {
     const customer = await this.directory.find(input.customerId);
     if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
     if (customer.lifecycle === 'REMOVED') throw new BadUserInputError('input.customerId', 'the customer has been removed from the archive');
@@ -141,7 +140,7 @@ export class TicketsService {
     const { after, entries } = change ? applyChange(draft, change) : { after: draft, entries: [] };
     const ticket = { ...after, ...(await this.dueTimes(after, now)) };
     const events = complaintEventsFor(ticket, [opened, ...entries], actorOf(caller));
-    const created = await this.tickets.create({ ...ticket, pendingEvents: events, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const created = await this.tickets.create({ ...ticket, pendingEvents: events, ...stored });
     return created.toObject();
   }
 
@@ -199,18 +198,6 @@ export class TicketsService {
       this.calendar.onCallAt(now, 'GENERAL_MANAGER'),
     ]);
     return { actorId, now, onCall: { 1: supervisor, 2: manager, 3: general } };
-  }
-
-  /**
-   * `ticket(id)` and references from other subgraphs: the ticket, or the error the read rule gives (malformed, not
-   * found, or denied with the approval). `find` lets a reference batch through the request's loader.
-   */
-  async getReadable(caller: Caller, id: string, find: (id: string) => Promise<TicketRecord | null> = (one) => this.tickets.findById(one).lean<TicketRecord>().exec()): Promise<TicketRecord> {
-    assertRecordId(id);
-    const ticket = await find(id);
-    if (!ticket) throw new NotFoundError('Ticket', id);
-    if (!(await this.access.canSee(caller, ticket))) throw readDenied(caller, 'Ticket', id, { customerId: ticket.customerId, departmentId: ticket.customerDepartmentId }, { approvable: this.access.approvable(caller) });
-    return ticket;
   }
 
   async findVisible(caller: Caller, id: string): Promise<TicketRecord | null> {

@@ -1,10 +1,10 @@
 import type { Caller } from '@crm/auth';
 import { surveyResponseRecordedV1 } from '@crm/contracts';
+import { createOnce, idempotencyKeyOf, type StoredIdempotencyKey } from '@crm/data';
 import { createEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { recordSurveyResponseInput, type RecordSurveyResponseInput } from './survey-response-input';
-import { createOnce, idempotencyKeyOf } from '@crm/data';
 import { dissatisfiedItems, mayRecordSurveyResponses, respondedAtProblem, scoreOf } from './survey-response-rules';
 import type { SurveyResponseRecord } from './survey-response.model';
 import { inTemplateOrder, surveyTemplates } from './survey-templates';
@@ -22,10 +22,10 @@ export class SurveyResponsesService {
     if (!mayRecordSurveyResponses(caller)) throw new ForbiddenError('Survey responses are recorded by service staff, marketing and managers');
     const input = parseInput(recordSurveyResponseInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
-    return createOnce(this.responses, idempotencyKey, () => this.recordNew(caller, input, idempotencyKey));
+    return createOnce(this.responses, idempotencyKey, (stored) => this.recordNew(caller, input, stored));
   }
 
-  private async recordNew(caller: Caller, input: RecordSurveyResponseInput, idempotencyKey: string | undefined): Promise<SurveyResponseRecord> {
+  private async recordNew(caller: Caller, input: RecordSurveyResponseInput, stored: StoredIdempotencyKey): Promise<SurveyResponseRecord> {
     const now = this.clock.now();
     const problem = respondedAtProblem(input.respondedAt, now);
     if (problem) throw new BadUserInputError('input.respondedAt', problem);
@@ -61,7 +61,7 @@ export class SurveyResponsesService {
       },
     });
     // One single-document write: the response and its event commit together or not at all.
-    const created = await this.responses.create({ ...record, pendingEvents: [event], ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const created = await this.responses.create({ ...record, pendingEvents: [event], ...stored });
     return created.toObject();
   }
 

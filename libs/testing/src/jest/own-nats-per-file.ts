@@ -3,7 +3,8 @@
 import { startLocalNats, type LocalServer } from '../../../dev-servers/src/local-servers';
 
 /**
- * Each integration or end-to-end test file gets its own throw-away NATS server when the servers are local.
+ * Each test file outside a `src/` folder (the integration and end-to-end specs; unit specs sit beside their code)
+ * gets its own throw-away NATS server when the servers are local.
  * Sharing one server made every fresh durable consumer replay every other file's events (the accounts stream
  * grows with the whole run), so projections lagged under load and access grants for common user ids leaked
  * between files. A local nats-server starts in well under a second; given URLs and containers stay shared.

@@ -1,4 +1,0 @@
-import type { Caller } from '@crm/auth';
-
-/** A Viewer is the verified caller itself: nothing is stored. */
-export type ViewerOf = Caller;
