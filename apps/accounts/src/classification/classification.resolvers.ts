@@ -2,6 +2,7 @@ import { requireCaller, type RequestContext } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
+import type { ConsultantRecord } from '../organisation/organisation.model';
 import { staffOf } from './classification-rules';
 import type { ClassificationService } from './classification.service';
 
@@ -16,7 +17,7 @@ export function classificationResolvers(classification: ClassificationService, {
       importance: (c) => c.importance ?? 'GENERAL',
       assignedStaff: async (c, _, ctx) => {
         const staff = await ctx.loaders.get(organisation.consultantById).loadMany(staffOf(c));
-        return staff.filter((s) => s !== null && !(s instanceof Error)) as never;
+        return staff.filter((s): s is ConsultantRecord => s !== null && !(s instanceof Error));
       },
       // Credit figures are internal: partners get null, like credit's own creditProfile.
       salesTier: (c, _, ctx) => (viewer(ctx).isPartner ? null : (c.salesTier ?? null)),

@@ -33,7 +33,7 @@ export function customersResolvers({ customers, loaders, organisation, access, c
   return {
     Query: {
       customer: (_, { id }, ctx) => customers.getReadable(viewer(ctx), id),
-      customers: (_, { filter, sort, first, after, last, before }, ctx) => customers.list(viewer(ctx), (filter ?? {}) as never, { first, after, last, before }, sort),
+      customers: (_, { filter, sort, first, after, last, before }, ctx) => customers.list(viewer(ctx), filter ?? {}, { first, after, last, before }, sort),
     },
     Mutation: {
       createCustomer: (_, { input }, ctx) => customers.create(viewer(ctx), input),

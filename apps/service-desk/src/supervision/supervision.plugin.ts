@@ -47,7 +47,7 @@ export const supervisionPlugin = definePlugin({
       },
       ReportRun: {
         id: (run) => String(run._id),
-        result: (run) => (run.status === 'DONE' ? (run.result as never) : null),
+        result: (run) => (run.status === 'DONE' ? run.result : null),
       },
       ReportResult: {
         __resolveType: (result) => ((result as { kind?: string }).kind === 'COMPLAINT_ANALYSIS' ? 'ComplaintAnalysisReport' : 'ServiceSupervisionReport'),
