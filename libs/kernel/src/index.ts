@@ -10,5 +10,7 @@ export * from './service';
 export * from './run-service';
 export * from './http';
 export * from './input';
+export * from './payload';
+export * from './actor';
 
 export * from './scalars';

@@ -3,6 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { scalarResolversFor } from './scalars';
+import { actorResolvers } from './actor';
 import { variableErrorFields } from './variable-error-fields';
 import { bearerToken, createTokenVerifier, InvalidTokenError, type Caller } from '@crm/auth';
 import { streamFor, type ServiceName } from '@crm/contracts';
@@ -19,7 +20,7 @@ import {
   startConsumer,
   type EventBus,
 } from '@crm/events';
-import { parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** One module of `buildSubgraphSchema`, typed from its public signature (no deep import). */
 type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
@@ -36,6 +37,9 @@ import { orderPlugins, type PluginContribution, type ServicePlugin } from './plu
 import type { RequestContext } from './request-context';
 import { JobScheduler } from './scheduler';
 import { findSchemaDir, listSubgraphSdlFiles, readSubgraphSdl } from './schema-files';
+
+/** The SDL file of a service that the kernel serves itself (see conventionsModule). */
+export const CONVENTIONS_SDL = 'conventions.graphql';
 
 /** Settings every subgraph reads; plugins add their own slices. */
 export const serviceConfigSchema = processConfigSchema.extend({
@@ -224,7 +228,7 @@ async function registerPlugins(service: ServiceName, plugins: ServicePlugin<any,
 /** Phase 4, subgraph: the plugins' SDL and resolvers as one federated schema, served by Apollo. */
 async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, any>[], contributions: PluginContribution[], registry: Registry, logger: Logger, opened: OpenedParts): Promise<ApolloServer<RequestContext>> {
   assertEverySdlFileServed(service, plugins);
-  const modules: SubgraphModule[] = plugins
+  const modules: SubgraphModule[] = [...conventionsModule(service), ...plugins
     .map((plugin, i) => ({ plugin, resolvers: contributions[i].resolvers ?? {} }))
     // A plugin may only consume events and share services; it then adds nothing to the schema.
     .filter(({ plugin }) => plugin.sdl.length > 0)
@@ -232,7 +236,7 @@ async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, a
     .map(({ plugin, resolvers }) => {
       const typeDefs = parse(plugin.sdl.map((file) => readSubgraphSdl(service, file)).join('\n'));
       return { typeDefs, resolvers: { ...scalarResolversFor(typeDefs), ...resolvers } as NonNullable<SubgraphModule['resolvers']> };
-    });
+    })];
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSubgraphSchema(modules),
     formatError: formatGraphQLError(logger),
@@ -322,8 +326,20 @@ async function identify(header: string | undefined, verify: (token: string) => P
   }
 }
 
+/**
+ * `schema/<service>/conventions.graphql`, served by the kernel itself: the types every subgraph shares by
+ * convention (`UserError`, `Actor`), with the kernel's resolvers; plugin modules come after it, so a plugin may
+ * resolve a field of them its own way (accounts loads an actor's staff member itself).
+ */
+function conventionsModule(service: string): SubgraphModule[] {
+  if (!listSubgraphSdlFiles(service, findSchemaDir()).includes(CONVENTIONS_SDL)) return [];
+  const typeDefs = parse(readSubgraphSdl(service, CONVENTIONS_SDL));
+  const declaresActor = typeDefs.definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Actor');
+  return [{ typeDefs, resolvers: { ...scalarResolversFor(typeDefs), ...(declaresActor ? actorResolvers : {}) } as NonNullable<SubgraphModule['resolvers']> }];
+}
+
 function assertEverySdlFileServed(service: string, plugins: ServicePlugin<any>[]): void {
-  const claimed = new Set(plugins.flatMap((p) => p.sdl));
+  const claimed = new Set([CONVENTIONS_SDL, ...plugins.flatMap((p) => p.sdl)]);
   const unclaimed = listSubgraphSdlFiles(service, findSchemaDir()).filter((file) => !claimed.has(file));
   if (unclaimed.length > 0) throw new Error(`schema/${service}/${unclaimed.join(', ')} is not served by any plugin`);
 }

@@ -151,6 +151,24 @@ export type AccessScopeKind =
   /** Every customer of a department. */
   | 'DEPARTMENT';
 
+/** Who did something: a member of staff or the platform itself (a scheduled job, an internal app). */
+export type Actor = {
+  __typename?: 'Actor';
+  /** The user id: the `sub` of the staff member's token, or a `system:` id for the platform (system:sla-watch). */
+  id: Scalars['ID']['output'];
+  /** Staff member or system. */
+  kind: ActorKind;
+  /** The staff member in the accounts directory; null for the system, or when the directory does not know the id. */
+  staffMember?: Maybe<Consultant>;
+};
+
+/** What kind of actor. */
+export type ActorKind =
+  /** A member of staff, by the user id of their token. */
+  | 'STAFF_MEMBER'
+  /** The platform itself: a scheduled job or an internal app. */
+  | 'SYSTEM';
+
 /** Only the members given change; each change is kept in the history. */
 export type ClassifyCustomerInput = {
   /** Replaces the staff list; the owner always stays on it. */
@@ -1855,6 +1873,26 @@ export type UpdateCustomerInput = {
   tradingStatus?: InputMaybe<TradingStatusInput>;
 };
 
+/** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What kind of problem, stable for clients to switch on. */
+  code: UserErrorCode;
+  /** The path of the input the problem is about, such as ["input", "contacts", "0", "phone"]; null when it is about the request as a whole. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, in words for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The kinds of user error. */
+export type UserErrorCode =
+  /** A value is missing, malformed or out of range; `field` names it. Every problem of the input is listed at once. */
+  | 'BAD_USER_INPUT'
+  /** The record's state does not allow the change (a transition not allowed, a stale revision, a record changed meanwhile); reload and decide again. */
+  | 'CONFLICT'
+  /** A record the request names does not exist (or is outside a partner's slice). */
+  | 'NOT_FOUND';
+
 /**
  * Who is calling, as the verified token says, and what they may do. accounts answers who; each service adds the
  * abilities it decides (canOpenTickets from service-desk, canSetCreditTerms from credit, ...), so a client can show
@@ -2007,6 +2045,8 @@ export type ResolversTypes = ResolversObject<{
   AccessScope: ResolverTypeWrapper<AccessScopeRecordModel>;
   AccessScopeInput: ResolverTypeWrapper<Partial<AccessScopeInput>>;
   AccessScopeKind: ResolverTypeWrapper<Partial<AccessScopeKind>>;
+  Actor: ResolverTypeWrapper<Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversTypes['Consultant']> }>>;
+  ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
   ClassifyCustomerInput: ResolverTypeWrapper<Partial<ClassifyCustomerInput>>;
   CompanySize: ResolverTypeWrapper<Partial<CompanySize>>;
   Consultant: ResolverTypeWrapper<ConsultantRecordModel>;
@@ -2099,6 +2139,8 @@ export type ResolversTypes = ResolversObject<{
   TradingStatus: ResolverTypeWrapper<Partial<TradingStatus>>;
   TradingStatusInput: ResolverTypeWrapper<Partial<TradingStatusInput>>;
   UpdateCustomerInput: ResolverTypeWrapper<Partial<UpdateCustomerInput>>;
+  UserError: ResolverTypeWrapper<Partial<UserError>>;
+  UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
 }>;
 
@@ -2112,6 +2154,7 @@ export type ResolversParentTypes = ResolversObject<{
   AccessRequestEdge: Partial<Omit<AccessRequestEdge, 'node'> & { node: ResolversParentTypes['AccessRequest'] }>;
   AccessScope: AccessScopeRecordModel;
   AccessScopeInput: Partial<AccessScopeInput>;
+  Actor: Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversParentTypes['Consultant']> }>;
   ClassifyCustomerInput: Partial<ClassifyCustomerInput>;
   Consultant: ConsultantRecordModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
@@ -2180,6 +2223,7 @@ export type ResolversParentTypes = ResolversObject<{
   TradingStatus: Partial<TradingStatus>;
   TradingStatusInput: Partial<TradingStatusInput>;
   UpdateCustomerInput: Partial<UpdateCustomerInput>;
+  UserError: Partial<UserError>;
   Viewer: CallerModel;
 }>;
 
@@ -2219,6 +2263,12 @@ export type AccessScopeResolvers<ContextType = RequestContext, ParentType extend
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AccessScopeKind'], ParentType, ContextType>;
+}>;
+
+export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
 }>;
 
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
@@ -2601,6 +2651,12 @@ export type TradingStatusResolvers<ContextType = RequestContext, ParentType exte
   reputation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   canCreateCustomers?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2622,6 +2678,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   AccessRequestConnection?: AccessRequestConnectionResolvers<ContextType>;
   AccessRequestEdge?: AccessRequestEdgeResolvers<ContextType>;
   AccessScope?: AccessScopeResolvers<ContextType>;
+  Actor?: ActorResolvers<ContextType>;
   Consultant?: ConsultantResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -2662,6 +2719,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SalesTierRating?: SalesTierRatingResolvers<ContextType>;
   TradingStatus?: TradingStatusResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 

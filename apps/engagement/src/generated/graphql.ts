@@ -19,6 +19,31 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a member of staff or the platform itself (a scheduled job, an internal app). */
+export type Actor = {
+  __typename?: 'Actor';
+  /** The user id: the `sub` of the staff member's token, or a `system:` id for the platform (system:sla-watch). */
+  id: Scalars['ID']['output'];
+  /** Staff member or system. */
+  kind: ActorKind;
+  /** The staff member in the accounts directory; null for the system, or when the directory does not know the id. */
+  staffMember?: Maybe<Consultant>;
+};
+
+/** What kind of actor. */
+export type ActorKind =
+  /** A member of staff, by the user id of their token. */
+  | 'STAFF_MEMBER'
+  /** The platform itself: a scheduled job or an internal app. */
+  | 'SYSTEM';
+
+/** A member of staff (owned by accounts), as an actor refers to them. */
+export type Consultant = {
+  __typename?: 'Consultant';
+  /** The consultant's user id (the `sub` of their token). */
+  id: Scalars['ID']['output'];
+};
+
 /** A customer (owned by accounts); engagement adds its interactions. */
 export type Customer = {
   __typename?: 'Customer';
@@ -121,6 +146,26 @@ export type Query = {
 export type QueryInteractionArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What kind of problem, stable for clients to switch on. */
+  code: UserErrorCode;
+  /** The path of the input the problem is about, such as ["input", "contacts", "0", "phone"]; null when it is about the request as a whole. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, in words for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The kinds of user error. */
+export type UserErrorCode =
+  /** A value is missing, malformed or out of range; `field` names it. Every problem of the input is listed at once. */
+  | 'BAD_USER_INPUT'
+  /** The record's state does not allow the change (a transition not allowed, a stale revision, a record changed meanwhile); reload and decide again. */
+  | 'CONFLICT'
+  /** A record the request names does not exist (or is outside a partner's slice). */
+  | 'NOT_FOUND';
 
 /** The caller (owned by accounts); engagement adds what the caller may do here. */
 export type Viewer = {
@@ -234,8 +279,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Customer: ResolverTypeWrapper<CustomerReferenceModel>;
+  Actor: ResolverTypeWrapper<Partial<Actor>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
+  ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
+  Consultant: ResolverTypeWrapper<Partial<Consultant>>;
+  Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Interaction: ResolverTypeWrapper<InteractionRecordModel>;
@@ -244,14 +292,18 @@ export type ResolversTypes = ResolversObject<{
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UserError: ResolverTypeWrapper<Partial<UserError>>;
+  UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Customer: CustomerReferenceModel;
+  Actor: Partial<Actor>;
   ID: Partial<Scalars['ID']['output']>;
+  Consultant: Partial<Consultant>;
+  Customer: CustomerReferenceModel;
   Int: Partial<Scalars['Int']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Interaction: InteractionRecordModel;
@@ -259,8 +311,19 @@ export type ResolversParentTypes = ResolversObject<{
   LogInteractionInput: Partial<LogInteractionInput>;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  UserError: Partial<UserError>;
   Viewer: CallerModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
+}>;
+
+export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+}>;
+
+export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
@@ -295,6 +358,12 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<QueryInteractionArgs, 'id'>>;
 }>;
 
+export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   canLogInteractions?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -302,11 +371,14 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
+  Consultant?: ConsultantResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Interaction?: InteractionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 

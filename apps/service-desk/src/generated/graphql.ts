@@ -31,6 +31,24 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a member of staff or the platform itself (a scheduled job, an internal app). */
+export type Actor = {
+  __typename?: 'Actor';
+  /** The user id: the `sub` of the staff member's token, or a `system:` id for the platform (system:sla-watch). */
+  id: Scalars['ID']['output'];
+  /** Staff member or system. */
+  kind: ActorKind;
+  /** The staff member in the accounts directory; null for the system, or when the directory does not know the id. */
+  staffMember?: Maybe<Consultant>;
+};
+
+/** What kind of actor. */
+export type ActorKind =
+  /** A member of staff, by the user id of their token. */
+  | 'STAFF_MEMBER'
+  /** The platform itself: a scheduled job or an internal app. */
+  | 'SYSTEM';
+
 /** Who handles the ticket now, relative to its first responder. */
 export type AssigneeRole =
   /** The responsible person's deputy. */
@@ -1257,6 +1275,26 @@ export type TransferTicketInput = {
   toUserId: Scalars['ID']['input'];
 };
 
+/** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What kind of problem, stable for clients to switch on. */
+  code: UserErrorCode;
+  /** The path of the input the problem is about, such as ["input", "contacts", "0", "phone"]; null when it is about the request as a whole. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, in words for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The kinds of user error. */
+export type UserErrorCode =
+  /** A value is missing, malformed or out of range; `field` names it. Every problem of the input is listed at once. */
+  | 'BAD_USER_INPUT'
+  /** The record's state does not allow the change (a transition not allowed, a stale revision, a record changed meanwhile); reload and decide again. */
+  | 'CONFLICT'
+  /** A record the request names does not exist (or is outside a partner's slice). */
+  | 'NOT_FOUND';
+
 /** The caller (owned by accounts); service-desk adds what the caller may do at the service desk. */
 export type Viewer = {
   __typename?: 'Viewer';
@@ -1415,6 +1453,9 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Actor: ResolverTypeWrapper<Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversTypes['Consultant']> }>>;
+  ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
+  ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
   AssigneeRole: ResolverTypeWrapper<Partial<AssigneeRole>>;
   CalendarDay: ResolverTypeWrapper<CalendarDayRecordModel>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
@@ -1429,7 +1470,6 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   ComplaintMonth: ResolverTypeWrapper<Partial<ComplaintMonth>>;
   Consultant: ResolverTypeWrapper<ConsultantReferenceModel>;
-  ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   CustomerImportance: ResolverTypeWrapper<Partial<CustomerImportance>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
@@ -1485,12 +1525,16 @@ export type ResolversTypes = ResolversObject<{
   TicketTransfer: ResolverTypeWrapper<TransferRecordModel>;
   TicketType: ResolverTypeWrapper<Partial<TicketType>>;
   TransferTicketInput: ResolverTypeWrapper<Partial<TransferTicketInput>>;
+  UserError: ResolverTypeWrapper<Partial<UserError>>;
+  UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
   WorkingCalendar: ResolverTypeWrapper<WorkingCalendarModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Actor: Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversParentTypes['Consultant']> }>;
+  ID: Partial<Scalars['ID']['output']>;
   CalendarDay: CalendarDayRecordModel;
   String: Partial<Scalars['String']['output']>;
   CalendarDayInput: Partial<CalendarDayInput>;
@@ -1502,7 +1546,6 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Partial<Scalars['Float']['output']>;
   ComplaintMonth: Partial<ComplaintMonth>;
   Consultant: ConsultantReferenceModel;
-  ID: Partial<Scalars['ID']['output']>;
   Customer: CustomerReferenceModel;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Department: DepartmentReferenceModel;
@@ -1541,8 +1584,15 @@ export type ResolversParentTypes = ResolversObject<{
   TicketSla: Partial<TicketSla>;
   TicketTransfer: TransferRecordModel;
   TransferTicketInput: Partial<TransferTicketInput>;
+  UserError: Partial<UserError>;
   Viewer: CallerModel;
   WorkingCalendar: WorkingCalendarModel;
+}>;
+
+export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
 }>;
 
 export type CalendarDayResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CalendarDay'] = ResolversParentTypes['CalendarDay']> = ResolversObject<{
@@ -1879,6 +1929,12 @@ export type TicketTransferResolvers<ContextType = RequestContext, ParentType ext
   toUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   canManageServiceCalendar?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -1898,6 +1954,7 @@ export type WorkingCalendarResolvers<ContextType = RequestContext, ParentType ex
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   CalendarDay?: CalendarDayResolvers<ContextType>;
   Complainant?: ComplainantResolvers<ContextType>;
   ComplaintAnalysisReport?: ComplaintAnalysisReportResolvers<ContextType>;
@@ -1933,6 +1990,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   TicketResolution?: TicketResolutionResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
   TicketTransfer?: TicketTransferResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WorkingCalendar?: WorkingCalendarResolvers<ContextType>;
 }>;

@@ -19,6 +19,31 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a member of staff or the platform itself (a scheduled job, an internal app). */
+export type Actor = {
+  __typename?: 'Actor';
+  /** The user id: the `sub` of the staff member's token, or a `system:` id for the platform (system:sla-watch). */
+  id: Scalars['ID']['output'];
+  /** Staff member or system. */
+  kind: ActorKind;
+  /** The staff member in the accounts directory; null for the system, or when the directory does not know the id. */
+  staffMember?: Maybe<Consultant>;
+};
+
+/** What kind of actor. */
+export type ActorKind =
+  /** A member of staff, by the user id of their token. */
+  | 'STAFF_MEMBER'
+  /** The platform itself: a scheduled job or an internal app. */
+  | 'SYSTEM';
+
+/** A member of staff (owned by accounts), as an actor refers to them. */
+export type Consultant = {
+  __typename?: 'Consultant';
+  /** The consultant's user id (the `sub` of their token). */
+  id: Scalars['ID']['output'];
+};
+
 /** A customer (owned by accounts); surveys adds its survey responses and satisfaction score. */
 export type Customer = {
   __typename?: 'Customer';
@@ -169,6 +194,26 @@ export type SurveyTemplate =
   /** price, design and quality, competitor comparison, after-sales service, other needs */
   | 'VISIT';
 
+/** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What kind of problem, stable for clients to switch on. */
+  code: UserErrorCode;
+  /** The path of the input the problem is about, such as ["input", "contacts", "0", "phone"]; null when it is about the request as a whole. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, in words for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The kinds of user error. */
+export type UserErrorCode =
+  /** A value is missing, malformed or out of range; `field` names it. Every problem of the input is listed at once. */
+  | 'BAD_USER_INPUT'
+  /** The record's state does not allow the change (a transition not allowed, a stale revision, a record changed meanwhile); reload and decide again. */
+  | 'CONFLICT'
+  /** A record the request names does not exist (or is outside a partner's slice). */
+  | 'NOT_FOUND';
+
 /** The caller (owned by accounts); surveys adds what the caller may do here. */
 export type Viewer = {
   __typename?: 'Viewer';
@@ -281,8 +326,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Customer: ResolverTypeWrapper<CustomerReferenceModel>;
+  Actor: ResolverTypeWrapper<Partial<Actor>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
+  ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
+  Consultant: ResolverTypeWrapper<Partial<Consultant>>;
+  Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -297,13 +345,17 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   SurveyTemplate: ResolverTypeWrapper<Partial<SurveyTemplate>>;
+  UserError: ResolverTypeWrapper<Partial<UserError>>;
+  UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Customer: CustomerReferenceModel;
+  Actor: Partial<Actor>;
   ID: Partial<Scalars['ID']['output']>;
+  Consultant: Partial<Consultant>;
+  Customer: CustomerReferenceModel;
   Float: Partial<Scalars['Float']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Mutation: Record<PropertyKey, never>;
@@ -315,7 +367,18 @@ export type ResolversParentTypes = ResolversObject<{
   SurveyResponse: SurveyResponseRecordModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
   Int: Partial<Scalars['Int']['output']>;
+  UserError: Partial<UserError>;
   Viewer: CallerModel;
+}>;
+
+export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+}>;
+
+export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
@@ -358,6 +421,12 @@ export type SurveyResponseResolvers<ContextType = RequestContext, ParentType ext
   templateVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   canRecordSurveyResponses?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -365,12 +434,15 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
+  Consultant?: ConsultantResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SurveyAnswer?: SurveyAnswerResolvers<ContextType>;
   SurveyResponse?: SurveyResponseResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 
