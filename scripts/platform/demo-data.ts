@@ -235,6 +235,9 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T, index: n
 export async function call(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
   const res = await graphql(url, query, variables, token);
   if (res.errors?.length) throw new Error(`${query.slice(0, 60)}…: ${res.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ')}`);
+  // A mutation refused for its input answers a payload with userErrors rather than an error: fail on those too.
+  const userErrors = Object.values(res.data ?? {}).flatMap((answer) => ((answer as { userErrors?: { code: string; message: string }[] } | null)?.userErrors ?? []));
+  if (userErrors.length) throw new Error(`${query.slice(0, 60)}…: ${userErrors.map((e) => `${e.code}: ${e.message}`).join('; ')}`);
   return res.data!;
 }
 
