@@ -9,7 +9,7 @@ const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
 // docs/domain/accounts.md confidentiality through engagement's copy of the customers' scopes (kept from accounts' events).
-const LOG = `mutation($input: LogInteractionInput!) { logInteraction(input: $input) { id } }`;
+const LOG = `mutation($input: LogInteractionInput!) { logInteraction(input: $input) { interaction { id } userErrors { field code message } } }`;
 const ONE = `query($id: ID!) { interaction(id: $id) { id } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id interactions { id } } ... on Interaction { id } } }`;
 
@@ -35,7 +35,8 @@ describe('engagement: interactions are read within the caller customer scope', (
   const logFor = async (customerId: string, as = token.alice): Promise<string> => {
     const res = await graphql(service.url, LOG, { input: { customerId, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'Called about the order' } }, as);
     expect(res.errors).toBeUndefined();
-    return res.data!.logInteraction.id;
+    expect(res.data!.logInteraction.userErrors).toEqual([]);
+    return res.data!.logInteraction.interaction.id;
   };
 
   /** What `as` sees of one interaction: through the root field, Customer.interactions and Interaction entities. */
@@ -103,12 +104,12 @@ describe('engagement: interactions are read within the caller customer scope', (
   it('treats a customer the caller may not read as unknown when logging, and hides unannounced customers from scoped roles only', async () => {
     const customerId = await announceCustomer(service, { owner: user('alice') });
     const refused = await graphql(service.url, LOG, { input: { customerId, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'x' } }, token.bob);
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
-    expect(refused.errors?.[0].message).toMatch(/no such customer/);
+    expect(refused.data!.logInteraction.interaction).toBeNull();
+    expect(refused.data!.logInteraction.userErrors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'customerId'], message: expect.stringMatching(/no such customer/) })]);
 
     const unannounced = newCustomerId();
     const byAlice = await graphql(service.url, LOG, { input: { customerId: unannounced, channel: 'PHONE', occurredAt: '2025-06-01T08:00:00Z', summary: 'x' } }, token.alice);
-    expect(byAlice.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    expect(byAlice.data!.logInteraction.userErrors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'customerId'] })]);
     const id = await logFor(unannounced, token.agent);
     expect(await sees(token.agent, unannounced, id)).toBe(true);
     expect(await sees(token.east, unannounced, id)).toBe(false);

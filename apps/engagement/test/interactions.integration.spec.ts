@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { engagementService } from '../src/engagement.service';
 
 const LOG = `mutation($input: LogInteractionInput!) {
-  logInteraction(input: $input) { id customer { id } channel occurredAt staffId summary outcome nextStep loggedBy loggedAt }
+  logInteraction(input: $input) {
+    interaction { id customer { id } channel occurredAt contactedBy { id kind } summary outcome nextStep loggedBy { id kind } loggedAt }
+    userErrors { field code message }
+  }
 }`;
 const ENTITIES = `query($r: [_Any!]!, $first: Int) { _entities(representations: $r) { ... on Customer { id interactions(first: $first) { id summary occurredAt } } } }`;
 
@@ -63,13 +66,14 @@ describe('engagement: interactions', () => {
     const customerId = await announceCustomer(service);
     const res = await log(alice, validInput(customerId));
     expect(res.errors).toBeUndefined();
-    const interaction = res.data!.logInteraction;
+    expect(res.data!.logInteraction.userErrors).toEqual([]);
+    const interaction = res.data!.logInteraction.interaction;
     expect(interaction).toMatchObject({
       customer: { id: customerId },
       channel: 'PHONE',
       occurredAt: '2025-01-15T08:30:00.000Z',
-      staffId: 'alice',
-      loggedBy: 'alice',
+      contactedBy: { id: 'alice', kind: 'STAFF_MEMBER' },
+      loggedBy: { id: 'alice', kind: 'STAFF_MEMBER' },
       summary: 'Discussed the spring order',
       outcome: 'Interested in 20 units',
       nextStep: 'Send a quotation by Friday',
@@ -98,15 +102,42 @@ describe('engagement: interactions', () => {
   it.each([
     ['input.customerId', { customerId: malformedCustomerId }],
     ['input.summary', { summary: '   ' }],
-    ['input.occurredAt', { occurredAt: 'yesterday' }],
     ['input.occurredAt', { occurredAt: new Date(Date.now() + 24 * 3600_000).toISOString() }],
-  ])('rejects a bad %s with BAD_USER_INPUT and writes no document and no event', async (field, overrides) => {
+  ])('rejects a bad %s with a BAD_USER_INPUT user error and writes no document and no event', async (field, overrides) => {
     const documentsBefore = await interactions().countDocuments();
     const input = validInput(newCustomerId(), overrides);
     const res = await log(alice, input);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.logInteraction.interaction).toBeNull();
+    expect(res.data!.logInteraction.userErrors).toContainEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: field.split('.') }));
     expect(await interactions().countDocuments()).toBe(documentsBefore);
     // About the customer id that was sent (the malformed one, in the input.customerId row).
+    expect(await eventsAbout(service, input.customerId)).toEqual([]);
+  });
+
+  it('refuses a value the DateTime scalar rejects before anything runs: a top-level BAD_USER_INPUT naming the field', async () => {
+    const documentsBefore = await interactions().countDocuments();
+    const input = validInput(newCustomerId(), { occurredAt: 'yesterday' });
+    const res = await log(alice, input);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredAt' });
+    expect(await interactions().countDocuments()).toBe(documentsBefore);
+    expect(await eventsAbout(service, input.customerId)).toEqual([]);
+  });
+
+  it('lists every problem of an input at once, one user error each', async () => {
+    const documentsBefore = await interactions().countDocuments();
+    const input = validInput(newCustomerId(), { summary: '   ', outcome: 'x'.repeat(2001), nextStep: 'y'.repeat(2001) });
+    const res = await log(alice, input);
+    expect(res.data!.logInteraction).toEqual({
+      interaction: null,
+      userErrors: expect.arrayContaining([
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'summary'] }),
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'outcome'] }),
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'nextStep'] }),
+      ]),
+    });
+    expect(res.data!.logInteraction.userErrors).toHaveLength(3);
+    expect(await interactions().countDocuments()).toBe(documentsBefore);
     expect(await eventsAbout(service, input.customerId)).toEqual([]);
   });
 
@@ -118,7 +149,7 @@ describe('engagement: interactions', () => {
 
     const allowed = await log(manager, validInput(customerId, { staffId: 'bob' }));
     expect(allowed.errors).toBeUndefined();
-    expect(allowed.data!.logInteraction).toMatchObject({ staffId: 'bob', loggedBy: 'mgr-east' });
+    expect(allowed.data!.logInteraction.interaction).toMatchObject({ contactedBy: { id: 'bob', kind: 'STAFF_MEMBER' }, loggedBy: { id: 'mgr-east', kind: 'STAFF_MEMBER' } });
   });
 
   it('gives a partner FORBIDDEN on logInteraction and nothing on reads', async () => {
@@ -127,7 +158,7 @@ describe('engagement: interactions', () => {
     const res = await log(partner, validInput(customerId));
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
-    const read = await graphql(service.url, 'query($id: ID!) { interaction(id: $id) { id } }', { id: logged.data!.logInteraction.id }, partner);
+    const read = await graphql(service.url, 'query($id: ID!) { interaction(id: $id) { id } }', { id: logged.data!.logInteraction.interaction.id }, partner);
     // NOT_FOUND, as for an id nobody has: a partner does not learn the interaction exists.
     expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(read.data?.interaction ?? null).toBeNull();

@@ -6,6 +6,7 @@ import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -64,22 +65,22 @@ export type Interaction = {
   __typename?: 'Interaction';
   /** How the contact happened. */
   channel: InteractionChannel;
+  /** The staff member who had the contact. */
+  contactedBy: Actor;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer or the caller may not read the customer. */
   customer?: Maybe<Customer>;
   /** The interaction's id. */
   id: Scalars['ID']['output'];
   /** When it was logged. */
   loggedAt: Scalars['DateTime']['output'];
-  /** Who logged it; differs from staffId when a manager logs for their staff. */
-  loggedBy: Scalars['ID']['output'];
+  /** Who logged it; differs from contactedBy when a manager logs for their staff. */
+  loggedBy: Actor;
   /** What happens next; null when not recorded. */
   nextStep?: Maybe<Scalars['String']['output']>;
   /** When the contact happened. */
   occurredAt: Scalars['DateTime']['output'];
   /** What came of it; null when not recorded. */
   outcome?: Maybe<Scalars['String']['output']>;
-  /** The staff member who had the contact. */
-  staffId: Scalars['ID']['output'];
   /** What was said. */
   summary: Scalars['String']['output'];
 };
@@ -121,15 +122,34 @@ export type LogInteractionInput = {
   summary: Scalars['String']['input'];
 };
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/** What logInteraction answers. */
+export type LogInteractionPayload = {
+  __typename?: 'LogInteractionPayload';
+  /** The interaction logged (or, for a repeated idempotency key, the one the first request logged); null when the request was refused. */
+  interaction?: Maybe<Interaction>;
+  /** What the caller can fix: every input problem at once, or a customer that is not there; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a contact with a customer; publishes crm.engagement.interaction.logged. */
-  logInteraction?: Maybe<Interaction>;
+  logInteraction?: Maybe<LogInteractionPayload>;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationLogInteractionArgs = {
   input: LogInteractionInput;
 };
@@ -290,6 +310,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   InteractionChannel: ResolverTypeWrapper<Partial<InteractionChannel>>;
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
+  LogInteractionPayload: ResolverTypeWrapper<Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
@@ -309,6 +330,7 @@ export type ResolversParentTypes = ResolversObject<{
   Interaction: InteractionRecordModel;
   String: Partial<Scalars['String']['output']>;
   LogInteractionInput: Partial<LogInteractionInput>;
+  LogInteractionPayload: Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> }>;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   UserError: Partial<UserError>;
@@ -339,19 +361,24 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type InteractionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Interaction'] = ResolversParentTypes['Interaction'], FederationReferenceType extends FederationReferenceTypes['Interaction'] = FederationReferenceTypes['Interaction']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Interaction']> | FederationReferenceType, FederationReferenceType, ContextType>;
   channel?: Resolver<ResolversTypes['InteractionChannel'], ParentType, ContextType>;
+  contactedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   loggedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  loggedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  loggedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   nextStep?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  staffId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LogInteractionPayload'] = ResolversParentTypes['LogInteractionPayload']> = ResolversObject<{
+  interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  logInteraction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
+  logInteraction?: Resolver<Maybe<ResolversTypes['LogInteractionPayload']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -376,6 +403,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Interaction?: InteractionResolvers<ContextType>;
+  LogInteractionPayload?: LogInteractionPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import { isPartner } from '@crm/auth';
-import { parseInput, requireCaller } from '@crm/kernel';
+import { mutationPayload, parseInput, requiredActorRef, requireCaller } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import { interactionsPageSize } from './interaction-input';
 import type { InteractionsLoaders } from './interactions.loaders';
@@ -13,12 +13,14 @@ export function interactionsResolvers(interactions: InteractionsService, loaders
       interaction: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableInteractionById).load(id)),
     },
     Mutation: {
-      logInteraction: (_, { input }, ctx) => interactions.log(requireCaller(ctx), input),
+      logInteraction: (_, { input }, ctx) => mutationPayload('interaction', () => interactions.log(requireCaller(ctx), input)),
     },
     Interaction: {
       __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableInteractionById).load(String(ref.id))),
       id: (i) => String(i._id),
       customer: (i) => ({ id: i.customerId }),
+      contactedBy: (i) => requiredActorRef(i.staffId),
+      loggedBy: (i) => requiredActorRef(i.loggedBy),
     },
     Customer: {
       // accounts owns the customer; here it is only a key. Its fields go through the loaders, which keep to the
