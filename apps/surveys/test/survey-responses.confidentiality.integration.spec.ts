@@ -9,7 +9,7 @@ const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
 // docs/domain/accounts.md confidentiality through surveys' copy of the customers' scopes (kept from accounts' events).
-const RECORD = `mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }`;
+const RECORD = `mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { surveyResponse { id } userErrors { field code message } } }`;
 const ONE = `query($id: ID!) { surveyResponse(id: $id) { id } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id } } ... on SurveyResponse { id } } }`;
 const answers = ['PRICE', 'DESIGN_QUALITY', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS'].map((item) => ({ item, level: 'SATISFIED' }));
@@ -37,7 +37,8 @@ describe('surveys: survey responses are read within the caller customer scope', 
   const recordFor = async (customerId: string): Promise<string> => {
     const res = await graphql(service.url, RECORD, { input: input(customerId) }, token.agent);
     expect(res.errors).toBeUndefined();
-    return res.data!.recordSurveyResponse.id;
+    expect(res.data!.recordSurveyResponse.userErrors).toEqual([]);
+    return res.data!.recordSurveyResponse.surveyResponse.id;
   };
 
   /** What `as` sees of one response: root field, Customer.surveyResponses / satisfactionScore, SurveyResponse entity. */
@@ -94,9 +95,10 @@ describe('surveys: survey responses are read within the caller customer scope', 
   it('lets a manager record only for customers they may read; service roles record for any', async () => {
     const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
     const refused = await graphql(service.url, RECORD, { input: input(customerId) }, token.west);
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    expect(refused.data!.recordSurveyResponse).toEqual({ surveyResponse: null, userErrors: [expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'customerId'] })] });
     const allowed = await graphql(service.url, RECORD, { input: input(customerId) }, token.east);
     expect(allowed.errors).toBeUndefined();
+    expect(allowed.data!.recordSurveyResponse.userErrors).toEqual([]);
     // Not announced yet: the service agent sees it, the department manager does not.
     const id = await recordFor(newCustomerId());
     expect((await graphql(service.url, ONE, { id }, token.agent)).data!.surveyResponse).not.toBeNull();

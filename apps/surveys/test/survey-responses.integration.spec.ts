@@ -6,8 +6,11 @@ import { surveysService } from '../src/surveys.service';
 
 const RECORD = `mutation($input: RecordSurveyResponseInput!) {
   recordSurveyResponse(input: $input) {
-    id customer { id } template templateVersion consultantId respondedAt score needsFollowUp recordedBy
-    answers { item level comment }
+    surveyResponse {
+      id customer { id } template templateVersion consultantId respondedAt score needsFollowUp recordedBy { id kind }
+      answers { item level comment }
+    }
+    userErrors { field code message }
   }
 }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id satisfactionScore surveyResponses { id template score } } } }`;
@@ -79,7 +82,8 @@ describe('surveys: survey responses', () => {
     ];
     const res = await record(agent, validInput(customerId, { template: 'AFTER_SALE', answers }));
     expect(res.errors).toBeUndefined();
-    const response = res.data!.recordSurveyResponse;
+    expect(res.data!.recordSurveyResponse.userErrors).toEqual([]);
+    const response = res.data!.recordSurveyResponse.surveyResponse;
     expect(response).toMatchObject({
       customer: { id: customerId },
       template: 'AFTER_SALE',
@@ -87,7 +91,7 @@ describe('surveys: survey responses', () => {
       consultantId: 'alice',
       respondedAt: '2025-03-01T10:00:00.000Z',
       needsFollowUp: true,
-      recordedBy: 'agent-1',
+      recordedBy: { id: 'agent-1', kind: 'STAFF_MEMBER' },
     });
     expect(response.score).toBeCloseTo((5 + 1 + 5 + 4 + 3 + 2 + 5) / 7);
     // Stored in the questionnaire's order, whatever order they were sent in.
@@ -116,13 +120,29 @@ describe('surveys: survey responses', () => {
     ['input.answers.0.item', 'an item of another template is answered', { answers: [{ item: 'STAFF_ATTITUDE', level: 'SATISFIED' }, ...visitAnswers().slice(1)] }],
     ['input.customerId', 'the customer id is malformed', { customerId: malformedCustomerId }],
     ['input.respondedAt', 'the answers are dated in the future', { respondedAt: new Date(Date.now() + 86_400_000).toISOString() }],
-  ])('rejects with BAD_USER_INPUT on %s when %s, writing no document and no event', async (field, _why, overrides) => {
+  ])('rejects with a BAD_USER_INPUT user error on %s when %s, writing no document and no event', async (field, _why, overrides) => {
     const documentsBefore = await responses().countDocuments();
     const input = validInput(newCustomerId(), overrides);
     const res = await record(agent, input);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.recordSurveyResponse.surveyResponse).toBeNull();
+    expect(res.data!.recordSurveyResponse.userErrors).toContainEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: field.split('.') }));
     expect(await responses().countDocuments()).toBe(documentsBefore);
     // About the customer id that was sent (the malformed one, in the input.customerId row).
+    expect(await eventsAbout(service, input.customerId)).toEqual([]);
+  });
+
+  it('lists every problem of an input at once, one user error each', async () => {
+    const documentsBefore = await responses().countDocuments();
+    const answers = [{ ...visitAnswers()[0], comment: 'x'.repeat(2001) }, ...visitAnswers().slice(1)];
+    const input = validInput(malformedCustomerId, { answers });
+    const res = await record(agent, input);
+    expect(res.data!.recordSurveyResponse.surveyResponse).toBeNull();
+    expect(res.data!.recordSurveyResponse.userErrors).toEqual([
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'customerId'] }),
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'answers', '0', 'comment'] }),
+    ]);
+    expect(await responses().countDocuments()).toBe(documentsBefore);
     expect(await eventsAbout(service, input.customerId)).toEqual([]);
   });
 
@@ -174,7 +194,7 @@ describe('surveys: survey responses', () => {
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
     expect(entities.errors).toBeUndefined();
     expect(entities.data!._entities).toEqual([{ id: customerId, satisfactionScore: null, surveyResponses: [] }]);
-    const direct = await graphql(service.url, 'query($id: ID!) { surveyResponse(id: $id) { id } }', { id: recorded.data!.recordSurveyResponse.id }, partner);
+    const direct = await graphql(service.url, 'query($id: ID!) { surveyResponse(id: $id) { id } }', { id: recorded.data!.recordSurveyResponse.surveyResponse.id }, partner);
     expect(direct.data!.surveyResponse).toBeNull();
   });
 });

@@ -28,11 +28,12 @@ describe('surveys: Customer fields are batched per request', () => {
       const answers = ['APPOINTMENT_TIMELINESS', 'STAFF_ATTITUDE', 'STAFF_TECHNICAL_ABILITY', 'SERVICE_MATTERS', 'OTHER_NEEDS'].map((item) => ({ item, level: 'FAIRLY_SATISFIED' }));
       const res = await graphql(
         service.url,
-        'mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }',
+        'mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { surveyResponse { id } userErrors { code message } } }',
         { input: { customerId, template: 'AFTER_SERVICE', consultantId: 'alice', respondedAt: '2025-04-01T09:00:00Z', answers } },
         agent,
       );
       expect(res.errors).toBeUndefined();
+      expect(res.data!.recordSurveyResponse.userErrors).toEqual([]);
     }
 
     commands.length = 0;

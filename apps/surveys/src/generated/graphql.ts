@@ -6,6 +6,7 @@ import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -55,15 +56,25 @@ export type Customer = {
   surveyResponses?: Maybe<Array<SurveyResponse>>;
 };
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record a customer's answers; publishes crm.surveys.response.recorded. */
-  recordSurveyResponse?: Maybe<SurveyResponse>;
+  recordSurveyResponse?: Maybe<RecordSurveyResponsePayload>;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordSurveyResponseArgs = {
   input: RecordSurveyResponseInput;
 };
@@ -95,6 +106,15 @@ export type RecordSurveyResponseInput = {
   respondedAt: Scalars['DateTime']['input'];
   /** The questionnaire used. */
   template: SurveyTemplate;
+};
+
+/** What recordSurveyResponse answers. */
+export type RecordSurveyResponsePayload = {
+  __typename?: 'RecordSurveyResponsePayload';
+  /** The response recorded (or, for a repeated idempotency key, the one the first request recorded); null when the request was refused. */
+  surveyResponse?: Maybe<SurveyResponse>;
+  /** What the caller can fix: every input problem at once, or a customer that is not there; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The five-level scale, best first: counts 5 down to 1 in scores. */
@@ -173,8 +193,8 @@ export type SurveyResponse = {
   needsFollowUp: Scalars['Boolean']['output'];
   /** When the answers were recorded. */
   recordedAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the answers. */
-  recordedBy: Scalars['ID']['output'];
+  /** Who recorded the answers. */
+  recordedBy: Actor;
   /** When the customer answered. */
   respondedAt: Scalars['DateTime']['output'];
   /** Mean of the answers on the scale SATISFIED = 5 … DISSATISFIED = 1. */
@@ -337,6 +357,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordSurveyResponseInput: ResolverTypeWrapper<Partial<RecordSurveyResponseInput>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  RecordSurveyResponsePayload: ResolverTypeWrapper<Partial<Omit<RecordSurveyResponsePayload, 'surveyResponse'> & { surveyResponse?: Maybe<ResolversTypes['SurveyResponse']> }>>;
   SatisfactionLevel: ResolverTypeWrapper<Partial<SatisfactionLevel>>;
   SurveyAnswer: ResolverTypeWrapper<SurveyAnswerRecordModel>;
   SurveyAnswerInput: ResolverTypeWrapper<Partial<SurveyAnswerInput>>;
@@ -362,6 +383,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RecordSurveyResponseInput: Partial<RecordSurveyResponseInput>;
   String: Partial<Scalars['String']['output']>;
+  RecordSurveyResponsePayload: Partial<Omit<RecordSurveyResponsePayload, 'surveyResponse'> & { surveyResponse?: Maybe<ResolversParentTypes['SurveyResponse']> }>;
   SurveyAnswer: SurveyAnswerRecordModel;
   SurveyAnswerInput: Partial<SurveyAnswerInput>;
   SurveyResponse: SurveyResponseRecordModel;
@@ -393,11 +415,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  recordSurveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
+  recordSurveyResponse?: Resolver<Maybe<ResolversTypes['RecordSurveyResponsePayload']>, ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   surveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType, RequireFields<QuerySurveyResponseArgs, 'id'>>;
+}>;
+
+export type RecordSurveyResponsePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordSurveyResponsePayload'] = ResolversParentTypes['RecordSurveyResponsePayload']> = ResolversObject<{
+  surveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type SurveyAnswerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SurveyAnswer'] = ResolversParentTypes['SurveyAnswer']> = ResolversObject<{
@@ -414,7 +441,7 @@ export type SurveyResponseResolvers<ContextType = RequestContext, ParentType ext
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   needsFollowUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   respondedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   template?: Resolver<ResolversTypes['SurveyTemplate'], ParentType, ContextType>;
@@ -440,6 +467,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordSurveyResponsePayload?: RecordSurveyResponsePayloadResolvers<ContextType>;
   SurveyAnswer?: SurveyAnswerResolvers<ContextType>;
   SurveyResponse?: SurveyResponseResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

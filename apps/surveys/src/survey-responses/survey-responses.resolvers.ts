@@ -1,5 +1,5 @@
 import { isPartner } from '@crm/auth';
-import { requireCaller } from '@crm/kernel';
+import { mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import type { SurveyResponsesLoaders } from './survey-responses.loaders';
 import type { SurveyResponsesService } from './survey-responses.service';
@@ -12,12 +12,13 @@ export function surveyResponsesResolvers(responses: SurveyResponsesService, load
       surveyResponse: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableSurveyResponseById).load(id)),
     },
     Mutation: {
-      recordSurveyResponse: (_, { input }, ctx) => responses.record(requireCaller(ctx), input),
+      recordSurveyResponse: (_, { input }, ctx) => mutationPayload('surveyResponse', () => responses.record(requireCaller(ctx), input)),
     },
     SurveyResponse: {
       __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableSurveyResponseById).load(String(ref.id))),
       id: (r) => String(r._id),
       customer: (r) => ({ id: r.customerId }),
+      recordedBy: (r) => requiredActorRef(r.recordedBy),
     },
     Customer: {
       // accounts owns the customer; here it is only a key. Its fields go through the loaders, which keep to the
