@@ -14,14 +14,14 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
     const consultant = demoConsultants[i % demoConsultants.length];
     await call(
       gatewayUrl,
-      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id } userErrors { field code message } } }',
       { i: { customerId, channel: channels[i % channels.length], occurredAt: daysAgo((i % 20) + 1), staffId: consultant.id, summary: 'Discussed next quarter demand', outcome: 'Interested in the new range', nextStep: 'Send a quotation' } },
       tokens.generalManager,
     );
     if (i % 2 === 0) {
       await call(
         gatewayUrl,
-        'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { id } }',
+        'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
         { i: { customerId, template: 'AFTER_SALE', consultantId: consultant.id, respondedAt: daysAgo(i % 30), answers: afterSaleItems.map((item, k) => ({ item, level: levels[(i + k) % (i % 8 === 0 ? 5 : 3)], comment: null })) } },
         tokens.generalManager,
       );
