@@ -29,8 +29,8 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
     const [grade, creditLimit, paymentTermDays] = grades[i % grades.length];
     await call(
       gatewayUrl,
-      'mutation($c: ID!, $i: CreditProfileInput!) { setCreditProfile(customerId: $c, input: $i) { customerId } }',
-      { c: customerId, i: { grade, creditLimit, paymentTermDays, frozen: grade === 'D', expectedRevision: 0 } },
+      'mutation($i: SetCreditProfileInput!) { setCreditProfile(input: $i) { creditProfile { customerId } userErrors { field code message } } }',
+      { i: { customerId, grade, creditLimit, paymentTermDays, frozen: grade === 'D', expectedRevision: 0 } },
       tokens.finance,
     );
   }

@@ -9,7 +9,7 @@ const RUN = randomBytes(3).toString('hex');
 const user = (name: string) => `${name}-${RUN}`;
 
 // docs/domain/accounts.md confidentiality through credit's copy of the customers' scopes (kept from accounts' events).
-const SET = `mutation($customerId: ID!, $input: CreditProfileInput!) { setCreditProfile(customerId: $customerId, input: $input) { customerId } }`;
+const SET = `mutation($input: SetCreditProfileInput!) { setCreditProfile(input: $input) { creditProfile { customerId } userErrors { field code message } } }`;
 const ONE = `query($c: ID!) { creditProfile(customerId: $c) { grade } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id creditProfile { grade } } ... on CreditProfile { grade } } }`;
 
@@ -34,8 +34,9 @@ describe('credit: credit profiles are read within the caller customer scope', ()
   beforeEach(() => clock.set('2025-06-02T08:00:00Z'));
 
   const setFor = async (customerId: string, as = token.finance) => {
-    const res = await graphql(service.url, SET, { customerId, input: { grade: 'A', creditLimit: 800_000, paymentTermDays: 45, expectedRevision: 0 } }, as);
+    const res = await graphql(service.url, SET, { input: { customerId, grade: 'A', creditLimit: 800_000, paymentTermDays: 45, expectedRevision: 0 } }, as);
     expect(res.errors).toBeUndefined();
+    expect(res.data!.setCreditProfile).toEqual({ creditProfile: { customerId }, userErrors: [] });
   };
 
   /** What `as` sees of a customer's profile: root field, Customer.creditProfile and CreditProfile entity. */

@@ -4,10 +4,13 @@ import { announceCustomer, graphql, testServiceEnv, tokenFor, eventsOnStream, ev
 import { randomBytes } from 'node:crypto';
 import { creditService } from '../src/credit.service';
 
-const SET = `mutation($customerId: ID!, $input: CreditProfileInput!) {
-  setCreditProfile(customerId: $customerId, input: $input) {
-    customerId customer { id } grade creditLimit currency paymentTermDays frozen reviewedAt reviewedBy nextReviewDue revision
-    history { at by before { grade creditLimit } after { grade creditLimit paymentTermDays frozen } }
+const SET = `mutation($input: SetCreditProfileInput!) {
+  setCreditProfile(input: $input) {
+    creditProfile {
+      id customerId customer { id } grade creditLimit currency paymentTermDays frozen reviewedAt reviewedBy { id kind staffMember { id } } nextReviewDue revision
+      history { at actor { id kind } before { grade creditLimit } after { grade creditLimit paymentTermDays frozen } }
+    }
+    userErrors { field code message }
   }
 }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id creditProfile { customerId grade creditLimit } } } }`;
@@ -51,14 +54,26 @@ describe('credit: credit profiles', () => {
   });
   afterAll(() => service.stop());
 
-  const set = (token: string, customerId: string, input: Record<string, unknown>) => graphql(service.url, SET, { customerId, input }, token);
+  const set = (token: string, customerId: string, input: Record<string, unknown>) => graphql(service.url, SET, { input: { customerId, ...input } }, token);
+  /** The profile a successful set answers (no top-level error, no user error). */
+  const setOk = async (token: string, customerId: string, input: Record<string, unknown>) => {
+    const res = await set(token, customerId, input);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.setCreditProfile.userErrors).toEqual([]);
+    return res.data!.setCreditProfile.creditProfile;
+  };
+  /** The user errors of a refused set: its record is null. */
+  const userErrorsOf = (res: Awaited<ReturnType<typeof set>>) => {
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.setCreditProfile.creditProfile).toBeNull();
+    return res.data!.setCreditProfile.userErrors as { field: string[] | null; code: string; message: string }[];
+  };
   const gradeA = (overrides: Record<string, unknown> = {}) => ({ grade: 'A', creditLimit: 800_000, paymentTermDays: 45, expectedRevision: 0, ...overrides });
 
   it('creates a profile for finance with CNY, the grade\'s review date and a first history entry, and publishes profile.changed once', async () => {
     const customerId = newCustomerId();
-    const res = await set(finance, customerId, gradeA());
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.setCreditProfile).toEqual({
+    expect(await setOk(finance, customerId, gradeA())).toEqual({
+      id: `${customerId}:credit-profile`,
       customerId,
       customer: { id: customerId },
       grade: 'A',
@@ -67,10 +82,10 @@ describe('credit: credit profiles', () => {
       paymentTermDays: 45,
       frozen: false,
       reviewedAt: '2025-01-31T08:00:00.000Z',
-      reviewedBy: 'fin-1',
+      reviewedBy: { id: 'fin-1', kind: 'STAFF_MEMBER', staffMember: { id: 'fin-1' } },
       nextReviewDue: '2025-07-31T08:00:00.000Z',
       revision: 1,
-      history: [{ at: '2025-01-31T08:00:00.000Z', by: 'fin-1', before: null, after: { grade: 'A', creditLimit: 800_000, paymentTermDays: 45, frozen: false } }],
+      history: [{ at: '2025-01-31T08:00:00.000Z', actor: { id: 'fin-1', kind: 'STAFF_MEMBER' }, before: null, after: { grade: 'A', creditLimit: 800_000, paymentTermDays: 45, frozen: false } }],
     });
 
     const events = await publishedEvents(service, customerId);
@@ -92,15 +107,14 @@ describe('credit: credit profiles', () => {
 
   it('reviews an existing profile at the revision read, keeping before and after in the history', async () => {
     const customerId = newCustomerId();
-    await set(finance, customerId, gradeA());
+    await setOk(finance, customerId, gradeA());
     clock.advance(24 * 3600_000);
-    const res = await set(gm, customerId, { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true, expectedRevision: 1 });
+    const profile = await setOk(gm, customerId, { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true, expectedRevision: 1 });
     clock.set('2025-01-31T08:00:00Z');
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.setCreditProfile).toMatchObject({ grade: 'C', creditLimit: 20_000, frozen: true, reviewedBy: 'gm-1', reviewedAt: '2025-02-01T08:00:00.000Z', nextReviewDue: '2025-05-01T08:00:00.000Z', revision: 2 });
-    expect(res.data!.setCreditProfile.history).toEqual([
-      expect.objectContaining({ by: 'fin-1', before: null }),
-      { at: '2025-02-01T08:00:00.000Z', by: 'gm-1', before: { grade: 'A', creditLimit: 800_000 }, after: { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true } },
+    expect(profile).toMatchObject({ grade: 'C', creditLimit: 20_000, frozen: true, reviewedBy: { id: 'gm-1', kind: 'STAFF_MEMBER' }, reviewedAt: '2025-02-01T08:00:00.000Z', nextReviewDue: '2025-05-01T08:00:00.000Z', revision: 2 });
+    expect(profile.history).toEqual([
+      expect.objectContaining({ actor: { id: 'fin-1', kind: 'STAFF_MEMBER' }, before: null }),
+      { at: '2025-02-01T08:00:00.000Z', actor: { id: 'gm-1', kind: 'STAFF_MEMBER' }, before: { grade: 'A', creditLimit: 800_000 }, after: { grade: 'C', creditLimit: 20_000, paymentTermDays: 30, frozen: true } },
     ]);
     const events = await publishedEvents(service, customerId);
     expect(events.map((e) => [e.data.revision, e.data.previousGrade, e.data.grade])).toEqual([
@@ -109,20 +123,20 @@ describe('credit: credit profiles', () => {
     ]);
   });
 
-  it('refuses a stale expectedRevision with CONFLICT and leaves the profile as it was', async () => {
+  it('refuses a stale expectedRevision with a CONFLICT user error and leaves the profile as it was', async () => {
     const customerId = newCustomerId();
-    await set(finance, customerId, gradeA());
-    const again = await set(finance, customerId, gradeA({ creditLimit: 1 }));
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
-    const stale = await set(finance, customerId, gradeA({ creditLimit: 1, expectedRevision: 7 }));
-    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+    await setOk(finance, customerId, gradeA());
+    const again = userErrorsOf(await set(finance, customerId, gradeA({ creditLimit: 1 })));
+    expect(again).toEqual([expect.objectContaining({ field: null, code: 'CONFLICT' })]);
+    const stale = userErrorsOf(await set(finance, customerId, gradeA({ creditLimit: 1, expectedRevision: 7 })));
+    expect(stale).toEqual([{ field: null, code: 'CONFLICT', message: 'The credit profile is at revision 1, not 7; reload and try again' }]);
     expect(await profiles().findOne({ _id: customerId as never })).toMatchObject({ creditLimit: 800_000, revision: 1 });
     expect(await publishedEvents(service, customerId)).toHaveLength(1);
   });
 
   it('lets exactly one of two concurrent writes at the same revision through; the other gets CONFLICT', async () => {
     const customerId = newCustomerId();
-    const outcome = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0].extensions?.code ?? 'OK';
+    const outcome = (res: Awaited<ReturnType<typeof set>>) => (res.errors ? 'ERROR' : (res.data!.setCreditProfile.userErrors[0]?.code ?? (res.data!.setCreditProfile.creditProfile ? 'OK' : 'NONE')));
     const creates = await Promise.all([set(finance, customerId, gradeA()), set(gm, customerId, gradeA({ creditLimit: 1000 }))]);
     expect(creates.map(outcome).sort()).toEqual(['CONFLICT', 'OK']);
     const reviews = await Promise.all([set(finance, customerId, gradeA({ expectedRevision: 1, creditLimit: 5 })), set(gm, customerId, gradeA({ expectedRevision: 1, creditLimit: 6 }))]);
@@ -138,18 +152,36 @@ describe('credit: credit profiles', () => {
     ['input.paymentTermDays', 'the term exceeds the grade\'s', { paymentTermDays: 120 }],
     ['input.currency', 'the currency is not an ISO code', { currency: 'yuan' }],
     ['input.nextReviewDue', 'the next review is later than the grade allows', { nextReviewDue: '2026-01-01T00:00:00Z' }],
-  ])('rejects with BAD_USER_INPUT on %s when %s, writing no document and no event', async (field, _why, overrides) => {
+  ])('answers a BAD_USER_INPUT user error on %s when %s, writing no document and no event', async (field, _why, overrides) => {
     const customerId = newCustomerId();
     const documentsBefore = await profiles().countDocuments();
-    const res = await set(finance, customerId, gradeA(overrides));
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    const errors = userErrorsOf(await set(finance, customerId, gradeA(overrides)));
+    expect(errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: field.split('.') })]);
     expect(await profiles().countDocuments()).toBe(documentsBefore);
     expect(await eventsAbout(service, customerId)).toEqual([]);
   });
 
-  it('rejects a malformed customer id with BAD_USER_INPUT on customerId', async () => {
-    const res = await set(finance, 'not-a-customer', gradeA());
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+  it('answers a malformed customer id as a BAD_USER_INPUT user error on input.customerId', async () => {
+    const documentsBefore = await profiles().countDocuments();
+    expect(userErrorsOf(await set(finance, 'not-a-customer', gradeA()))).toEqual([{ field: ['input', 'customerId'], code: 'BAD_USER_INPUT', message: 'must be a customer id' }]);
+    expect(await profiles().countDocuments()).toBe(documentsBefore);
+  });
+
+  it('lists every problem of an input at once, one user error each, and writes nothing', async () => {
+    const documentsBefore = await profiles().countDocuments();
+    const shapeErrors = userErrorsOf(await set(finance, 'not-a-customer', gradeA({ creditLimit: -5, currency: 'yuan', paymentTermDays: -1 })));
+    expect(shapeErrors.map((e) => [e.code, e.field?.join('.')])).toEqual([
+      ['BAD_USER_INPUT', 'input.customerId'],
+      ['BAD_USER_INPUT', 'input.creditLimit'],
+      ['BAD_USER_INPUT', 'input.currency'],
+      ['BAD_USER_INPUT', 'input.paymentTermDays'],
+    ]);
+    // Well-formed terms the grade's policy refuses are listed together too.
+    const customerId = newCustomerId();
+    const policyErrors = userErrorsOf(await set(finance, customerId, { grade: 'C', creditLimit: 60_000, paymentTermDays: 45, nextReviewDue: '2026-01-01T00:00:00Z', expectedRevision: 0 }));
+    expect(policyErrors.map((e) => e.field?.join('.'))).toEqual(['input.creditLimit', 'input.paymentTermDays', 'input.nextReviewDue']);
+    expect(await profiles().countDocuments()).toBe(documentsBefore);
+    expect(await eventsAbout(service, customerId)).toEqual([]);
   });
 
   it.each([
@@ -173,8 +205,8 @@ describe('credit: credit profiles', () => {
   it('resolves Customer.creditProfile through _entities for several customers, null until set', async () => {
     // The consultant's own customers, as accounts announced them.
     const [a, b, c] = [await announceCustomer(service), await announceCustomer(service), await announceCustomer(service)];
-    await set(finance, a, gradeA());
-    await set(finance, b, { grade: 'AAA', creditLimit: 20_000_000, paymentTermDays: 90, expectedRevision: 0 });
+    await setOk(finance, a, gradeA());
+    await setOk(finance, b, { grade: 'AAA', creditLimit: 20_000_000, paymentTermDays: 90, expectedRevision: 0 });
     const res = await graphql(service.url, ENTITIES, { r: [a, b, c].map((id) => ({ __typename: 'Customer', id })) }, consultant);
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities).toEqual([
@@ -188,7 +220,7 @@ describe('credit: credit profiles', () => {
 
   it('shows a partner no credit profile', async () => {
     const customerId = newCustomerId();
-    await set(finance, customerId, gradeA());
+    await setOk(finance, customerId, gradeA());
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
     expect(entities.errors).toBeUndefined();
     expect(entities.data!._entities).toEqual([{ id: customerId, creditProfile: null }]);

@@ -1,5 +1,5 @@
 import { fixedClock } from '@crm/kernel';
-import { creditGrades, creditPolicy, latestNextReview, POLICY_CURRENCY, policyViolation, type CreditGrade, type CreditTerms } from './credit-policy';
+import { creditGrades, creditPolicy, latestNextReview, POLICY_CURRENCY, policyViolation, policyViolations, type CreditGrade, type CreditTerms } from './credit-policy';
 
 describe('credit policy', () => {
   const clock = fixedClock('2025-01-31T08:00:00Z');
@@ -109,5 +109,36 @@ describe('credit policy, term by term', () => {
 
   it('sets the ceilings in CNY', () => {
     expect(POLICY_CURRENCY).toBe('CNY');
+  });
+});
+
+describe('credit policy, every violation at once', () => {
+  const reviewedAt = new Date('2025-01-31T08:00:00Z');
+  const terms = (grade: CreditGrade, overrides: Partial<CreditTerms> = {}): CreditTerms => ({
+    grade,
+    creditLimit: 0,
+    currency: 'CNY',
+    paymentTermDays: 0,
+    frozen: false,
+    nextReviewDue: latestNextReview(grade, reviewedAt),
+    ...overrides,
+  });
+
+  it('lists the limit, the term and the review date together', () => {
+    expect(policyViolations(terms('C', { creditLimit: 50_001, paymentTermDays: 31, nextReviewDue: new Date('2026-01-01T00:00:00Z') }), reviewedAt).map((v) => v.field)).toEqual(['creditLimit', 'paymentTermDays', 'nextReviewDue']);
+  });
+
+  it('reports a foreign currency instead of the limit it makes incomparable', () => {
+    expect(policyViolations(terms('B', { currency: 'USD', creditLimit: 999_999_999, paymentTermDays: 61 }), reviewedAt).map((v) => v.field)).toEqual(['currency', 'paymentTermDays']);
+  });
+
+  it('reports a past review date once, not also as too late', () => {
+    expect(policyViolations(terms('A', { nextReviewDue: new Date(reviewedAt.getTime() - 1) }), reviewedAt)).toEqual([{ field: 'nextReviewDue', message: 'must be after this review' }]);
+  });
+
+  it('is empty for allowed terms, and policyViolation is its first entry', () => {
+    expect(policyViolations(terms('A', { creditLimit: 1_000_000, paymentTermDays: 90 }), reviewedAt)).toEqual([]);
+    const bad = terms('C', { creditLimit: 50_001, paymentTermDays: 31 });
+    expect(policyViolation(bad, reviewedAt)).toEqual(policyViolations(bad, reviewedAt)[0]);
   });
 });

@@ -48,23 +48,31 @@ export function latestNextReview(grade: CreditGrade, reviewedAt: Date): Date {
 
 /** The first term the grade's policy refuses, or null when the terms are allowed. */
 export function policyViolation(terms: CreditTerms, reviewedAt: Date): PolicyViolation | null {
+  return policyViolations(terms, reviewedAt)[0] ?? null;
+}
+
+/**
+ * Every term the grade's policy refuses, one per field, in the order currency (which hides the limit check: a limit
+ * in another currency cannot be compared with the CNY ceiling), limit, payment term, next review. Empty when allowed.
+ */
+export function policyViolations(terms: CreditTerms, reviewedAt: Date): PolicyViolation[] {
   const policy = creditPolicy[terms.grade];
+  const found: PolicyViolation[] = [];
   // The ceilings are CNY amounts; checking a limit in another currency needs exchange rates credit does not hold.
   if (terms.currency !== POLICY_CURRENCY && Number.isFinite(policy.maxCreditLimit)) {
-    return { field: 'currency', message: `a ${terms.grade} limit must be set in ${POLICY_CURRENCY}, the currency of the grade ceilings` };
-  }
-  if (terms.creditLimit > policy.maxCreditLimit) {
-    return {
+    found.push({ field: 'currency', message: `a ${terms.grade} limit must be set in ${POLICY_CURRENCY}, the currency of the grade ceilings` });
+  } else if (terms.creditLimit > policy.maxCreditLimit) {
+    found.push({
       field: 'creditLimit',
       message: policy.maxCreditLimit === 0 ? `a ${terms.grade} customer gets no credit: the limit must be 0` : `a ${terms.grade} customer's limit is at most ${policy.maxCreditLimit} ${POLICY_CURRENCY}`,
-    };
+    });
   }
   if (terms.paymentTermDays > policy.maxPaymentTermDays) {
-    return { field: 'paymentTermDays', message: `a ${terms.grade} customer's payment term is at most ${policy.maxPaymentTermDays} days` };
+    found.push({ field: 'paymentTermDays', message: `a ${terms.grade} customer's payment term is at most ${policy.maxPaymentTermDays} days` });
   }
-  if (terms.nextReviewDue.getTime() <= reviewedAt.getTime()) return { field: 'nextReviewDue', message: 'must be after this review' };
-  if (terms.nextReviewDue.getTime() > latestNextReview(terms.grade, reviewedAt).getTime()) {
-    return { field: 'nextReviewDue', message: `a ${terms.grade} profile is reviewed at least every ${policy.reviewEveryMonths} months` };
+  if (terms.nextReviewDue.getTime() <= reviewedAt.getTime()) found.push({ field: 'nextReviewDue', message: 'must be after this review' });
+  else if (terms.nextReviewDue.getTime() > latestNextReview(terms.grade, reviewedAt).getTime()) {
+    found.push({ field: 'nextReviewDue', message: `a ${terms.grade} profile is reviewed at least every ${policy.reviewEveryMonths} months` });
   }
-  return null;
+  return found;
 }

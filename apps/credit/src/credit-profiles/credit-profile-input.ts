@@ -1,8 +1,11 @@
 import { dateTimeInput } from '@crm/kernel';
 import { z } from 'zod';
+import { customerIdSchema } from '@crm/contracts';
 import { creditGrades } from './credit-policy';
 
+/** setCreditProfile's input: the customer, the terms and the revision they were read at. */
 export const creditProfileInput = z.object({
+  customerId: customerIdSchema,
   grade: z.enum(creditGrades),
   creditLimit: z.number().finite().nonnegative('cannot be negative'),
   currency: z

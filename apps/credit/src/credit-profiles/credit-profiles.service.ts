@@ -2,11 +2,11 @@ import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { creditProfileChangedV1, customerIdSchema } from '@crm/contracts';
 import { isDuplicateKeyError } from '@crm/data';
 import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import { creditProfileInput } from './credit-profile-input';
 import type { CreditProfileChangeRecord, CreditProfileRecord, CreditTermsRecord } from './credit-profile.model';
-import { latestNextReview, policyViolation } from './credit-policy';
+import { latestNextReview, policyViolations } from './credit-policy';
 import { type CustomerScopeDirectory } from '@crm/customer-scope';
 
 /** Who sets credit terms: finance and the general manager; never a partner. */
@@ -23,10 +23,10 @@ export class CreditProfilesService {
   ) {}
 
   /** Create or review a profile; `input.expectedRevision` is the revision the caller read (0: none yet). */
-  async set(caller: Caller, rawCustomerId: unknown, rawInput: unknown): Promise<CreditProfileRecord> {
+  async set(caller: Caller, rawInput: unknown): Promise<CreditProfileRecord> {
     if (!maySetCreditTerms(caller)) throw new ForbiddenError('Only finance and the general manager set credit terms');
-    const customerId = parseInput(customerIdSchema, rawCustomerId, 'customerId');
     const input = parseInput(creditProfileInput, rawInput);
+    const customerId = input.customerId;
     const now = this.clock.now();
     const terms: CreditTermsRecord = {
       grade: input.grade,
@@ -36,10 +36,10 @@ export class CreditProfilesService {
       frozen: input.frozen,
       nextReviewDue: input.nextReviewDue ?? latestNextReview(input.grade, now),
     };
-    const violation = policyViolation(terms, now);
-    if (violation) throw new BadUserInputError(`input.${violation.field}`, violation.message);
+    const violations = policyViolations(terms, now).map((v) => ({ field: `input.${v.field}`, message: v.message }));
+    if (violations.length > 0) throw new BadUserInputError(violations[0].field, violations[0].message, violations);
     // Finance and the general manager see every customer; the check keeps the rule in one place should that change.
-    if (!(await this.scopes.canSee(caller, customerId, now))) throw new BadUserInputError('customerId', 'no such customer');
+    if (!(await this.scopes.canSee(caller, customerId, now))) throw new NotFoundError('Customer', customerId);
 
     const current = await this.profiles.findById(customerId).lean<CreditProfileRecord>();
     const currentRevision = current?.revision ?? 0;

@@ -6,6 +6,7 @@ import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -76,14 +77,16 @@ export type CreditProfile = {
   grade: CreditGrade;
   /** Every review, oldest first. */
   history: Array<CreditProfileChange>;
+  /** Stable id of the profile for client caches: the customer's id with the suffix `:credit-profile` (one profile per customer). */
+  id: Scalars['ID']['output'];
   /** When the terms must be reviewed next (never later than the grade's review interval). */
   nextReviewDue: Scalars['DateTime']['output'];
   /** Days until an invoice is due. */
   paymentTermDays: Scalars['Int']['output'];
   /** When finance last set these terms, and who. */
   reviewedAt: Scalars['DateTime']['output'];
-  /** User id of whoever last set the terms. */
-  reviewedBy: Scalars['ID']['output'];
+  /** Whoever last set the terms. */
+  reviewedBy: Actor;
   /** Grows by one with every change; send it back as expectedRevision. */
   revision: Scalars['Int']['output'];
 };
@@ -91,32 +94,14 @@ export type CreditProfile = {
 /** One review of a credit profile: who, when, the terms before (null for the first) and after. */
 export type CreditProfileChange = {
   __typename?: 'CreditProfileChange';
+  /** Whoever set the terms. */
+  actor: Actor;
   /** The terms set. */
   after: CreditTerms;
   /** When the review was made. */
   at: Scalars['DateTime']['output'];
   /** The terms before; null for the first review. */
   before?: Maybe<CreditTerms>;
-  /** User id of whoever set the terms. */
-  by: Scalars['ID']['output'];
-};
-
-/** The terms of a credit review; the grade's policy must allow them. */
-export type CreditProfileInput = {
-  /** At most the grade's ceiling (D: 0; C: 50 000; B: 200 000; A: 1 000 000; AA: 5 000 000; AAA: no ceiling). */
-  creditLimit: Scalars['Float']['input'];
-  /** ISO 4217 code of the limit (default CNY); a grade with a ceiling needs CNY, the currency of the ceilings. */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /** The revision you read; 0 when the customer has no credit profile yet. */
-  expectedRevision: Scalars['Int']['input'];
-  /** Freeze the account: it then accepts no order (default false). */
-  frozen?: InputMaybe<Scalars['Boolean']['input']>;
-  /** The credit grade. */
-  grade: CreditGrade;
-  /** Defaults to the grade's review interval from now; may be sooner, never later. */
-  nextReviewDue?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Days until an invoice is due; capped by the grade. */
-  paymentTermDays: Scalars['Int']['input'];
 };
 
 /** The terms a credit review settles on. */
@@ -145,18 +130,27 @@ export type Customer = {
   id: Scalars['ID']['output'];
 };
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Create or review a customer's credit profile (finance and the general manager); publishes crm.credit.profile.changed. */
-  setCreditProfile?: Maybe<CreditProfile>;
+  setCreditProfile?: Maybe<SetCreditProfilePayload>;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationSetCreditProfileArgs = {
-  customerId: Scalars['ID']['input'];
-  input: CreditProfileInput;
+  input: SetCreditProfileInput;
 };
 
 /** The reads of the graph; each answers only what the caller may see. */
@@ -170,6 +164,35 @@ export type Query = {
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryCreditProfileArgs = {
   customerId: Scalars['ID']['input'];
+};
+
+/** The customer, the terms of a credit review (the grade's policy must allow them) and the revision they were read at. */
+export type SetCreditProfileInput = {
+  /** At most the grade's ceiling (D: 0; C: 50 000; B: 200 000; A: 1 000 000; AA: 5 000 000; AAA: no ceiling). */
+  creditLimit: Scalars['Float']['input'];
+  /** ISO 4217 code of the limit (default CNY); a grade with a ceiling needs CNY, the currency of the ceilings. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** The customer whose terms are set. */
+  customerId: Scalars['ID']['input'];
+  /** The revision you read; 0 when the customer has no credit profile yet. */
+  expectedRevision: Scalars['Int']['input'];
+  /** Freeze the account: it then accepts no order (default false). */
+  frozen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The credit grade. */
+  grade: CreditGrade;
+  /** Defaults to the grade's review interval from now; may be sooner, never later. */
+  nextReviewDue?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Days until an invoice is due; capped by the grade. */
+  paymentTermDays: Scalars['Int']['input'];
+};
+
+/** What setCreditProfile answers. */
+export type SetCreditProfilePayload = {
+  __typename?: 'SetCreditProfilePayload';
+  /** The profile as set; null when the request was refused. */
+  creditProfile?: Maybe<CreditProfile>;
+  /** What the caller can fix: every input problem at once (a term the grade's policy refuses among them), or a stale revision (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
@@ -315,12 +338,13 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   CreditProfileChange: ResolverTypeWrapper<CreditProfileChangeRecordModel>;
-  CreditProfileInput: ResolverTypeWrapper<Partial<CreditProfileInput>>;
   CreditTerms: ResolverTypeWrapper<CreditTermsRecordModel>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SetCreditProfileInput: ResolverTypeWrapper<Partial<SetCreditProfileInput>>;
+  SetCreditProfilePayload: ResolverTypeWrapper<Partial<Omit<SetCreditProfilePayload, 'creditProfile'> & { creditProfile?: Maybe<ResolversTypes['CreditProfile']> }>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
@@ -337,12 +361,13 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Partial<Scalars['Boolean']['output']>;
   Int: Partial<Scalars['Int']['output']>;
   CreditProfileChange: CreditProfileChangeRecordModel;
-  CreditProfileInput: Partial<CreditProfileInput>;
   CreditTerms: CreditTermsRecordModel;
   Customer: CustomerReferenceModel;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  SetCreditProfileInput: Partial<SetCreditProfileInput>;
+  SetCreditProfilePayload: Partial<Omit<SetCreditProfilePayload, 'creditProfile'> & { creditProfile?: Maybe<ResolversParentTypes['CreditProfile']> }>;
   UserError: Partial<UserError>;
   Viewer: CallerModel;
 }>;
@@ -366,18 +391,19 @@ export type CreditProfileResolvers<ContextType = RequestContext, ParentType exte
   frozen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   grade?: Resolver<ResolversTypes['CreditGrade'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['CreditProfileChange']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   nextReviewDue?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   paymentTermDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reviewedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  reviewedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reviewedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CreditProfileChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreditProfileChange'] = ResolversParentTypes['CreditProfileChange']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   after?: Resolver<ResolversTypes['CreditTerms'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['CreditTerms']>, ParentType, ContextType>;
-  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type CreditTermsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreditTerms'] = ResolversParentTypes['CreditTerms']> = ResolversObject<{
@@ -400,11 +426,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  setCreditProfile?: Resolver<Maybe<ResolversTypes['CreditProfile']>, ParentType, ContextType, RequireFields<MutationSetCreditProfileArgs, 'customerId' | 'input'>>;
+  setCreditProfile?: Resolver<Maybe<ResolversTypes['SetCreditProfilePayload']>, ParentType, ContextType, RequireFields<MutationSetCreditProfileArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   creditProfile?: Resolver<Maybe<ResolversTypes['CreditProfile']>, ParentType, ContextType, RequireFields<QueryCreditProfileArgs, 'customerId'>>;
+}>;
+
+export type SetCreditProfilePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetCreditProfilePayload'] = ResolversParentTypes['SetCreditProfilePayload']> = ResolversObject<{
+  creditProfile?: Resolver<Maybe<ResolversTypes['CreditProfile']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
@@ -429,6 +460,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SetCreditProfilePayload?: SetCreditProfilePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
