@@ -12,6 +12,7 @@ import { subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
 import { withClientSchema } from './client-schema-gateway';
+import { withGlobalIds } from './global-ids-gateway';
 import { queryLimitRules, tokenLimit } from './limits';
 import { costLimitPlugin } from './query-cost';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -96,8 +97,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    // With subscriptions served, HTTP validation and introspection see them too (codegen, IDEs): one client schema.
-    gateway: subscriptions ? withClientSchema(gateway, withComplaintEventsOrAsIs(logger)) : gateway,
+    // With subscriptions served, HTTP validation and introspection see them too (codegen, IDEs): one client schema;
+    // global ids and node(id:) are served around every operation.
+    gateway: withGlobalIds(subscriptions ? withClientSchema(gateway, withComplaintEventsOrAsIs(logger)) : gateway),
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,

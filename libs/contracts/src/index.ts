@@ -8,3 +8,4 @@ export * from './events/service-desk.events';
 export * from './events/surveys.events';
 export * from './events/credit.events';
 export * from './events/complaint-event-cursor';
+export * from './global-id';

@@ -61,7 +61,7 @@ export type CustomerInteractionsArgs = {
 };
 
 /** One contact with a customer: when, how, with whom, what was said and what happens next. */
-export type Interaction = {
+export type Interaction = Node & {
   __typename?: 'Interaction';
   /** How the contact happened. */
   channel: InteractionChannel;
@@ -152,6 +152,15 @@ export type Mutation = {
  */
 export type MutationLogInteractionArgs = {
   input: LogInteractionInput;
+};
+
+/**
+ * An object with a global id (Relay object identification): `node(id:)` at the gateway reads it back. The gateway
+ * writes every Node's `id` as a global id and reads global ids wherever an id goes in; an own id still works there.
+ */
+export type Node = {
+  /** The object's global id: opaque, stable, unique across the graph. */
+  id: Scalars['ID']['output'];
 };
 
 /** The reads of the graph; each answers only what the caller may see. */
@@ -296,6 +305,10 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node: ( InteractionRecordModel );
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -312,6 +325,7 @@ export type ResolversTypes = ResolversObject<{
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
   LogInteractionPayload: ResolverTypeWrapper<Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
@@ -332,6 +346,7 @@ export type ResolversParentTypes = ResolversObject<{
   LogInteractionInput: Partial<LogInteractionInput>;
   LogInteractionPayload: Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> }>;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Query: Record<PropertyKey, never>;
   UserError: Partial<UserError>;
   Viewer: CallerModel;
@@ -370,6 +385,7 @@ export type InteractionResolvers<ContextType = RequestContext, ParentType extend
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LogInteractionPayload'] = ResolversParentTypes['LogInteractionPayload']> = ResolversObject<{
@@ -379,6 +395,10 @@ export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentT
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   logInteraction?: Resolver<Maybe<ResolversTypes['LogInteractionPayload']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
+}>;
+
+export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Interaction', ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -405,6 +425,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Interaction?: InteractionResolvers<ContextType>;
   LogInteractionPayload?: LogInteractionPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

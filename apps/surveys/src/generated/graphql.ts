@@ -79,6 +79,15 @@ export type MutationRecordSurveyResponseArgs = {
   input: RecordSurveyResponseInput;
 };
 
+/**
+ * An object with a global id (Relay object identification): `node(id:)` at the gateway reads it back. The gateway
+ * writes every Node's `id` as a global id and reads global ids wherever an id goes in; an own id still works there.
+ */
+export type Node = {
+  /** The object's global id: opaque, stable, unique across the graph. */
+  id: Scalars['ID']['output'];
+};
+
 /** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
@@ -179,7 +188,7 @@ export type SurveyItem =
   | 'STAFF_TECHNICAL_ABILITY';
 
 /** A customer's answers to one survey. */
-export type SurveyResponse = {
+export type SurveyResponse = Node & {
   __typename?: 'SurveyResponse';
   /** One answer per item of the template, in the template's order. */
   answers: Array<SurveyAnswer>;
@@ -343,6 +352,10 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node: ( SurveyResponseRecordModel );
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -354,6 +367,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordSurveyResponseInput: ResolverTypeWrapper<Partial<RecordSurveyResponseInput>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
@@ -380,6 +394,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Partial<Scalars['Float']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Query: Record<PropertyKey, never>;
   RecordSurveyResponseInput: Partial<RecordSurveyResponseInput>;
   String: Partial<Scalars['String']['output']>;
@@ -418,6 +433,10 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   recordSurveyResponse?: Resolver<Maybe<ResolversTypes['RecordSurveyResponsePayload']>, ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'SurveyResponse', ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   surveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType, RequireFields<QuerySurveyResponseArgs, 'id'>>;
 }>;
@@ -446,6 +465,7 @@ export type SurveyResponseResolvers<ContextType = RequestContext, ParentType ext
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   template?: Resolver<ResolversTypes['SurveyTemplate'], ParentType, ContextType>;
   templateVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
@@ -466,6 +486,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordSurveyResponsePayload?: RecordSurveyResponsePayloadResolvers<ContextType>;
   SurveyAnswer?: SurveyAnswerResolvers<ContextType>;
