@@ -29,3 +29,8 @@ export function fromGlobalId(value: string): GlobalIdParts | null {
   if (!TYPE_NAME.test(type) || id.length === 0) return null;
   return toGlobalId(type, id) === value ? { type, id } : null;
 }
+
+/** The own id behind a global id, or the value itself when it is not one (for comparing with event payloads). */
+export function ownIdOf(value: string): string {
+  return fromGlobalId(value)?.id ?? value;
+}
