@@ -3,6 +3,7 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 import { workingCalendarPlugin } from '@crm/working-calendar';
 import { interactionsPlugin } from './interactions/interactions.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
+import { visitsPlugin } from './visits/visits.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, viewerPlugin] });

@@ -3,6 +3,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { InteractionRecord as InteractionRecordModel, CustomerReference as CustomerReferenceModel } from '../interactions/interaction.model';
 import { Caller as CallerModel } from '@crm/auth';
+import { VisitRecord as VisitRecordModel, VisitDecisionRecord as VisitDecisionRecordModel, VisitReportRecord as VisitReportRecordModel } from '../visits/visit.model';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -38,6 +39,23 @@ export type ActorKind =
   /** The platform itself: a scheduled job or an internal app. */
   | 'SYSTEM';
 
+/** The approval of a visit plan. */
+export type ApproveVisitInput = {
+  /** The visit plan's id. */
+  id: Scalars['ID']['input'];
+  /** An optional note for the staff member (up to 2000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What approveVisit answers. */
+export type ApproveVisitPayload = {
+  __typename?: 'ApproveVisitPayload';
+  /** What the caller can fix: bad input, a visit that is not there, or one that is no longer waiting (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+  /** The visit, now approved; null when the request was refused. */
+  visit?: Maybe<Visit>;
+};
+
 /** A member of staff (owned by accounts), as an actor refers to them. */
 export type Consultant = {
   __typename?: 'Consultant';
@@ -52,11 +70,19 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   interactions?: Maybe<Array<Interaction>>;
+  /** The latest visits to this customer by planned time, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
+  visits?: Maybe<Array<Visit>>;
 };
 
 
 /** A customer (owned by accounts); engagement adds its interactions. */
 export type CustomerInteractionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer (owned by accounts); engagement adds its interactions. */
+export type CustomerVisitsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -139,8 +165,27 @@ export type LogInteractionPayload = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Approve a visit plan (the customer's department manager or the general manager; not one's own visit). Publishes crm.engagement.visit.approved. */
+  approveVisit?: Maybe<ApproveVisitPayload>;
   /** Record a contact with a customer; publishes crm.engagement.interaction.logged. */
   logInteraction?: Maybe<LogInteractionPayload>;
+  /** Plan a visit; it waits for the department manager's decision. Publishes crm.engagement.visit.planned. */
+  planVisit?: Maybe<PlanVisitPayload>;
+  /** Reject a visit plan with the reason (the customer's department manager or the general manager). Publishes crm.engagement.visit.rejected. */
+  rejectVisit?: Maybe<RejectVisitPayload>;
+  /** Report an approved visit (the staff member, their manager or the coordinator); opens the visit's minutes, due in 2 working days. */
+  reportVisit?: Maybe<ReportVisitPayload>;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationApproveVisitArgs = {
+  input: ApproveVisitInput;
 };
 
 
@@ -154,6 +199,39 @@ export type MutationLogInteractionArgs = {
   input: LogInteractionInput;
 };
 
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationPlanVisitArgs = {
+  input: PlanVisitInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationRejectVisitArgs = {
+  input: RejectVisitInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationReportVisitArgs = {
+  input: ReportVisitInput;
+};
+
 /**
  * An object with a global id (Relay object identification): `node(id:)` at the gateway reads it back. The gateway
  * writes every Node's `id` as a global id and reads global ids wherever an id goes in; an own id still works there.
@@ -163,17 +241,110 @@ export type Node = {
   id: Scalars['ID']['output'];
 };
 
+/** A visit plan. */
+export type PlanVisitInput = {
+  /** The customer to visit (one the caller may read and accounts has announced). */
+  customerId: Scalars['ID']['input'];
+  /** What the visit should achieve (up to 20 goals of up to 500 characters). */
+  goals?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Any string up to 100 characters, unique to this request: a retry with the same key returns the visit the first request planned and writes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Ordinary (the default) or maintenance visit. */
+  kind?: InputMaybe<VisitKind>;
+  /** When the visit is planned; not in the past. */
+  plannedAt: Scalars['DateTime']['input'];
+  /** Why the visit is made (required, up to 2000 characters). */
+  purpose: Scalars['String']['input'];
+  /** The staff member making the visit; defaults to the caller (planning for someone else needs a manager or coordinator role). */
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What planVisit answers. */
+export type PlanVisitPayload = {
+  __typename?: 'PlanVisitPayload';
+  /** What the caller can fix: every input problem at once; empty on success. */
+  userErrors: Array<UserError>;
+  /** The visit planned (or, for a repeated idempotency key, the one the first request planned); null when the request was refused. */
+  visit?: Maybe<Visit>;
+};
+
 /** The reads of the graph; each answers only what the caller may see. */
 export type Query = {
   __typename?: 'Query';
   /** An interaction by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   interaction?: Maybe<Interaction>;
+  /** A visit by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
+  visit?: Maybe<Visit>;
+  /** Visit plans waiting for the caller's decision: their department's for a department manager, every department's for the general manager, oldest planned time first; empty for everyone else. */
+  visitPlansAwaitingDecision: Array<Visit>;
 };
 
 
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryInteractionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryVisitArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryVisitPlansAwaitingDecisionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The rejection of a visit plan. */
+export type RejectVisitInput = {
+  /** The visit plan's id. */
+  id: Scalars['ID']['input'];
+  /** Why the plan is rejected (required, up to 2000 characters). */
+  reason: Scalars['String']['input'];
+};
+
+/** What rejectVisit answers. */
+export type RejectVisitPayload = {
+  __typename?: 'RejectVisitPayload';
+  /** What the caller can fix: bad input, a visit that is not there, or one that is no longer waiting (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+  /** The visit, now rejected; null when the request was refused. */
+  visit?: Maybe<Visit>;
+};
+
+/** The report of an approved visit. */
+export type ReportVisitInput = {
+  /** Competitors' moves learned of (up to 4000 characters). */
+  competitorMoves?: InputMaybe<Scalars['String']['input']>;
+  /** Other companies' sales policies learned of (up to 4000 characters). */
+  competitorSalesPolicies?: InputMaybe<Scalars['String']['input']>;
+  /** How the customer reacted after the visit (up to 4000 characters). */
+  customerReaction?: InputMaybe<Scalars['String']['input']>;
+  /** The visit's id. */
+  id: Scalars['ID']['input'];
+  /** The important matters raised and how each was handled (up to 50). */
+  importantMatters?: InputMaybe<Array<VisitMatterInput>>;
+  /** The market situation as seen on the visit (up to 4000 characters). */
+  marketSituation?: InputMaybe<Scalars['String']['input']>;
+  /** Opinions the customer voiced (up to 4000 characters). */
+  opinions?: InputMaybe<Scalars['String']['input']>;
+  /** Questions the customer raised (up to 4000 characters). */
+  questionsRaised?: InputMaybe<Scalars['String']['input']>;
+  /** When the visit took place; not in the future. */
+  visitedAt: Scalars['DateTime']['input'];
+  /** Wishes the customer expressed (up to 4000 characters). */
+  wishes?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What reportVisit answers. */
+export type ReportVisitPayload = {
+  __typename?: 'ReportVisitPayload';
+  /** What the caller can fix: every input problem at once, a visit that is not there, or one not approved yet (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+  /** The visit, now reported; null when the request was refused. */
+  visit?: Maybe<Visit>;
 };
 
 /** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
@@ -204,6 +375,108 @@ export type Viewer = {
   /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
+
+/** A visit to a customer (客户拜访表): the plan, the manager's decision and, after the visit, its report. */
+export type Visit = Node & {
+  __typename?: 'Visit';
+  /** The customer visited, served by accounts. */
+  customer?: Maybe<Customer>;
+  /** The manager's decision; null while the plan waits for it. */
+  decision?: Maybe<VisitDecision>;
+  /** What the visit should achieve. */
+  goals: Array<Scalars['String']['output']>;
+  /** The visit's id. */
+  id: Scalars['ID']['output'];
+  /** Ordinary or maintenance visit. */
+  kind: VisitKind;
+  /** When the visit is planned. */
+  plannedAt: Scalars['DateTime']['output'];
+  /** Who made the plan. */
+  plannedBy: Actor;
+  /** Why the visit is made. */
+  purpose: Scalars['String']['output'];
+  /** The visit report; null until the visit is reported. */
+  report?: Maybe<VisitReport>;
+  /** Where the visit stands. */
+  status: VisitStatus;
+  /** The staff member making the visit. */
+  visitedBy: Actor;
+};
+
+/** The department manager's decision on a visit plan. */
+export type VisitDecision = {
+  __typename?: 'VisitDecision';
+  /** Whether the plan was approved. */
+  approved: Scalars['Boolean']['output'];
+  /** When. */
+  decidedAt: Scalars['DateTime']['output'];
+  /** Who decided. */
+  decidedBy: Actor;
+  /** Why: required when rejected, an optional note when approved. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a visit is for. */
+export type VisitKind =
+  /** A maintenance visit: surveys sends the customer an after-visit survey once it is reported. */
+  | 'MAINTENANCE'
+  /** An ordinary visit to the customer. */
+  | 'REGULAR';
+
+/** An important matter raised during a visit and how it was handled. */
+export type VisitMatter = {
+  __typename?: 'VisitMatter';
+  /** How it was handled. */
+  handling: Scalars['String']['output'];
+  /** The matter. */
+  matter: Scalars['String']['output'];
+};
+
+/** An important matter of a visit report. */
+export type VisitMatterInput = {
+  /** How it was handled (required, up to 2000 characters). */
+  handling: Scalars['String']['input'];
+  /** The matter (required, up to 2000 characters). */
+  matter: Scalars['String']['input'];
+};
+
+/** The report of a visit, written after it took place. */
+export type VisitReport = {
+  __typename?: 'VisitReport';
+  /** Competitors' moves learned of; null when not recorded. */
+  competitorMoves?: Maybe<Scalars['String']['output']>;
+  /** Other companies' sales policies learned of; null when not recorded. */
+  competitorSalesPolicies?: Maybe<Scalars['String']['output']>;
+  /** How the customer reacted after the visit; null when not recorded. */
+  customerReaction?: Maybe<Scalars['String']['output']>;
+  /** The important matters raised and how each was handled. */
+  importantMatters: Array<VisitMatter>;
+  /** The market situation as seen on the visit; null when not recorded. */
+  marketSituation?: Maybe<Scalars['String']['output']>;
+  /** Opinions the customer voiced; null when none were recorded. */
+  opinions?: Maybe<Scalars['String']['output']>;
+  /** Questions the customer raised; null when none were recorded. */
+  questionsRaised?: Maybe<Scalars['String']['output']>;
+  /** When it was reported. */
+  reportedAt: Scalars['DateTime']['output'];
+  /** Who reported it. */
+  reportedBy: Actor;
+  /** When the visit took place. */
+  visitedAt: Scalars['DateTime']['output'];
+  /** Wishes the customer expressed; null when none were recorded. */
+  wishes?: Maybe<Scalars['String']['output']>;
+};
+
+/** Where a visit stands: planned, decided by the department manager, reported after it took place. */
+export type VisitStatus =
+  /** Approved: it may take place and be reported. */
+  | 'APPROVED'
+  /** Planned, waiting for the department manager's decision. */
+  | 'PLANNED'
+  /** Rejected by the manager, with the reason; final (plan again for another visit). */
+  | 'REJECTED'
+  /** Took place and was reported. */
+  | 'REPORTED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -289,6 +562,7 @@ export type FederationTypes = ResolversObject<{
   Customer: Customer;
   Interaction: Interaction;
   Viewer: Viewer;
+  Visit: Visit;
 }>;
 
 /** Mapping of federation reference types */
@@ -302,12 +576,18 @@ export type FederationReferenceTypes = ResolversObject<{
   Viewer:
     ( { __typename: 'Viewer' }
     & GraphQLRecursivePick<FederationTypes['Viewer'], {"id":true}> );
+  Visit:
+    ( { __typename: 'Visit' }
+    & GraphQLRecursivePick<FederationTypes['Visit'], {"id":true}> );
 }>;
 
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  Node: ( InteractionRecordModel );
+  Node:
+    | ( InteractionRecordModel )
+    | ( VisitRecordModel )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -315,48 +595,81 @@ export type ResolversTypes = ResolversObject<{
   Actor: ResolverTypeWrapper<Partial<Actor>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
+  ApproveVisitInput: ResolverTypeWrapper<Partial<ApproveVisitInput>>;
+  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  ApproveVisitPayload: ResolverTypeWrapper<Partial<Omit<ApproveVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
   Consultant: ResolverTypeWrapper<Partial<Consultant>>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Interaction: ResolverTypeWrapper<InteractionRecordModel>;
-  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   InteractionChannel: ResolverTypeWrapper<Partial<InteractionChannel>>;
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
   LogInteractionPayload: ResolverTypeWrapper<Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  PlanVisitInput: ResolverTypeWrapper<Partial<PlanVisitInput>>;
+  PlanVisitPayload: ResolverTypeWrapper<Partial<Omit<PlanVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RejectVisitInput: ResolverTypeWrapper<Partial<RejectVisitInput>>;
+  RejectVisitPayload: ResolverTypeWrapper<Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
+  ReportVisitInput: ResolverTypeWrapper<Partial<ReportVisitInput>>;
+  ReportVisitPayload: ResolverTypeWrapper<Partial<Omit<ReportVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  Visit: ResolverTypeWrapper<VisitRecordModel>;
+  VisitDecision: ResolverTypeWrapper<VisitDecisionRecordModel>;
+  VisitKind: ResolverTypeWrapper<Partial<VisitKind>>;
+  VisitMatter: ResolverTypeWrapper<Partial<VisitMatter>>;
+  VisitMatterInput: ResolverTypeWrapper<Partial<VisitMatterInput>>;
+  VisitReport: ResolverTypeWrapper<VisitReportRecordModel>;
+  VisitStatus: ResolverTypeWrapper<Partial<VisitStatus>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Actor: Partial<Actor>;
   ID: Partial<Scalars['ID']['output']>;
+  ApproveVisitInput: Partial<ApproveVisitInput>;
+  String: Partial<Scalars['String']['output']>;
+  ApproveVisitPayload: Partial<Omit<ApproveVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
   Consultant: Partial<Consultant>;
   Customer: CustomerReferenceModel;
   Int: Partial<Scalars['Int']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Interaction: InteractionRecordModel;
-  String: Partial<Scalars['String']['output']>;
   LogInteractionInput: Partial<LogInteractionInput>;
   LogInteractionPayload: Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> }>;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  PlanVisitInput: Partial<PlanVisitInput>;
+  PlanVisitPayload: Partial<Omit<PlanVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
   Query: Record<PropertyKey, never>;
+  RejectVisitInput: Partial<RejectVisitInput>;
+  RejectVisitPayload: Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
+  ReportVisitInput: Partial<ReportVisitInput>;
+  ReportVisitPayload: Partial<Omit<ReportVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
   UserError: Partial<UserError>;
   Viewer: CallerModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
+  Visit: VisitRecordModel;
+  VisitDecision: VisitDecisionRecordModel;
+  VisitMatter: Partial<VisitMatter>;
+  VisitMatterInput: Partial<VisitMatterInput>;
+  VisitReport: VisitReportRecordModel;
 }>;
 
 export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
   staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+}>;
+
+export type ApproveVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ApproveVisitPayload'] = ResolversParentTypes['ApproveVisitPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType>;
 }>;
 
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant']> = ResolversObject<{
@@ -367,6 +680,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interactions?: Resolver<Maybe<Array<ResolversTypes['Interaction']>>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
+  visits?: Resolver<Maybe<Array<ResolversTypes['Visit']>>, ParentType, ContextType, RequireFields<CustomerVisitsArgs, 'first'>>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -394,15 +708,36 @@ export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentT
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  approveVisit?: Resolver<Maybe<ResolversTypes['ApproveVisitPayload']>, ParentType, ContextType, RequireFields<MutationApproveVisitArgs, 'input'>>;
   logInteraction?: Resolver<Maybe<ResolversTypes['LogInteractionPayload']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
+  planVisit?: Resolver<Maybe<ResolversTypes['PlanVisitPayload']>, ParentType, ContextType, RequireFields<MutationPlanVisitArgs, 'input'>>;
+  rejectVisit?: Resolver<Maybe<ResolversTypes['RejectVisitPayload']>, ParentType, ContextType, RequireFields<MutationRejectVisitArgs, 'input'>>;
+  reportVisit?: Resolver<Maybe<ResolversTypes['ReportVisitPayload']>, ParentType, ContextType, RequireFields<MutationReportVisitArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Interaction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Interaction' | 'Visit', ParentType, ContextType>;
+}>;
+
+export type PlanVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PlanVisitPayload'] = ResolversParentTypes['PlanVisitPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<QueryInteractionArgs, 'id'>>;
+  visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitArgs, 'id'>>;
+  visitPlansAwaitingDecision?: Resolver<Array<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitPlansAwaitingDecisionArgs, 'first'>>;
+}>;
+
+export type RejectVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RejectVisitPayload'] = ResolversParentTypes['RejectVisitPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType>;
+}>;
+
+export type ReportVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReportVisitPayload'] = ResolversParentTypes['ReportVisitPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType>;
 }>;
 
 export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
@@ -417,8 +752,51 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type VisitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Visit'] = ResolversParentTypes['Visit'], FederationReferenceType extends FederationReferenceTypes['Visit'] = FederationReferenceTypes['Visit']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Visit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  decision?: Resolver<Maybe<ResolversTypes['VisitDecision']>, ParentType, ContextType>;
+  goals?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['VisitKind'], ParentType, ContextType>;
+  plannedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  plannedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  report?: Resolver<Maybe<ResolversTypes['VisitReport']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VisitStatus'], ParentType, ContextType>;
+  visitedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VisitDecisionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisitDecision'] = ResolversParentTypes['VisitDecision']> = ResolversObject<{
+  approved?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decidedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type VisitMatterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisitMatter'] = ResolversParentTypes['VisitMatter']> = ResolversObject<{
+  handling?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type VisitReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisitReport'] = ResolversParentTypes['VisitReport']> = ResolversObject<{
+  competitorMoves?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  competitorSalesPolicies?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customerReaction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importantMatters?: Resolver<Array<ResolversTypes['VisitMatter']>, ParentType, ContextType>;
+  marketSituation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  opinions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  questionsRaised?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reportedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  visitedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  wishes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
+  ApproveVisitPayload?: ApproveVisitPayloadResolvers<ContextType>;
   Consultant?: ConsultantResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -426,8 +804,15 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   LogInteractionPayload?: LogInteractionPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  PlanVisitPayload?: PlanVisitPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RejectVisitPayload?: RejectVisitPayloadResolvers<ContextType>;
+  ReportVisitPayload?: ReportVisitPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  Visit?: VisitResolvers<ContextType>;
+  VisitDecision?: VisitDecisionResolvers<ContextType>;
+  VisitMatter?: VisitMatterResolvers<ContextType>;
+  VisitReport?: VisitReportResolvers<ContextType>;
 }>;
 
