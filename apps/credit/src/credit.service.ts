@@ -3,6 +3,24 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 import { workingCalendarPlugin } from '@crm/working-calendar';
 import { creditProfilesPlugin } from './credit-profiles/credit-profiles.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
+import { moneyPlugin } from './money/money.plugin';
+import { customerFactsPlugin } from './customer-facts/customer-facts';
+import { ordersPlugin } from './orders/orders.plugin';
+import { receivablesPlugin } from './receivables/receivables.plugin';
+import { salesFiguresPlugin } from './sales-figures/sales-figures.plugin';
 
 /** credit: credit profiles, receivables and bad customers (docs/domain/credit.md). */
-export const creditService = createService({ name: 'credit', plugins: [workingCalendarPlugin('credit'), customerScopePlugin('credit'), creditProfilesPlugin, viewerPlugin] });
+export const creditService = createService({
+  name: 'credit',
+  plugins: [
+    workingCalendarPlugin('credit'),
+    customerScopePlugin('credit'),
+    customerFactsPlugin,
+    moneyPlugin,
+    creditProfilesPlugin,
+    receivablesPlugin,
+    ordersPlugin,
+    salesFiguresPlugin,
+    viewerPlugin,
+  ],
+});

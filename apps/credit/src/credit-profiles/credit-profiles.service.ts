@@ -83,6 +83,11 @@ export class CreditProfilesService {
     }
   }
 
+  /** One customer's profile (the credit check, an invoice's payment term); null when finance has set none. */
+  async findByCustomerId(customerId: string): Promise<CreditProfileRecord | null> {
+    return this.profiles.findById(customerId).lean<CreditProfileRecord>();
+  }
+
   findByCustomerIds(customerIds: readonly string[]): Promise<CreditProfileRecord[]> {
     const valid = customerIds.filter((id) => customerIdSchema.safeParse(id).success);
     return this.profiles.find({ _id: { $in: valid } }).lean<CreditProfileRecord[]>().exec();

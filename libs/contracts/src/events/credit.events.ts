@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-contract';
-import { customerIdSchema } from '../entity-keys';
+import { consultantIdSchema, customerIdSchema, departmentIdSchema } from '../entity-keys';
 
 const creditGrade = z.enum(['AAA', 'AA', 'A', 'B', 'C', 'D']);
 
@@ -39,5 +39,49 @@ export const salesTierComputedV1 = defineEvent(
     periodEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     /** ABC share of purchase amounts, or average monthly / annual sales. */
     basis: z.enum(['PURCHASE_AMOUNT_ABC', 'AVERAGE_MONTHLY_SALES', 'AVERAGE_ANNUAL_SALES']),
+  }),
+);
+
+/**
+ * An amount of money as credit keeps it: integer minor units (fen for CNY, cents for USD, yen for JPY) with an ISO
+ * 4217 code, never a float. Safe integers (|n| ≤ 2^53 − 1) stay exact in JSON and in every JavaScript client.
+ */
+export const moneySchema = z.object({
+  amountMinor: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
+/**
+ * An order was delivered to the customer (credit's orders, docs/domain/credit.md). engagement plans its return
+ * visit from it and surveys its after-sale survey; credit's receivables invoice it. `consultantId`, `departmentId`
+ * and `region` are the customer's at order entry (taken from accounts' scope, never typed).
+ */
+export const orderDeliveredV1 = defineEvent(
+  'credit',
+  'crm.credit.order.delivered',
+  'v1',
+  z.object({
+    orderId: z.string().min(1),
+    customerId: customerIdSchema,
+    /** The consultant who owns the customer (the sale counts for them). */
+    consultantId: consultantIdSchema,
+    departmentId: departmentIdSchema,
+    /** The customer's sales region; null when accounts has none. */
+    region: z.string().nullable(),
+    /** The engagement event (seminar, fair) the sale was made at; null for an ordinary sale. */
+    eventId: z.string().nullable(),
+    lines: z
+      .array(
+        z.object({
+          product: z.string().min(1),
+          quantity: z.number().int().positive(),
+          unitPrice: moneySchema,
+          amount: moneySchema,
+        }),
+      )
+      .min(1),
+    /** The order's total: the sum of its lines, in their one currency. */
+    amount: moneySchema,
+    deliveredAt: z.string().datetime(),
   }),
 );
