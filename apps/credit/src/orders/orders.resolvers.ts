@@ -44,6 +44,10 @@ export function ordersResolvers(orders: OrdersService, loaders: OrdersLoaders): 
       exposure: (check) => money(check.exposureMinor, check.currency),
       available: (check) => (check.availableMinor === null ? null : money(check.availableMinor, check.currency)),
     },
+    Invoice: {
+      // receivables keeps the order's id; the order is read here, by the same read rule as order(id).
+      order: (invoice, _, ctx) => ctx.loaders.get(loaders.readableOrderById).load(invoice.orderId),
+    },
     CreditDecision: {
       decidedBy: (decision) => requiredActorRef(decision.by),
       check: (decision): CreditCheckView | null => (decision.check ? { ...decision.check, currency: decision.currency } : null),
