@@ -4,6 +4,8 @@ import { workingCalendarPlugin } from '@crm/working-calendar';
 import { interactionsPlugin } from './interactions/interactions.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 import { visitsPlugin } from './visits/visits.plugin';
+import { minutesPlugin } from './minutes/minutes.plugin';
+import { watchesPlugin } from './watches/watches.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, watchesPlugin, viewerPlugin] });

@@ -1,0 +1,33 @@
+import { ForbiddenError, mutationPayload, requireCaller } from '@crm/kernel';
+import { z } from 'zod';
+import { definePlugin } from '../define-plugin';
+import { minutesToken } from '../minutes/minutes.plugin';
+import { mayRunWatches } from '../shared/staff-rules';
+import { EngagementWatch } from './engagement-watch';
+
+/** engagement's scheduled rules (overdue minutes, return visits, anniversaries) as one job, and on demand. */
+export const watchesPlugin = definePlugin({
+  name: 'watches',
+  uses: [minutesToken],
+  sdl: ['watches.graphql'],
+  config: z.object({
+    ENGAGEMENT_WATCH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000).describe('How often engagement looks for overdue minutes, return visits to generate or raise as missed, and anniversaries.'),
+  }),
+  register({ clock, logger, config, use }) {
+    const watch = new EngagementWatch(clock, logger.child({ part: 'engagement-watch' }));
+    const minutes = use(minutesToken);
+    watch.add({ name: 'minutesOverdue', run: (now) => minutes.raiseOverdue(now) });
+    return {
+      resolvers: {
+        Mutation: {
+          runEngagementWatches: (_, __, ctx) => {
+            const caller = requireCaller(ctx);
+            if (!mayRunWatches(caller)) throw new ForbiddenError('Only the general manager or an internal app runs the engagement watches on demand');
+            return mutationPayload('summary', () => watch.run());
+          },
+        },
+      },
+      jobs: [{ name: 'engagement-watch', intervalMs: config.ENGAGEMENT_WATCH_INTERVAL_MS, run: async () => void (await watch.run()) }],
+    };
+  },
+});
