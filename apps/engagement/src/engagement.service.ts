@@ -6,6 +6,7 @@ import { customerScopePlugin } from '@crm/customer-scope';
 import { visitsPlugin } from './visits/visits.plugin';
 import { minutesPlugin } from './minutes/minutes.plugin';
 import { watchesPlugin } from './watches/watches.plugin';
+import { returnVisitsPlugin } from './return-visits/return-visits.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, watchesPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, watchesPlugin, viewerPlugin] });

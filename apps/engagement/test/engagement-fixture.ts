@@ -1,4 +1,5 @@
-import { streamFor } from '@crm/contracts';
+import { streamFor, type EventContract } from '@crm/contracts';
+import { createEvent, encodeEvent, ensureStream } from '@crm/events';
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { eventsAboutCustomer, eventsOnStream, graphql, testServiceEnv, tokenFor, type StoredEvent } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
@@ -58,4 +59,29 @@ export async function eventsOf(service: RunningService, type: string, subject?: 
 export async function eventsAbout(service: RunningService, customerId: string): Promise<StoredEvent[]> {
   await service.flushOutbox();
   return eventsAboutCustomer(service.bus.jsm, stream, customerId);
+}
+
+/** Publish another service's event the way it does: a real event on its real stream. */
+export async function publishForeign(service: RunningService, contract: EventContract, subject: string, data: unknown, options: { id?: string; time?: Date } = {}): Promise<string> {
+  const event = { ...createEvent(contract, { subject, actor: { userId: `${contract.service}-test`, roles: ['internal_app'] }, data: data as never, time: options.time }), ...(options.id ? { id: options.id } : {}) };
+  await ensureStream(service.bus.jsm, streamFor(contract.service));
+  await service.bus.js.publish(event.type, encodeEvent(event), { msgID: `${event.id}:${randomBytes(3).toString('hex')}` });
+  return event.id;
+}
+
+/** credit's order.delivered for a customer, as credit publishes it. */
+export function orderDelivered(customerId: string, overrides: Record<string, unknown> = {}) {
+  const amount = { amountMinor: 1_250_000, currency: 'CNY' };
+  return {
+    orderId: `O-${randomBytes(4).toString('hex')}`,
+    customerId,
+    consultantId: user('alice'),
+    departmentId: 'D-EAST',
+    region: null,
+    eventId: null,
+    lines: [{ product: 'Pump P-300', quantity: 5, unitPrice: { amountMinor: 250_000, currency: 'CNY' }, amount }],
+    amount,
+    deliveredAt: '2025-01-15T02:00:00Z',
+    ...overrides,
+  };
 }

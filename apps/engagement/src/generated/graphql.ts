@@ -3,6 +3,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { InteractionRecord as InteractionRecordModel, CustomerReference as CustomerReferenceModel } from '../interactions/interaction.model';
 import { MinutesRecord as MinutesRecordModel, MinutesReviewRecord as MinutesReviewRecordModel, MinutesConfirmationRecord as MinutesConfirmationRecordModel } from '../minutes/minutes.model';
+import { ReturnVisitRecord as ReturnVisitRecordModel, ReturnVisitCompletionRecord as ReturnVisitCompletionRecordModel } from '../return-visits/return-visit.model';
 import { Caller as CallerModel } from '@crm/auth';
 import { VisitRecord as VisitRecordModel, VisitDecisionRecord as VisitDecisionRecordModel, VisitReportRecord as VisitReportRecordModel } from '../visits/visit.model';
 import { RequestContext } from '@crm/kernel';
@@ -90,6 +91,8 @@ export type Customer = {
   interactions?: Maybe<Array<Interaction>>;
   /** The latest minutes of meetings with this customer, newest meeting first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   minutes?: Maybe<Array<Minutes>>;
+  /** The return visits generated for this customer's deliveries (a rolling horizon, never the whole schedule), earliest due first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
+  returnVisits?: Maybe<Array<ReturnVisit>>;
   /** The latest visits to this customer by planned time, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   visits?: Maybe<Array<Visit>>;
 };
@@ -108,6 +111,12 @@ export type CustomerMinutesArgs = {
 
 
 /** A customer (owned by accounts); engagement adds its interactions. */
+export type CustomerReturnVisitsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer (owned by accounts); engagement adds its interactions. */
 export type CustomerVisitsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -119,6 +128,10 @@ export type EngagementWatchSummary = {
   at: Scalars['DateTime']['output'];
   /** Minutes found overdue and raised (crm.engagement.minutes.overdue), each once. */
   minutesOverdue: Scalars['Int']['output'];
+  /** Return visits generated as schedules reached further into the rolling horizon. */
+  returnVisitsGenerated: Scalars['Int']['output'];
+  /** Return visits found missed and raised (crm.engagement.return-visit.missed), each once. */
+  returnVisitsMissed: Scalars['Int']['output'];
 };
 
 /** One contact with a customer: when, how, with whom, what was said and what happens next. */
@@ -177,6 +190,8 @@ export type LogInteractionInput = {
   occurredAt: Scalars['DateTime']['input'];
   /** What came of it (up to 2000 characters). */
   outcome?: InputMaybe<Scalars['String']['input']>;
+  /** The return visit (of a delivery's schedule, one of this customer's) this contact records: it completes it. */
+  returnVisitId?: InputMaybe<Scalars['ID']['input']>;
   /** Defaults to the caller; logging for someone else needs a manager or coordinator role. */
   staffId?: InputMaybe<Scalars['ID']['input']>;
   /** What was said (required, up to 4000 characters). */
@@ -463,8 +478,12 @@ export type Query = {
   interaction?: Maybe<Interaction>;
   /** Minutes by id. Null with an error when they cannot be read: NOT_FOUND when there are none (and always for partners), FORBIDDEN with the approval that would open them for staff outside the customer's scope. */
   minutes?: Maybe<Minutes>;
+  /** Missed return visits among the customers the caller may read, earliest due first. */
+  missedReturnVisits: Array<ReturnVisit>;
   /** Minutes still in draft after their due time, among the customers the caller may read, longest overdue first. */
   overdueMinutes: Array<Minutes>;
+  /** A return visit by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
+  returnVisit?: Maybe<ReturnVisit>;
   /** A visit by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   visit?: Maybe<Visit>;
   /** Visit plans waiting for the caller's decision: their department's for a department manager, every department's for the general manager, oldest planned time first; empty for everyone else. */
@@ -485,9 +504,22 @@ export type QueryMinutesArgs = {
 
 
 /** The reads of the graph; each answers only what the caller may see. */
+export type QueryMissedReturnVisitsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
 export type QueryOverdueMinutesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryReturnVisitArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -556,6 +588,8 @@ export type ReportVisitInput = {
   opinions?: InputMaybe<Scalars['String']['input']>;
   /** Questions the customer raised (up to 4000 characters). */
   questionsRaised?: InputMaybe<Scalars['String']['input']>;
+  /** The return visit (of a delivery's schedule, one of this customer's) this visit records: it completes it. */
+  returnVisitId?: InputMaybe<Scalars['ID']['input']>;
   /** When the visit took place; not in the future. */
   visitedAt: Scalars['DateTime']['input'];
   /** Wishes the customer expressed (up to 4000 characters). */
@@ -570,6 +604,62 @@ export type ReportVisitPayload = {
   /** The visit, now reported; null when the request was refused. */
   visit?: Maybe<Visit>;
 };
+
+/** A return visit (回访) after a delivery: monthly in the first year, quarterly afterwards. */
+export type ReturnVisit = Node & {
+  __typename?: 'ReturnVisit';
+  /** The consultant it is due from (the customer's owner at order entry). */
+  assignee: Consultant;
+  /** What completed it; null while not done. */
+  completion?: Maybe<ReturnVisitCompletion>;
+  /** The customer, served by accounts. */
+  customer?: Maybe<Customer>;
+  /** When the order was delivered. */
+  deliveredAt: Scalars['DateTime']['output'];
+  /** When it is due: the end of the day, in the working calendar's time zone. */
+  dueAt: Scalars['DateTime']['output'];
+  /** The return visit's id. */
+  id: Scalars['ID']['output'];
+  /** When it counts as missed if still not done. */
+  missedAfter: Scalars['DateTime']['output'];
+  /** The delivered order (credit's id). */
+  orderId: Scalars['ID']['output'];
+  /** Its place in the delivery's schedule (1-based): 1..12 monthly, then quarterly. */
+  sequence: Scalars['Int']['output'];
+  /** Where it stands. */
+  status: ReturnVisitStatus;
+};
+
+/** What completed a return visit. */
+export type ReturnVisitCompletion = {
+  __typename?: 'ReturnVisitCompletion';
+  /** When it was recorded. */
+  completedAt: Scalars['DateTime']['output'];
+  /** Who recorded it. */
+  completedBy: Actor;
+  /** A visit or an interaction. */
+  kind: ReturnVisitCompletionKind;
+  /** Whether it was completed after having been raised as missed. */
+  late: Scalars['Boolean']['output'];
+  /** The visit's or the interaction's id. */
+  recordId: Scalars['ID']['output'];
+};
+
+/** What kind of record completed a return visit. */
+export type ReturnVisitCompletionKind =
+  /** A logged interaction. */
+  | 'INTERACTION'
+  /** A reported visit. */
+  | 'VISIT';
+
+/** Where a return visit stands. */
+export type ReturnVisitStatus =
+  /** Done: a visit or an interaction recorded it. */
+  | 'COMPLETED'
+  /** Generated and not done yet. */
+  | 'DUE'
+  /** Not done within its grace after the due day; raised once (crm.engagement.return-visit.missed). Still completable, late. */
+  | 'MISSED';
 
 /** What runEngagementWatches answers. */
 export type RunEngagementWatchesPayload = {
@@ -846,6 +936,7 @@ export type FederationTypes = ResolversObject<{
   Customer: Customer;
   Interaction: Interaction;
   Minutes: Minutes;
+  ReturnVisit: ReturnVisit;
   Viewer: Viewer;
   Visit: Visit;
 }>;
@@ -861,6 +952,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Minutes:
     ( { __typename: 'Minutes' }
     & GraphQLRecursivePick<FederationTypes['Minutes'], {"id":true}> );
+  ReturnVisit:
+    ( { __typename: 'ReturnVisit' }
+    & GraphQLRecursivePick<FederationTypes['ReturnVisit'], {"id":true}> );
   Viewer:
     ( { __typename: 'Viewer' }
     & GraphQLRecursivePick<FederationTypes['Viewer'], {"id":true}> );
@@ -875,6 +969,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
   Node:
     | ( InteractionRecordModel )
     | ( MinutesRecordModel )
+    | ( ReturnVisitRecordModel )
     | ( VisitRecordModel )
   ;
 }>;
@@ -916,6 +1011,10 @@ export type ResolversTypes = ResolversObject<{
   RejectVisitPayload: ResolverTypeWrapper<Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
   ReportVisitInput: ResolverTypeWrapper<Partial<ReportVisitInput>>;
   ReportVisitPayload: ResolverTypeWrapper<Partial<Omit<ReportVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
+  ReturnVisit: ResolverTypeWrapper<ReturnVisitRecordModel>;
+  ReturnVisitCompletion: ResolverTypeWrapper<ReturnVisitCompletionRecordModel>;
+  ReturnVisitCompletionKind: ResolverTypeWrapper<Partial<ReturnVisitCompletionKind>>;
+  ReturnVisitStatus: ResolverTypeWrapper<Partial<ReturnVisitStatus>>;
   RunEngagementWatchesPayload: ResolverTypeWrapper<Partial<RunEngagementWatchesPayload>>;
   SaveMinutesDraftInput: ResolverTypeWrapper<Partial<SaveMinutesDraftInput>>;
   SaveMinutesDraftPayload: ResolverTypeWrapper<Partial<Omit<SaveMinutesDraftPayload, 'minutes'> & { minutes?: Maybe<ResolversTypes['Minutes']> }>>;
@@ -968,6 +1067,8 @@ export type ResolversParentTypes = ResolversObject<{
   RejectVisitPayload: Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
   ReportVisitInput: Partial<ReportVisitInput>;
   ReportVisitPayload: Partial<Omit<ReportVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
+  ReturnVisit: ReturnVisitRecordModel;
+  ReturnVisitCompletion: ReturnVisitCompletionRecordModel;
   RunEngagementWatchesPayload: Partial<RunEngagementWatchesPayload>;
   SaveMinutesDraftInput: Partial<SaveMinutesDraftInput>;
   SaveMinutesDraftPayload: Partial<Omit<SaveMinutesDraftPayload, 'minutes'> & { minutes?: Maybe<ResolversParentTypes['Minutes']> }>;
@@ -1009,6 +1110,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interactions?: Resolver<Maybe<Array<ResolversTypes['Interaction']>>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
   minutes?: Resolver<Maybe<Array<ResolversTypes['Minutes']>>, ParentType, ContextType, RequireFields<CustomerMinutesArgs, 'first'>>;
+  returnVisits?: Resolver<Maybe<Array<ResolversTypes['ReturnVisit']>>, ParentType, ContextType, RequireFields<CustomerReturnVisitsArgs, 'first'>>;
   visits?: Resolver<Maybe<Array<ResolversTypes['Visit']>>, ParentType, ContextType, RequireFields<CustomerVisitsArgs, 'first'>>;
 }>;
 
@@ -1019,6 +1121,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type EngagementWatchSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EngagementWatchSummary'] = ResolversParentTypes['EngagementWatchSummary']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   minutesOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnVisitsGenerated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnVisitsMissed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type InteractionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Interaction'] = ResolversParentTypes['Interaction'], FederationReferenceType extends FederationReferenceTypes['Interaction'] = FederationReferenceTypes['Interaction']> = ResolversObject<{
@@ -1094,7 +1198,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 }>;
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Interaction' | 'Minutes' | 'Visit', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Interaction' | 'Minutes' | 'ReturnVisit' | 'Visit', ParentType, ContextType>;
 }>;
 
 export type PlanVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PlanVisitPayload'] = ResolversParentTypes['PlanVisitPayload']> = ResolversObject<{
@@ -1105,7 +1209,9 @@ export type PlanVisitPayloadResolvers<ContextType = RequestContext, ParentType e
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<QueryInteractionArgs, 'id'>>;
   minutes?: Resolver<Maybe<ResolversTypes['Minutes']>, ParentType, ContextType, RequireFields<QueryMinutesArgs, 'id'>>;
+  missedReturnVisits?: Resolver<Array<ResolversTypes['ReturnVisit']>, ParentType, ContextType, RequireFields<QueryMissedReturnVisitsArgs, 'first'>>;
   overdueMinutes?: Resolver<Array<ResolversTypes['Minutes']>, ParentType, ContextType, RequireFields<QueryOverdueMinutesArgs, 'first'>>;
+  returnVisit?: Resolver<Maybe<ResolversTypes['ReturnVisit']>, ParentType, ContextType, RequireFields<QueryReturnVisitArgs, 'id'>>;
   visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitArgs, 'id'>>;
   visitPlansAwaitingDecision?: Resolver<Array<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitPlansAwaitingDecisionArgs, 'first'>>;
 }>;
@@ -1123,6 +1229,29 @@ export type RejectVisitPayloadResolvers<ContextType = RequestContext, ParentType
 export type ReportVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReportVisitPayload'] = ResolversParentTypes['ReportVisitPayload']> = ResolversObject<{
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType>;
+}>;
+
+export type ReturnVisitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReturnVisit'] = ResolversParentTypes['ReturnVisit'], FederationReferenceType extends FederationReferenceTypes['ReturnVisit'] = FederationReferenceTypes['ReturnVisit']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnVisit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  assignee?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  completion?: Resolver<Maybe<ResolversTypes['ReturnVisitCompletion']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  deliveredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  missedAfter?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReturnVisitStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReturnVisitCompletionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReturnVisitCompletion'] = ResolversParentTypes['ReturnVisitCompletion']> = ResolversObject<{
+  completedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  completedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ReturnVisitCompletionKind'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type RunEngagementWatchesPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunEngagementWatchesPayload'] = ResolversParentTypes['RunEngagementWatchesPayload']> = ResolversObject<{
@@ -1220,6 +1349,8 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   RecordMinutesConfirmationPayload?: RecordMinutesConfirmationPayloadResolvers<ContextType>;
   RejectVisitPayload?: RejectVisitPayloadResolvers<ContextType>;
   ReportVisitPayload?: ReportVisitPayloadResolvers<ContextType>;
+  ReturnVisit?: ReturnVisitResolvers<ContextType>;
+  ReturnVisitCompletion?: ReturnVisitCompletionResolvers<ContextType>;
   RunEngagementWatchesPayload?: RunEngagementWatchesPayloadResolvers<ContextType>;
   SaveMinutesDraftPayload?: SaveMinutesDraftPayloadResolvers<ContextType>;
   SendBackMinutesPayload?: SendBackMinutesPayloadResolvers<ContextType>;

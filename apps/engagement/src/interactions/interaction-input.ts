@@ -20,6 +20,7 @@ export const logInteractionInput = z.object({
   summary: z.string().trim().min(1, 'is required').max(4000),
   outcome: optionalText(2000),
   nextStep: optionalText(2000),
+  returnVisitId: z.string().nullish(),
 });
 export type LogInteractionInput = z.infer<typeof logInteractionInput>;
 

@@ -20,6 +20,8 @@ export interface InteractionRecord extends WithPendingEvents {
   summary: string;
   outcome: string | null;
   nextStep: string | null;
+  /** The return visit (of a delivery's schedule) this contact recorded; null for none. */
+  returnVisitId?: string | null;
   loggedBy: string;
   loggedAt: Date;
 }
@@ -33,6 +35,7 @@ const interactionSchema = new Schema<InteractionRecord>(
     summary: { type: String, required: true },
     outcome: { type: String, default: null },
     nextStep: { type: String, default: null },
+    returnVisitId: { type: String, default: null },
     loggedBy: { type: String, required: true },
     loggedAt: { type: Date, required: true },
   },

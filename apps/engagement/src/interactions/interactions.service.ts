@@ -2,15 +2,33 @@ import type { Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
 import { createOnce, idempotencyKeyOf, type StoredIdempotencyKey } from '@crm/data';
 import { createEvent } from '@crm/events';
-import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock, type InputProblem } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { logInteractionInput, type LogInteractionInput } from './interaction-input';
 import { mayLogInteractionFor, mayLogInteractions, occurredAtProblem } from './interaction-rules';
 import type { InteractionRecord } from './interaction.model';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 
+/** Checks an interaction's extra references before it is written (a return visit it records). */
+export type InteractionLogCheck = (caller: Caller, input: LogInteractionInput) => Promise<InputProblem[]>;
+/** What happens once an interaction is logged, in the same request; idempotent on the interaction id. */
+export type InteractionLoggedHook = (interaction: InteractionRecord, caller: Caller) => Promise<void>;
+
 /** Logging contacts with customers and reading them back. */
 export class InteractionsService {
+  private readonly checks: InteractionLogCheck[] = [];
+  private readonly loggedHooks: InteractionLoggedHook[] = [];
+
+  /** Another plugin checks an interaction's input before it is written. */
+  checkLog(check: InteractionLogCheck): void {
+    this.checks.push(check);
+  }
+
+  /** Another plugin acts on a logged interaction (a return visit it completes). */
+  onLogged(hook: InteractionLoggedHook): void {
+    this.loggedHooks.push(hook);
+  }
+
   constructor(
     private readonly interactions: Model<InteractionRecord>,
     private readonly clock: Clock,
@@ -32,6 +50,9 @@ export class InteractionsService {
     if (problem) throw new BadUserInputError('input.occurredAt', problem);
     // A customer the caller may not read does not exist for them (no FORBIDDEN that would reveal it).
     if (!(await this.scopes.canSee(caller, input.customerId, now))) throw new BadUserInputError('input.customerId', 'no such customer');
+    const problems: InputProblem[] = [];
+    for (const check of this.checks) problems.push(...(await check(caller, input)));
+    if (problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const record: Omit<InteractionRecord, 'pendingEvents'> = {
       _id: new Types.ObjectId(),
       customerId: input.customerId,
@@ -41,6 +62,7 @@ export class InteractionsService {
       summary: input.summary,
       outcome: input.outcome,
       nextStep: input.nextStep,
+      returnVisitId: input.returnVisitId ?? null,
       loggedBy: caller.userId,
       loggedAt: now,
     };
@@ -58,8 +80,9 @@ export class InteractionsService {
       },
     });
     // One single-document write: the interaction and its event commit together or not at all.
-    const created = await this.interactions.create({ ...record, pendingEvents: [event], ...stored });
-    return created.toObject();
+    const created = (await this.interactions.create({ ...record, pendingEvents: [event], ...stored })).toObject();
+    for (const hook of this.loggedHooks) await hook(created, caller);
+    return created;
   }
 
   /** Interactions as the read rule reads them (`interaction(id)` and entity references). */

@@ -33,6 +33,7 @@ export const reportVisitInput = z.object({
   competitorMoves: optionalText(4000),
   competitorSalesPolicies: optionalText(4000),
   customerReaction: optionalText(4000),
+  returnVisitId: z.string().nullish().transform((v) => v ?? null),
 });
 export type ReportVisitInput = z.infer<typeof reportVisitInput>;
 

@@ -126,7 +126,7 @@ export class VisitsService {
     for (const check of this.reportChecks) problems.push(...(await check(caller, visit, input)));
     if (problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const { id: _id, ...fields } = input;
-    const report: VisitReportRecord = { returnVisitId: null, ...fields, reportedBy: caller.userId, reportedAt: now };
+    const report: VisitReportRecord = { ...fields, reportedBy: caller.userId, reportedAt: now };
     const events = this.reportedEvent ? [this.reportedEvent(visit, report, caller)] : [];
     const saved = await orConflict(updateVersioned(this.visits, visit, { $set: { status, report } }, events, { guard: { status: visit.status } }), 'The visit');
     for (const hook of this.reportedHooks) await hook(saved, caller);

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 export interface EngagementWatchSummary {
   at: Date;
   minutesOverdue: number;
+  returnVisitsGenerated: number;
+  returnVisitsMissed: number;
 }
 
 /** One part of the pass: a name and what it does at `now`. */
@@ -40,7 +42,7 @@ export class EngagementWatch {
   }
 
   private async pass(now: Date): Promise<EngagementWatchSummary> {
-    const summary = { at: now, minutesOverdue: 0 } as EngagementWatchSummary & Record<string, number | Date>;
+    const summary = { at: now, minutesOverdue: 0, returnVisitsGenerated: 0, returnVisitsMissed: 0 } as EngagementWatchSummary & Record<string, number | Date>;
     for (const part of this.parts) summary[part.name] = await part.run(now);
     if (this.parts.some((part) => (summary[part.name] as number) > 0)) this.logger.info(summary, 'engagement watch recorded findings');
     return summary;

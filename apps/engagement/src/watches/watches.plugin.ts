@@ -2,13 +2,14 @@ import { ForbiddenError, mutationPayload, requireCaller } from '@crm/kernel';
 import { z } from 'zod';
 import { definePlugin } from '../define-plugin';
 import { minutesToken } from '../minutes/minutes.plugin';
+import { returnVisitsToken } from '../return-visits/return-visits.plugin';
 import { mayRunWatches } from '../shared/staff-rules';
 import { EngagementWatch } from './engagement-watch';
 
 /** engagement's scheduled rules (overdue minutes, return visits, anniversaries) as one job, and on demand. */
 export const watchesPlugin = definePlugin({
   name: 'watches',
-  uses: [minutesToken],
+  uses: [minutesToken, returnVisitsToken],
   sdl: ['watches.graphql'],
   config: z.object({
     ENGAGEMENT_WATCH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000).describe('How often engagement looks for overdue minutes, return visits to generate or raise as missed, and anniversaries.'),
@@ -16,7 +17,10 @@ export const watchesPlugin = definePlugin({
   register({ clock, logger, config, use }) {
     const watch = new EngagementWatch(clock, logger.child({ part: 'engagement-watch' }));
     const minutes = use(minutesToken);
+    const returnVisits = use(returnVisitsToken);
     watch.add({ name: 'minutesOverdue', run: (now) => minutes.raiseOverdue(now) });
+    watch.add({ name: 'returnVisitsGenerated', run: (now) => returnVisits.extendAll(now) });
+    watch.add({ name: 'returnVisitsMissed', run: (now) => returnVisits.raiseMissed(now) });
     return {
       resolvers: {
         Mutation: {
