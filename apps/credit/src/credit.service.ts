@@ -8,6 +8,7 @@ import { customerFactsPlugin } from './customer-facts/customer-facts';
 import { ordersPlugin } from './orders/orders.plugin';
 import { receivablesPlugin } from './receivables/receivables.plugin';
 import { salesFiguresPlugin } from './sales-figures/sales-figures.plugin';
+import { salesTiersPlugin } from './sales-tiers/sales-tiers.plugin';
 
 /** credit: credit profiles, receivables and bad customers (docs/domain/credit.md). */
 export const creditService = createService({
@@ -21,6 +22,7 @@ export const creditService = createService({
     receivablesPlugin,
     ordersPlugin,
     salesFiguresPlugin,
+    salesTiersPlugin,
     viewerPlugin,
   ],
 });

@@ -11,7 +11,8 @@ export const user = (name: string) => `${name}-${RUN}`;
 
 export async function startCredit(at: string, env: NodeJS.ProcessEnv = {}) {
   const clock = fixedClock(at);
-  const service = await creditService.start({ env: testServiceEnv('credit', env), clock });
+  // Tests move the clock by months: no scheduled tier recomputation unless a test asks for one.
+  const service = await creditService.start({ env: testServiceEnv('credit', { SALES_TIER_RECOMPUTE_EVERY_HOURS: '0', ...env }), clock });
   return { service, clock };
 }
 

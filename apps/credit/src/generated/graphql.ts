@@ -7,6 +7,9 @@ import { OrderRecord as OrderRecordModel, OrderLineView as OrderLineViewModel, C
 import { InvoiceView as InvoiceViewModel, PaymentView as PaymentViewModel, AllocationView as AllocationViewModel, LedgerRecord as LedgerRecordModel, AgeingBucketView as AgeingBucketViewModel } from '../receivables/ledger.model';
 import { AgeingReport as AgeingReportModel, OverdueItem as OverdueItemModel } from '../receivables/receivables.service';
 import { StaffReference as StaffReferenceModel } from '../sales-figures/staff-figures';
+import { SalesTierRunRecord as SalesTierRunRecordModel } from '../sales-tiers/sales-tier.model';
+import { SalesTierChangeView as SalesTierChangeViewModel, ShareView as ShareViewModel } from '../sales-tiers/sales-tiers.resolvers';
+import { CompositionRecord as CompositionRecordModel } from '../sales-tiers/sales-tiers.service';
 import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
@@ -68,7 +71,7 @@ export type AgeingBucket =
 export type AgeingBucketTotal = {
   __typename?: 'AgeingBucketTotal';
   /** Outstanding in it. */
-  amount: Money;
+  amount: MoneyAmount;
   /** The bucket. */
   bucket: AgeingBucket;
   /** Invoices in it. */
@@ -85,7 +88,7 @@ export type AgeingReport = {
   /** The currency reported (ledgers in other currencies are left out). */
   currency: Scalars['String']['output'];
   /** Everything outstanding. */
-  total: Money;
+  total: MoneyAmount;
 };
 
 /** Cancel an order before delivery. */
@@ -108,14 +111,14 @@ export type CancelOrderPayload = {
 /** A member of staff (owned by accounts), as an actor refers to them. */
 export type Consultant = {
   __typename?: 'Consultant';
-  /** Money allocated in the period to the invoices the consultant's sales raised; null when the caller may not read it. */
-  collections?: Maybe<Money>;
+  /** MoneyAmount allocated in the period to the invoices the consultant's sales raised; null when the caller may not read it. */
+  collections?: Maybe<MoneyAmount>;
   /** The consultant's user id (the `sub` of their token). */
   id: Scalars['ID']['output'];
   /** What the consultant's open invoices still owe; null when the caller may not read it. */
-  outstanding?: Maybe<Money>;
+  outstanding?: Maybe<MoneyAmount>;
   /** Delivered orders of the consultant's customers in the period (a month 2025-03, a quarter 2025-Q1 or a year 2025, working calendar's time zone); null when the caller may not read it (finance and the general manager read everyone's, a consultant their own, a department manager their department's part). */
-  sales?: Maybe<Money>;
+  sales?: Maybe<MoneyAmount>;
 };
 
 
@@ -144,17 +147,17 @@ export type CreditCheck = {
   /** When it ran. */
   at: Scalars['DateTime']['output'];
   /** Credit left before this order (limit − exposure; negative when already over); null without a credit profile. */
-  available?: Maybe<Money>;
+  available?: Maybe<MoneyAmount>;
   /** The customer's credit limit; null when it has no credit profile. */
-  creditLimit?: Maybe<Money>;
+  creditLimit?: Maybe<MoneyAmount>;
   /** openReceivables + openOrders. */
-  exposure: Money;
+  exposure: MoneyAmount;
   /** Days the customer's oldest open invoice was overdue; null when none was. */
   oldestOverdueDays?: Maybe<Scalars['Int']['output']>;
   /** Accepted orders not delivered yet at the time (not counting this one). */
-  openOrders: Money;
+  openOrders: MoneyAmount;
   /** Open receivables (outstanding invoices less held credit) at the time. */
-  openReceivables: Money;
+  openReceivables: MoneyAmount;
   /** PASSED or HELD. */
   outcome: CreditCheckOutcome;
   /** Why it held the order; empty when it passed. */
@@ -316,7 +319,7 @@ export type Customer = {
 export type CustomerReceivables = {
   __typename?: 'CustomerReceivables';
   /** Overpayments held as credit (applied to the next invoices). */
-  creditHeld: Money;
+  creditHeld: MoneyAmount;
   /** The customer, served by accounts. */
   customer?: Maybe<Customer>;
   /** The customer's id. */
@@ -326,9 +329,9 @@ export type CustomerReceivables = {
   /** The invoices, oldest due first. */
   invoices: Array<Invoice>;
   /** What the open invoices still owe. */
-  outstanding: Money;
+  outstanding: MoneyAmount;
   /** Of outstanding, what is past due today. */
-  overdue: Money;
+  overdue: MoneyAmount;
   /** The payments, in the order they were recorded. */
   payments: Array<Payment>;
 };
@@ -357,14 +360,14 @@ export type DeliverOrderPayload = {
 /** A department (owned by accounts); credit adds sales against collections. */
 export type Department = {
   __typename?: 'Department';
-  /** Money allocated in the period to the department's invoices; null when the caller may not read it. */
-  collections?: Maybe<Money>;
+  /** MoneyAmount allocated in the period to the department's invoices; null when the caller may not read it. */
+  collections?: Maybe<MoneyAmount>;
   /** The department's id (as in the tokens of its staff). */
   id: Scalars['ID']['output'];
   /** What the department's open invoices still owe; null when the caller may not read it. */
-  outstanding?: Maybe<Money>;
+  outstanding?: Maybe<MoneyAmount>;
   /** Delivered orders of the department's customers in the period; null when the caller may not read it (finance, the general manager, the department's manager). */
-  sales?: Maybe<Money>;
+  sales?: Maybe<MoneyAmount>;
 };
 
 
@@ -390,10 +393,10 @@ export type DepartmentSalesArgs = {
 /** An invoice: one per delivered order, due after the customer's payment term. */
 export type Invoice = {
   __typename?: 'Invoice';
-  /** Money that met it, oldest first. */
+  /** MoneyAmount that met it, oldest first. */
   allocations: Array<PaymentAllocation>;
   /** What the order came to. */
-  amount: Money;
+  amount: MoneyAmount;
   /** The consultant the sale counts for. */
   consultant: Consultant;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer. */
@@ -417,18 +420,18 @@ export type Invoice = {
   /** The order's id. */
   orderId: Scalars['ID']['output'];
   /** amount − paid. */
-  outstanding: Money;
+  outstanding: MoneyAmount;
   /** Paid so far (payments and credit held). */
-  paid: Money;
+  paid: MoneyAmount;
   /** The payment term it was issued with, in days. */
   paymentTermDays: Scalars['Int']['output'];
   /** When it was paid in full; null while open. */
   settledAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
-/** An amount of money: integer minor units (fen for CNY, cents for USD, yen for JPY) and its currency; never a float. */
-export type Money = {
-  __typename?: 'Money';
+/** An amount of money in credit (named apart from accounts' float Money): integer minor units (fen for CNY, cents for USD, yen for JPY) and its currency; never a float. */
+export type MoneyAmount = {
+  __typename?: 'MoneyAmount';
   /** The amount in minor units: 1234567 CNY is 12,345.67 yuan. */
   amountMinor: Scalars['SafeInt']['output'];
   /** ISO 4217 code of the amount. */
@@ -451,6 +454,8 @@ export type Mutation = {
   placeOrder?: Maybe<PlaceOrderPayload>;
   /** Run the credit check again on a held order: it opens when the check passes now. */
   recheckOrder?: Maybe<RecheckOrderPayload>;
+  /** Recompute the ABC sales tiers (finance and the general manager): a job ranks trailing-12-month sales and publishes crm.credit.sales-tier.computed for each customer whose tier changed; a dry run lists the changes and publishes nothing. */
+  recomputeSalesTiers?: Maybe<RecomputeSalesTiersPayload>;
   /** Record a payment reminder for an overdue invoice (finance and the general manager): the dunning level goes up by one, at most 3. */
   recordDunningReminder?: Maybe<RecordDunningReminderPayload>;
   /** Record a payment (finance and the general manager): allocated to the oldest open invoices first, partial where the money runs out, the rest held as credit. Safe under concurrent payments for one customer. */
@@ -505,6 +510,17 @@ export type MutationPlaceOrderArgs = {
  */
 export type MutationRecheckOrderArgs = {
   input: RecheckOrderInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationRecomputeSalesTiersArgs = {
+  input?: InputMaybe<RecomputeSalesTiersInput>;
 };
 
 
@@ -575,7 +591,7 @@ export type Node = {
 export type Order = {
   __typename?: 'Order';
   /** The sum of the lines. */
-  amount: Money;
+  amount: MoneyAmount;
   /** Why it was cancelled; null unless it was. */
   cancelReason?: Maybe<Scalars['String']['output']>;
   /** When it was cancelled; null unless it was. */
@@ -640,13 +656,13 @@ export type OrderEdge = {
 export type OrderLine = {
   __typename?: 'OrderLine';
   /** quantity × unitPrice. */
-  amount: Money;
+  amount: MoneyAmount;
   /** The product (its code or name). */
   product: Scalars['String']['output'];
   /** How many units. */
   quantity: Scalars['Int']['output'];
   /** Price of one unit. */
-  unitPrice: Money;
+  unitPrice: MoneyAmount;
 };
 
 /** One line of a new order. */
@@ -694,7 +710,7 @@ export type OverdueCollectionItem = {
   /** When the last reminder was sent; null before the first. */
   lastReminderAt?: Maybe<Scalars['DateTime']['output']>;
   /** What it still owes. */
-  outstanding: Money;
+  outstanding: MoneyAmount;
 };
 
 /**
@@ -719,9 +735,9 @@ export type Payment = {
   /** Where it went, oldest invoice first. */
   allocations: Array<PaymentAllocation>;
   /** How much was received. */
-  amount: Money;
+  amount: MoneyAmount;
   /** What no open invoice took: held as credit for the next invoices. */
-  heldAsCredit: Money;
+  heldAsCredit: MoneyAmount;
   /** The payment's id. */
   id: Scalars['ID']['output'];
   /** When it was received. */
@@ -734,11 +750,11 @@ export type Payment = {
   reference?: Maybe<Scalars['String']['output']>;
 };
 
-/** Money that met an invoice: from a payment, or from credit held after an overpayment. */
+/** MoneyAmount that met an invoice: from a payment, or from credit held after an overpayment. */
 export type PaymentAllocation = {
   __typename?: 'PaymentAllocation';
   /** How much. */
-  amount: Money;
+  amount: MoneyAmount;
   /** When it met the invoice (the payment's receipt, or the invoice's issue for credit held). */
   at: Scalars['DateTime']['output'];
   /** The invoice paid. */
@@ -787,6 +803,10 @@ export type Query = {
   overdueCollections: Array<OverdueCollectionItem>;
   /** A customer's receivables; null when it has none yet. NOT_FOUND for a customer credit does not know (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
   receivables?: Maybe<CustomerReceivables>;
+  /** Share of sales by product, tier and region in a period (finance, marketing and the general manager). */
+  salesComposition: SalesComposition;
+  /** A sales tier run (finance and the general manager). */
+  salesTierRun?: Maybe<SalesTierRun>;
 };
 
 
@@ -830,6 +850,19 @@ export type QueryReceivablesArgs = {
   customerId: Scalars['ID']['input'];
 };
 
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QuerySalesCompositionArgs = {
+  currency?: InputMaybe<Scalars['String']['input']>;
+  period: Scalars['String']['input'];
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QuerySalesTierRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** Run the credit check again on a held order. */
 export type RecheckOrderInput = {
   /** The held order. */
@@ -842,6 +875,23 @@ export type RecheckOrderPayload = {
   /** The order, OPEN when the check passes now, else still HELD with the new reasons; null when refused. */
   order?: Maybe<Order>;
   /** Bad input, an order that is not there (NOT_FOUND) or not HELD (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Recompute the ABC tiers. */
+export type RecomputeSalesTiersInput = {
+  /** The last day of the trailing 12 months (default today); not in the future. */
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  /** List the changes without writing or publishing anything (default false). */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** What recomputeSalesTiers answers. */
+export type RecomputeSalesTiersPayload = {
+  __typename?: 'RecomputeSalesTiersPayload';
+  /** The run, REQUESTED: follow it with salesTierRun(id); null when refused. */
+  run?: Maybe<SalesTierRun>;
+  /** Bad input; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -921,16 +971,135 @@ export type ReleaseOrderPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Share of sales in a period: by product, by (current) sales tier and by region. */
+export type SalesComposition = {
+  __typename?: 'SalesComposition';
+  /** By product, largest first. */
+  byProduct: Array<SalesShare>;
+  /** By the customers' region at order entry, largest first (NONE when unknown). */
+  byRegion: Array<SalesShare>;
+  /** By the customers' current sales tier, largest first (NONE before the first computation). */
+  byTier: Array<SalesShare>;
+  /** The period (2025-03, 2025-Q1 or 2025). */
+  period: Scalars['String']['output'];
+  /** Delivered orders in the period. */
+  total: MoneyAmount;
+};
+
 /** A share of a total: what it is of, how much, and its part of the whole. */
 export type SalesShare = {
   __typename?: 'SalesShare';
   /** The sales of this key in the period. */
-  amount: Money;
+  amount: MoneyAmount;
   /** What the share is of: a product, a sales tier (A, B, C, D, or NONE before the first computation) or a region (NONE when unknown). */
   key: Scalars['String']['output'];
   /** amount ÷ the period's total, 0..1 (rounded to 4 decimals); 0 when the total is 0. */
   share: Scalars['Float']['output'];
 };
+
+/** ABC tier by purchase amount or average sales (A: few customers, large amounts); computed by credit. */
+export type SalesTier =
+  /** Top tier: the few customers with the largest amounts. */
+  | 'A'
+  /** Second tier. */
+  | 'B'
+  /** Third tier. */
+  | 'C'
+  /** Fourth tier: the smallest amounts. */
+  | 'D';
+
+/** A customer whose tier a run changes. */
+export type SalesTierChange = {
+  __typename?: 'SalesTierChange';
+  /** The customer, served by accounts. */
+  customer?: Maybe<Customer>;
+  /** The customer's id. */
+  customerId: Scalars['ID']['output'];
+  /** The tier before; null when the customer had none yet. */
+  from?: Maybe<SalesTier>;
+  /** The customer's sales over the run's period. */
+  sales: MoneyAmount;
+  /** The tier computed. */
+  to: SalesTier;
+};
+
+/** The versioned ABC rule a run applied. */
+export type SalesTierRule = {
+  __typename?: 'SalesTierRule';
+  /** Share of total sales the A customers make (0..1). */
+  aShare: Scalars['Float']['output'];
+  /** Share the B customers make next (0..1). */
+  bShare: Scalars['Float']['output'];
+  /** The currency of the sales ranked (orders in other currencies are left out). */
+  currency: Scalars['String']['output'];
+  /** Months of sales ranked, ending with the run's day. */
+  months: Scalars['Int']['output'];
+  /** The rule's version (abc-trailing-12m-v1). */
+  version: Scalars['String']['output'];
+};
+
+/** One recomputation of the ABC tiers: a job with progress; a dry run lists the changes and publishes nothing. */
+export type SalesTierRun = {
+  __typename?: 'SalesTierRun';
+  /** How many changes it found. */
+  changeCount: Scalars['Int']['output'];
+  /** The changes found, by customer id (a dry run's preview). */
+  changes: Array<SalesTierChange>;
+  /** True for a dry run (nothing written, nothing published). */
+  dryRun: Scalars['Boolean']['output'];
+  /** Why it failed; null otherwise. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When it finished; null before. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run's id. */
+  id: Scalars['ID']['output'];
+  /** Last day of the sales ranked (the run's as-of day). */
+  periodEnd: Scalars['Date']['output'];
+  /** First day of the sales ranked. */
+  periodStart: Scalars['Date']['output'];
+  /** How far it is. */
+  progress: SalesTierRunProgress;
+  /** How many crm.credit.sales-tier.computed events it published (0 for a dry run). */
+  published: Scalars['Int']['output'];
+  /** When it was asked for. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** Who asked for it (the platform for the scheduled runs). */
+  requestedBy: Actor;
+  /** The rule applied. */
+  rule: SalesTierRule;
+  /** When the runner started it; null before. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where it stands. */
+  status: SalesTierRunStatus;
+};
+
+
+/** One recomputation of the ABC tiers: a job with progress; a dry run lists the changes and publishes nothing. */
+export type SalesTierRunChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** How far a run is. */
+export type SalesTierRunProgress = {
+  __typename?: 'SalesTierRunProgress';
+  /** processed ÷ total in percent (100 when there was nothing to change). */
+  percent: Scalars['Int']['output'];
+  /** Changes written (or, for a dry run, listed) so far. */
+  processed: Scalars['Int']['output'];
+  /** Changes the run found. */
+  total: Scalars['Int']['output'];
+};
+
+/** Where a sales tier run stands. */
+export type SalesTierRunStatus =
+  /** Computed (and, unless a dry run, published). */
+  | 'DONE'
+  /** Could not be computed; see error. */
+  | 'FAILED'
+  /** Waiting for the runner. */
+  | 'REQUESTED'
+  /** Being computed; see progress. */
+  | 'RUNNING';
 
 /** The customer, the terms of a credit review (the grade's policy must allow them) and the revision they were read at. */
 export type SetCreditProfileInput = {
@@ -1077,6 +1246,7 @@ export type FederationTypes = ResolversObject<{
   Department: Department;
   Invoice: Invoice;
   Order: Order;
+  SalesTierRun: SalesTierRun;
   Viewer: Viewer;
 }>;
 
@@ -1100,6 +1270,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+  SalesTierRun:
+    ( { __typename: 'SalesTierRun' }
+    & GraphQLRecursivePick<FederationTypes['SalesTierRun'], {"id":true}> );
   Viewer:
     ( { __typename: 'Viewer' }
     & GraphQLRecursivePick<FederationTypes['Viewer'], {"id":true}> );
@@ -1145,7 +1318,7 @@ export type ResolversTypes = ResolversObject<{
   DeliverOrderPayload: ResolverTypeWrapper<Partial<Omit<DeliverOrderPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>>;
   Department: ResolverTypeWrapper<StaffReferenceModel>;
   Invoice: ResolverTypeWrapper<InvoiceViewModel>;
-  Money: ResolverTypeWrapper<MoneyRecordModel>;
+  MoneyAmount: ResolverTypeWrapper<MoneyRecordModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Order: ResolverTypeWrapper<OrderRecordModel>;
@@ -1164,6 +1337,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecheckOrderInput: ResolverTypeWrapper<Partial<RecheckOrderInput>>;
   RecheckOrderPayload: ResolverTypeWrapper<Partial<Omit<RecheckOrderPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>>;
+  RecomputeSalesTiersInput: ResolverTypeWrapper<Partial<RecomputeSalesTiersInput>>;
+  RecomputeSalesTiersPayload: ResolverTypeWrapper<Partial<Omit<RecomputeSalesTiersPayload, 'run'> & { run?: Maybe<ResolversTypes['SalesTierRun']> }>>;
   RecordDunningReminderInput: ResolverTypeWrapper<Partial<RecordDunningReminderInput>>;
   RecordDunningReminderPayload: ResolverTypeWrapper<Partial<Omit<RecordDunningReminderPayload, 'invoice'> & { invoice?: Maybe<ResolversTypes['Invoice']> }>>;
   RecordPaymentInput: ResolverTypeWrapper<Partial<RecordPaymentInput>>;
@@ -1173,7 +1348,14 @@ export type ResolversTypes = ResolversObject<{
   ReleaseOrderInput: ResolverTypeWrapper<Partial<ReleaseOrderInput>>;
   ReleaseOrderPayload: ResolverTypeWrapper<Partial<Omit<ReleaseOrderPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>>;
   SafeInt: ResolverTypeWrapper<Partial<Scalars['SafeInt']['output']>>;
-  SalesShare: ResolverTypeWrapper<Partial<Omit<SalesShare, 'amount'> & { amount: ResolversTypes['Money'] }>>;
+  SalesComposition: ResolverTypeWrapper<CompositionRecordModel>;
+  SalesShare: ResolverTypeWrapper<ShareViewModel>;
+  SalesTier: ResolverTypeWrapper<Partial<SalesTier>>;
+  SalesTierChange: ResolverTypeWrapper<SalesTierChangeViewModel>;
+  SalesTierRule: ResolverTypeWrapper<Partial<SalesTierRule>>;
+  SalesTierRun: ResolverTypeWrapper<SalesTierRunRecordModel>;
+  SalesTierRunProgress: ResolverTypeWrapper<Partial<SalesTierRunProgress>>;
+  SalesTierRunStatus: ResolverTypeWrapper<Partial<SalesTierRunStatus>>;
   SetCreditProfileInput: ResolverTypeWrapper<Partial<SetCreditProfileInput>>;
   SetCreditProfilePayload: ResolverTypeWrapper<Partial<Omit<SetCreditProfilePayload, 'creditProfile'> & { creditProfile?: Maybe<ResolversTypes['CreditProfile']> }>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
@@ -1208,7 +1390,7 @@ export type ResolversParentTypes = ResolversObject<{
   DeliverOrderPayload: Partial<Omit<DeliverOrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> }>;
   Department: StaffReferenceModel;
   Invoice: InvoiceViewModel;
-  Money: MoneyRecordModel;
+  MoneyAmount: MoneyRecordModel;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Order: OrderRecordModel;
@@ -1226,6 +1408,8 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RecheckOrderInput: Partial<RecheckOrderInput>;
   RecheckOrderPayload: Partial<Omit<RecheckOrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> }>;
+  RecomputeSalesTiersInput: Partial<RecomputeSalesTiersInput>;
+  RecomputeSalesTiersPayload: Partial<Omit<RecomputeSalesTiersPayload, 'run'> & { run?: Maybe<ResolversParentTypes['SalesTierRun']> }>;
   RecordDunningReminderInput: Partial<RecordDunningReminderInput>;
   RecordDunningReminderPayload: Partial<Omit<RecordDunningReminderPayload, 'invoice'> & { invoice?: Maybe<ResolversParentTypes['Invoice']> }>;
   RecordPaymentInput: Partial<RecordPaymentInput>;
@@ -1235,7 +1419,12 @@ export type ResolversParentTypes = ResolversObject<{
   ReleaseOrderInput: Partial<ReleaseOrderInput>;
   ReleaseOrderPayload: Partial<Omit<ReleaseOrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> }>;
   SafeInt: Partial<Scalars['SafeInt']['output']>;
-  SalesShare: Partial<Omit<SalesShare, 'amount'> & { amount: ResolversParentTypes['Money'] }>;
+  SalesComposition: CompositionRecordModel;
+  SalesShare: ShareViewModel;
+  SalesTierChange: SalesTierChangeViewModel;
+  SalesTierRule: Partial<SalesTierRule>;
+  SalesTierRun: SalesTierRunRecordModel;
+  SalesTierRunProgress: Partial<SalesTierRunProgress>;
   SetCreditProfileInput: Partial<SetCreditProfileInput>;
   SetCreditProfilePayload: Partial<Omit<SetCreditProfilePayload, 'creditProfile'> & { creditProfile?: Maybe<ResolversParentTypes['CreditProfile']> }>;
   UserError: Partial<UserError>;
@@ -1249,7 +1438,7 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type AgeingBucketTotalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AgeingBucketTotal'] = ResolversParentTypes['AgeingBucketTotal']> = ResolversObject<{
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   bucket?: Resolver<ResolversTypes['AgeingBucket'], ParentType, ContextType>;
   invoiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -1258,7 +1447,7 @@ export type AgeingReportResolvers<ContextType = RequestContext, ParentType exten
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   buckets?: Resolver<Array<ResolversTypes['AgeingBucketTotal']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
 }>;
 
 export type CancelOrderPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelOrderPayload'] = ResolversParentTypes['CancelOrderPayload']> = ResolversObject<{
@@ -1268,20 +1457,20 @@ export type CancelOrderPayloadResolvers<ContextType = RequestContext, ParentType
 
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Consultant']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  collections?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<ConsultantCollectionsArgs, 'currency' | 'period'>>;
+  collections?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<ConsultantCollectionsArgs, 'currency' | 'period'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  outstanding?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<ConsultantOutstandingArgs, 'currency'>>;
-  sales?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<ConsultantSalesArgs, 'currency' | 'period'>>;
+  outstanding?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<ConsultantOutstandingArgs, 'currency'>>;
+  sales?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<ConsultantSalesArgs, 'currency' | 'period'>>;
 }>;
 
 export type CreditCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreditCheck'] = ResolversParentTypes['CreditCheck']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  available?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
-  creditLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
-  exposure?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  available?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType>;
+  creditLimit?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType>;
+  exposure?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   oldestOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  openOrders?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  openReceivables?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  openOrders?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+  openReceivables?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['CreditCheckOutcome'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['CreditHoldReason']>, ParentType, ContextType>;
 }>;
@@ -1341,13 +1530,13 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
 }>;
 
 export type CustomerReceivablesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerReceivables'] = ResolversParentTypes['CustomerReceivables']> = ResolversObject<{
-  creditHeld?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditHeld?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<CustomerReceivablesInvoicesArgs, 'openOnly'>>;
-  outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  overdue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
 }>;
 
@@ -1366,16 +1555,16 @@ export type DeliverOrderPayloadResolvers<ContextType = RequestContext, ParentTyp
 
 export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department'], FederationReferenceType extends FederationReferenceTypes['Department'] = FederationReferenceTypes['Department']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  collections?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<DepartmentCollectionsArgs, 'currency' | 'period'>>;
+  collections?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<DepartmentCollectionsArgs, 'currency' | 'period'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  outstanding?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<DepartmentOutstandingArgs, 'currency'>>;
-  sales?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, RequireFields<DepartmentSalesArgs, 'currency' | 'period'>>;
+  outstanding?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<DepartmentOutstandingArgs, 'currency'>>;
+  sales?: Resolver<Maybe<ResolversTypes['MoneyAmount']>, ParentType, ContextType, RequireFields<DepartmentSalesArgs, 'currency' | 'period'>>;
 }>;
 
 export type InvoiceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allocations?: Resolver<Array<ResolversTypes['PaymentAllocation']>, ParentType, ContextType>;
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   consultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1387,13 +1576,13 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   lastReminderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  paid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+  paid?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   paymentTermDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   settledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
-export type MoneyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
+export type MoneyAmountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MoneyAmount'] = ResolversParentTypes['MoneyAmount']> = ResolversObject<{
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1403,6 +1592,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deliverOrder?: Resolver<Maybe<ResolversTypes['DeliverOrderPayload']>, ParentType, ContextType, RequireFields<MutationDeliverOrderArgs, 'input'>>;
   placeOrder?: Resolver<Maybe<ResolversTypes['PlaceOrderPayload']>, ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
   recheckOrder?: Resolver<Maybe<ResolversTypes['RecheckOrderPayload']>, ParentType, ContextType, RequireFields<MutationRecheckOrderArgs, 'input'>>;
+  recomputeSalesTiers?: Resolver<Maybe<ResolversTypes['RecomputeSalesTiersPayload']>, ParentType, ContextType, Partial<MutationRecomputeSalesTiersArgs>>;
   recordDunningReminder?: Resolver<Maybe<ResolversTypes['RecordDunningReminderPayload']>, ParentType, ContextType, RequireFields<MutationRecordDunningReminderArgs, 'input'>>;
   recordPayment?: Resolver<Maybe<ResolversTypes['RecordPaymentPayload']>, ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   rejectOrder?: Resolver<Maybe<ResolversTypes['RejectOrderPayload']>, ParentType, ContextType, RequireFields<MutationRejectOrderArgs, 'input'>>;
@@ -1416,7 +1606,7 @@ export type NodeResolvers<ContextType = RequestContext, ParentType extends Resol
 
 export type OrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelledBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
@@ -1450,10 +1640,10 @@ export type OrderEdgeResolvers<ContextType = RequestContext, ParentType extends 
 }>;
 
 export type OrderLineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = ResolversObject<{
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
 }>;
 
 export type OverdueCollectionItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OverdueCollectionItem'] = ResolversParentTypes['OverdueCollectionItem']> = ResolversObject<{
@@ -1462,7 +1652,7 @@ export type OverdueCollectionItemResolvers<ContextType = RequestContext, ParentT
   dunningLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
   lastReminderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1474,8 +1664,8 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 
 export type PaymentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = ResolversObject<{
   allocations?: Resolver<Array<ResolversTypes['PaymentAllocation']>, ParentType, ContextType>;
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  heldAsCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+  heldAsCredit?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1484,7 +1674,7 @@ export type PaymentResolvers<ContextType = RequestContext, ParentType extends Re
 }>;
 
 export type PaymentAllocationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PaymentAllocation'] = ResolversParentTypes['PaymentAllocation']> = ResolversObject<{
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType>;
   invoiceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1503,10 +1693,17 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   overdueCollections?: Resolver<Array<ResolversTypes['OverdueCollectionItem']>, ParentType, ContextType, RequireFields<QueryOverdueCollectionsArgs, 'asOf' | 'currency' | 'first'>>;
   receivables?: Resolver<Maybe<ResolversTypes['CustomerReceivables']>, ParentType, ContextType, RequireFields<QueryReceivablesArgs, 'customerId'>>;
+  salesComposition?: Resolver<ResolversTypes['SalesComposition'], ParentType, ContextType, RequireFields<QuerySalesCompositionArgs, 'currency' | 'period'>>;
+  salesTierRun?: Resolver<Maybe<ResolversTypes['SalesTierRun']>, ParentType, ContextType, RequireFields<QuerySalesTierRunArgs, 'id'>>;
 }>;
 
 export type RecheckOrderPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecheckOrderPayload'] = ResolversParentTypes['RecheckOrderPayload']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RecomputeSalesTiersPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecomputeSalesTiersPayload'] = ResolversParentTypes['RecomputeSalesTiersPayload']> = ResolversObject<{
+  run?: Resolver<Maybe<ResolversTypes['SalesTierRun']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -1535,10 +1732,59 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'SafeInt';
 }
 
+export type SalesCompositionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesComposition'] = ResolversParentTypes['SalesComposition']> = ResolversObject<{
+  byProduct?: Resolver<Array<ResolversTypes['SalesShare']>, ParentType, ContextType>;
+  byRegion?: Resolver<Array<ResolversTypes['SalesShare']>, ParentType, ContextType>;
+  byTier?: Resolver<Array<ResolversTypes['SalesShare']>, ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+}>;
+
 export type SalesShareResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesShare'] = ResolversParentTypes['SalesShare']> = ResolversObject<{
-  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type SalesTierChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierChange'] = ResolversParentTypes['SalesTierChange']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['SalesTier']>, ParentType, ContextType>;
+  sales?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['SalesTier'], ParentType, ContextType>;
+}>;
+
+export type SalesTierRuleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRule'] = ResolversParentTypes['SalesTierRule']> = ResolversObject<{
+  aShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  bShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  months?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SalesTierRunResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRun'] = ResolversParentTypes['SalesTierRun'], FederationReferenceType extends FederationReferenceTypes['SalesTierRun'] = FederationReferenceTypes['SalesTierRun']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesTierRun']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  changeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['SalesTierChange']>, ParentType, ContextType, RequireFields<SalesTierRunChangesArgs, 'first'>>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['SalesTierRunProgress'], ParentType, ContextType>;
+  published?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['SalesTierRule'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SalesTierRunStatus'], ParentType, ContextType>;
+}>;
+
+export type SalesTierRunProgressResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRunProgress'] = ResolversParentTypes['SalesTierRunProgress']> = ResolversObject<{
+  percent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SetCreditProfilePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetCreditProfilePayload'] = ResolversParentTypes['SetCreditProfilePayload']> = ResolversObject<{
@@ -1577,7 +1823,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   DeliverOrderPayload?: DeliverOrderPayloadResolvers<ContextType>;
   Department?: DepartmentResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
-  Money?: MoneyResolvers<ContextType>;
+  MoneyAmount?: MoneyAmountResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
@@ -1591,12 +1837,18 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   PlaceOrderPayload?: PlaceOrderPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecheckOrderPayload?: RecheckOrderPayloadResolvers<ContextType>;
+  RecomputeSalesTiersPayload?: RecomputeSalesTiersPayloadResolvers<ContextType>;
   RecordDunningReminderPayload?: RecordDunningReminderPayloadResolvers<ContextType>;
   RecordPaymentPayload?: RecordPaymentPayloadResolvers<ContextType>;
   RejectOrderPayload?: RejectOrderPayloadResolvers<ContextType>;
   ReleaseOrderPayload?: ReleaseOrderPayloadResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
+  SalesComposition?: SalesCompositionResolvers<ContextType>;
   SalesShare?: SalesShareResolvers<ContextType>;
+  SalesTierChange?: SalesTierChangeResolvers<ContextType>;
+  SalesTierRule?: SalesTierRuleResolvers<ContextType>;
+  SalesTierRun?: SalesTierRunResolvers<ContextType>;
+  SalesTierRunProgress?: SalesTierRunProgressResolvers<ContextType>;
   SetCreditProfilePayload?: SetCreditProfilePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
