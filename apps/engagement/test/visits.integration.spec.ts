@@ -37,7 +37,7 @@ describe('engagement: visits', () => {
 
   it('plans, approves and reports a visit, publishing planned and approved', async () => {
     const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
-    const visit = await plan(customerId, { kind: 'MAINTENANCE' });
+    const visit = await plan(customerId, { kind: 'MAINTENANCE', product: 'Pump P-300', accompanyingStaffIds: [user('bob')] });
     expect(visit).toMatchObject({ kind: 'MAINTENANCE', status: 'PLANNED', visitedBy: { id: user('alice'), kind: 'STAFF_MEMBER' }, plannedBy: { id: user('alice') }, decision: null, report: null });
     expect((await ok(service, WAITING, {}, t.east)).visitPlansAwaitingDecision.map((v: { id: string }) => v.id)).toContain(visit.id);
     expect((await ok(service, WAITING, {}, t.west)).visitPlansAwaitingDecision).toEqual([]);
@@ -74,6 +74,14 @@ describe('engagement: visits', () => {
     const approvedEvents = await eventsOf(service, 'crm.engagement.visit.approved', visit.id);
     expect(approvedEvents).toHaveLength(1);
     expect(approvedEvents[0]).toMatchObject({ actorid: user('mgr-east'), data: { approvedBy: user('mgr-east') } });
+
+    // Reported with the report's write: surveys sends its after-visit survey for a maintenance visit.
+    const reportedEvents = await eventsOf(service, 'crm.engagement.visit.reported', visit.id);
+    expect(reportedEvents).toHaveLength(1);
+    expect(reportedEvents[0]).toMatchObject({
+      actorid: user('alice'),
+      data: { visitId: visit.id, customerId, staffId: user('alice'), accompanyingStaffIds: [user('bob')], kind: 'MAINTENANCE', product: 'Pump P-300', visitedAt: '2025-06-04T02:30:00.000Z', reportedAt: '2025-06-04T06:00:00.000Z' },
+    });
 
     const listed = await ok(service, CUSTOMER_VISITS, { r: [{ __typename: 'Customer', id: customerId }] }, t.east);
     expect(listed._entities[0].visits).toEqual([{ id: visit.id, status: 'REPORTED' }]);

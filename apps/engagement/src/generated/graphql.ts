@@ -313,7 +313,7 @@ export type Mutation = {
   recordMinutesConfirmation?: Maybe<RecordMinutesConfirmationPayload>;
   /** Reject a visit plan with the reason (the customer's department manager or the general manager). Publishes crm.engagement.visit.rejected. */
   rejectVisit?: Maybe<RejectVisitPayload>;
-  /** Report an approved visit (the staff member, their manager or the coordinator); opens the visit's minutes, due in 2 working days. */
+  /** Report an approved visit (the staff member, their manager or the coordinator); opens the visit's minutes, due in 2 working days, and completes the return visit it names. Publishes crm.engagement.visit.reported. */
   reportVisit?: Maybe<ReportVisitPayload>;
   /** Run engagement's scheduled rules now (they also run on an interval): overdue minutes, return visits generated and missed, anniversary points. General manager or internal apps only. */
   runEngagementWatches?: Maybe<RunEngagementWatchesPayload>;
@@ -446,16 +446,20 @@ export type Node = {
 
 /** A visit plan. */
 export type PlanVisitInput = {
+  /** Colleagues who come along (up to 10 user ids). */
+  accompanyingStaffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The customer to visit (one the caller may read and accounts has announced). */
   customerId: Scalars['ID']['input'];
   /** What the visit should achieve (up to 20 goals of up to 500 characters). */
   goals?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Any string up to 100 characters, unique to this request: a retry with the same key returns the visit the first request planned and writes nothing. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  /** Ordinary (the default) or maintenance visit. */
+  /** What the visit is for (SALES by default). */
   kind?: InputMaybe<VisitKind>;
   /** When the visit is planned; not in the past. */
   plannedAt: Scalars['DateTime']['input'];
+  /** The product the visit is about (up to 200 characters). */
+  product?: InputMaybe<Scalars['String']['input']>;
   /** Why the visit is made (required, up to 2000 characters). */
   purpose: Scalars['String']['input'];
   /** The staff member making the visit; defaults to the caller (planning for someone else needs a manager or coordinator role). */
@@ -753,6 +757,8 @@ export type Viewer = {
 /** A visit to a customer (客户拜访表): the plan, the manager's decision and, after the visit, its report. */
 export type Visit = Node & {
   __typename?: 'Visit';
+  /** Colleagues who come along. */
+  accompanyingStaff: Array<Actor>;
   /** The customer visited, served by accounts. */
   customer?: Maybe<Customer>;
   /** The manager's decision; null while the plan waits for it. */
@@ -767,6 +773,8 @@ export type Visit = Node & {
   plannedAt: Scalars['DateTime']['output'];
   /** Who made the plan. */
   plannedBy: Actor;
+  /** The product the visit is about; null when none in particular. */
+  product?: Maybe<Scalars['String']['output']>;
   /** Why the visit is made. */
   purpose: Scalars['String']['output'];
   /** The visit report; null until the visit is reported. */
@@ -792,10 +800,14 @@ export type VisitDecision = {
 
 /** What a visit is for. */
 export type VisitKind =
+  /** A courtesy visit. */
+  | 'COURTESY'
   /** A maintenance visit: surveys sends the customer an after-visit survey once it is reported. */
   | 'MAINTENANCE'
-  /** An ordinary visit to the customer. */
-  | 'REGULAR';
+  /** A return visit after a delivery. */
+  | 'RETURN'
+  /** A sales visit (the default). */
+  | 'SALES';
 
 /** An important matter raised during a visit and how it was handled. */
 export type VisitMatter = {
@@ -1288,6 +1300,7 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 
 export type VisitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Visit'] = ResolversParentTypes['Visit'], FederationReferenceType extends FederationReferenceTypes['Visit'] = FederationReferenceTypes['Visit']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Visit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accompanyingStaff?: Resolver<Array<ResolversTypes['Actor']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['VisitDecision']>, ParentType, ContextType>;
   goals?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1295,6 +1308,7 @@ export type VisitResolvers<ContextType = RequestContext, ParentType extends Reso
   kind?: Resolver<ResolversTypes['VisitKind'], ParentType, ContextType>;
   plannedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   plannedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   report?: Resolver<Maybe<ResolversTypes['VisitReport']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VisitStatus'], ParentType, ContextType>;

@@ -7,9 +7,11 @@ import { visitKinds } from './visit.model';
 export const planVisitInput = z.object({
   idempotencyKey: idempotencyKeyInput,
   customerId: customerIdSchema,
-  kind: z.enum(visitKinds).nullish().transform((v) => v ?? 'REGULAR'),
+  kind: z.enum(visitKinds).nullish().transform((v) => v ?? 'SALES'),
   purpose: requiredText(2000),
   goals: z.array(requiredText(500)).max(20, 'at most 20 goals').nullish().transform((v) => v ?? []),
+  product: optionalText(200),
+  accompanyingStaffIds: z.array(consultantIdSchema).max(10, 'at most 10 colleagues').nullish().transform((v) => v ?? []),
   plannedAt: dateTimeInput,
   staffId: consultantIdSchema.nullish(),
 });

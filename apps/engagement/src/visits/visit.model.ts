@@ -2,7 +2,8 @@ import { withIdempotencyKey } from '@crm/data';
 import { outboxPlugin, type WithPendingEvents } from '@crm/events';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const visitKinds = ['REGULAR', 'MAINTENANCE'] as const;
+/** Why a customer is visited: the kinds of crm.engagement.visit.reported (surveys follows up MAINTENANCE visits). */
+export const visitKinds = ['SALES', 'MAINTENANCE', 'RETURN', 'COURTESY'] as const;
 export type VisitKind = (typeof visitKinds)[number];
 
 export const visitStatuses = ['PLANNED', 'APPROVED', 'REJECTED', 'REPORTED'] as const;
@@ -49,6 +50,10 @@ export interface VisitRecord extends WithPendingEvents {
   kind: VisitKind;
   purpose: string;
   goals: string[];
+  /** The product the visit is about; null when none in particular. */
+  product: string | null;
+  /** Colleagues who come along. */
+  accompanyingStaffIds: string[];
   plannedAt: Date;
   staffId: string;
   status: VisitStatus;
@@ -66,6 +71,8 @@ const visitSchema = new Schema<VisitRecord>(
     kind: { type: String, enum: visitKinds, required: true },
     purpose: { type: String, required: true },
     goals: { type: [String], default: [] },
+    product: { type: String, default: null },
+    accompanyingStaffIds: { type: [String], default: [] },
     plannedAt: { type: Date, required: true },
     staffId: { type: String, required: true },
     status: { type: String, enum: visitStatuses, required: true },

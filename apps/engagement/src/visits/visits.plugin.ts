@@ -1,5 +1,7 @@
 import { customerScopeToken } from '@crm/customer-scope';
-import { pluginToken } from '@crm/kernel';
+import { visitReportedV1 } from '@crm/contracts';
+import { createEvent } from '@crm/events';
+import { actorOf, pluginToken } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
 import { visitModel } from './visit.model';
 import { visitsLoaders } from './visits.loaders';
@@ -18,7 +20,24 @@ export const visitsPlugin = definePlugin({
   register({ connection, clock, use, provide }) {
     const scopes = use(customerScopeToken);
     const Visit = visitModel(connection);
-    const visits = new VisitsService(Visit, clock, scopes);
+    // crm.engagement.visit.reported (surveys' after-visit survey follows a MAINTENANCE visit), in the report's write.
+    const visits = new VisitsService(Visit, clock, scopes, (visit, report, caller) =>
+      createEvent(visitReportedV1, {
+        subject: String(visit._id),
+        actor: actorOf(caller),
+        time: report.reportedAt,
+        data: {
+          visitId: String(visit._id),
+          customerId: visit.customerId,
+          staffId: visit.staffId,
+          accompanyingStaffIds: visit.accompanyingStaffIds,
+          kind: visit.kind,
+          product: visit.product,
+          visitedAt: report.visitedAt.toISOString(),
+          reportedAt: report.reportedAt.toISOString(),
+        },
+      }),
+    );
     provide(visitsToken, visits);
     const loaders = visitsLoaders(visits, { scopes, clock });
     return { resolvers: visitsResolvers(visits, loaders, scopes, clock), models: [Visit], loaders: Object.values(loaders) };

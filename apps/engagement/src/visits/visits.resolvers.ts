@@ -31,6 +31,7 @@ export function visitsResolvers(visits: VisitsService, loaders: VisitsLoaders, s
       customer: (v) => ({ id: v.customerId }),
       visitedBy: (v) => requiredActorRef(v.staffId),
       plannedBy: (v) => requiredActorRef(v.plannedBy),
+      accompanyingStaff: (v) => (v.accompanyingStaffIds ?? []).map(requiredActorRef),
     },
     VisitDecision: {
       decidedBy: (d) => requiredActorRef(d.decidedBy),

@@ -25,8 +25,8 @@ export class VisitsService {
     readonly visits: Model<VisitRecord>,
     private readonly clock: Clock,
     private readonly scopes: CustomerScopeDirectory,
-    /** Builds the event a reported visit publishes, when its contract exists (crm.engagement.visit.reported). */
-    private readonly reportedEvent: ((visit: VisitRecord, report: VisitReportRecord, caller: Caller) => CloudEvent) | null = null,
+    /** The event a reported visit publishes with its report (crm.engagement.visit.reported). */
+    private readonly reportedEvent: (visit: VisitRecord, report: VisitReportRecord, caller: Caller) => CloudEvent,
   ) {}
 
   /** Another plugin acts on reported visits (minutes, return visits). */
@@ -63,6 +63,8 @@ export class VisitsService {
       kind: input.kind,
       purpose: input.purpose,
       goals: input.goals,
+      product: input.product,
+      accompanyingStaffIds: input.accompanyingStaffIds,
       plannedAt: input.plannedAt,
       staffId,
       status: 'PLANNED',
@@ -127,7 +129,7 @@ export class VisitsService {
     if (problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const { id: _id, ...fields } = input;
     const report: VisitReportRecord = { ...fields, reportedBy: caller.userId, reportedAt: now };
-    const events = this.reportedEvent ? [this.reportedEvent(visit, report, caller)] : [];
+    const events = [this.reportedEvent(visit, report, caller)];
     const saved = await orConflict(updateVersioned(this.visits, visit, { $set: { status, report } }, events, { guard: { status: visit.status } }), 'The visit');
     for (const hook of this.reportedHooks) await hook(saved, caller);
     return saved;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-contract';
 import { customerIdSchema } from '../entity-keys';
+import { visitKindSchema } from './engagement-visits.events';
 
 export const interactionLoggedV1 = defineEvent(
   'engagement',
@@ -30,7 +31,7 @@ export const visitPlannedV1 = defineEvent(
     /** The customer's department when the plan was made: its manager decides. */
     departmentId: z.string(),
     staffId: z.string(),
-    kind: z.enum(['REGULAR', 'MAINTENANCE']),
+    kind: visitKindSchema,
     purpose: z.string(),
     plannedAt: z.string().datetime(),
   }),
@@ -45,7 +46,7 @@ export const visitApprovedV1 = defineEvent(
     visitId: z.string(),
     customerId: customerIdSchema,
     staffId: z.string(),
-    kind: z.enum(['REGULAR', 'MAINTENANCE']),
+    kind: visitKindSchema,
     plannedAt: z.string().datetime(),
     approvedBy: z.string(),
   }),
