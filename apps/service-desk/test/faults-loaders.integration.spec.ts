@@ -3,7 +3,7 @@ import type { mongo } from 'mongoose';
 import { announceCustomer, complaint, cst, ok, openTicket, startServiceDesk, tokens } from './service-desk-fixture';
 
 const REPORTS = 12;
-const REPORT = `mutation($i: ReportFaultInput!) { reportFault(input: $i) { id } }`;
+const REPORT = `mutation($i: ReportFaultInput!) { reportFault(input: $i) { faultReport { id } userErrors { field code message } } }`;
 const LIST = `query($c: ID) { faultReports(customerId: $c) { id ticket { id } } }`;
 
 jest.setTimeout(60_000);
@@ -25,7 +25,7 @@ describe('service-desk: FaultReport.ticket is batched per request', () => {
     for (let i = 0; i < REPORTS; i++) {
       const ticket = await openTicket(service, complaint(customerId, { type: 'FAULT', severity: 'HIGH', matter: `Controller fault ${i}` }), agent);
       const input = { ticketId: ticket.id, severity: 'HIGH', faultOccurredAt: cst('2024-09-10T08:00:00').toISOString(), place: `Line ${i}`, symptoms: 'Reboots', handlingPlan: 'Swap it' };
-      ticketOfReport.set((await ok(service, REPORT, { i: input }, tech)).reportFault.id, ticket.id);
+      ticketOfReport.set((await ok(service, REPORT, { i: input }, tech)).reportFault.faultReport.id, ticket.id);
     }
 
     for (const token of [await tokens.gm(), await tokens.alice()]) {

@@ -1,11 +1,13 @@
 import { faultAnalysedV1, faultReportedV1 } from '@crm/contracts';
 import type { RunningService } from '@crm/kernel';
 import { graphql } from '@crm/testing';
-import { act, announceCustomer, complaint, cst, ok, openTicket, published, startServiceDesk, tokens, type TestClock } from './service-desk-fixture';
+import { act, announceCustomer, complaint, cst, ok, openTicket, published, publishedWhere, refusal, startServiceDesk, tokens, USER_ERRORS, type TestClock } from './service-desk-fixture';
 
-const REPORT = `mutation($i: ReportFaultInput!) { reportFault(input: $i) { id status severity place recipients { role userId departmentId } ticket { id } customer { id } } }`;
-const ANALYSE = `mutation($id: ID!, $i: FaultAnalysisInput!) { recordFaultAnalysis(id: $id, input: $i) { id status analysis { rootCause correctiveActions preventiveActions analysedBy sharedWith { kind id } } } }`;
-const RUN = `id kind status progressPercent month fromMonth toMonth departmentId requestedBy error
+const REPORT = `mutation($i: ReportFaultInput!) { reportFault(input: $i) { faultReport { id status severity place reportedBy { id kind } recipients { role userId departmentId } ticket { id } customer { id } } ${USER_ERRORS} } }`;
+const ANALYSE = `mutation($i: RecordFaultAnalysisInput!) { recordFaultAnalysis(input: $i) { faultReport { id status analysis { rootCause correctiveActions preventiveActions analysedBy { id kind } sharedWith { kind id } } } ${USER_ERRORS} } }`;
+const SUPERVISION = `mutation($i: RequestServiceSupervisionReportInput!) { requestServiceSupervisionReport(input: $i) { reportRun { id departmentId } ${USER_ERRORS} } }`;
+const ANALYSIS = `mutation($i: RequestComplaintAnalysisInput!) { requestComplaintAnalysis(input: $i) { reportRun { id kind } ${USER_ERRORS} } }`;
+const RUN = `id kind status progressPercent month fromMonth toMonth departmentId requestedBy { id kind } error
   result {
     __typename
     ... on ServiceSupervisionReport { month departments { department { id } requestsAccepted proactiveMaintenance complaints resolved firstResponse { decided met breached rate } resolution { decided met breached rate } } }
@@ -56,9 +58,10 @@ describe('service-desk: fault reports and supervision', () => {
         { i: { ticketId: ticket.id, severity: 'CRITICAL', faultOccurredAt: cst('2024-09-10T08:40:00').toISOString(), place: 'Plant 3, line 2', symptoms: 'Controller reboots every 5 minutes', handlingPlan: 'Swap the controller, collect logs', responsibleManagerId: 'mgr-east' } },
         await tokens.tech(),
       )
-    ).reportFault;
+    ).reportFault.faultReport;
     expect(reported).toMatchObject({
       status: 'REPORTED',
+      reportedBy: { id: 'tech-2', kind: 'STAFF_MEMBER' },
       ticket: { id: ticket.id },
       customer: { id: customerId },
       recipients: [
@@ -72,15 +75,20 @@ describe('service-desk: fault reports and supervision', () => {
     expect(reportedEvents[0].data.recipients.map((r: any) => r.role)).toEqual(['SALES_OWNER', 'RESPONSIBLE_MANAGER']);
 
     clock.set(cst('2024-09-12T16:00:00'));
-    const analysed = (await ok(service, ANALYSE, { id: reported.id, i: analysis }, await tokens.tech())).recordFaultAnalysis;
+    const analysed = (await ok(service, ANALYSE, { i: { id: reported.id, ...analysis } }, await tokens.tech())).recordFaultAnalysis.faultReport;
     expect(analysed).toMatchObject({
       status: 'ANALYSED',
-      analysis: { rootCause: analysis.rootCause, analysedBy: 'tech-2', sharedWith: [{ kind: 'CUSTOMER', id: customerId }, { kind: 'BUSINESS_DEPARTMENT', id: 'D-BUSINESS' }] },
+      analysis: { rootCause: analysis.rootCause, analysedBy: { id: 'tech-2', kind: 'STAFF_MEMBER' }, sharedWith: [{ kind: 'CUSTOMER', id: customerId }, { kind: 'BUSINESS_DEPARTMENT', id: 'D-BUSINESS' }] },
     });
+    const again = await graphql(service.url, ANALYSE, { i: { id: reported.id, ...analysis, rootCause: 'Something else' } }, await tokens.tech());
+    expect(refusal(again, 'recordFaultAnalysis', 'faultReport')).toEqual([{ field: null, code: 'CONFLICT', message: 'The fault has already been analysed' }]);
+    // The refused second analysis wrote nothing and published nothing.
     const analysedEvents = await published(service, faultAnalysedV1.type, reported.id);
     expect(analysedEvents.map((e) => e.data)).toEqual([expect.objectContaining({ rootCause: analysis.rootCause, correctiveActions: analysis.correctiveActions, preventiveActions: analysis.preventiveActions })]);
-    const again = await graphql(service.url, ANALYSE, { id: reported.id, i: analysis }, await tokens.tech());
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const stored = await ok(service, 'query($id: ID!) { faultReport(id: $id) { analysis { rootCause } } }', { id: reported.id }, await tokens.tech());
+    expect(stored.faultReport.analysis.rootCause).toBe(analysis.rootCause);
+    const missing = await graphql(service.url, ANALYSE, { i: { id: '000000000000000000000000', ...analysis } }, await tokens.tech());
+    expect(refusal(missing, 'recordFaultAnalysis', 'faultReport').map((e) => e.code)).toEqual(['NOT_FOUND']);
 
     const onTicket = await ok(service, 'query($id: ID!) { ticket(id: $id) { faultReports { id status } } }', { id: ticket.id }, await tokens.alice());
     expect(onTicket.ticket.faultReports).toEqual([{ id: reported.id, status: 'ANALYSED' }]);
@@ -90,12 +98,30 @@ describe('service-desk: fault reports and supervision', () => {
     expect((await graphql(service.url, 'query($id: ID!) { faultReport(id: $id) { id } }', { id: reported.id }, await tokens.partner())).data!.faultReport).toBeNull();
   });
 
-  it('keeps fault reports for major faults, with the fields the report needs', async () => {
+  it('keeps fault reports for major faults, with the fields the report needs: every problem a user error, nothing written', async () => {
+    clock.set(cst('2024-09-10T10:00:00'));
     const customerId = await announceCustomer(service);
-    const minor = await graphql(service.url, REPORT, { i: { customerId, severity: 'LOW', faultOccurredAt: cst('2024-09-10T08:00:00').toISOString(), place: 'x', symptoms: 'y', handlingPlan: 'z' } }, agent);
-    expect(minor.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.severity' });
-    const noPlan = await graphql(service.url, REPORT, { i: { customerId, severity: 'HIGH', faultOccurredAt: cst('2024-09-10T08:00:00').toISOString(), place: 'x', symptoms: 'y', handlingPlan: ' ' } }, agent);
-    expect(noPlan.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.handlingPlan' });
+    const before = await service.connection.collection('fault_reports').countDocuments();
+    const fault = { customerId, severity: 'HIGH', faultOccurredAt: cst('2024-09-10T08:00:00').toISOString(), place: 'x', symptoms: 'y', handlingPlan: 'z' };
+    const minor = await graphql(service.url, REPORT, { i: { ...fault, severity: 'LOW' } }, agent);
+    expect(refusal(minor, 'reportFault', 'faultReport')).toEqual([{ field: ['input', 'severity'], code: 'BAD_USER_INPUT', message: 'fault reports are for major faults (HIGH or CRITICAL)' }]);
+    const noPlan = await graphql(service.url, REPORT, { i: { ...fault, handlingPlan: ' ' } }, agent);
+    expect(refusal(noPlan, 'reportFault', 'faultReport')).toEqual([{ field: ['input', 'handlingPlan'], code: 'BAD_USER_INPUT', message: 'is required' }]);
+    const several = await graphql(service.url, REPORT, { i: { ...fault, severity: 'MEDIUM', place: ' ', handlingPlan: '' } }, agent);
+    expect(refusal(several, 'reportFault', 'faultReport').map((e) => e.field)).toEqual([
+      ['input', 'severity'],
+      ['input', 'place'],
+      ['input', 'handlingPlan'],
+    ]);
+    const future = await graphql(service.url, REPORT, { i: { ...fault, customerId: '000000000000000000000000', faultOccurredAt: cst('2024-09-10T11:00:00').toISOString() } }, agent);
+    expect(refusal(future, 'reportFault', 'faultReport')).toEqual([
+      { field: ['input', 'faultOccurredAt'], code: 'BAD_USER_INPUT', message: 'cannot be in the future' },
+      { field: ['input', 'customerId'], code: 'BAD_USER_INPUT', message: expect.stringMatching(/no such customer/) },
+    ]);
+    const noTicket = await graphql(service.url, REPORT, { i: { ...fault, ticketId: '000000000000000000000000' } }, agent);
+    expect(refusal(noTicket, 'reportFault', 'faultReport').map((e) => e.code)).toEqual(['NOT_FOUND']);
+    expect(await service.connection.collection('fault_reports').countDocuments()).toBe(before);
+    expect(await publishedWhere(service, faultReportedV1.type, (event) => (event.data as { customerId?: string }).customerId === customerId)).toEqual([]);
   });
 
   it('computes the monthly service-supervision report per department in the background, with progress, never on the request path', async () => {
@@ -110,8 +136,8 @@ describe('service-desk: fault reports and supervision', () => {
     await act(service, 'startInvestigation', late.id, agent); // answered after the 2-hour promise
 
     clock.set(cst('2024-10-02T10:00:00'));
-    const requested = (await ok(service, `mutation { requestServiceSupervisionReport(month: "2024-09") { ${RUN} } }`, {}, gm)).requestServiceSupervisionReport;
-    expect(requested).toMatchObject({ status: 'REQUESTED', progressPercent: 0, month: '2024-09', departmentId: null, requestedBy: 'gm-1', result: null });
+    const requested = (await ok(service, `mutation { requestServiceSupervisionReport(input: {month: "2024-09"}) { reportRun { ${RUN} } ${USER_ERRORS} } }`, {}, gm)).requestServiceSupervisionReport.reportRun;
+    expect(requested).toMatchObject({ status: 'REQUESTED', progressPercent: 0, month: '2024-09', departmentId: null, requestedBy: { id: 'gm-1', kind: 'STAFF_MEMBER' }, result: null });
     const done = await poll(requested.id, gm);
     expect(done).toMatchObject({ status: 'DONE', progressPercent: 100, result: { __typename: 'ServiceSupervisionReport', month: '2024-09' } });
     const byDepartment = Object.fromEntries(done.result.departments.map((d: any) => [d.department.id, d]));
@@ -124,18 +150,28 @@ describe('service-desk: fault reports and supervision', () => {
 
   it('lets a department manager report on their own department only, and see only their runs', async () => {
     const manager = await tokens.eastManager();
-    const other = await graphql(service.url, 'mutation { requestServiceSupervisionReport(month: "2024-09", departmentId: "D-WEST") { id } }', {}, manager);
-    expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const own = (await ok(service, 'mutation { requestServiceSupervisionReport(month: "2024-09") { id departmentId } }', {}, manager)).requestServiceSupervisionReport;
+    const runs = () => service.connection.collection('report_runs').countDocuments();
+    const before = await runs();
+    const other = await graphql(service.url, SUPERVISION, { i: { month: '2024-09', departmentId: 'D-WEST' } }, manager);
+    expect(other.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(other.data?.requestServiceSupervisionReport).toBeNull();
+    const own = (await ok(service, SUPERVISION, { i: { month: '2024-09' } }, manager)).requestServiceSupervisionReport.reportRun;
     expect(own.departmentId).toBe('D-EAST');
     const done = await poll(own.id, manager);
     expect(done.result.departments.map((d: any) => d.department.id)).toEqual(['D-EAST']);
-    expect((await graphql(service.url, 'mutation { requestServiceSupervisionReport(month: "2024-9") { id } }', {}, manager)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
-    const consultant = await graphql(service.url, 'mutation { requestServiceSupervisionReport(month: "2024-09") { id } }', {}, await tokens.alice());
-    expect(consultant.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const afterOwn = await runs();
+    expect(afterOwn).toBe(before + 1);
+    const badMonth = await graphql(service.url, SUPERVISION, { i: { month: '2024-9' } }, manager);
+    expect(refusal(badMonth, 'requestServiceSupervisionReport', 'reportRun')).toEqual([{ field: ['input', 'month'], code: 'BAD_USER_INPUT', message: 'must be a month, YYYY-MM' }]);
+    // Permission comes first: a consultant is refused whatever the input.
+    for (const month of ['2024-09', 'soon']) {
+      const consultant = await graphql(service.url, SUPERVISION, { i: { month } }, await tokens.alice());
+      expect(consultant.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    }
+    expect(await runs()).toBe(afterOwn);
     expect((await graphql(service.url, 'query($id: ID!) { reportRun(id: $id) { id } }', { id: own.id }, await tokens.westManager())).data!.reportRun).toBeNull();
-    const mine = await ok(service, '{ reportRuns { id requestedBy } }', {}, manager);
-    expect(mine.reportRuns).toEqual([{ id: own.id, requestedBy: 'mgr-east' }]);
+    const mine = await ok(service, '{ reportRuns { id requestedBy { id } } }', {}, manager);
+    expect(mine.reportRuns).toEqual([{ id: own.id, requestedBy: { id: 'mgr-east' } }]);
   });
 
   it('analyses complaints by cause and trend over months', async () => {
@@ -143,7 +179,7 @@ describe('service-desk: fault reports and supervision', () => {
     const customerId = await announceCustomer(service, { owner: 'alice' });
     await openTicket(service, complaint(customerId, { cause: 'DELIVERY' }), agent);
     await openTicket(service, complaint(customerId, { cause: 'SERVICE_ATTITUDE' }), agent);
-    const run = (await ok(service, 'mutation { requestComplaintAnalysis(fromMonth: "2024-08", toMonth: "2024-10") { id kind } }', {}, gm)).requestComplaintAnalysis;
+    const run = (await ok(service, ANALYSIS, { i: { fromMonth: '2024-08', toMonth: '2024-10' } }, gm)).requestComplaintAnalysis.reportRun;
     const done = await poll(run.id, gm);
     expect(done.result).toMatchObject({ __typename: 'ComplaintAnalysisReport', fromMonth: '2024-08', toMonth: '2024-10' });
     expect(done.result.trend.map((m: any) => m.month)).toEqual(['2024-08', '2024-09', '2024-10']);
@@ -152,8 +188,17 @@ describe('service-desk: fault reports and supervision', () => {
     expect(done.result.total).toBe(done.result.trend.reduce((sum: number, m: any) => sum + m.count, 0));
     const delivery = done.result.byCause.find((c: any) => c.cause === 'DELIVERY');
     expect(delivery.count).toBeGreaterThanOrEqual(2);
-    const tooLong = await graphql(service.url, 'mutation { requestComplaintAnalysis(fromMonth: "2020-01", toMonth: "2024-10") { id } }', {}, gm);
-    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toMonth' });
+    const before = await service.connection.collection('report_runs').countDocuments();
+    const tooLong = await graphql(service.url, ANALYSIS, { i: { fromMonth: '2020-01', toMonth: '2024-10' } }, gm);
+    expect(refusal(tooLong, 'requestComplaintAnalysis', 'reportRun')).toEqual([{ field: ['input', 'toMonth'], code: 'BAD_USER_INPUT', message: 'at most 24 months per analysis' }]);
+    const backwards = await graphql(service.url, ANALYSIS, { i: { fromMonth: '2024-10', toMonth: '2024-08' } }, gm);
+    expect(refusal(backwards, 'requestComplaintAnalysis', 'reportRun')).toEqual([{ field: ['input', 'toMonth'], code: 'BAD_USER_INPUT', message: 'must not be before fromMonth' }]);
+    const neither = await graphql(service.url, ANALYSIS, { i: { fromMonth: '2024-8', toMonth: 'October' } }, gm);
+    expect(refusal(neither, 'requestComplaintAnalysis', 'reportRun')).toEqual([
+      { field: ['input', 'fromMonth'], code: 'BAD_USER_INPUT', message: 'must be a month, YYYY-MM' },
+      { field: ['input', 'toMonth'], code: 'BAD_USER_INPUT', message: 'must be a month, YYYY-MM' },
+    ]);
+    expect(await service.connection.collection('report_runs').countDocuments()).toBe(before);
   });
 
   it('exposes the complaint count and rate per consultant on the Consultant entity, to the consultant and managers only', async () => {

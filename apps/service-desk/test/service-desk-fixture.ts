@@ -68,55 +68,74 @@ export const complaint = (customerId: string, overrides: Record<string, unknown>
   ...overrides,
 });
 
-export const TICKET_FIELDS = `id type status severity firstResponderId assigneeId assigneeRole handlingRound escalationLevel openedAt promisedReplyBy resolutionDueAt
-  firstRespondedAt satisfactionConfirmedAt closedAt cause resolution { summary atOnce byUserId }
-  transfers { fromUserId toUserId toRole reason byUserId }
+export const TICKET_FIELDS = `id type status severity firstResponder { id kind staffMember { id } } assigneeId assigneeRole handlingRound escalationLevel openedAt promisedReplyBy resolutionDueAt
+  firstRespondedAt satisfactionConfirmedAt closedAt cause resolution { summary atOnce resolvedBy { id kind } }
+  transfers { fromUserId toUserId toRole reason transferredBy { id kind } }
   escalations { level previousLevel reason clock onCallUserId }
-  history { seq kind actorId fromStatus toStatus note detailsJson }
-  sla { policyVersion importance businessHoursOnly firstResponse { status dueAt round } resolution { status dueAt round startedAt } }`;
+  history { seq kind actor { id kind } fromStatus toStatus note detailsJson }
+  sla { id policyVersion importance businessHoursOnly firstResponse { id status dueAt round } resolution { id status dueAt round startedAt } }`;
 
-/** Call GraphQL and fail loudly on errors (the tests that expect errors call graphql() directly). */
+/** What every payload is asked for next to its record. */
+export const USER_ERRORS = 'userErrors { field code message }';
+
+/**
+ * Call GraphQL and fail loudly on errors, and on a payload's userErrors (the tests that expect either call
+ * graphql() directly).
+ */
 export async function ok<T = Record<string, any>>(service: RunningService, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
   const res = await graphql<T>(service.url, query, variables, token);
   if (res.errors?.length) throw new Error(res.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '));
+  const userErrors = Object.values(res.data ?? {}).flatMap((answer) => (answer as { userErrors?: { code: string; message: string }[] } | null)?.userErrors ?? []);
+  if (userErrors.length) throw new Error(userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
   return res.data as T;
 }
 
+export interface UserErrorAnswer {
+  field: string[] | null;
+  code: string;
+  message: string;
+}
+
+/** Root mutation fields as answered: each a payload (its record and userErrors), or null with a top-level error. */
+export type Payloads = Record<string, ({ userErrors: UserErrorAnswer[] } & Record<string, unknown>) | null>;
+
+/**
+ * The user errors of a mutation refused for what the caller can fix: no top-level error, the payload's record
+ * null, at least one user error.
+ */
+export function refusal(res: { data?: unknown; errors?: readonly unknown[] }, mutation: string, record: string): UserErrorAnswer[] {
+  expect(res.errors).toBeUndefined();
+  const payload = (res.data as Payloads | null | undefined)?.[mutation];
+  expect(payload?.[record]).toBeNull();
+  expect(payload?.userErrors.length).toBeGreaterThan(0);
+  return payload!.userErrors;
+}
+
+const inputTypeOf = (mutation: string) => `${mutation[0].toUpperCase()}${mutation.slice(1)}Input!`;
+
 export async function openTicket(service: RunningService, input: Record<string, unknown>, token: string): Promise<any> {
-  const data = await ok(service, `mutation($input: OpenTicketInput!) { openTicket(input: $input) { ${TICKET_FIELDS} } }`, { input }, token);
-  return data.openTicket;
+  const data = await ok(service, `mutation($input: OpenTicketInput!) { openTicket(input: $input) { ticket { ${TICKET_FIELDS} } ${USER_ERRORS} } }`, { input }, token);
+  return data.openTicket.ticket;
 }
 
-/** Run one handling mutation (`startInvestigation(id: $id, note: "…")` style) and return the ticket. */
+/** Run a ticket mutation with `input: <Mutation>Input!` as given, answering the raw response (payload or errors). */
+export function attempt(service: RunningService, mutation: string, input: Record<string, unknown>, token: string, fields = 'id status') {
+  return graphql<Payloads>(service.url, `mutation($input: ${inputTypeOf(mutation)}) { ${mutation}(input: $input) { ticket { ${fields} } ${USER_ERRORS} } }`, { input }, token);
+}
+
+/** Run one handling mutation on a ticket (`input: {id, ...args}`) and return the ticket; fails on any error. */
 export async function act(service: RunningService, mutation: string, id: string, token: string, args: Record<string, unknown> = {}): Promise<any> {
-  const declared = Object.keys(args)
-    .map((name) => `$${name}: ${argType(mutation, name)}`)
-    .join(', ');
-  const passed = Object.keys(args)
-    .map((name) => `${name}: $${name}`)
-    .join(', ');
-  const data = await ok(service, `mutation($id: ID!${declared ? `, ${declared}` : ''}) { ${mutation}(id: $id${passed ? `, ${passed}` : ''}) { ${TICKET_FIELDS} } }`, { id, ...args }, token);
-  return data[mutation];
-}
-
-function argType(mutation: string, name: string): string {
-  if (name === 'input') return mutation === 'transferTicket' ? 'TransferTicketInput!' : 'String';
-  if (name === 'communicatedToCustomer') return 'Boolean!';
-  if (name === 'cause') return 'ComplaintCause';
-  const required: Record<string, string[]> = {
-    resolveAtOnce: ['resolution'],
-    resolveTicket: ['resolution'],
-    agreeHandlingPlan: ['plan'],
-    recordProgress: ['note'],
-    awaitCustomer: ['note'],
-    recordFollowUpVisit: ['note'],
-    reopenTicket: ['reason'],
-  };
-  return required[mutation]?.includes(name) ? 'String!' : 'String';
+  const data = await ok(service, `mutation($input: ${inputTypeOf(mutation)}) { ${mutation}(input: $input) { ticket { ${TICKET_FIELDS} } ${USER_ERRORS} } }`, { input: { id, ...args } }, token);
+  return data[mutation].ticket;
 }
 
 /** Events of one type about one entity, as the stream holds them (after flushing the outbox), oldest first. */
-export async function published(service: RunningService, type: string, subject: string): Promise<StoredEvent[]> {
+export function published(service: RunningService, type: string, subject: string): Promise<StoredEvent[]> {
+  return publishedWhere(service, type, (event) => event.subject === subject);
+}
+
+/** Events of one type this service published since it started that match a test (after flushing the outbox), oldest first. */
+export async function publishedWhere(service: RunningService, type: string, matches: (event: StoredEvent) => boolean): Promise<StoredEvent[]> {
   await service.flushOutbox();
   const stream = streamFor('service-desk').name;
   const { state } = await service.bus.jsm.streams.info(stream);
@@ -128,7 +147,7 @@ export async function published(service: RunningService, type: string, subject: 
     for (const msg of messages) {
       if (!msg || msg.subject !== type) continue;
       const event = JSON.parse(Buffer.from(msg.data).toString('utf8')) as StoredEvent;
-      if (event.subject === subject) found.push(event);
+      if (matches(event)) found.push(event);
     }
   }
   return found;

@@ -11,9 +11,9 @@ import { createEvent, encodeEvent } from '@crm/events';
 import type { RunningService } from '@crm/kernel';
 import { graphql, tokenFor } from '@crm/testing';
 import { Types } from 'mongoose';
-import { act, announceCustomer, complaint, cst, ok, openTicket, published, startServiceDesk, tokens, type TestClock } from './service-desk-fixture';
+import { act, announceCustomer, attempt, complaint, cst, ok, openTicket, published, publishedWhere, refusal, startServiceDesk, tokens, USER_ERRORS, type TestClock } from './service-desk-fixture';
 
-const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { id type status firstResponderId promisedReplyBy openedAt customer { id } } }`;
+const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { ticket { id type status firstResponder { id } promisedReplyBy openedAt customer { id } } ${USER_ERRORS} } }`;
 
 // In-process service against real servers; generous under a loaded full run (the suite itself takes seconds).
 jest.setTimeout(30_000);
@@ -33,11 +33,22 @@ describe('service-desk: tickets', () => {
   it('opens a complaint with the caller as first responder, promises a reply in working hours and publishes complaint.opened once', async () => {
     const customerId = await announceCustomer(service);
     const ticket = await openTicket(service, complaint(customerId), agent);
-    expect(ticket).toMatchObject({ type: 'COMPLAINT', status: 'RECEIVED', firstResponderId: 'agent-7', assigneeId: 'agent-7', assigneeRole: 'FIRST_RESPONDER', handlingRound: 1, escalationLevel: 'HANDLER' });
+    expect(ticket).toMatchObject({
+      type: 'COMPLAINT',
+      status: 'RECEIVED',
+      firstResponder: { id: 'agent-7', kind: 'STAFF_MEMBER', staffMember: { id: 'agent-7' } },
+      assigneeId: 'agent-7',
+      assigneeRole: 'FIRST_RESPONDER',
+      handlingRound: 1,
+      escalationLevel: 'HANDLER',
+    });
+    expect(ticket.history).toEqual([expect.objectContaining({ kind: 'OPENED', actor: { id: 'agent-7', kind: 'STAFF_MEMBER' } })]);
     // HIGH × GENERAL under the default policy: 2 working hours to answer, 2 working days to resolve.
     expect(ticket.promisedReplyBy).toBe(cst('2024-09-23T12:00:00').toISOString());
     expect(ticket.resolutionDueAt).toBe(cst('2024-09-25T10:00:00').toISOString());
     expect(ticket.sla).toMatchObject({ policyVersion: 1, importance: 'GENERAL', businessHoursOnly: true, firstResponse: { status: 'RUNNING' } });
+    // The SLA objects have ids derived from the ticket's, for client caches.
+    expect([ticket.sla.id, ticket.sla.firstResponse.id, ticket.sla.resolution.id]).toEqual([`${ticket.id}:sla`, `${ticket.id}:sla:first-response`, `${ticket.id}:sla:resolution`]);
     await service.flushOutbox();
     const events = await published(service, complaintOpenedV1.type, ticket.id);
     expect(events).toHaveLength(1);
@@ -59,22 +70,50 @@ describe('service-desk: tickets', () => {
   it('publishes no complaint event for an inquiry', async () => {
     const customerId = await announceCustomer(service);
     const res = await graphql(service.url, OPEN, { input: complaint(customerId, { type: 'INQUIRY' }) }, agent);
-    expect(await published(service, complaintOpenedV1.type, res.data!.openTicket.id)).toHaveLength(0);
+    expect(await published(service, complaintOpenedV1.type, res.data!.openTicket.ticket.id)).toHaveLength(0);
   });
 
-  it('refuses a ticket for a customer accounts never announced, leaving no ticket and no event', async () => {
+  const openedFor = (customerId: string) => publishedWhere(service, complaintOpenedV1.type, (event) => (event.data as { customerId?: string }).customerId === customerId);
+
+  it('refuses a ticket for a customer accounts never announced with a user error, leaving no ticket and no event', async () => {
     const before = await service.connection.collection('tickets').countDocuments();
-    const res = await graphql(service.url, OPEN, { input: complaint(new Types.ObjectId().toHexString()) }, agent);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+    const unknown = new Types.ObjectId().toHexString();
+    const res = await graphql(service.url, OPEN, { input: complaint(unknown) }, agent);
+    expect(refusal(res, 'openTicket', 'ticket')).toEqual([{ field: ['input', 'customerId'], code: 'BAD_USER_INPUT', message: expect.stringMatching(/no such customer/) }]);
     expect(await service.connection.collection('tickets').countDocuments()).toBe(before);
+    expect(await openedFor(unknown)).toEqual([]);
   });
 
-  it('rejects malformed input with the offending field', async () => {
+  it('rejects malformed input with a user error at the offending field, writing nothing', async () => {
     const customerId = await announceCustomer(service);
+    const before = await service.connection.collection('tickets').countDocuments();
     const blank = await graphql(service.url, OPEN, { input: complaint(customerId, { matter: '   ' }) }, agent);
-    expect(blank.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.matter' });
+    expect(refusal(blank, 'openTicket', 'ticket')).toEqual([{ field: ['input', 'matter'], code: 'BAD_USER_INPUT', message: 'is required' }]);
     const future = await graphql(service.url, OPEN, { input: complaint(customerId, { receivedAt: cst('2024-09-23T11:00:00').toISOString() }) }, agent);
-    expect(future.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.receivedAt' });
+    expect(refusal(future, 'openTicket', 'ticket')).toEqual([{ field: ['input', 'receivedAt'], code: 'BAD_USER_INPUT', message: 'cannot be in the future' }]);
+    expect(await service.connection.collection('tickets').countDocuments()).toBe(before);
+    expect(await openedFor(customerId)).toEqual([]);
+  });
+
+  it('lists every problem of an input at once, one user error per problem', async () => {
+    const customerId = await announceCustomer(service);
+    const before = await service.connection.collection('tickets').countDocuments();
+    const shape = await graphql(service.url, OPEN, { input: complaint(customerId, { matter: ' ', complainant: { name: '' }, product: 'x'.repeat(201) }) }, agent);
+    expect(refusal(shape, 'openTicket', 'ticket').map((e) => [e.code, e.field])).toEqual([
+      ['BAD_USER_INPUT', ['input', 'matter']],
+      ['BAD_USER_INPUT', ['input', 'complainant', 'name']],
+      ['BAD_USER_INPUT', ['input', 'product']],
+    ]);
+    // The customer and the time of receipt are checked together too.
+    const unknown = new Types.ObjectId().toHexString();
+    const facts = await graphql(service.url, OPEN, { input: complaint(unknown, { receivedAt: cst('2024-08-01T10:00:00').toISOString() }) }, agent);
+    expect(refusal(facts, 'openTicket', 'ticket')).toEqual([
+      { field: ['input', 'customerId'], code: 'BAD_USER_INPUT', message: expect.stringMatching(/no such customer/) },
+      { field: ['input', 'receivedAt'], code: 'BAD_USER_INPUT', message: 'cannot be more than 30 days ago' },
+    ]);
+    expect(await service.connection.collection('tickets').countDocuments()).toBe(before);
+    expect(await openedFor(customerId)).toEqual([]);
+    expect(await openedFor(unknown)).toEqual([]);
   });
 
   it('handles a complaint through every step, records who/when/what, and closes only after the customer confirmed satisfaction', async () => {
@@ -90,16 +129,20 @@ describe('service-desk: tickets', () => {
     await act(service, 'recordProgress', id, sup, { note: 'Technician booked for tomorrow', communicatedToCustomer: true });
     clock.set(cst('2024-09-24T15:00:00'));
     const resolved = await act(service, 'resolveTicket', id, sup, { resolution: 'Seal replaced, pressure test passed', cause: 'PRODUCT_QUALITY' });
-    expect(resolved).toMatchObject({ status: 'RESOLVED', cause: 'PRODUCT_QUALITY', resolution: { atOnce: false, byUserId: 'tech-2' }, sla: { resolution: { status: 'MET' } } });
+    expect(resolved).toMatchObject({ status: 'RESOLVED', cause: 'PRODUCT_QUALITY', resolution: { atOnce: false, resolvedBy: { id: 'tech-2', kind: 'STAFF_MEMBER' } }, sla: { resolution: { status: 'MET' } } });
     await act(service, 'recordFollowUpVisit', id, agent, { note: 'Visited: no leak' });
 
-    const early = await graphql(service.url, 'mutation($id: ID!) { closeTicket(id: $id) { id } }', { id }, agent);
-    expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/confirmed satisfaction/) });
+    const early = await attempt(service, 'closeTicket', { id }, agent);
+    expect(refusal(early, 'closeTicket', 'ticket')).toEqual([{ field: null, code: 'CONFLICT', message: expect.stringMatching(/confirmed satisfaction/) }]);
+    const unchanged = await ok(service, 'query($id: ID!) { ticket(id: $id) { status closedAt history { kind } } }', { id }, agent);
+    expect(unchanged.ticket).toMatchObject({ status: 'FOLLOW_UP_VISITED', closedAt: null });
+    expect(unchanged.ticket.history).toHaveLength(7);
+    expect(await published(service, complaintClosedV1.type, id)).toEqual([]);
 
     await act(service, 'confirmCustomerSatisfaction', id, agent, { note: 'Customer satisfied' });
     const closed = await act(service, 'closeTicket', id, agent);
     expect(closed.status).toBe('CLOSED');
-    expect(closed.history.map((h: any) => [h.seq, h.kind, h.actorId])).toEqual([
+    expect(closed.history.map((h: any) => [h.seq, h.kind, h.actor.id])).toEqual([
       [1, 'OPENED', 'agent-7'],
       [2, 'INVESTIGATION_STARTED', 'agent-7'],
       [3, 'ESCALATED', 'agent-7'],
@@ -124,22 +167,34 @@ describe('service-desk: tickets', () => {
     ]);
   });
 
-  it('refuses steps the state machine does not allow, changing nothing', async () => {
+  it('refuses steps the state machine does not allow with a user error, changing nothing and publishing nothing', async () => {
     const customerId = await announceCustomer(service);
     const { id } = await openTicket(service, complaint(customerId), agent);
-    const res = await graphql(service.url, 'mutation($id: ID!) { recordFollowUpVisit(id: $id, note: "too early") { id } }', { id }, agent);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'RECEIVED' });
-    const blank = await graphql(service.url, 'mutation($id: ID!) { agreeHandlingPlan(id: $id, plan: " ") { id } }', { id }, agent);
-    expect(blank.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'args.plan' });
+    const res = await attempt(service, 'recordFollowUpVisit', { id, note: 'too early' }, agent);
+    expect(refusal(res, 'recordFollowUpVisit', 'ticket')).toEqual([{ field: null, code: 'CONFLICT', message: expect.stringMatching(/RECEIVED/) }]);
+    const blank = await attempt(service, 'agreeHandlingPlan', { id, plan: ' ' }, agent);
+    expect(refusal(blank, 'agreeHandlingPlan', 'ticket')).toEqual([{ field: ['input', 'plan'], code: 'BAD_USER_INPUT', message: 'is required' }]);
+    const early = await attempt(service, 'resolveTicket', { id, resolution: 'Done' }, agent);
+    expect(refusal(early, 'resolveTicket', 'ticket')).toEqual([{ field: null, code: 'CONFLICT', message: expect.stringMatching(/resolveAtOnce/) }]);
     const read = await ok(service, 'query($id: ID!) { ticket(id: $id) { status history { kind } } }', { id }, agent);
     expect(read.ticket).toEqual({ status: 'RECEIVED', history: [{ kind: 'OPENED' }] });
+    expect(await published(service, complaintResolvedV1.type, id)).toEqual([]);
+  });
+
+  it('answers NOT_FOUND as a user error for a ticket that is not there, a malformed id included', async () => {
+    for (const id of [new Types.ObjectId().toHexString(), 'not-an-id']) {
+      const res = await attempt(service, 'startInvestigation', { id }, agent);
+      expect(refusal(res, 'startInvestigation', 'ticket')).toEqual([{ field: null, code: 'NOT_FOUND', message: expect.stringContaining(id) }]);
+    }
   });
 
   it('resolves at once what is in the first responder’s remit and closes after confirmation without a follow-up visit', async () => {
     const customerId = await announceCustomer(service);
     const { id } = await openTicket(service, complaint(customerId, { severity: 'LOW', matter: 'Invoice shows the wrong address' }), agent);
-    const other = await graphql(service.url, 'mutation($id: ID!) { resolveAtOnce(id: $id, resolution: "x") { id } }', { id }, await tokens.tech());
-    expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Permission stays a top-level error: no change of input would help.
+    const other = await attempt(service, 'resolveAtOnce', { id, resolution: 'x' }, await tokens.tech());
+    expect(other.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(other.data?.resolveAtOnce).toBeNull();
     const resolved = await act(service, 'resolveAtOnce', id, agent, { resolution: 'Corrected invoice sent while on the phone', cause: 'BILLING' });
     expect(resolved).toMatchObject({ status: 'RESOLVED', resolution: { atOnce: true }, sla: { firstResponse: { status: 'MET' }, resolution: { status: 'MET' } } });
     await act(service, 'confirmCustomerSatisfaction', id, agent);
@@ -152,13 +207,21 @@ describe('service-desk: tickets', () => {
     const customerId = await announceCustomer(service);
     const opened = await openTicket(service, complaint(customerId), agent);
     clock.set(cst('2024-09-23T14:00:00'));
-    await act(service, 'transferTicket', opened.id, agent, { input: { toUserId: 'tech-2', reason: 'Needs a pump technician' } });
+    await act(service, 'transferTicket', opened.id, agent, { toUserId: 'tech-2', reason: 'Needs a pump technician' });
     clock.set(cst('2024-09-24T09:30:00'));
-    const ticket = await act(service, 'transferTicket', opened.id, await tokens.tech(), { input: { toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere' } });
-    expect(ticket).toMatchObject({ firstResponderId: 'agent-7', assigneeId: 'tech-9', assigneeRole: 'DEPUTY' });
+    const tech = await tokens.tech();
+    const toSelf = await attempt(service, 'transferTicket', { id: opened.id, toUserId: 'tech-2', reason: 'x' }, tech);
+    expect(refusal(toSelf, 'transferTicket', 'ticket')).toEqual([{ field: null, code: 'CONFLICT', message: 'tech-2 already handles this ticket' }]);
+    const blank = await attempt(service, 'transferTicket', { id: opened.id, toUserId: ' ', reason: ' ' }, tech);
+    expect(refusal(blank, 'transferTicket', 'ticket').map((e) => e.field)).toEqual([
+      ['input', 'toUserId'],
+      ['input', 'reason'],
+    ]);
+    const ticket = await act(service, 'transferTicket', opened.id, tech, { toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere' });
+    expect(ticket).toMatchObject({ firstResponder: { id: 'agent-7' }, assigneeId: 'tech-9', assigneeRole: 'DEPUTY' });
     expect(ticket.transfers).toEqual([
-      { fromUserId: 'agent-7', toUserId: 'tech-2', toRole: 'RESPONSIBLE', reason: 'Needs a pump technician', byUserId: 'agent-7' },
-      { fromUserId: 'tech-2', toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere', byUserId: 'tech-2' },
+      { fromUserId: 'agent-7', toUserId: 'tech-2', toRole: 'RESPONSIBLE', reason: 'Needs a pump technician', transferredBy: { id: 'agent-7', kind: 'STAFF_MEMBER' } },
+      { fromUserId: 'tech-2', toUserId: 'tech-9', toRole: 'DEPUTY', reason: 'tech-2 on site elsewhere', transferredBy: { id: 'tech-2', kind: 'STAFF_MEMBER' } },
     ]);
     expect(ticket.resolutionDueAt).toBe(opened.resolutionDueAt);
     expect(ticket.sla.resolution.startedAt).toBe(opened.openedAt);
@@ -213,9 +276,13 @@ describe('service-desk: tickets', () => {
     expect((await graphql(service.url, read, { id }, await tokens.westManager())).data!.ticket).toBeNull();
     expect((await graphql(service.url, read, { id }, await tokens.partner())).data!.ticket).toBeNull();
 
-    const handle = 'mutation($id: ID!) { startInvestigation(id: $id) { id } }';
-    expect((await graphql(service.url, handle, { id }, await tokens.bob())).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await graphql(service.url, handle, { id }, await tokens.app())).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // A ticket the caller may not see is NOT_FOUND (a user error); one they see but may not handle is FORBIDDEN (top-level).
+    const hidden = await attempt(service, 'startInvestigation', { id }, await tokens.bob());
+    expect(refusal(hidden, 'startInvestigation', 'ticket').map((e) => e.code)).toEqual(['NOT_FOUND']);
+    const readOnly = await attempt(service, 'startInvestigation', { id }, await tokens.app());
+    expect(readOnly.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(readOnly.data?.startInvestigation).toBeNull();
+    expect((await ok(service, 'query($id: ID!) { ticket(id: $id) { status } }', { id }, agent)).ticket.status).toBe('RECEIVED');
 
     const list = await ok(service, '{ tickets(filter: {status: RECEIVED}, first: 200) { totalCount edges { node { id } } } }', {}, await tokens.bob());
     expect(list.tickets.edges.map((e: any) => e.node.id)).not.toContain(id);
@@ -249,6 +316,8 @@ describe('service-desk: tickets', () => {
   it('forbids partners to open tickets', async () => {
     const customerId = await announceCustomer(service);
     const res = await graphql(service.url, OPEN, { input: complaint(customerId) }, await tokens.partner());
-    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(res.data?.openTicket).toBeNull();
+    expect(await openedFor(customerId)).toEqual([]);
   });
 });

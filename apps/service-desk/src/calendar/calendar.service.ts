@@ -86,8 +86,9 @@ export class CalendarService {
     return saved!;
   }
 
-  async removeDay(caller: Caller, date: string): Promise<boolean> {
+  async removeDay(caller: Caller, rawInput: unknown): Promise<boolean> {
     if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the holiday calendar');
+    const { date } = parseInput(z.object({ date: calendarDay }), rawInput);
     if (await this.shifts.exists({ date })) throw new ConflictError(`${date} still has on-call shifts; remove them first`);
     const now = this.clock.now();
     const event = createEvent(calendarDayChangedV1, { subject: date, actor: actorOf(caller), time: now, data: { date, kind: null, name: null, changedAt: now.toISOString() } });
@@ -125,8 +126,9 @@ export class CalendarService {
     return saved!;
   }
 
-  async removeOnCall(caller: Caller, id: string): Promise<boolean> {
+  async removeOnCall(caller: Caller, rawInput: unknown): Promise<boolean> {
     if (!mayManageCalendar(caller)) throw new ForbiddenError('Only the general manager or the coordinator manages the on-call roster');
+    const { id } = parseInput(z.object({ id: z.string() }), rawInput);
     if (!isValidObjectId(id)) return false;
     return (await this.shifts.deleteOne({ _id: id })).deletedCount === 1;
   }

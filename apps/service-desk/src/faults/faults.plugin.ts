@@ -1,5 +1,5 @@
 import { groupByKeys, orderByKeys } from '@crm/data';
-import { defineLoader, requireCaller } from '@crm/kernel';
+import { defineLoader, mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { customerDirectoryToken } from '../customer-directory/customer-directory.plugin';
@@ -38,16 +38,20 @@ export const faultsPlugin = definePlugin({
         faultReports: (_, { customerId, status }, ctx) => faults.list(requireCaller(ctx), { customerId, status }),
       },
       Mutation: {
-        reportFault: (_, { input }, ctx) => faults.report(requireCaller(ctx), input),
-        recordFaultAnalysis: (_, { id, input }, ctx) => faults.recordAnalysis(requireCaller(ctx), id, input),
+        reportFault: (_, { input }, ctx) => mutationPayload('faultReport', () => faults.report(requireCaller(ctx), input)),
+        recordFaultAnalysis: (_, { input }, ctx) => mutationPayload('faultReport', () => faults.recordAnalysis(requireCaller(ctx), input)),
       },
       FaultReport: {
         id: (report) => String(report._id),
         customer: (report) => ({ id: report.customerId }),
+        reportedBy: (report) => requiredActorRef(report.reportedBy),
         ticket: (report, _, ctx) => {
           requireCaller(ctx);
           return report.ticketId ? ctx.loaders.get(visibleTicketById).load(report.ticketId) : null;
         },
+      },
+      FaultAnalysis: {
+        analysedBy: (analysis) => requiredActorRef(analysis.analysedBy),
       },
       Ticket: {
         faultReports: (ticket, _, ctx) => {

@@ -2,7 +2,7 @@ import type { Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { customerIdSchema, faultAnalysedV1, faultReportedV1 } from '@crm/contracts';
 import { createEvent, StaleRevisionError, updateVersioned } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock, type InputProblem } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { CustomerDirectory, CustomerScope } from '../customer-directory/customer-directory.service';
@@ -26,6 +26,7 @@ const reportFaultInput = z
   .refine((input) => input.ticketId || input.customerId, { message: 'give the ticket or the customer', path: ['customerId'] });
 
 const faultAnalysisInput = z.object({
+  id: z.string(),
   impact: text(4000),
   handling: text(4000),
   rootCause: text(4000),
@@ -46,16 +47,19 @@ export class FaultsService {
   async report(caller: Caller, rawInput: unknown): Promise<FaultReportRecord> {
     const input = parseInput(reportFaultInput, rawInput);
     const now = this.clock.now();
-    if (input.faultOccurredAt.getTime() > now.getTime()) throw new BadUserInputError('input.faultOccurredAt', 'cannot be in the future');
+    // Every problem at once: the time of the fault and the customer are checked together.
+    const problems: InputProblem[] = [];
+    if (input.faultOccurredAt.getTime() > now.getTime()) problems.push({ field: 'input.faultOccurredAt', message: 'cannot be in the future' });
     let customerId = input.customerId ?? null;
     if (input.ticketId) {
       const ticket = await this.tickets.findVisible(caller, input.ticketId);
       if (!ticket) throw new NotFoundError('Ticket', input.ticketId);
-      if (customerId && customerId !== ticket.customerId) throw new BadUserInputError('input.customerId', 'is not the customer of the ticket');
+      if (customerId && customerId !== ticket.customerId) problems.push({ field: 'input.customerId', message: 'is not the customer of the ticket' });
       customerId = ticket.customerId;
     }
     const customer = await this.directory.find(customerId!);
-    if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
+    if (!customer) problems.push({ field: 'input.customerId', message: 'no such customer (or accounts has not announced it yet)' });
+    if (!customer || problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     if (!(await this.tickets.access.canHandle(caller, { customerId: customer._id }))) throw new ForbiddenError('You may not report faults for this customer');
     const _id = new Types.ObjectId();
     const record = {
@@ -103,8 +107,8 @@ export class FaultsService {
     return created.toObject();
   }
 
-  async recordAnalysis(caller: Caller, id: string, rawInput: unknown): Promise<FaultReportRecord> {
-    const input = parseInput(faultAnalysisInput, rawInput);
+  async recordAnalysis(caller: Caller, rawInput: unknown): Promise<FaultReportRecord> {
+    const { id, ...input } = parseInput(faultAnalysisInput, rawInput);
     const report = await this.findVisible(caller, id);
     if (!report) throw new NotFoundError('FaultReport', id);
     if (!(await this.tickets.access.canHandle(caller, report))) throw new ForbiddenError('You may read this fault report but not analyse it');

@@ -49,6 +49,46 @@ export type ActorKind =
   /** The platform itself: a scheduled job or an internal app. */
   | 'SYSTEM';
 
+/** The ticket and the plan. */
+export type AgreeHandlingPlanInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** The plan (required, up to 4000 characters). */
+  plan: Scalars['String']['input'];
+};
+
+/** What agreeHandlingPlan answers. */
+export type AgreeHandlingPlanPayload = {
+  __typename?: 'AgreeHandlingPlanPayload';
+  /** The ticket, now PLAN_AGREED; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one not INVESTIGATING or ESCALATED (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Someone to put on call. */
+export type AssignOnCallInput = {
+  /** How to reach them (up to 100 characters). */
+  contact?: InputMaybe<Scalars['String']['input']>;
+  /** YYYY-MM-DD; must be a day off in the calendar. */
+  date: Scalars['String']['input'];
+  /** For DEPARTMENT_MANAGER only: the department covered; omit to cover every department. Ignored for other duties. */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** What they cover. */
+  duty: OnCallDuty;
+  /** User id of whoever is on call. */
+  userId: Scalars['ID']['input'];
+};
+
+/** What assignOnCall answers. */
+export type AssignOnCallPayload = {
+  __typename?: 'AssignOnCallPayload';
+  /** The shift as assigned; null when the request was refused. */
+  onCallShift?: Maybe<OnCallShift>;
+  /** What the caller can fix: every input problem at once (a working day among them); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Who handles the ticket now, relative to its first responder. */
 export type AssigneeRole =
   /** The responsible person's deputy. */
@@ -58,25 +98,34 @@ export type AssigneeRole =
   /** The person responsible for the matter. */
   | 'RESPONSIBLE';
 
+/** The ticket and what the desk waits for. */
+export type AwaitCustomerInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What the desk waits for (required, up to 4000 characters). */
+  note: Scalars['String']['input'];
+};
+
+/** What awaitCustomer answers. */
+export type AwaitCustomerPayload = {
+  __typename?: 'AwaitCustomerPayload';
+  /** The ticket, now waiting for the customer; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one already waiting or no longer open (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A holiday or make-up workday of the working calendar. */
 export type CalendarDay = {
   __typename?: 'CalendarDay';
   /** YYYY-MM-DD in the working calendar's time zone. */
   date: Scalars['String']['output'];
+  /** Stable id for client caches: the day's date, YYYY-MM-DD (one stored day per date). */
+  id: Scalars['ID']['output'];
   /** Holiday or make-up workday. */
   kind: CalendarDayKind;
   /** What the day is (the holiday's name); days from the configuration read 'Holiday (configured)' or 'Make-up workday (configured)'. */
   name: Scalars['String']['output'];
-};
-
-/** A holiday or make-up workday to store; it overrides the configured calendar for that date. */
-export type CalendarDayInput = {
-  /** The day, YYYY-MM-DD in the calendar's time zone. */
-  date: Scalars['String']['input'];
-  /** Holiday or make-up workday. */
-  kind: CalendarDayKind;
-  /** What the day is (required, up to 100 characters). */
-  name: Scalars['String']['input'];
 };
 
 /** A day that differs from the Monday–Friday rule. */
@@ -85,6 +134,23 @@ export type CalendarDayKind =
   | 'HOLIDAY'
   /** A weekend day worked instead of a holiday (调休). */
   | 'MAKE_UP_WORKDAY';
+
+/** The ticket and a closing note. */
+export type CloseTicketInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** A closing note (up to 4000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What closeTicket answers. */
+export type CloseTicketPayload = {
+  __typename?: 'CloseTicketPayload';
+  /** The ticket, now CLOSED; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one the customer has not confirmed or not yet visited (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
 
 /** Who raised the matter and how to reach them. */
 export type Complainant = {
@@ -159,6 +225,23 @@ export type ComplaintMonth = {
   month: Scalars['String']['output'];
 };
 
+/** The ticket and what the customer said. */
+export type ConfirmCustomerSatisfactionInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What the customer said (up to 4000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What confirmCustomerSatisfaction answers. */
+export type ConfirmCustomerSatisfactionPayload = {
+  __typename?: 'ConfirmCustomerSatisfactionPayload';
+  /** The ticket with the satisfaction confirmed; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one not resolved or already confirmed (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A consultant (owned by accounts); service-desk adds the complaint KPIs. */
 export type Consultant = {
   __typename?: 'Consultant';
@@ -204,6 +287,23 @@ export type CustomerImportance =
   /** A key customer (重点客户): served by at least two staff, with its own SLA targets. */
   | 'KEY';
 
+/** The ticket and what the customer said. */
+export type CustomerRespondedInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What the customer said (up to 4000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What customerResponded answers. */
+export type CustomerRespondedPayload = {
+  __typename?: 'CustomerRespondedPayload';
+  /** The ticket, no longer waiting; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one not waiting for the customer (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A department (owned by accounts). */
 export type Department = {
   __typename?: 'Department';
@@ -228,6 +328,23 @@ export type DepartmentServiceFigures = {
   resolution: SlaCompliance;
   /** Tickets resolved by now (RESOLVED, FOLLOW_UP_VISITED or CLOSED). */
   resolved: Scalars['Int']['output'];
+};
+
+/** The ticket and why it is escalated. */
+export type EscalateTicketInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** Why (up to 4000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What escalateTicket answers. */
+export type EscalateTicketPayload = {
+  __typename?: 'EscalateTicketPayload';
+  /** The ticket, one rung up; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one the general manager already has or that cannot be escalated in its status (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Who is called in: 0 the handler, 1 the service supervisor, 2 the customer's department manager, 3 the general manager. */
@@ -257,8 +374,8 @@ export type FaultAnalysis = {
   __typename?: 'FaultAnalysis';
   /** When the analysis was recorded. */
   analysedAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the analysis. */
-  analysedBy: Scalars['ID']['output'];
+  /** Whoever recorded the analysis. */
+  analysedBy: Actor;
   /** What is done to correct it. */
   correctiveActions: Array<Scalars['String']['output']>;
   /** How it was handled. */
@@ -271,20 +388,6 @@ export type FaultAnalysis = {
   rootCause: Scalars['String']['output'];
   /** Who it is shared with: the customer and the business department. */
   sharedWith: Array<FaultAnalysisRecipient>;
-};
-
-/** The post-fault analysis. */
-export type FaultAnalysisInput = {
-  /** At least one corrective action. */
-  correctiveActions: Array<Scalars['String']['input']>;
-  /** How it was handled. */
-  handling: Scalars['String']['input'];
-  /** What the fault did. */
-  impact: Scalars['String']['input'];
-  /** At least one preventive action. */
-  preventiveActions: Array<Scalars['String']['input']>;
-  /** Why it happened. */
-  rootCause: Scalars['String']['input'];
 };
 
 /** One party the analysis is shared with. */
@@ -340,8 +443,8 @@ export type FaultReport = {
   recipients: Array<FaultRecipient>;
   /** When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
-  /** User id of whoever reported it. */
-  reportedBy: Scalars['ID']['output'];
+  /** Whoever reported it. */
+  reportedBy: Actor;
   /** HIGH or CRITICAL. */
   severity: Severity;
   /** Reported or analysed. */
@@ -359,215 +462,324 @@ export type FaultReportStatus =
   /** Reported; the analysis is still to come. */
   | 'REPORTED';
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Record the handling plan agreed (from INVESTIGATING or ESCALATED); counts as an answer to the customer. */
-  agreeHandlingPlan?: Maybe<Ticket>;
+  agreeHandlingPlan?: Maybe<AgreeHandlingPlanPayload>;
   /** Put someone on call for a duty on a day off; replaces whoever had that duty. */
-  assignOnCall?: Maybe<OnCallShift>;
+  assignOnCall?: Maybe<AssignOnCallPayload>;
   /** Pause the resolution clock while waiting for the customer. */
-  awaitCustomer?: Maybe<Ticket>;
+  awaitCustomer?: Maybe<AwaitCustomerPayload>;
   /** Only once the customer confirmed satisfaction (and after the follow-up visit unless resolved at once). */
-  closeTicket?: Maybe<Ticket>;
+  closeTicket?: Maybe<CloseTicketPayload>;
   /** The customer confirmed satisfaction with the resolution (once per handling round). */
-  confirmCustomerSatisfaction?: Maybe<Ticket>;
+  confirmCustomerSatisfaction?: Maybe<ConfirmCustomerSatisfactionPayload>;
   /** The customer answered: the resolution clock runs again. */
-  customerResponded?: Maybe<Ticket>;
+  customerResponded?: Maybe<CustomerRespondedPayload>;
   /** Call in the next rung (supervisor → department manager → general manager). */
-  escalateTicket?: Maybe<Ticket>;
+  escalateTicket?: Maybe<EscalateTicketPayload>;
   /** Register what the customer raised; the caller becomes the first responder. A CRITICAL matter goes to the general manager at once. */
-  openTicket?: Maybe<Ticket>;
+  openTicket?: Maybe<OpenTicketPayload>;
   /** Publish a new SLA policy version (general manager). */
-  publishSlaPolicy?: Maybe<SlaPolicy>;
+  publishSlaPolicy?: Maybe<PublishSlaPolicyPayload>;
   /** Record the post-fault analysis; shared with the customer and the business department (event crm.service-desk.fault.analysed). */
-  recordFaultAnalysis?: Maybe<FaultReport>;
+  recordFaultAnalysis?: Maybe<RecordFaultAnalysisPayload>;
   /** The follow-up visit after the resolution was made. */
-  recordFollowUpVisit?: Maybe<Ticket>;
+  recordFollowUpVisit?: Maybe<RecordFollowUpVisitPayload>;
   /** Progress or result, optionally communicated to the customer (which answers the customer: first response). */
-  recordProgress?: Maybe<Ticket>;
-  /** Remove a stored calendar day; true when one was removed. */
-  removeCalendarDay?: Maybe<Scalars['Boolean']['output']>;
-  /** Remove an on-call shift (general manager, coordinator); true when one was removed. */
-  removeOnCallShift?: Maybe<Scalars['Boolean']['output']>;
+  recordProgress?: Maybe<RecordProgressPayload>;
+  /** Remove a stored calendar day (general manager, coordinator); the configured calendar applies to the date again. */
+  removeCalendarDay?: Maybe<RemoveCalendarDayPayload>;
+  /** Remove an on-call shift (general manager, coordinator). */
+  removeOnCallShift?: Maybe<RemoveOnCallShiftPayload>;
   /** The customer still disagrees: handle it again (二次处理); the resolution clock restarts. */
-  reopenTicket?: Maybe<Ticket>;
+  reopenTicket?: Maybe<ReopenTicketPayload>;
   /** Report a major fault; the sales owner and the responsible manager are told at once (event crm.service-desk.fault.reported). */
-  reportFault?: Maybe<FaultReport>;
+  reportFault?: Maybe<ReportFaultPayload>;
   /** Ask for the complaint analysis by cause and trend between two months (YYYY-MM, inclusive, at most 24). */
-  requestComplaintAnalysis?: Maybe<ReportRun>;
+  requestComplaintAnalysis?: Maybe<RequestComplaintAnalysisPayload>;
   /** Ask for the monthly service-supervision report (YYYY-MM); returns at once, computed in the background. */
-  requestServiceSupervisionReport?: Maybe<ReportRun>;
+  requestServiceSupervisionReport?: Maybe<RequestServiceSupervisionReportPayload>;
   /** First responder only, while just received: finish at once what is in their remit. */
-  resolveAtOnce?: Maybe<Ticket>;
+  resolveAtOnce?: Maybe<ResolveAtOncePayload>;
   /** The matter is resolved (from PLAN_AGREED); stops the resolution clock. */
-  resolveTicket?: Maybe<Ticket>;
+  resolveTicket?: Maybe<ResolveTicketPayload>;
   /** Run the SLA watch now (general manager, internal apps); it also runs on its own schedule. */
-  runSlaWatch?: Maybe<SlaWatchSummary>;
+  runSlaWatch?: Maybe<RunSlaWatchPayload>;
   /** Add or change a holiday or make-up workday (general manager, coordinator). */
-  setCalendarDay?: Maybe<CalendarDay>;
+  setCalendarDay?: Maybe<SetCalendarDayPayload>;
   /** Initial investigation (nature and severity); counts as the first response to the customer. */
-  startInvestigation?: Maybe<Ticket>;
+  startInvestigation?: Maybe<StartInvestigationPayload>;
   /** Hand the ticket to the responsible person or their deputy, keeping the whole trail. */
-  transferTicket?: Maybe<Ticket>;
+  transferTicket?: Maybe<TransferTicketPayload>;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationAgreeHandlingPlanArgs = {
-  id: Scalars['ID']['input'];
-  plan: Scalars['String']['input'];
+  input: AgreeHandlingPlanInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationAssignOnCallArgs = {
-  input: OnCallShiftInput;
+  input: AssignOnCallInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationAwaitCustomerArgs = {
-  id: Scalars['ID']['input'];
-  note: Scalars['String']['input'];
+  input: AwaitCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationCloseTicketArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: CloseTicketInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationConfirmCustomerSatisfactionArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: ConfirmCustomerSatisfactionInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationCustomerRespondedArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: CustomerRespondedInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationEscalateTicketArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: EscalateTicketInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationOpenTicketArgs = {
   input: OpenTicketInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationPublishSlaPolicyArgs = {
   input: PublishSlaPolicyInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordFaultAnalysisArgs = {
-  id: Scalars['ID']['input'];
-  input: FaultAnalysisInput;
+  input: RecordFaultAnalysisInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordFollowUpVisitArgs = {
-  id: Scalars['ID']['input'];
-  note: Scalars['String']['input'];
+  input: RecordFollowUpVisitInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordProgressArgs = {
-  communicatedToCustomer: Scalars['Boolean']['input'];
-  id: Scalars['ID']['input'];
-  note: Scalars['String']['input'];
+  input: RecordProgressInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRemoveCalendarDayArgs = {
-  date: Scalars['String']['input'];
+  input: RemoveCalendarDayInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRemoveOnCallShiftArgs = {
-  id: Scalars['ID']['input'];
+  input: RemoveOnCallShiftInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationReopenTicketArgs = {
-  id: Scalars['ID']['input'];
-  reason: Scalars['String']['input'];
+  input: ReopenTicketInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationReportFaultArgs = {
   input: ReportFaultInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRequestComplaintAnalysisArgs = {
-  departmentId?: InputMaybe<Scalars['ID']['input']>;
-  fromMonth: Scalars['String']['input'];
-  toMonth: Scalars['String']['input'];
+  input: RequestComplaintAnalysisInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRequestServiceSupervisionReportArgs = {
-  departmentId?: InputMaybe<Scalars['ID']['input']>;
-  month: Scalars['String']['input'];
+  input: RequestServiceSupervisionReportInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationResolveAtOnceArgs = {
-  cause?: InputMaybe<ComplaintCause>;
-  id: Scalars['ID']['input'];
-  resolution: Scalars['String']['input'];
+  input: ResolveAtOnceInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationResolveTicketArgs = {
-  cause?: InputMaybe<ComplaintCause>;
-  id: Scalars['ID']['input'];
-  resolution: Scalars['String']['input'];
+  input: ResolveTicketInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationSetCalendarDayArgs = {
-  input: CalendarDayInput;
+  input: SetCalendarDayInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationStartInvestigationArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: StartInvestigationInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationTransferTicketArgs = {
-  id: Scalars['ID']['input'];
   input: TransferTicketInput;
+};
+
+/**
+ * An object with a global id (Relay object identification): `node(id:)` at the gateway reads it back. The gateway
+ * writes every Node's `id` as a global id and reads global ids wherever an id goes in; an own id still works there.
+ */
+export type Node = {
+  /** The object's global id: opaque, stable, unique across the graph. */
+  id: Scalars['ID']['output'];
 };
 
 /** Who covers the desk and each escalation rung on a day off. */
@@ -598,20 +810,6 @@ export type OnCallShift = {
   userId: Scalars['ID']['output'];
 };
 
-/** Someone to put on call. */
-export type OnCallShiftInput = {
-  /** How to reach them (up to 100 characters). */
-  contact?: InputMaybe<Scalars['String']['input']>;
-  /** YYYY-MM-DD; must be a day off in the calendar. */
-  date: Scalars['String']['input'];
-  /** For DEPARTMENT_MANAGER only: the department covered; omit to cover every department. Ignored for other duties. */
-  departmentId?: InputMaybe<Scalars['ID']['input']>;
-  /** What they cover. */
-  duty: OnCallDuty;
-  /** User id of whoever is on call. */
-  userId: Scalars['ID']['input'];
-};
-
 /** A matter to register. */
 export type OpenTicketInput = {
   /** What a complaint is about, when already known. */
@@ -636,6 +834,15 @@ export type OpenTicketInput = {
   severity: Severity;
   /** What kind of matter. */
   type: TicketType;
+};
+
+/** What openTicket answers. */
+export type OpenTicketPayload = {
+  __typename?: 'OpenTicketPayload';
+  /** The ticket registered (or, for a repeated idempotency key, the one the first request registered); null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: every input problem at once (a customer service-desk does not know among them); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /**
@@ -668,6 +875,15 @@ export type PublishSlaPolicyInput = {
   note?: InputMaybe<Scalars['String']['input']>;
   /** Every severity × importance exactly once. */
   targets: Array<SlaTargetInput>;
+};
+
+/** What publishSlaPolicy answers. */
+export type PublishSlaPolicyPayload = {
+  __typename?: 'PublishSlaPolicyPayload';
+  /** The version published; null when the request was refused. */
+  slaPolicy?: Maybe<SlaPolicy>;
+  /** What the caller can fix: every input problem at once (each missing or duplicated severity × importance, each resolution target below its first response); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The reads of the graph; each answers only what the caller may see. */
@@ -754,6 +970,114 @@ export type QueryTicketsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The fault report and its post-fault analysis. */
+export type RecordFaultAnalysisInput = {
+  /** At least one corrective action. */
+  correctiveActions: Array<Scalars['String']['input']>;
+  /** How it was handled. */
+  handling: Scalars['String']['input'];
+  /** The fault report (not yet analysed). */
+  id: Scalars['ID']['input'];
+  /** What the fault did. */
+  impact: Scalars['String']['input'];
+  /** At least one preventive action. */
+  preventiveActions: Array<Scalars['String']['input']>;
+  /** Why it happened. */
+  rootCause: Scalars['String']['input'];
+};
+
+/** What recordFaultAnalysis answers. */
+export type RecordFaultAnalysisPayload = {
+  __typename?: 'RecordFaultAnalysisPayload';
+  /** The fault report, now ANALYSED; null when the request was refused. */
+  faultReport?: Maybe<FaultReport>;
+  /** What the caller can fix: every input problem at once, a fault report that is not there (NOT_FOUND), or one already analysed (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The ticket and what the visit found. */
+export type RecordFollowUpVisitInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What the visit found (required, up to 4000 characters). */
+  note: Scalars['String']['input'];
+};
+
+/** What recordFollowUpVisit answers. */
+export type RecordFollowUpVisitPayload = {
+  __typename?: 'RecordFollowUpVisitPayload';
+  /** The ticket, now FOLLOW_UP_VISITED; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one not RESOLVED (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The ticket and the progress. */
+export type RecordProgressInput = {
+  /** True when the customer was told. */
+  communicatedToCustomer: Scalars['Boolean']['input'];
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What happened (required, up to 4000 characters). */
+  note: Scalars['String']['input'];
+};
+
+/** What recordProgress answers. */
+export type RecordProgressPayload = {
+  __typename?: 'RecordProgressPayload';
+  /** The ticket with the progress recorded; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one no longer open (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The stored day to remove. */
+export type RemoveCalendarDayInput = {
+  /** The day, YYYY-MM-DD; the configured calendar applies to it again. Refused while on-call shifts are rostered on it. */
+  date: Scalars['String']['input'];
+};
+
+/** What removeCalendarDay answers. */
+export type RemoveCalendarDayPayload = {
+  __typename?: 'RemoveCalendarDayPayload';
+  /** True when a stored day was removed, false when none was stored for the date; null when the request was refused. */
+  removed?: Maybe<Scalars['Boolean']['output']>;
+  /** What the caller can fix: a malformed date, or on-call shifts still rostered on the day (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The on-call shift to remove. */
+export type RemoveOnCallShiftInput = {
+  /** The shift's id. */
+  id: Scalars['ID']['input'];
+};
+
+/** What removeOnCallShift answers. */
+export type RemoveOnCallShiftPayload = {
+  __typename?: 'RemoveOnCallShiftPayload';
+  /** True when the shift was removed, false when there was none with that id; null when the request was refused. */
+  removed?: Maybe<Scalars['Boolean']['output']>;
+  /** Empty: every id is answered with `removed` (a caller who may not change the roster gets a top-level FORBIDDEN). */
+  userErrors: Array<UserError>;
+};
+
+/** The ticket and why the customer disagrees. */
+export type ReopenTicketInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** Why the customer disagrees (required, up to 4000 characters). */
+  reason: Scalars['String']['input'];
+};
+
+/** What reopenTicket answers. */
+export type ReopenTicketPayload = {
+  __typename?: 'ReopenTicketPayload';
+  /** The ticket, INVESTIGATING again in its next handling round; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one not resolved or already closed (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A major fault to report; give the ticket, the customer, or both (then they must match). */
 export type ReportFaultInput = {
   /** The customer hit by the fault; taken from the ticket when omitted. */
@@ -772,6 +1096,15 @@ export type ReportFaultInput = {
   symptoms: Scalars['String']['input'];
   /** The FAULT ticket the report belongs to; or give the customer. */
   ticketId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What reportFault answers. */
+export type ReportFaultPayload = {
+  __typename?: 'ReportFaultPayload';
+  /** The fault report filed; null when the request was refused. */
+  faultReport?: Maybe<FaultReport>;
+  /** What the caller can fix: every input problem at once, a customer service-desk does not know, or a ticket that is not there (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Which supervision report a run computes. */
@@ -805,8 +1138,8 @@ export type ReportRun = {
   progressPercent: Scalars['Int']['output'];
   /** When it was asked for. */
   requestedAt: Scalars['DateTime']['output'];
-  /** User id of whoever asked for it. */
-  requestedBy: Scalars['ID']['output'];
+  /** Whoever asked for it. */
+  requestedBy: Actor;
   /** Set once DONE. */
   result?: Maybe<ReportResult>;
   /** When the runner started it; null while REQUESTED. */
@@ -828,6 +1161,89 @@ export type ReportRunStatus =
   /** Being computed; see progressPercent. */
   | 'RUNNING';
 
+/** The months to analyse, and for which department. */
+export type RequestComplaintAnalysisInput = {
+  /** One department; omit for every department (general manager, coordinator). A department manager always gets their own. */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** First month, YYYY-MM. */
+  fromMonth: Scalars['String']['input'];
+  /** Last month, YYYY-MM (not before fromMonth). */
+  toMonth: Scalars['String']['input'];
+};
+
+/** What requestComplaintAnalysis answers. */
+export type RequestComplaintAnalysisPayload = {
+  __typename?: 'RequestComplaintAnalysisPayload';
+  /** The run requested (REQUESTED; poll reportRun until DONE); null when the request was refused. */
+  reportRun?: Maybe<ReportRun>;
+  /** What the caller can fix: every input problem at once (a month that is not YYYY-MM, a range backwards or longer than 24 months); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The month to report on, and for which department. */
+export type RequestServiceSupervisionReportInput = {
+  /** One department; omit for every department (general manager, coordinator). A department manager always gets their own. */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** The month, YYYY-MM. */
+  month: Scalars['String']['input'];
+};
+
+/** What requestServiceSupervisionReport answers. */
+export type RequestServiceSupervisionReportPayload = {
+  __typename?: 'RequestServiceSupervisionReportPayload';
+  /** The run requested (REQUESTED; poll reportRun until DONE); null when the request was refused. */
+  reportRun?: Maybe<ReportRun>;
+  /** What the caller can fix: a month that is not YYYY-MM; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The ticket and what was done. */
+export type ResolveAtOnceInput = {
+  /** What a complaint was about. */
+  cause?: InputMaybe<ComplaintCause>;
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What was done (required, up to 4000 characters). */
+  resolution: Scalars['String']['input'];
+};
+
+/** What resolveAtOnce answers. */
+export type ResolveAtOncePayload = {
+  __typename?: 'ResolveAtOncePayload';
+  /** The ticket, now RESOLVED (at once); null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one no longer just received (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The ticket and how the matter was resolved. */
+export type ResolveTicketInput = {
+  /** What a complaint was about. */
+  cause?: InputMaybe<ComplaintCause>;
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What was done (required, up to 4000 characters). */
+  resolution: Scalars['String']['input'];
+};
+
+/** What resolveTicket answers. */
+export type ResolveTicketPayload = {
+  __typename?: 'ResolveTicketPayload';
+  /** The ticket, now RESOLVED; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one without an agreed plan (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** What runSlaWatch answers. */
+export type RunSlaWatchPayload = {
+  __typename?: 'RunSlaWatchPayload';
+  /** What the pass found. */
+  summary?: Maybe<SlaWatchSummary>;
+  /** Always empty: the pass takes no input (a caller who may not run it gets a top-level FORBIDDEN instead of a payload). */
+  userErrors: Array<UserError>;
+};
+
 /** The monthly service-supervision report. */
 export type ServiceSupervisionReport = {
   __typename?: 'ServiceSupervisionReport';
@@ -835,6 +1251,25 @@ export type ServiceSupervisionReport = {
   departments: Array<DepartmentServiceFigures>;
   /** YYYY-MM */
   month: Scalars['String']['output'];
+};
+
+/** A holiday or make-up workday to store; it overrides the configured calendar for that date. */
+export type SetCalendarDayInput = {
+  /** The day, YYYY-MM-DD in the calendar's time zone. */
+  date: Scalars['String']['input'];
+  /** Holiday or make-up workday. */
+  kind: CalendarDayKind;
+  /** What the day is (required, up to 100 characters). */
+  name: Scalars['String']['input'];
+};
+
+/** What setCalendarDay answers. */
+export type SetCalendarDayPayload = {
+  __typename?: 'SetCalendarDayPayload';
+  /** The day as stored; null when the request was refused. */
+  calendarDay?: Maybe<CalendarDay>;
+  /** What the caller can fix: every input problem at once; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** How serious a matter is; with the customer's importance it selects the SLA targets. */
@@ -855,6 +1290,8 @@ export type SlaClock = {
   dueAt?: Maybe<Scalars['DateTime']['output']>;
   /** Minutes counted so far, pauses left out. */
   elapsedMinutes: Scalars['Float']['output'];
+  /** Stable id for client caches: the ticket's id with the suffix `:sla:first-response` or `:sla:resolution` (the resolution clock keeps its id across handling rounds; see `round`). */
+  id: Scalars['ID']['output'];
   /** Which promise it measures. */
   kind: SlaClockKind;
   /** Minutes past the target; 0 before it is reached. */
@@ -913,8 +1350,8 @@ export type SlaPolicy = {
   __typename?: 'SlaPolicy';
   /** When it was published. */
   createdAt: Scalars['DateTime']['output'];
-  /** User id of whoever published it (system for the default version). */
-  createdBy: Scalars['ID']['output'];
+  /** Whoever published it (the system for the default version). */
+  createdBy: Actor;
   /** Matters received from this instant on run under this version (until a later one takes effect). */
   effectiveFrom: Scalars['DateTime']['output'];
   /** How long a breach may stay overdue (in the clock's minutes) before the general manager is called. */
@@ -981,6 +1418,23 @@ export type SlaWatchSummary = {
   skipped: Scalars['Int']['output'];
 };
 
+/** The ticket and what the investigation is about. */
+export type StartInvestigationInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** What the investigation is about (up to 4000 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What startInvestigation answers. */
+export type StartInvestigationPayload = {
+  __typename?: 'StartInvestigationPayload';
+  /** The ticket, now INVESTIGATING; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one whose investigation has started (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A matter a customer raised, or one we took to the customer (complaint, service request, inquiry, repair or fault), handled by its first responder under an SLA policy version. Owned by service-desk. */
 export type Ticket = {
   __typename?: 'Ticket';
@@ -1006,8 +1460,8 @@ export type Ticket = {
   faultReports: Array<FaultReport>;
   /** When the customer first got an answer; null until then. */
   firstRespondedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Whoever first received the customer owns the ticket (首问负责制). */
-  firstResponderId: Scalars['ID']['output'];
+  /** Whoever first received the customer and registered the matter; they own the ticket (首问负责制). */
+  firstResponder: Actor;
   /** When the follow-up visit was made; null until then. */
   followUpVisitedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The agreed handling plan; null until agreed (cleared by a reopen). */
@@ -1088,10 +1542,10 @@ export type TicketEscalation = {
   __typename?: 'TicketEscalation';
   /** When. */
   at: Scalars['DateTime']['output'];
-  /** User id of whoever escalated (system:sla-watch for the SLA watch). */
-  byUserId: Scalars['ID']['output'];
   /** The SLA clock that called for it; null for a manual or major-matter escalation. */
   clock?: Maybe<SlaClockKind>;
+  /** Whoever escalated (the system, as system:sla-watch, for the SLA watch). */
+  escalatedBy: Actor;
   /** The level reached. */
   level: EscalationLevel;
   /** The handler's note; null when none. */
@@ -1123,8 +1577,8 @@ export type TicketFilter = {
 /** One thing that happened to the ticket: who, when, what. */
 export type TicketHistoryEntry = {
   __typename?: 'TicketHistoryEntry';
-  /** User id of whoever did it (system:sla-watch for the SLA watch). */
-  actorId: Scalars['ID']['output'];
+  /** Whoever did it (the system, as system:sla-watch, for what the SLA watch records). */
+  actor: Actor;
   /** When it happened. */
   at: Scalars['DateTime']['output'];
   /** Kind-specific facts (transfer target, escalation level, SLA clock …) as a JSON object; null when the entry has none. */
@@ -1197,8 +1651,8 @@ export type TicketResolution = {
   at: Scalars['DateTime']['output'];
   /** Finished at once by the first responder. */
   atOnce: Scalars['Boolean']['output'];
-  /** User id of whoever resolved it. */
-  byUserId: Scalars['ID']['output'];
+  /** Whoever resolved it. */
+  resolvedBy: Actor;
   /** What was done. */
   summary: Scalars['String']['output'];
 };
@@ -1210,6 +1664,8 @@ export type TicketSla = {
   businessHoursOnly: Scalars['Boolean']['output'];
   /** The first-response clock. */
   firstResponse: SlaClock;
+  /** Stable id for client caches: the ticket's id with the suffix `:sla` (one per ticket). */
+  id: Scalars['ID']['output'];
   /** The customer's importance when the ticket was opened; with the severity it selects the targets. */
   importance: CustomerImportance;
   /** The SLA policy version the ticket runs under. */
@@ -1240,8 +1696,6 @@ export type TicketTransfer = {
   __typename?: 'TicketTransfer';
   /** When. */
   at: Scalars['DateTime']['output'];
-  /** User id of whoever handed it over. */
-  byUserId: Scalars['ID']['output'];
   /** Who handled it before. */
   fromUserId: Scalars['ID']['output'];
   /** Why it was handed over. */
@@ -1250,6 +1704,8 @@ export type TicketTransfer = {
   toRole: AssigneeRole;
   /** Who handles it now. */
   toUserId: Scalars['ID']['output'];
+  /** Whoever handed it over. */
+  transferredBy: Actor;
 };
 
 /** What kind of matter a ticket is. */
@@ -1265,14 +1721,25 @@ export type TicketType =
   /** A request for a service. */
   | 'SERVICE_REQUEST';
 
-/** Whom to hand the ticket to. */
+/** The ticket, whom to hand it to, and why. */
 export type TransferTicketInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
   /** Why (required, up to 2000 characters). */
   reason: Scalars['String']['input'];
   /** Default RESPONSIBLE. */
   toRole?: InputMaybe<AssigneeRole>;
   /** User id of the new handler (not the current one). */
   toUserId: Scalars['ID']['input'];
+};
+
+/** What transferTicket answers. */
+export type TransferTicketPayload = {
+  __typename?: 'TransferTicketPayload';
+  /** The ticket, now handled by the new handler; null when the request was refused. */
+  ticket?: Maybe<Ticket>;
+  /** What the caller can fix: bad input, a ticket that is not there (NOT_FOUND), or one the new handler already handles (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
@@ -1317,6 +1784,8 @@ export type WorkingCalendar = {
   __typename?: 'WorkingCalendar';
   /** Holidays and make-up workdays of a year, stored and configured. */
   days: Array<CalendarDay>;
+  /** Stable id for client caches: always `working-calendar` (there is one calendar). */
+  id: Scalars['ID']['output'];
   /** Whether a day (YYYY-MM-DD) is a working day. */
   isWorkingDay: Scalars['Boolean']['output'];
   /** IANA time zone the working hours and days are counted in (Asia/Shanghai by default). */
@@ -1450,17 +1919,28 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
 }>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node: never;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Actor: ResolverTypeWrapper<Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversTypes['Consultant']> }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
-  AssigneeRole: ResolverTypeWrapper<Partial<AssigneeRole>>;
-  CalendarDay: ResolverTypeWrapper<CalendarDayRecordModel>;
+  AgreeHandlingPlanInput: ResolverTypeWrapper<Partial<AgreeHandlingPlanInput>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
-  CalendarDayInput: ResolverTypeWrapper<Partial<CalendarDayInput>>;
+  AgreeHandlingPlanPayload: ResolverTypeWrapper<Partial<Omit<AgreeHandlingPlanPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  AssignOnCallInput: ResolverTypeWrapper<Partial<AssignOnCallInput>>;
+  AssignOnCallPayload: ResolverTypeWrapper<Partial<Omit<AssignOnCallPayload, 'onCallShift'> & { onCallShift?: Maybe<ResolversTypes['OnCallShift']> }>>;
+  AssigneeRole: ResolverTypeWrapper<Partial<AssigneeRole>>;
+  AwaitCustomerInput: ResolverTypeWrapper<Partial<AwaitCustomerInput>>;
+  AwaitCustomerPayload: ResolverTypeWrapper<Partial<Omit<AwaitCustomerPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  CalendarDay: ResolverTypeWrapper<CalendarDayRecordModel>;
   CalendarDayKind: ResolverTypeWrapper<Partial<CalendarDayKind>>;
+  CloseTicketInput: ResolverTypeWrapper<Partial<CloseTicketInput>>;
+  CloseTicketPayload: ResolverTypeWrapper<Partial<Omit<CloseTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   Complainant: ResolverTypeWrapper<Partial<Complainant>>;
   ComplainantInput: ResolverTypeWrapper<Partial<ComplainantInput>>;
   ComplaintAnalysisReport: ResolverTypeWrapper<ComplaintAnalysisResultModel>;
@@ -1469,16 +1949,21 @@ export type ResolversTypes = ResolversObject<{
   ComplaintCauseCount: ResolverTypeWrapper<Partial<ComplaintCauseCount>>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   ComplaintMonth: ResolverTypeWrapper<Partial<ComplaintMonth>>;
+  ConfirmCustomerSatisfactionInput: ResolverTypeWrapper<Partial<ConfirmCustomerSatisfactionInput>>;
+  ConfirmCustomerSatisfactionPayload: ResolverTypeWrapper<Partial<Omit<ConfirmCustomerSatisfactionPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   Consultant: ResolverTypeWrapper<ConsultantReferenceModel>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   CustomerImportance: ResolverTypeWrapper<Partial<CustomerImportance>>;
+  CustomerRespondedInput: ResolverTypeWrapper<Partial<CustomerRespondedInput>>;
+  CustomerRespondedPayload: ResolverTypeWrapper<Partial<Omit<CustomerRespondedPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   Department: ResolverTypeWrapper<DepartmentReferenceModel>;
   DepartmentServiceFigures: ResolverTypeWrapper<DepartmentServiceFiguresModel>;
+  EscalateTicketInput: ResolverTypeWrapper<Partial<EscalateTicketInput>>;
+  EscalateTicketPayload: ResolverTypeWrapper<Partial<Omit<EscalateTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   EscalationLevel: ResolverTypeWrapper<Partial<EscalationLevel>>;
   EscalationReason: ResolverTypeWrapper<Partial<EscalationReason>>;
   FaultAnalysis: ResolverTypeWrapper<FaultAnalysisRecordModel>;
-  FaultAnalysisInput: ResolverTypeWrapper<Partial<FaultAnalysisInput>>;
   FaultAnalysisRecipient: ResolverTypeWrapper<Partial<FaultAnalysisRecipient>>;
   FaultAnalysisRecipientKind: ResolverTypeWrapper<Partial<FaultAnalysisRecipientKind>>;
   FaultRecipient: ResolverTypeWrapper<Partial<FaultRecipient>>;
@@ -1487,20 +1972,46 @@ export type ResolversTypes = ResolversObject<{
   FaultReportStatus: ResolverTypeWrapper<Partial<FaultReportStatus>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OnCallDuty: ResolverTypeWrapper<Partial<OnCallDuty>>;
   OnCallShift: ResolverTypeWrapper<OnCallShiftRecordModel>;
-  OnCallShiftInput: ResolverTypeWrapper<Partial<OnCallShiftInput>>;
   OpenTicketInput: ResolverTypeWrapper<Partial<OpenTicketInput>>;
+  OpenTicketPayload: ResolverTypeWrapper<Partial<Omit<OpenTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
+  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   PublishSlaPolicyInput: ResolverTypeWrapper<Partial<PublishSlaPolicyInput>>;
+  PublishSlaPolicyPayload: ResolverTypeWrapper<Partial<Omit<PublishSlaPolicyPayload, 'slaPolicy'> & { slaPolicy?: Maybe<ResolversTypes['SlaPolicy']> }>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordFaultAnalysisInput: ResolverTypeWrapper<Partial<RecordFaultAnalysisInput>>;
+  RecordFaultAnalysisPayload: ResolverTypeWrapper<Partial<Omit<RecordFaultAnalysisPayload, 'faultReport'> & { faultReport?: Maybe<ResolversTypes['FaultReport']> }>>;
+  RecordFollowUpVisitInput: ResolverTypeWrapper<Partial<RecordFollowUpVisitInput>>;
+  RecordFollowUpVisitPayload: ResolverTypeWrapper<Partial<Omit<RecordFollowUpVisitPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  RecordProgressInput: ResolverTypeWrapper<Partial<RecordProgressInput>>;
+  RecordProgressPayload: ResolverTypeWrapper<Partial<Omit<RecordProgressPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  RemoveCalendarDayInput: ResolverTypeWrapper<Partial<RemoveCalendarDayInput>>;
+  RemoveCalendarDayPayload: ResolverTypeWrapper<Partial<RemoveCalendarDayPayload>>;
+  RemoveOnCallShiftInput: ResolverTypeWrapper<Partial<RemoveOnCallShiftInput>>;
+  RemoveOnCallShiftPayload: ResolverTypeWrapper<Partial<RemoveOnCallShiftPayload>>;
+  ReopenTicketInput: ResolverTypeWrapper<Partial<ReopenTicketInput>>;
+  ReopenTicketPayload: ResolverTypeWrapper<Partial<Omit<ReopenTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   ReportFaultInput: ResolverTypeWrapper<Partial<ReportFaultInput>>;
+  ReportFaultPayload: ResolverTypeWrapper<Partial<Omit<ReportFaultPayload, 'faultReport'> & { faultReport?: Maybe<ResolversTypes['FaultReport']> }>>;
   ReportKind: ResolverTypeWrapper<Partial<ReportKind>>;
   ReportResult: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReportResult']>>;
   ReportRun: ResolverTypeWrapper<ReportRunRecordModel>;
   ReportRunStatus: ResolverTypeWrapper<Partial<ReportRunStatus>>;
+  RequestComplaintAnalysisInput: ResolverTypeWrapper<Partial<RequestComplaintAnalysisInput>>;
+  RequestComplaintAnalysisPayload: ResolverTypeWrapper<Partial<Omit<RequestComplaintAnalysisPayload, 'reportRun'> & { reportRun?: Maybe<ResolversTypes['ReportRun']> }>>;
+  RequestServiceSupervisionReportInput: ResolverTypeWrapper<Partial<RequestServiceSupervisionReportInput>>;
+  RequestServiceSupervisionReportPayload: ResolverTypeWrapper<Partial<Omit<RequestServiceSupervisionReportPayload, 'reportRun'> & { reportRun?: Maybe<ResolversTypes['ReportRun']> }>>;
+  ResolveAtOnceInput: ResolverTypeWrapper<Partial<ResolveAtOnceInput>>;
+  ResolveAtOncePayload: ResolverTypeWrapper<Partial<Omit<ResolveAtOncePayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  ResolveTicketInput: ResolverTypeWrapper<Partial<ResolveTicketInput>>;
+  ResolveTicketPayload: ResolverTypeWrapper<Partial<Omit<ResolveTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  RunSlaWatchPayload: ResolverTypeWrapper<Partial<Omit<RunSlaWatchPayload, 'summary'> & { summary?: Maybe<ResolversTypes['SlaWatchSummary']> }>>;
   ServiceSupervisionReport: ResolverTypeWrapper<ServiceSupervisionResultModel>;
+  SetCalendarDayInput: ResolverTypeWrapper<Partial<SetCalendarDayInput>>;
+  SetCalendarDayPayload: ResolverTypeWrapper<Partial<Omit<SetCalendarDayPayload, 'calendarDay'> & { calendarDay?: Maybe<ResolversTypes['CalendarDay']> }>>;
   Severity: ResolverTypeWrapper<Partial<Severity>>;
   SlaClock: ResolverTypeWrapper<Partial<SlaClock>>;
   SlaClockKind: ResolverTypeWrapper<Partial<SlaClockKind>>;
@@ -1510,11 +2021,13 @@ export type ResolversTypes = ResolversObject<{
   SlaTarget: ResolverTypeWrapper<Partial<SlaTarget>>;
   SlaTargetInput: ResolverTypeWrapper<Partial<SlaTargetInput>>;
   SlaWatchSummary: ResolverTypeWrapper<SlaWatchSummaryModel>;
+  StartInvestigationInput: ResolverTypeWrapper<Partial<StartInvestigationInput>>;
+  StartInvestigationPayload: ResolverTypeWrapper<Partial<Omit<StartInvestigationPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   Ticket: ResolverTypeWrapper<TicketRecordModel>;
   TicketChannel: ResolverTypeWrapper<Partial<TicketChannel>>;
   TicketConnection: ResolverTypeWrapper<Partial<Omit<TicketConnection, 'edges'> & { edges: Array<ResolversTypes['TicketEdge']> }>>;
   TicketEdge: ResolverTypeWrapper<Partial<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>>;
-  TicketEscalation: ResolverTypeWrapper<Partial<TicketEscalation>>;
+  TicketEscalation: ResolverTypeWrapper<Partial<Omit<TicketEscalation, 'escalatedBy'> & { escalatedBy: ResolversTypes['Actor'] }>>;
   TicketFilter: ResolverTypeWrapper<Partial<TicketFilter>>;
   TicketHistoryEntry: ResolverTypeWrapper<TicketHistoryEntryModel>;
   TicketHistoryKind: ResolverTypeWrapper<Partial<TicketHistoryKind>>;
@@ -1525,6 +2038,7 @@ export type ResolversTypes = ResolversObject<{
   TicketTransfer: ResolverTypeWrapper<TransferRecordModel>;
   TicketType: ResolverTypeWrapper<Partial<TicketType>>;
   TransferTicketInput: ResolverTypeWrapper<Partial<TransferTicketInput>>;
+  TransferTicketPayload: ResolverTypeWrapper<Partial<Omit<TransferTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
@@ -1535,9 +2049,16 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Actor: Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversParentTypes['Consultant']> }>;
   ID: Partial<Scalars['ID']['output']>;
-  CalendarDay: CalendarDayRecordModel;
+  AgreeHandlingPlanInput: Partial<AgreeHandlingPlanInput>;
   String: Partial<Scalars['String']['output']>;
-  CalendarDayInput: Partial<CalendarDayInput>;
+  AgreeHandlingPlanPayload: Partial<Omit<AgreeHandlingPlanPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  AssignOnCallInput: Partial<AssignOnCallInput>;
+  AssignOnCallPayload: Partial<Omit<AssignOnCallPayload, 'onCallShift'> & { onCallShift?: Maybe<ResolversParentTypes['OnCallShift']> }>;
+  AwaitCustomerInput: Partial<AwaitCustomerInput>;
+  AwaitCustomerPayload: Partial<Omit<AwaitCustomerPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  CalendarDay: CalendarDayRecordModel;
+  CloseTicketInput: Partial<CloseTicketInput>;
+  CloseTicketPayload: Partial<Omit<CloseTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   Complainant: Partial<Complainant>;
   ComplainantInput: Partial<ComplainantInput>;
   ComplaintAnalysisReport: ComplaintAnalysisResultModel;
@@ -1545,45 +2066,79 @@ export type ResolversParentTypes = ResolversObject<{
   ComplaintCauseCount: Partial<ComplaintCauseCount>;
   Float: Partial<Scalars['Float']['output']>;
   ComplaintMonth: Partial<ComplaintMonth>;
+  ConfirmCustomerSatisfactionInput: Partial<ConfirmCustomerSatisfactionInput>;
+  ConfirmCustomerSatisfactionPayload: Partial<Omit<ConfirmCustomerSatisfactionPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   Consultant: ConsultantReferenceModel;
   Customer: CustomerReferenceModel;
+  CustomerRespondedInput: Partial<CustomerRespondedInput>;
+  CustomerRespondedPayload: Partial<Omit<CustomerRespondedPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   Department: DepartmentReferenceModel;
   DepartmentServiceFigures: DepartmentServiceFiguresModel;
+  EscalateTicketInput: Partial<EscalateTicketInput>;
+  EscalateTicketPayload: Partial<Omit<EscalateTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   FaultAnalysis: FaultAnalysisRecordModel;
-  FaultAnalysisInput: Partial<FaultAnalysisInput>;
   FaultAnalysisRecipient: Partial<FaultAnalysisRecipient>;
   FaultRecipient: Partial<FaultRecipient>;
   FaultReport: FaultReportRecordModel;
   JSON: Partial<Scalars['JSON']['output']>;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Partial<Scalars['Boolean']['output']>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OnCallShift: OnCallShiftRecordModel;
-  OnCallShiftInput: Partial<OnCallShiftInput>;
   OpenTicketInput: Partial<OpenTicketInput>;
+  OpenTicketPayload: Partial<Omit<OpenTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   PageInfo: Partial<PageInfo>;
+  Boolean: Partial<Scalars['Boolean']['output']>;
   PublishSlaPolicyInput: Partial<PublishSlaPolicyInput>;
+  PublishSlaPolicyPayload: Partial<Omit<PublishSlaPolicyPayload, 'slaPolicy'> & { slaPolicy?: Maybe<ResolversParentTypes['SlaPolicy']> }>;
   Query: Record<PropertyKey, never>;
+  RecordFaultAnalysisInput: Partial<RecordFaultAnalysisInput>;
+  RecordFaultAnalysisPayload: Partial<Omit<RecordFaultAnalysisPayload, 'faultReport'> & { faultReport?: Maybe<ResolversParentTypes['FaultReport']> }>;
+  RecordFollowUpVisitInput: Partial<RecordFollowUpVisitInput>;
+  RecordFollowUpVisitPayload: Partial<Omit<RecordFollowUpVisitPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  RecordProgressInput: Partial<RecordProgressInput>;
+  RecordProgressPayload: Partial<Omit<RecordProgressPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  RemoveCalendarDayInput: Partial<RemoveCalendarDayInput>;
+  RemoveCalendarDayPayload: Partial<RemoveCalendarDayPayload>;
+  RemoveOnCallShiftInput: Partial<RemoveOnCallShiftInput>;
+  RemoveOnCallShiftPayload: Partial<RemoveOnCallShiftPayload>;
+  ReopenTicketInput: Partial<ReopenTicketInput>;
+  ReopenTicketPayload: Partial<Omit<ReopenTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   ReportFaultInput: Partial<ReportFaultInput>;
+  ReportFaultPayload: Partial<Omit<ReportFaultPayload, 'faultReport'> & { faultReport?: Maybe<ResolversParentTypes['FaultReport']> }>;
   ReportResult: Partial<ResolversUnionTypes<ResolversParentTypes>['ReportResult']>;
   ReportRun: ReportRunRecordModel;
+  RequestComplaintAnalysisInput: Partial<RequestComplaintAnalysisInput>;
+  RequestComplaintAnalysisPayload: Partial<Omit<RequestComplaintAnalysisPayload, 'reportRun'> & { reportRun?: Maybe<ResolversParentTypes['ReportRun']> }>;
+  RequestServiceSupervisionReportInput: Partial<RequestServiceSupervisionReportInput>;
+  RequestServiceSupervisionReportPayload: Partial<Omit<RequestServiceSupervisionReportPayload, 'reportRun'> & { reportRun?: Maybe<ResolversParentTypes['ReportRun']> }>;
+  ResolveAtOnceInput: Partial<ResolveAtOnceInput>;
+  ResolveAtOncePayload: Partial<Omit<ResolveAtOncePayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  ResolveTicketInput: Partial<ResolveTicketInput>;
+  ResolveTicketPayload: Partial<Omit<ResolveTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  RunSlaWatchPayload: Partial<Omit<RunSlaWatchPayload, 'summary'> & { summary?: Maybe<ResolversParentTypes['SlaWatchSummary']> }>;
   ServiceSupervisionReport: ServiceSupervisionResultModel;
+  SetCalendarDayInput: Partial<SetCalendarDayInput>;
+  SetCalendarDayPayload: Partial<Omit<SetCalendarDayPayload, 'calendarDay'> & { calendarDay?: Maybe<ResolversParentTypes['CalendarDay']> }>;
   SlaClock: Partial<SlaClock>;
   SlaCompliance: Partial<SlaCompliance>;
   SlaPolicy: SlaPolicyRecordModel;
   SlaTarget: Partial<SlaTarget>;
   SlaTargetInput: Partial<SlaTargetInput>;
   SlaWatchSummary: SlaWatchSummaryModel;
+  StartInvestigationInput: Partial<StartInvestigationInput>;
+  StartInvestigationPayload: Partial<Omit<StartInvestigationPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   Ticket: TicketRecordModel;
   TicketConnection: Partial<Omit<TicketConnection, 'edges'> & { edges: Array<ResolversParentTypes['TicketEdge']> }>;
   TicketEdge: Partial<Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] }>;
-  TicketEscalation: Partial<TicketEscalation>;
+  TicketEscalation: Partial<Omit<TicketEscalation, 'escalatedBy'> & { escalatedBy: ResolversParentTypes['Actor'] }>;
   TicketFilter: Partial<TicketFilter>;
   TicketHistoryEntry: TicketHistoryEntryModel;
   TicketResolution: ResolutionRecordModel;
   TicketSla: Partial<TicketSla>;
   TicketTransfer: TransferRecordModel;
   TransferTicketInput: Partial<TransferTicketInput>;
+  TransferTicketPayload: Partial<Omit<TransferTicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   UserError: Partial<UserError>;
   Viewer: CallerModel;
   WorkingCalendar: WorkingCalendarModel;
@@ -1595,10 +2150,31 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
 }>;
 
+export type AgreeHandlingPlanPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AgreeHandlingPlanPayload'] = ResolversParentTypes['AgreeHandlingPlanPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AssignOnCallPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssignOnCallPayload'] = ResolversParentTypes['AssignOnCallPayload']> = ResolversObject<{
+  onCallShift?: Resolver<Maybe<ResolversTypes['OnCallShift']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AwaitCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AwaitCustomerPayload'] = ResolversParentTypes['AwaitCustomerPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CalendarDayResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CalendarDay'] = ResolversParentTypes['CalendarDay']> = ResolversObject<{
   date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CalendarDayKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CloseTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CloseTicketPayload'] = ResolversParentTypes['CloseTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ComplainantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Complainant'] = ResolversParentTypes['Complainant']> = ResolversObject<{
@@ -1627,6 +2203,11 @@ export type ComplaintMonthResolvers<ContextType = RequestContext, ParentType ext
   month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ConfirmCustomerSatisfactionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConfirmCustomerSatisfactionPayload'] = ResolversParentTypes['ConfirmCustomerSatisfactionPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Consultant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   complaintCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<ConsultantComplaintCountArgs, 'period'>>;
@@ -1638,6 +2219,11 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
+}>;
+
+export type CustomerRespondedPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerRespondedPayload'] = ResolversParentTypes['CustomerRespondedPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1658,9 +2244,14 @@ export type DepartmentServiceFiguresResolvers<ContextType = RequestContext, Pare
   resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type EscalateTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EscalateTicketPayload'] = ResolversParentTypes['EscalateTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type FaultAnalysisResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FaultAnalysis'] = ResolversParentTypes['FaultAnalysis']> = ResolversObject<{
   analysedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  analysedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  analysedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   correctiveActions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   handling?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   impact?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1689,7 +2280,7 @@ export type FaultReportResolvers<ContextType = RequestContext, ParentType extend
   place?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recipients?: Resolver<Array<ResolversTypes['FaultRecipient']>, ParentType, ContextType>;
   reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  reportedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reportedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FaultReportStatus'], ParentType, ContextType>;
   symptoms?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1701,30 +2292,34 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  agreeHandlingPlan?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationAgreeHandlingPlanArgs, 'id' | 'plan'>>;
-  assignOnCall?: Resolver<Maybe<ResolversTypes['OnCallShift']>, ParentType, ContextType, RequireFields<MutationAssignOnCallArgs, 'input'>>;
-  awaitCustomer?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationAwaitCustomerArgs, 'id' | 'note'>>;
-  closeTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationCloseTicketArgs, 'id'>>;
-  confirmCustomerSatisfaction?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationConfirmCustomerSatisfactionArgs, 'id'>>;
-  customerResponded?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationCustomerRespondedArgs, 'id'>>;
-  escalateTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationEscalateTicketArgs, 'id'>>;
-  openTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationOpenTicketArgs, 'input'>>;
-  publishSlaPolicy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType, RequireFields<MutationPublishSlaPolicyArgs, 'input'>>;
-  recordFaultAnalysis?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<MutationRecordFaultAnalysisArgs, 'id' | 'input'>>;
-  recordFollowUpVisit?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationRecordFollowUpVisitArgs, 'id' | 'note'>>;
-  recordProgress?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationRecordProgressArgs, 'communicatedToCustomer' | 'id' | 'note'>>;
-  removeCalendarDay?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRemoveCalendarDayArgs, 'date'>>;
-  removeOnCallShift?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRemoveOnCallShiftArgs, 'id'>>;
-  reopenTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationReopenTicketArgs, 'id' | 'reason'>>;
-  reportFault?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType, RequireFields<MutationReportFaultArgs, 'input'>>;
-  requestComplaintAnalysis?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType, RequireFields<MutationRequestComplaintAnalysisArgs, 'fromMonth' | 'toMonth'>>;
-  requestServiceSupervisionReport?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType, RequireFields<MutationRequestServiceSupervisionReportArgs, 'month'>>;
-  resolveAtOnce?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationResolveAtOnceArgs, 'id' | 'resolution'>>;
-  resolveTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationResolveTicketArgs, 'id' | 'resolution'>>;
-  runSlaWatch?: Resolver<Maybe<ResolversTypes['SlaWatchSummary']>, ParentType, ContextType>;
-  setCalendarDay?: Resolver<Maybe<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<MutationSetCalendarDayArgs, 'input'>>;
-  startInvestigation?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationStartInvestigationArgs, 'id'>>;
-  transferTicket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<MutationTransferTicketArgs, 'id' | 'input'>>;
+  agreeHandlingPlan?: Resolver<Maybe<ResolversTypes['AgreeHandlingPlanPayload']>, ParentType, ContextType, RequireFields<MutationAgreeHandlingPlanArgs, 'input'>>;
+  assignOnCall?: Resolver<Maybe<ResolversTypes['AssignOnCallPayload']>, ParentType, ContextType, RequireFields<MutationAssignOnCallArgs, 'input'>>;
+  awaitCustomer?: Resolver<Maybe<ResolversTypes['AwaitCustomerPayload']>, ParentType, ContextType, RequireFields<MutationAwaitCustomerArgs, 'input'>>;
+  closeTicket?: Resolver<Maybe<ResolversTypes['CloseTicketPayload']>, ParentType, ContextType, RequireFields<MutationCloseTicketArgs, 'input'>>;
+  confirmCustomerSatisfaction?: Resolver<Maybe<ResolversTypes['ConfirmCustomerSatisfactionPayload']>, ParentType, ContextType, RequireFields<MutationConfirmCustomerSatisfactionArgs, 'input'>>;
+  customerResponded?: Resolver<Maybe<ResolversTypes['CustomerRespondedPayload']>, ParentType, ContextType, RequireFields<MutationCustomerRespondedArgs, 'input'>>;
+  escalateTicket?: Resolver<Maybe<ResolversTypes['EscalateTicketPayload']>, ParentType, ContextType, RequireFields<MutationEscalateTicketArgs, 'input'>>;
+  openTicket?: Resolver<Maybe<ResolversTypes['OpenTicketPayload']>, ParentType, ContextType, RequireFields<MutationOpenTicketArgs, 'input'>>;
+  publishSlaPolicy?: Resolver<Maybe<ResolversTypes['PublishSlaPolicyPayload']>, ParentType, ContextType, RequireFields<MutationPublishSlaPolicyArgs, 'input'>>;
+  recordFaultAnalysis?: Resolver<Maybe<ResolversTypes['RecordFaultAnalysisPayload']>, ParentType, ContextType, RequireFields<MutationRecordFaultAnalysisArgs, 'input'>>;
+  recordFollowUpVisit?: Resolver<Maybe<ResolversTypes['RecordFollowUpVisitPayload']>, ParentType, ContextType, RequireFields<MutationRecordFollowUpVisitArgs, 'input'>>;
+  recordProgress?: Resolver<Maybe<ResolversTypes['RecordProgressPayload']>, ParentType, ContextType, RequireFields<MutationRecordProgressArgs, 'input'>>;
+  removeCalendarDay?: Resolver<Maybe<ResolversTypes['RemoveCalendarDayPayload']>, ParentType, ContextType, RequireFields<MutationRemoveCalendarDayArgs, 'input'>>;
+  removeOnCallShift?: Resolver<Maybe<ResolversTypes['RemoveOnCallShiftPayload']>, ParentType, ContextType, RequireFields<MutationRemoveOnCallShiftArgs, 'input'>>;
+  reopenTicket?: Resolver<Maybe<ResolversTypes['ReopenTicketPayload']>, ParentType, ContextType, RequireFields<MutationReopenTicketArgs, 'input'>>;
+  reportFault?: Resolver<Maybe<ResolversTypes['ReportFaultPayload']>, ParentType, ContextType, RequireFields<MutationReportFaultArgs, 'input'>>;
+  requestComplaintAnalysis?: Resolver<Maybe<ResolversTypes['RequestComplaintAnalysisPayload']>, ParentType, ContextType, RequireFields<MutationRequestComplaintAnalysisArgs, 'input'>>;
+  requestServiceSupervisionReport?: Resolver<Maybe<ResolversTypes['RequestServiceSupervisionReportPayload']>, ParentType, ContextType, RequireFields<MutationRequestServiceSupervisionReportArgs, 'input'>>;
+  resolveAtOnce?: Resolver<Maybe<ResolversTypes['ResolveAtOncePayload']>, ParentType, ContextType, RequireFields<MutationResolveAtOnceArgs, 'input'>>;
+  resolveTicket?: Resolver<Maybe<ResolversTypes['ResolveTicketPayload']>, ParentType, ContextType, RequireFields<MutationResolveTicketArgs, 'input'>>;
+  runSlaWatch?: Resolver<Maybe<ResolversTypes['RunSlaWatchPayload']>, ParentType, ContextType>;
+  setCalendarDay?: Resolver<Maybe<ResolversTypes['SetCalendarDayPayload']>, ParentType, ContextType, RequireFields<MutationSetCalendarDayArgs, 'input'>>;
+  startInvestigation?: Resolver<Maybe<ResolversTypes['StartInvestigationPayload']>, ParentType, ContextType, RequireFields<MutationStartInvestigationArgs, 'input'>>;
+  transferTicket?: Resolver<Maybe<ResolversTypes['TransferTicketPayload']>, ParentType, ContextType, RequireFields<MutationTransferTicketArgs, 'input'>>;
+}>;
+
+export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
 }>;
 
 export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OnCallShift'] = ResolversParentTypes['OnCallShift']> = ResolversObject<{
@@ -1736,11 +2331,21 @@ export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extend
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type OpenTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpenTicketPayload'] = ResolversParentTypes['OpenTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PublishSlaPolicyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublishSlaPolicyPayload'] = ResolversParentTypes['PublishSlaPolicyPayload']> = ResolversObject<{
+  slaPolicy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -1757,6 +2362,41 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   workingCalendar?: Resolver<ResolversTypes['WorkingCalendar'], ParentType, ContextType>;
 }>;
 
+export type RecordFaultAnalysisPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordFaultAnalysisPayload'] = ResolversParentTypes['RecordFaultAnalysisPayload']> = ResolversObject<{
+  faultReport?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RecordFollowUpVisitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordFollowUpVisitPayload'] = ResolversParentTypes['RecordFollowUpVisitPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RecordProgressPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordProgressPayload'] = ResolversParentTypes['RecordProgressPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RemoveCalendarDayPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RemoveCalendarDayPayload'] = ResolversParentTypes['RemoveCalendarDayPayload']> = ResolversObject<{
+  removed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RemoveOnCallShiftPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RemoveOnCallShiftPayload'] = ResolversParentTypes['RemoveOnCallShiftPayload']> = ResolversObject<{
+  removed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ReopenTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReopenTicketPayload'] = ResolversParentTypes['ReopenTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ReportFaultPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReportFaultPayload'] = ResolversParentTypes['ReportFaultPayload']> = ResolversObject<{
+  faultReport?: Resolver<Maybe<ResolversTypes['FaultReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type ReportResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReportResult'] = ResolversParentTypes['ReportResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'ComplaintAnalysisReport' | 'ServiceSupervisionReport', ParentType, ContextType>;
 }>;
@@ -1771,11 +2411,36 @@ export type ReportRunResolvers<ContextType = RequestContext, ParentType extends 
   month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progressPercent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  requestedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['ReportResult']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReportRunStatus'], ParentType, ContextType>;
   toMonth?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type RequestComplaintAnalysisPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequestComplaintAnalysisPayload'] = ResolversParentTypes['RequestComplaintAnalysisPayload']> = ResolversObject<{
+  reportRun?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RequestServiceSupervisionReportPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequestServiceSupervisionReportPayload'] = ResolversParentTypes['RequestServiceSupervisionReportPayload']> = ResolversObject<{
+  reportRun?: Resolver<Maybe<ResolversTypes['ReportRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ResolveAtOncePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResolveAtOncePayload'] = ResolversParentTypes['ResolveAtOncePayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ResolveTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResolveTicketPayload'] = ResolversParentTypes['ResolveTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RunSlaWatchPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunSlaWatchPayload'] = ResolversParentTypes['RunSlaWatchPayload']> = ResolversObject<{
+  summary?: Resolver<Maybe<ResolversTypes['SlaWatchSummary']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ServiceSupervisionReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceSupervisionReport'] = ResolversParentTypes['ServiceSupervisionReport']> = ResolversObject<{
@@ -1784,9 +2449,15 @@ export type ServiceSupervisionReportResolvers<ContextType = RequestContext, Pare
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SetCalendarDayPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetCalendarDayPayload'] = ResolversParentTypes['SetCalendarDayPayload']> = ResolversObject<{
+  calendarDay?: Resolver<Maybe<ResolversTypes['CalendarDay']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type SlaClockResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SlaClock'] = ResolversParentTypes['SlaClock']> = ResolversObject<{
   dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   elapsedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SlaClockKind'], ParentType, ContextType>;
   overdueMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   remainingMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1806,7 +2477,7 @@ export type SlaComplianceResolvers<ContextType = RequestContext, ParentType exte
 
 export type SlaPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SlaPolicy'] = ResolversParentTypes['SlaPolicy']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   generalManagerAfterOverdueMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1835,6 +2506,11 @@ export type SlaWatchSummaryResolvers<ContextType = RequestContext, ParentType ex
   skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type StartInvestigationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StartInvestigationPayload'] = ResolversParentTypes['StartInvestigationPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type TicketResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assigneeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1848,7 +2524,7 @@ export type TicketResolvers<ContextType = RequestContext, ParentType extends Res
   escalations?: Resolver<Array<ResolversTypes['TicketEscalation']>, ParentType, ContextType>;
   faultReports?: Resolver<Array<ResolversTypes['FaultReport']>, ParentType, ContextType>;
   firstRespondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  firstResponderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  firstResponder?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   followUpVisitedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   handlingPlan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   handlingRound?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1884,8 +2560,8 @@ export type TicketEdgeResolvers<ContextType = RequestContext, ParentType extends
 
 export type TicketEscalationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketEscalation'] = ResolversParentTypes['TicketEscalation']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  byUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   clock?: Resolver<Maybe<ResolversTypes['SlaClockKind']>, ParentType, ContextType>;
+  escalatedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   level?: Resolver<ResolversTypes['EscalationLevel'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onCallUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -1894,7 +2570,7 @@ export type TicketEscalationResolvers<ContextType = RequestContext, ParentType e
 }>;
 
 export type TicketHistoryEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketHistoryEntry'] = ResolversParentTypes['TicketHistoryEntry']> = ResolversObject<{
-  actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   details?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   detailsJson?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1908,13 +2584,14 @@ export type TicketHistoryEntryResolvers<ContextType = RequestContext, ParentType
 export type TicketResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketResolution'] = ResolversParentTypes['TicketResolution']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   atOnce?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  byUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resolvedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type TicketSlaResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketSla'] = ResolversParentTypes['TicketSla']> = ResolversObject<{
   businessHoursOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   firstResponse?: Resolver<ResolversTypes['SlaClock'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   importance?: Resolver<ResolversTypes['CustomerImportance'], ParentType, ContextType>;
   policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolution?: Resolver<ResolversTypes['SlaClock'], ParentType, ContextType>;
@@ -1922,11 +2599,16 @@ export type TicketSlaResolvers<ContextType = RequestContext, ParentType extends 
 
 export type TicketTransferResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketTransfer'] = ResolversParentTypes['TicketTransfer']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  byUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fromUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   toRole?: Resolver<ResolversTypes['AssigneeRole'], ParentType, ContextType>;
   toUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  transferredBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+}>;
+
+export type TransferTicketPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransferTicketPayload'] = ResolversParentTypes['TransferTicketPayload']> = ResolversObject<{
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
@@ -1947,6 +2629,7 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 
 export type WorkingCalendarResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkingCalendar'] = ResolversParentTypes['WorkingCalendar']> = ResolversObject<{
   days?: Resolver<Array<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<WorkingCalendarDaysArgs, 'year'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isWorkingDay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<WorkingCalendarIsWorkingDayArgs, 'date'>>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   workdayEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1955,33 +2638,57 @@ export type WorkingCalendarResolvers<ContextType = RequestContext, ParentType ex
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
+  AgreeHandlingPlanPayload?: AgreeHandlingPlanPayloadResolvers<ContextType>;
+  AssignOnCallPayload?: AssignOnCallPayloadResolvers<ContextType>;
+  AwaitCustomerPayload?: AwaitCustomerPayloadResolvers<ContextType>;
   CalendarDay?: CalendarDayResolvers<ContextType>;
+  CloseTicketPayload?: CloseTicketPayloadResolvers<ContextType>;
   Complainant?: ComplainantResolvers<ContextType>;
   ComplaintAnalysisReport?: ComplaintAnalysisReportResolvers<ContextType>;
   ComplaintCauseCount?: ComplaintCauseCountResolvers<ContextType>;
   ComplaintMonth?: ComplaintMonthResolvers<ContextType>;
+  ConfirmCustomerSatisfactionPayload?: ConfirmCustomerSatisfactionPayloadResolvers<ContextType>;
   Consultant?: ConsultantResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerRespondedPayload?: CustomerRespondedPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Department?: DepartmentResolvers<ContextType>;
   DepartmentServiceFigures?: DepartmentServiceFiguresResolvers<ContextType>;
+  EscalateTicketPayload?: EscalateTicketPayloadResolvers<ContextType>;
   FaultAnalysis?: FaultAnalysisResolvers<ContextType>;
   FaultAnalysisRecipient?: FaultAnalysisRecipientResolvers<ContextType>;
   FaultRecipient?: FaultRecipientResolvers<ContextType>;
   FaultReport?: FaultReportResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   OnCallShift?: OnCallShiftResolvers<ContextType>;
+  OpenTicketPayload?: OpenTicketPayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PublishSlaPolicyPayload?: PublishSlaPolicyPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordFaultAnalysisPayload?: RecordFaultAnalysisPayloadResolvers<ContextType>;
+  RecordFollowUpVisitPayload?: RecordFollowUpVisitPayloadResolvers<ContextType>;
+  RecordProgressPayload?: RecordProgressPayloadResolvers<ContextType>;
+  RemoveCalendarDayPayload?: RemoveCalendarDayPayloadResolvers<ContextType>;
+  RemoveOnCallShiftPayload?: RemoveOnCallShiftPayloadResolvers<ContextType>;
+  ReopenTicketPayload?: ReopenTicketPayloadResolvers<ContextType>;
+  ReportFaultPayload?: ReportFaultPayloadResolvers<ContextType>;
   ReportResult?: ReportResultResolvers<ContextType>;
   ReportRun?: ReportRunResolvers<ContextType>;
+  RequestComplaintAnalysisPayload?: RequestComplaintAnalysisPayloadResolvers<ContextType>;
+  RequestServiceSupervisionReportPayload?: RequestServiceSupervisionReportPayloadResolvers<ContextType>;
+  ResolveAtOncePayload?: ResolveAtOncePayloadResolvers<ContextType>;
+  ResolveTicketPayload?: ResolveTicketPayloadResolvers<ContextType>;
+  RunSlaWatchPayload?: RunSlaWatchPayloadResolvers<ContextType>;
   ServiceSupervisionReport?: ServiceSupervisionReportResolvers<ContextType>;
+  SetCalendarDayPayload?: SetCalendarDayPayloadResolvers<ContextType>;
   SlaClock?: SlaClockResolvers<ContextType>;
   SlaCompliance?: SlaComplianceResolvers<ContextType>;
   SlaPolicy?: SlaPolicyResolvers<ContextType>;
   SlaTarget?: SlaTargetResolvers<ContextType>;
   SlaWatchSummary?: SlaWatchSummaryResolvers<ContextType>;
+  StartInvestigationPayload?: StartInvestigationPayloadResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
@@ -1990,6 +2697,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   TicketResolution?: TicketResolutionResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
   TicketTransfer?: TicketTransferResolvers<ContextType>;
+  TransferTicketPayload?: TransferTicketPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WorkingCalendar?: WorkingCalendarResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import { pluginToken, requireCaller } from '@crm/kernel';
+import { mutationPayload, pluginToken, requiredActorRef, requireCaller } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
 import type { Resolvers } from '../generated/graphql';
 import { SlaPolicyService } from './sla-policies.service';
@@ -24,10 +24,11 @@ export const slaPoliciesPlugin = definePlugin({
         },
       },
       Mutation: {
-        publishSlaPolicy: (_, { input }, ctx) => policies.publish(requireCaller(ctx), input),
+        publishSlaPolicy: (_, { input }, ctx) => mutationPayload('slaPolicy', () => policies.publish(requireCaller(ctx), input)),
       },
       SlaPolicy: {
         id: (policy) => String(policy._id),
+        createdBy: (policy) => requiredActorRef(policy.createdBy),
       },
     };
     return { resolvers: resolvers, models: [Policy], onStart: () => policies.ensureDefault() };

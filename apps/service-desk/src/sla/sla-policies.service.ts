@@ -10,7 +10,7 @@ import {
   defaultSlaTargets,
   policyInEffect,
   slaSeverities,
-  targetProblems,
+  targetIssues,
 } from './sla-policy-rules';
 
 const minutes = z.number().int().positive().max(60 * 24 * 365);
@@ -105,8 +105,9 @@ export class SlaPolicyService {
   async publish(caller: Caller, rawInput: unknown): Promise<SlaPolicyRecord> {
     if (!mayPublishSlaPolicies(caller)) throw new ForbiddenError('Only the general manager publishes SLA policies');
     const input = parseInput(publishSlaPolicyInput, rawInput);
-    const problems = targetProblems(input.targets);
-    if (problems.length > 0) throw new BadUserInputError('input.targets', problems.join('; '));
+    // One user error per problem: a missing or duplicated pair on the list, a resolution target on its entry.
+    const problems = targetIssues(input.targets).map((issue) => ({ field: issue.index === null ? 'input.targets' : `input.targets.${issue.index}.resolutionMinutes`, message: issue.message }));
+    if (problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const now = this.clock.now();
     for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt += 1) {
       const latest = await this.policies.findOne().sort({ version: -1 }).lean<SlaPolicyRecord>();

@@ -7,6 +7,7 @@ import {
   policyInEffect,
   slaSeverities,
   targetFor,
+  targetIssues,
   targetProblems,
 } from './sla-policy-rules';
 
@@ -72,6 +73,15 @@ describe('SLA policy rules at their edges', () => {
   it('accepts a resolution target equal to the response target', () => {
     const equal = defaultSlaTargets.map((t) => ({ ...t, resolutionMinutes: t.firstResponseMinutes }));
     expect(targetProblems(equal)).toEqual([]);
+  });
+
+  it('names the entry a resolution problem is about, and no entry for a missing or duplicated pair', () => {
+    const targets = [...defaultSlaTargets.slice(1), { ...defaultSlaTargets[4], resolutionMinutes: 1 }];
+    expect(targetIssues(targets)).toEqual([
+      { index: null, message: 'MEDIUM × KEY must appear exactly once (found 2)' },
+      { index: null, message: 'CRITICAL × KEY must appear exactly once (found 0)' },
+      { index: targets.length - 1, message: 'MEDIUM × KEY: resolution cannot be due before the first response' },
+    ]);
   });
 
   it('lists the problems of a target set in a stable order, each once', () => {

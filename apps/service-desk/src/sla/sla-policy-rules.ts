@@ -42,19 +42,27 @@ export function targetFor(policy: Pick<SlaPolicyRecord, 'targets' | 'version'>, 
   return target;
 }
 
-/** Problems with a set of targets: every severity × importance exactly once, resolution not before response. */
-export function targetProblems(targets: readonly SlaTargetRecord[]): string[] {
-  const problems: string[] = [];
+/**
+ * Problems with a set of targets: every severity × importance exactly once, resolution not before response.
+ * `index` names the target a problem is about; null for a missing or duplicated pair (the set as a whole).
+ */
+export function targetIssues(targets: readonly SlaTargetRecord[]): { index: number | null; message: string }[] {
+  const issues: { index: number | null; message: string }[] = [];
   for (const severity of slaSeverities) {
     for (const importance of customerImportances) {
       const count = targets.filter((t) => t.severity === severity && t.importance === importance).length;
-      if (count !== 1) problems.push(`${severity} × ${importance} must appear exactly once (found ${count})`);
+      if (count !== 1) issues.push({ index: null, message: `${severity} × ${importance} must appear exactly once (found ${count})` });
     }
   }
-  for (const t of targets) {
-    if (t.resolutionMinutes < t.firstResponseMinutes) problems.push(`${t.severity} × ${t.importance}: resolution cannot be due before the first response`);
-  }
-  return problems;
+  targets.forEach((t, index) => {
+    if (t.resolutionMinutes < t.firstResponseMinutes) issues.push({ index, message: `${t.severity} × ${t.importance}: resolution cannot be due before the first response` });
+  });
+  return issues;
+}
+
+/** The messages of `targetIssues`. */
+export function targetProblems(targets: readonly SlaTargetRecord[]): string[] {
+  return targetIssues(targets).map((issue) => issue.message);
 }
 
 /** Clock targets and the way time is counted for one ticket under a policy. */

@@ -29,9 +29,14 @@ export function parseReportPeriod(value: string, timeZone: string, field = 'peri
   throw new BadUserInputError(field, 'must be a month (2025-03), a quarter (2025-Q1) or a year (2025)');
 }
 
+/** Whether a value is a month label, `YYYY-MM`. */
+export function isMonth(value: string): boolean {
+  return MONTH.test(value);
+}
+
 /** A month `YYYY-MM` as a period; BAD_USER_INPUT on `field` otherwise. */
 export function parseMonth(value: string, timeZone: string, field: string): ReportPeriod {
-  if (!MONTH.test(value)) throw new BadUserInputError(field, 'must be a month, YYYY-MM');
+  if (!isMonth(value)) throw new BadUserInputError(field, 'must be a month, YYYY-MM');
   return parseReportPeriod(value, timeZone, field);
 }
 

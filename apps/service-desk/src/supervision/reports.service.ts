@@ -1,15 +1,28 @@
 import { hasRole, type Caller } from '@crm/auth';
-import { BadUserInputError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
+import { ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
-import type { CalendarService } from '../calendar/calendar.service';
-import { monthsBetween, parseMonth } from './report-period';
+import { isMonth, monthsBetween } from './report-period';
 import type { ReportKind, ReportRunRecord } from './report-run.model';
 
 // A longer analysis is a different question (and a bigger scan): ask for it in parts.
 const MAX_ANALYSIS_MONTHS = 24;
 
 const departmentId = z.string().trim().min(1).max(64).nullish();
+const month = z.string().refine(isMonth, 'must be a month, YYYY-MM');
+
+const serviceSupervisionInput = z.object({ month, departmentId });
+// Both months are checked at once; the range only once both are months.
+const complaintAnalysisInput = z
+  .object({ fromMonth: month, toMonth: month, departmentId })
+  .superRefine((input, ctx) => {
+    if (!isMonth(input.fromMonth) || !isMonth(input.toMonth)) return;
+    const months = monthsBetween(input.fromMonth, input.toMonth).length;
+    if (months === 0) ctx.addIssue({ code: 'custom', path: ['toMonth'], message: 'must not be before fromMonth' });
+    if (months > MAX_ANALYSIS_MONTHS) ctx.addIssue({ code: 'custom', path: ['toMonth'], message: `at most ${MAX_ANALYSIS_MONTHS} months per analysis` });
+  });
+
+const NOT_A_SUPERVISOR = 'Supervision reports are for the general manager, the coordinator and department managers';
 
 /** Who may ask for supervision reports at all (scopeFor: for which department). */
 export function mayRequestSupervisionReports(caller: Caller): boolean {
@@ -23,33 +36,27 @@ function scopeFor(caller: Caller, requested: string | null | undefined): string 
     if (requested && requested !== caller.departmentId) throw new ForbiddenError('A department manager reports on their own department only');
     return caller.departmentId;
   }
-  throw new ForbiddenError('Supervision reports are for the general manager, the coordinator and department managers');
+  throw new ForbiddenError(NOT_A_SUPERVISOR);
 }
 
 /** Requesting and reading report runs; the computing happens in the ReportRunner, never on the request path. */
 export class ReportsService {
   constructor(
     private readonly runs: Model<ReportRunRecord>,
-    private readonly calendar: CalendarService,
     private readonly clock: Clock,
     private readonly onRequested: () => void,
   ) {}
 
-  async requestServiceSupervision(caller: Caller, args: unknown): Promise<ReportRunRecord> {
-    const input = parseInput(z.object({ month: z.string(), departmentId }), args, 'args');
-    const { timeZone } = await this.calendar.calendar();
-    parseMonth(input.month, timeZone, 'month');
+  async requestServiceSupervision(caller: Caller, rawInput: unknown): Promise<ReportRunRecord> {
+    // Permission first: a caller who may not ask gets FORBIDDEN whatever the input.
+    if (!mayRequestSupervisionReports(caller)) throw new ForbiddenError(NOT_A_SUPERVISOR);
+    const input = parseInput(serviceSupervisionInput, rawInput);
     return this.request(caller, 'SERVICE_SUPERVISION', { month: input.month, fromMonth: null, toMonth: null }, scopeFor(caller, input.departmentId));
   }
 
-  async requestComplaintAnalysis(caller: Caller, args: unknown): Promise<ReportRunRecord> {
-    const input = parseInput(z.object({ fromMonth: z.string(), toMonth: z.string(), departmentId }), args, 'args');
-    const { timeZone } = await this.calendar.calendar();
-    parseMonth(input.fromMonth, timeZone, 'fromMonth');
-    parseMonth(input.toMonth, timeZone, 'toMonth');
-    const months = monthsBetween(input.fromMonth, input.toMonth);
-    if (months.length === 0) throw new BadUserInputError('toMonth', 'must not be before fromMonth');
-    if (months.length > MAX_ANALYSIS_MONTHS) throw new BadUserInputError('toMonth', `at most ${MAX_ANALYSIS_MONTHS} months per analysis`);
+  async requestComplaintAnalysis(caller: Caller, rawInput: unknown): Promise<ReportRunRecord> {
+    if (!mayRequestSupervisionReports(caller)) throw new ForbiddenError(NOT_A_SUPERVISOR);
+    const input = parseInput(complaintAnalysisInput, rawInput);
     return this.request(caller, 'COMPLAINT_ANALYSIS', { month: null, fromMonth: input.fromMonth, toMonth: input.toMonth }, scopeFor(caller, input.departmentId));
   }
 

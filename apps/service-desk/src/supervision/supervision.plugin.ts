@@ -1,4 +1,4 @@
-import { env, pluginToken, requireCaller } from '@crm/kernel';
+import { env, mutationPayload, pluginToken, requiredActorRef, requireCaller } from '@crm/kernel';
 import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
 import { calendarToken } from '../calendar/calendar.plugin';
@@ -27,7 +27,7 @@ export const supervisionPlugin = definePlugin({
     const tickets = use(ticketsToken);
     const calendar = use(calendarToken);
     const runner = new ReportRunner(Run, tickets, calendar, clock, logger);
-    const reports = new ReportsService(Run, calendar, clock, () => runner.kick());
+    const reports = new ReportsService(Run, clock, () => runner.kick());
     const complaintFigures = complaintFiguresLoader(tickets.model, tickets.access, use(customerDirectoryToken), calendar);
     provide(reportRunnerToken, runner);
 
@@ -42,11 +42,12 @@ export const supervisionPlugin = definePlugin({
         reportRuns: (_, { first }, ctx) => reports.list(requireCaller(ctx), first),
       },
       Mutation: {
-        requestServiceSupervisionReport: (_, args, ctx) => reports.requestServiceSupervision(requireCaller(ctx), args),
-        requestComplaintAnalysis: (_, args, ctx) => reports.requestComplaintAnalysis(requireCaller(ctx), args),
+        requestServiceSupervisionReport: (_, { input }, ctx) => mutationPayload('reportRun', () => reports.requestServiceSupervision(requireCaller(ctx), input)),
+        requestComplaintAnalysis: (_, { input }, ctx) => mutationPayload('reportRun', () => reports.requestComplaintAnalysis(requireCaller(ctx), input)),
       },
       ReportRun: {
         id: (run) => String(run._id),
+        requestedBy: (run) => requiredActorRef(run.requestedBy),
         result: (run) => (run.status === 'DONE' ? run.result : null),
       },
       ReportResult: {

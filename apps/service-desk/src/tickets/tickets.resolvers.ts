@@ -1,4 +1,4 @@
-import { ForbiddenError, requireCaller, type Clock } from '@crm/kernel';
+import { ForbiddenError, mutationPayload, requiredActorRef, requireCaller, type Clock } from '@crm/kernel';
 import type { EscalationLevel as EscalationLevelName, Resolvers } from '../generated/graphql';
 import { escalationLevelName, escalationLevelNames } from '../sla/escalation-ladder';
 import type { SlaClockState } from '../sla/sla-clock';
@@ -10,8 +10,12 @@ import type { TicketsService } from './tickets.service';
 
 const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
 
-function slaClock(clock: SlaClockState) {
+/** The id a clock is cached under: one per ticket and kind (the resolution clock keeps it across rounds). */
+const slaClockId = (ticketId: string, kind: SlaClockState['kind']) => `${ticketId}:sla:${kind === 'FIRST_RESPONSE' ? 'first-response' : 'resolution'}`;
+
+function slaClock(ticketId: string, clock: SlaClockState) {
   return {
+    id: slaClockId(ticketId, clock.kind),
     kind: clock.kind,
     status: clock.status,
     round: clock.round,
@@ -31,12 +35,13 @@ function levelNumber(name: EscalationLevelName | null | undefined): number | nul
 }
 
 export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoaders, watch: SlaWatch, clock: Clock): Resolvers {
-  // Each handling mutation: validate the arguments into a command, let the service run it.
-  const handling = (name: Exclude<keyof typeof ticketCommandArgs, 'transferTicket'>) => (_: unknown, args: { id: string }, ctx: Parameters<typeof requireCaller>[0]) => {
-    const caller = requireCaller(ctx);
-    const { id, ...rest } = args;
-    return tickets.handle(caller, id, ticketCommandArgs[name](rest));
-  };
+  // Each handling mutation: validate the input into a command, let the service run it on the ticket `input.id`;
+  // what the caller can fix comes back as the payload's userErrors.
+  const handling = (name: keyof typeof ticketCommandArgs) => (_: unknown, { input }: { input: { id: string } }, ctx: Parameters<typeof requireCaller>[0]) =>
+    mutationPayload('ticket', () => {
+      const caller = requireCaller(ctx);
+      return tickets.handle(caller, input.id, ticketCommandArgs[name](input));
+    });
   return {
     Query: {
       ticket: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(id)),
@@ -44,8 +49,8 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
         tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after, last, before }),
     },
     Mutation: {
-      openTicket: (_, { input }, ctx) => tickets.open(requireCaller(ctx), input),
-      transferTicket: (_, { id, input }, ctx) => tickets.handle(requireCaller(ctx), id, ticketCommandArgs.transferTicket(input)),
+      openTicket: (_, { input }, ctx) => mutationPayload('ticket', () => tickets.open(requireCaller(ctx), input)),
+      transferTicket: handling('transferTicket'),
       resolveAtOnce: handling('resolveAtOnce'),
       startInvestigation: handling('startInvestigation'),
       escalateTicket: handling('escalateTicket'),
@@ -60,7 +65,7 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       closeTicket: handling('closeTicket'),
       runSlaWatch: (_, __, ctx) => {
         if (!canRunSlaWatch(requireCaller(ctx))) throw new ForbiddenError('Only the general manager or an internal app runs the SLA watch on demand');
-        return watch.run();
+        return mutationPayload('summary', () => watch.run());
       },
     },
     Ticket: {
@@ -68,24 +73,35 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(String(ref.id))),
       id: (t) => String(t._id),
       customer: (t) => ({ id: t.customerId }),
+      firstResponder: (t) => requiredActorRef(t.firstResponderId),
       escalationLevel: (t) => escalationLevelName(t.escalationLevel),
       transfers: (t) => t.transfers,
-      escalations: (t) => t.escalations.map((e) => ({ ...e, level: escalationLevelName(e.level), previousLevel: escalationLevelName(e.previousLevel) })),
+      escalations: (t) =>
+        t.escalations.map((e) => ({ ...e, level: escalationLevelName(e.level), previousLevel: escalationLevelName(e.previousLevel), escalatedBy: requiredActorRef(e.byUserId) })),
       history: (t) => t.history,
       sla: async (t) => {
         const clocks = await tickets.clocks(t, clock.now());
+        const ticketId = String(t._id);
         return {
+          id: `${ticketId}:sla`,
           policyVersion: clocks.policy.version,
           importance: t.customerImportance,
           businessHoursOnly: clocks.businessHoursOnly,
-          firstResponse: slaClock(clocks.firstResponse),
-          resolution: slaClock(clocks.resolution),
+          firstResponse: slaClock(ticketId, clocks.firstResponse),
+          resolution: slaClock(ticketId, clocks.resolution),
         };
       },
     },
     TicketHistoryEntry: {
+      actor: (entry) => requiredActorRef(entry.actorId),
       details: (entry) => entry.details ?? null,
       detailsJson: (entry) => (entry.details ? JSON.stringify(entry.details) : null),
+    },
+    TicketTransfer: {
+      transferredBy: (transfer) => requiredActorRef(transfer.byUserId),
+    },
+    TicketResolution: {
+      resolvedBy: (resolution) => requiredActorRef(resolution.byUserId),
     },
     Customer: {
       __resolveReference: (ref) => ({ id: ref.id }),

@@ -2,7 +2,7 @@ import type { Caller } from '@crm/auth';
 import { customerIdSchema } from '@crm/contracts';
 import { createOnce, idempotencyKeyOf, paginateById, type Connection as Page, type PageArgs, type StoredIdempotencyKey } from '@crm/data';
 import { StaleRevisionError, updateVersioned, type EventActor } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, idempotencyKeyInput, parseInput, type Clock } from '@crm/kernel';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, idempotencyKeyInput, parseInput, type Clock, type InputProblem } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import { z } from 'zod';
 import type { CalendarService } from '../calendar/calendar.service';
@@ -83,13 +83,16 @@ export class TicketsService {
   }
 
   private async openNew(caller: Caller, input: z.infer<typeof openTicketInput>, stored: StoredIdempotencyKey): Promise<TicketRecord> {
+    // Every problem at once: the customer and the time of receipt are checked together.
+    const problems: InputProblem[] = [];
     const customer = await this.directory.find(input.customerId);
-    if (!customer) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
-    if (customer.lifecycle === 'REMOVED') throw new BadUserInputError('input.customerId', 'the customer has been removed from the archive');
+    if (!customer) problems.push({ field: 'input.customerId', message: 'no such customer (or accounts has not announced it yet)' });
+    else if (customer.lifecycle === 'REMOVED') problems.push({ field: 'input.customerId', message: 'the customer has been removed from the archive' });
     const now = this.clock.now();
     const openedAt = input.receivedAt ?? now;
-    if (openedAt.getTime() > now.getTime()) throw new BadUserInputError('input.receivedAt', 'cannot be in the future');
-    if (now.getTime() - openedAt.getTime() > MAX_BACKDATE_MS) throw new BadUserInputError('input.receivedAt', 'cannot be more than 30 days ago');
+    if (openedAt.getTime() > now.getTime()) problems.push({ field: 'input.receivedAt', message: 'cannot be in the future' });
+    if (now.getTime() - openedAt.getTime() > MAX_BACKDATE_MS) problems.push({ field: 'input.receivedAt', message: 'cannot be more than 30 days ago' });
+    if (!customer || problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const policy = await this.policies.inEffectAt(openedAt);
     const opened: TicketHistoryEntry = { seq: 1, kind: 'OPENED', at: openedAt, actorId: caller.userId, fromStatus: null, toStatus: 'RECEIVED', note: input.matter, details: { channel: input.channel, severity: input.severity } };
     const draft: TicketRecord = {
