@@ -9,6 +9,7 @@ import { ordersPlugin } from './orders/orders.plugin';
 import { receivablesPlugin } from './receivables/receivables.plugin';
 import { salesFiguresPlugin } from './sales-figures/sales-figures.plugin';
 import { salesTiersPlugin } from './sales-tiers/sales-tiers.plugin';
+import { creditStandingPlugin } from './credit-standing/credit-standing.plugin';
 
 /** credit: credit profiles, receivables and bad customers (docs/domain/credit.md). */
 export const creditService = createService({
@@ -23,6 +24,7 @@ export const creditService = createService({
     ordersPlugin,
     salesFiguresPlugin,
     salesTiersPlugin,
+    creditStandingPlugin,
     viewerPlugin,
   ],
 });

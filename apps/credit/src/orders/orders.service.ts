@@ -49,7 +49,7 @@ export class OrdersService {
     private readonly facts: CustomerFacts,
     private readonly profiles: CreditProfilesService,
     private readonly receivables: ReceivablesExposure,
-    private readonly config: OrdersConfig,
+    readonly config: OrdersConfig,
   ) {}
 
   async place(caller: Caller, rawInput: unknown): Promise<OrderRecord> {
