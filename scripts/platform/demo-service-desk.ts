@@ -46,19 +46,24 @@ const policyV2Targets = [
   { severity: 'LOW', importance: 'GENERAL', firstResponseMinutes: DAY, resolutionMinutes: 5 * DAY, businessHoursOnly: true },
 ];
 
-type Step = [mutation: string, args: string];
-const investigate: Step = ['startInvestigation', 'note: "Called the customer back; nature and severity confirmed"'];
-const escalate: Step = ['escalateTicket', 'note: "Needs the supervisor to organise the handling"'];
-const plan: Step = ['agreeHandlingPlan', 'plan: "Technician on site, replacement part from stock"'];
-const progress: Step = ['recordProgress', 'note: "Told the customer the technician comes tomorrow", communicatedToCustomer: true'];
-const resolve = (cause: string): Step => ['resolveTicket', `resolution: "Part replaced and tested with the customer", cause: ${cause}`];
-const visit: Step = ['recordFollowUpVisit', 'note: "Follow-up visit: running fine"'];
-const satisfied: Step = ['confirmCustomerSatisfaction', 'note: "Customer confirmed satisfaction"'];
-const close: Step = ['closeTicket', 'note: null'];
-const reopen: Step = ['reopenTicket', 'reason: "Customer still disagrees: the noise is back"'];
-const transfer = (to: string, role: string, reason: string): Step => ['transferTicket', `input: {toUserId: "${to}", toRole: ${role}, reason: "${reason}"}`];
-const awaitCustomer: Step = ['awaitCustomer', 'note: "Asked the customer for photos and the serial number"'];
-const atOnce: Step = ['resolveAtOnce', 'resolution: "Explained on the phone; nothing else needed", cause: DOCUMENTATION'];
+/** A handling mutation and its input beside the ticket's id (`<mutation>(input: {id, ...})`). */
+type Step = [mutation: string, input: Record<string, unknown>];
+const investigate: Step = ['startInvestigation', { note: 'Called the customer back; nature and severity confirmed' }];
+const escalate: Step = ['escalateTicket', { note: 'Needs the supervisor to organise the handling' }];
+const plan: Step = ['agreeHandlingPlan', { plan: 'Technician on site, replacement part from stock' }];
+const progress: Step = ['recordProgress', { note: 'Told the customer the technician comes tomorrow', communicatedToCustomer: true }];
+const resolve = (cause: string): Step => ['resolveTicket', { resolution: 'Part replaced and tested with the customer', cause }];
+const visit: Step = ['recordFollowUpVisit', { note: 'Follow-up visit: running fine' }];
+const satisfied: Step = ['confirmCustomerSatisfaction', { note: 'Customer confirmed satisfaction' }];
+const close: Step = ['closeTicket', { note: null }];
+const reopen: Step = ['reopenTicket', { reason: 'Customer still disagrees: the noise is back' }];
+const transfer = (toUserId: string, toRole: string, reason: string): Step => ['transferTicket', { toUserId, toRole, reason }];
+const awaitCustomer: Step = ['awaitCustomer', { note: 'Asked the customer for photos and the serial number' }];
+const atOnce: Step = ['resolveAtOnce', { resolution: 'Explained on the phone; nothing else needed', cause: 'DOCUMENTATION' }];
+const inputTypeOf = (mutation: string) => `${mutation[0].toUpperCase()}${mutation.slice(1)}Input!`;
+
+/** What every demo mutation selects next to its record: `call` fails on any of them. */
+const USER_ERRORS = 'userErrors { field code message }';
 
 interface DemoTicket {
   type: string;
@@ -100,12 +105,12 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
   let days = 0;
   for (const [first, last, name] of holidays2026) {
     for (const date of daysFrom(first, last)) {
-      await call(gatewayUrl, 'mutation($i: CalendarDayInput!) { setCalendarDay(input: $i) { date } }', { i: { date, kind: 'HOLIDAY', name } }, gm);
+      await call(gatewayUrl, `mutation($i: SetCalendarDayInput!) { setCalendarDay(input: $i) { calendarDay { id } ${USER_ERRORS} } }`, { i: { date, kind: 'HOLIDAY', name } }, gm);
       days += 1;
     }
   }
   for (const [date, name] of makeUpWorkdays2026) {
-    await call(gatewayUrl, 'mutation($i: CalendarDayInput!) { setCalendarDay(input: $i) { date } }', { i: { date, kind: 'MAKE_UP_WORKDAY', name } }, gm);
+    await call(gatewayUrl, `mutation($i: SetCalendarDayInput!) { setCalendarDay(input: $i) { calendarDay { id } ${USER_ERRORS} } }`, { i: { date, kind: 'MAKE_UP_WORKDAY', name } }, gm);
     days += 1;
   }
   const today = new Date().toISOString().slice(0, 10);
@@ -118,7 +123,7 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
       ['DEPARTMENT_MANAGER', 'm-east', 'D-EAST'],
       ['GENERAL_MANAGER', 'gm-zhou', null],
     ] as const) {
-      await call(gatewayUrl, 'mutation($i: OnCallShiftInput!) { assignOnCall(input: $i) { id } }', { i: { date, duty, userId, departmentId, contact: '+86 21 5555 0100' } }, gm);
+      await call(gatewayUrl, `mutation($i: AssignOnCallInput!) { assignOnCall(input: $i) { onCallShift { id } ${USER_ERRORS} } }`, { i: { date, duty, userId, departmentId, contact: '+86 21 5555 0100' } }, gm);
       shifts += 1;
     }
   }
@@ -126,7 +131,7 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
   // A second SLA policy version, in effect for the whole demo period.
   await call(
     gatewayUrl,
-    'mutation($i: PublishSlaPolicyInput!) { publishSlaPolicy(input: $i) { version } }',
+    `mutation($i: PublishSlaPolicyInput!) { publishSlaPolicy(input: $i) { slaPolicy { version } ${USER_ERRORS} } }`,
     { i: { name: 'Service levels 2026', effectiveFrom: new Date(Date.now() - 40 * 86_400_000).toISOString(), targets: policyV2Targets, note: 'Key customers: HIGH answered within 45 working minutes' } },
     gm,
   );
@@ -147,15 +152,15 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
       receivedAt: demo.receivedHoursAgo ? new Date(Date.now() - demo.receivedHoursAgo * 3_600_000).toISOString() : null,
       complainant: { name: `Contact of customer ${i + 1}`, contact: '+86 21 5555 0000' },
     };
-    const opened = await callWhenKnown(gatewayUrl, 'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }', { i: input }, agent);
-    const id = opened.openTicket.id as string;
-    for (const [mutation, args] of demo.steps) {
-      await call(gatewayUrl, `mutation($id: ID!) { ${mutation}(id: $id, ${args}) { id } }`, { id }, agent);
+    const opened = await callWhenKnown(gatewayUrl, `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: input }, agent);
+    const id = opened.openTicket.ticket.id as string;
+    for (const [mutation, stepInput] of demo.steps) {
+      await call(gatewayUrl, `mutation($i: ${inputTypeOf(mutation)}) { ${mutation}(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: { id, ...stepInput } }, agent);
     }
     if (demo.type === 'FAULT') {
       const fault = await call(
         gatewayUrl,
-        'mutation($i: ReportFaultInput!) { reportFault(input: $i) { id } }',
+        `mutation($i: ReportFaultInput!) { reportFault(input: $i) { faultReport { id } ${USER_ERRORS} } }`,
         {
           i: {
             ticketId: id,
@@ -172,10 +177,10 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
       if (i < demoTickets.length) {
         await call(
           gatewayUrl,
-          'mutation($id: ID!, $i: FaultAnalysisInput!) { recordFaultAnalysis(id: $id, input: $i) { id } }',
+          `mutation($i: RecordFaultAnalysisInput!) { recordFaultAnalysis(input: $i) { faultReport { id } ${USER_ERRORS} } }`,
           {
-            id: fault.reportFault.id,
             i: {
+              id: fault.reportFault.faultReport.id,
               impact: 'Line 2 stopped for 3 hours; 400 units late',
               handling: 'Controller swapped within 2 hours; production resumed',
               rootCause: 'A firmware update disabled the hardware watchdog',
@@ -191,13 +196,13 @@ export async function seedServiceDesk(gatewayUrl: string, tokens: Record<string,
   }
 
   // Let the SLA watch record what is already breached (it also runs every minute on its own).
-  const watch = await call(gatewayUrl, 'mutation { runSlaWatch { breaches nearBreaches escalations } }', {}, gm);
+  const watch = (await call(gatewayUrl, `mutation { runSlaWatch { summary { breaches nearBreaches escalations } ${USER_ERRORS} } }`, {}, gm)).runSlaWatch.summary;
   const month = new Date().toISOString().slice(0, 7);
   const threeMonthsAgo = new Date(Date.now() - 62 * 86_400_000).toISOString().slice(0, 7);
-  await call(gatewayUrl, 'mutation($m: String!) { requestServiceSupervisionReport(month: $m) { id } }', { m: month }, gm);
-  await call(gatewayUrl, 'mutation($f: String!, $t: String!) { requestComplaintAnalysis(fromMonth: $f, toMonth: $t) { id } }', { f: threeMonthsAgo, t: month }, gm);
+  await call(gatewayUrl, `mutation($i: RequestServiceSupervisionReportInput!) { requestServiceSupervisionReport(input: $i) { reportRun { id } ${USER_ERRORS} } }`, { i: { month } }, gm);
+  await call(gatewayUrl, `mutation($i: RequestComplaintAnalysisInput!) { requestComplaintAnalysis(input: $i) { reportRun { id } ${USER_ERRORS} } }`, { i: { fromMonth: threeMonthsAgo, toMonth: month } }, gm);
   log(
     `seeded ${tickets} tickets in every state, ${days} calendar days, ${shifts} on-call shifts, SLA policy v2, fault reports; ` +
-      `SLA watch: ${watch.runSlaWatch.breaches} breaches, ${watch.runSlaWatch.escalations} escalations; 2 report runs requested`,
+      `SLA watch: ${watch.breaches} breaches, ${watch.escalations} escalations; 2 report runs requested`,
   );
 }
