@@ -425,7 +425,7 @@ export type FaultRecipientRole =
   | 'SALES_OWNER';
 
 /** A major fault (故障报告): time, place, symptoms and handling plan, sent at once to the sales owner and the responsible manager. */
-export type FaultReport = {
+export type FaultReport = Node & {
   __typename?: 'FaultReport';
   /** The post-fault analysis; null until recorded. */
   analysis?: Maybe<FaultAnalysis>;
@@ -1118,7 +1118,7 @@ export type ReportKind =
 export type ReportResult = ComplaintAnalysisReport | ServiceSupervisionReport;
 
 /** A report computed in the background: REQUESTED → RUNNING (progressPercent) → DONE (result) or FAILED (error). */
-export type ReportRun = {
+export type ReportRun = Node & {
   __typename?: 'ReportRun';
   /** Null: every department. */
   departmentId?: Maybe<Scalars['ID']['output']>;
@@ -1436,7 +1436,7 @@ export type StartInvestigationPayload = {
 };
 
 /** A matter a customer raised, or one we took to the customer (complaint, service request, inquiry, repair or fault), handled by its first responder under an SLA policy version. Owned by service-desk. */
-export type Ticket = {
+export type Ticket = Node & {
   __typename?: 'Ticket';
   /** Who handles it now. */
   assigneeId: Scalars['ID']['output'];
@@ -1921,7 +1921,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  Node: never;
+  Node:
+    | ( FaultReportRecordModel )
+    | ( ReportRunRecordModel )
+    | ( TicketRecordModel )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -2285,6 +2289,7 @@ export type FaultReportResolvers<ContextType = RequestContext, ParentType extend
   status?: Resolver<ResolversTypes['FaultReportStatus'], ParentType, ContextType>;
   symptoms?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -2319,7 +2324,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 }>;
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'FaultReport' | 'ReportRun' | 'Ticket', ParentType, ContextType>;
 }>;
 
 export type OnCallShiftResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OnCallShift'] = ResolversParentTypes['OnCallShift']> = ResolversObject<{
@@ -2416,6 +2421,7 @@ export type ReportRunResolvers<ContextType = RequestContext, ParentType extends 
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReportRunStatus'], ParentType, ContextType>;
   toMonth?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RequestComplaintAnalysisPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequestComplaintAnalysisPayload'] = ResolversParentTypes['RequestComplaintAnalysisPayload']> = ResolversObject<{
@@ -2545,6 +2551,7 @@ export type TicketResolvers<ContextType = RequestContext, ParentType extends Res
   transfers?: Resolver<Array<ResolversTypes['TicketTransfer']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['TicketType'], ParentType, ContextType>;
   waitingForCustomerSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TicketConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = ResolversObject<{
