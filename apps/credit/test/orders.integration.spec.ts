@@ -236,4 +236,19 @@ describe('credit: orders with the credit check at entry', () => {
     const held = await graphql(service.url, 'query { orders(filter: {status: HELD}, first: 200) { edges { node { status } } } }', {}, t.finance);
     expect(held.data!.orders.edges.every((e: { node: { status: string } }) => e.node.status === 'HELD')).toBe(true);
   });
+
+  it('records an order and its delivery after the fact: the invoice is issued and falls due from the delivery day', async () => {
+    const customerId = await customerWithLimit(100_000, { paymentTermDays: 30 });
+    const order = await placed(customerId, 5_000, t.alice, { orderedAt: '2025-04-01T01:00:00Z' });
+    const early = await payload(service, DELIVER, { i: { id: order.id, deliveredAt: '2025-03-31T01:00:00Z' } }, t.alice);
+    expect(early.userErrors).toEqual([{ field: ['input', 'deliveredAt'], code: 'BAD_USER_INPUT', message: 'cannot be before the order was placed' }]);
+    const future = await payload(service, DELIVER, { i: { id: order.id, deliveredAt: '2025-07-01T00:00:00Z' } }, t.alice);
+    expect(future.userErrors).toEqual([{ field: ['input', 'deliveredAt'], code: 'BAD_USER_INPUT', message: 'cannot be in the future' }]);
+    expect(await orders().findOne({ customerId })).toMatchObject({ status: 'OPEN', revision: 1 });
+    const delivered = await ok(service, DELIVER, { i: { id: order.id, deliveredAt: '2025-04-03T01:00:00Z' } }, t.alice, 'order');
+    expect(delivered.deliveredAt).toBe('2025-04-03T01:00:00.000Z');
+    await invoiced(service, order.id);
+    expect((await service.connection.collection('credit_ledgers').findOne({ _id: customerId as never }))!.invoices[0]).toMatchObject({ issuedOn: '2025-04-03', dueOn: '2025-05-03' });
+    expect((await place(customerId, 1, t.alice, { orderedAt: '2026-01-01T00:00:00Z' })).userErrors).toEqual([{ field: ['input', 'orderedAt'], code: 'BAD_USER_INPUT', message: 'cannot be in the future' }]);
+  });
 });

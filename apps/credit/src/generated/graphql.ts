@@ -399,6 +399,8 @@ export type CustomerReceivablesInvoicesArgs = {
 
 /** Deliver an open order. */
 export type DeliverOrderInput = {
+  /** When the goods left, for a delivery recorded after the fact (default now); not in the future nor before orderedAt. The invoice is issued and falls due from it. */
+  deliveredAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** The open order. */
   id: Scalars['ID']['input'];
 };
@@ -675,7 +677,9 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The lines. */
   lines: Array<OrderLine>;
-  /** When it was entered. */
+  /** When the customer ordered: placedAt, unless the order was entered after the fact. */
+  orderedAt: Scalars['DateTime']['output'];
+  /** When it was entered (and credit-checked). */
   placedAt: Scalars['DateTime']['output'];
   /** Who entered it. */
   placedBy: Actor;
@@ -832,6 +836,8 @@ export type PlaceOrderInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The lines, at least one. */
   lines: Array<OrderLineInput>;
+  /** When the customer ordered, for an order entered after the fact (default now); not in the future. The credit check runs now all the same. */
+  orderedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** What placeOrder answers. */
@@ -1696,6 +1702,7 @@ export type OrderResolvers<ContextType = RequestContext, ParentType extends Reso
   eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   placedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,5 +1,5 @@
 import { customerIdSchema } from '@crm/contracts';
-import { idempotencyKeyInput } from '@crm/kernel';
+import { dateTimeInput, idempotencyKeyInput } from '@crm/kernel';
 import { z } from 'zod';
 import { currencyCode, minorUnits } from '../money/money';
 
@@ -18,11 +18,12 @@ export const placeOrderInput = z.object({
   lines: z.array(orderLineInput).min(1, 'an order has at least one line').max(100),
   currency: currencyCode.nullish().transform((v) => v ?? 'CNY'),
   eventId: z.string().trim().min(1).max(64).nullish().transform((v) => v ?? null),
+  orderedAt: dateTimeInput.nullish().transform((v) => v ?? null),
   idempotencyKey: idempotencyKeyInput,
 });
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
 
 export const decideOrderInput = z.object({ id: orderId, note });
 export const recheckOrderInput = z.object({ id: orderId });
-export const deliverOrderInput = z.object({ id: orderId });
+export const deliverOrderInput = z.object({ id: orderId, deliveredAt: dateTimeInput.nullish().transform((v) => v ?? null) });
 export const cancelOrderInput = z.object({ id: orderId, note });

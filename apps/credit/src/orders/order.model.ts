@@ -51,6 +51,8 @@ export interface OrderRecord extends WithPendingEvents {
   decisions: CreditDecisionRecord[];
   placedBy: string;
   placedAt: Date;
+  /** When the customer ordered (an order entered after the fact); placedAt otherwise. */
+  orderedAt: Date;
   deliveredAt: Date | null;
   deliveredBy: string | null;
   cancelledAt: Date | null;
@@ -109,6 +111,7 @@ const orderSchema = new Schema<OrderRecord>(
     decisions: { type: [decisionSchema], default: [] },
     placedBy: { type: String, required: true },
     placedAt: { type: Date, required: true },
+    orderedAt: { type: Date, required: true },
     deliveredAt: { type: Date, default: null },
     deliveredBy: { type: String, default: null },
     cancelledAt: { type: Date, default: null },

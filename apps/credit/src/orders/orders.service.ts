@@ -63,6 +63,7 @@ export class OrdersService {
     }
     const amountMinor = addMinor(...lines.map((line) => line.amountMinor));
     const now = this.clock.now();
+    if (input.orderedAt && input.orderedAt.getTime() > now.getTime()) throw new BadUserInputError('input.orderedAt', 'cannot be in the future');
     const customer = await this.customer(caller, input.customerId, now);
     const profile = await this.profiles.findByCustomerId(customer._id);
     if (profile && profile.currency !== input.currency) throw new BadUserInputError('input.currency', `must be ${profile.currency}, the currency of the customer's credit limit`);
@@ -87,6 +88,7 @@ export class OrdersService {
         decisions: [decision],
         placedBy: caller.userId,
         placedAt: now,
+        orderedAt: input.orderedAt ?? now,
         revision: 1,
         pendingEvents: [],
       });
@@ -132,6 +134,10 @@ export class OrdersService {
     if (!mayPlaceOrders(caller)) throw new ForbiddenError('Only sales staff, their managers, finance and the general manager deliver orders');
     const input = parseInput(deliverOrderInput, rawInput);
     return this.transition(caller, input.id, ['OPEN'], async (order, now) => {
+      // A delivery recorded after the fact keeps the day the goods left (sales, invoice and due date follow it).
+      const deliveredAt = input.deliveredAt ?? now;
+      if (deliveredAt.getTime() > now.getTime()) throw new BadUserInputError('input.deliveredAt', 'cannot be in the future');
+      if (deliveredAt.getTime() < order.orderedAt.getTime()) throw new BadUserInputError('input.deliveredAt', 'cannot be before the order was placed');
       await this.refuseOrder(order);
       const event = createEvent(orderDeliveredV1, {
         subject: String(order._id),
@@ -151,10 +157,10 @@ export class OrdersService {
             amount: { amountMinor: line.amountMinor, currency: order.currency },
           })),
           amount: { amountMinor: order.amountMinor, currency: order.currency },
-          deliveredAt: now.toISOString(),
+          deliveredAt: deliveredAt.toISOString(),
         },
       });
-      return { update: { $set: { status: 'DELIVERED', deliveredAt: now, deliveredBy: caller.userId } }, events: [event] };
+      return { update: { $set: { status: 'DELIVERED', deliveredAt, deliveredBy: caller.userId } }, events: [event] };
     });
   }
 
