@@ -7,6 +7,7 @@ import { visitsPlugin } from './visits/visits.plugin';
 import { minutesPlugin } from './minutes/minutes.plugin';
 import { watchesPlugin } from './watches/watches.plugin';
 import { returnVisitsPlugin } from './return-visits/return-visits.plugin';
+import { eventsInvitationsPlugin } from './events-invitations/events-invitations.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, watchesPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, eventsInvitationsPlugin, watchesPlugin, viewerPlugin] });
