@@ -82,7 +82,7 @@ describe('the customer archive through the gateway', () => {
   it('shows the credit grade finance sets in credit on the customer in accounts, never typed there', async () => {
     const { createCustomer } = await call(url, 'mutation { createCustomer(input: {name: "Graded Through The Bus", kind: ORGANISATION, listType: ENTERPRISE}) { id creditGrade salesTier { tier } } }', {}, tokens.owner);
     expect(createCustomer).toMatchObject({ creditGrade: null, salesTier: null });
-    await call(url, 'mutation($c: ID!, $i: CreditProfileInput!) { setCreditProfile(customerId: $c, input: $i) { grade } }', { c: createCustomer.id, i: { grade: 'AA', creditLimit: 1_000_000, paymentTermDays: 60, expectedRevision: 0 } }, tokens.finance);
+    await call(url, 'mutation($i: SetCreditProfileInput!) { setCreditProfile(input: $i) { creditProfile { grade } userErrors { field code message } } }', { i: { customerId: createCustomer.id, grade: 'AA', creditLimit: 1_000_000, paymentTermDays: 60, expectedRevision: 0 } }, tokens.finance);
     const read = await eventually(async () => {
       const res = await call(url, 'query($id: ID!) { customer(id: $id) { creditGrade creditProfile { grade } } }', { id: createCustomer.id }, tokens.owner);
       expect(res.customer.creditGrade).toBe('AA');
@@ -140,7 +140,7 @@ describe('the customer archive through the gateway', () => {
     // A ticket was opened against the duplicate before anyone noticed.
     const ticket = await callWhenKnown(
       url,
-      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }',
       { i: { customerId: duplicate.id, type: 'INQUIRY', channel: 'PHONE', severity: 'LOW', matter: 'Price list?', complainant: { name: 'Desk' } } },
       tokens.agent,
     );
@@ -161,7 +161,7 @@ describe('the customer archive through the gateway', () => {
 
     // Whether or not service-desk has re-pointed its reference yet (on customer.merged), the ticket's customer is
     // the survivor: accounts resolves the duplicate's id to it through _entities.
-    const read = await call(url, 'query($id: ID!) { ticket(id: $id) { customer { id name mergedCustomerIds } } }', { id: ticket.openTicket.id }, tokens.agent);
+    const read = await call(url, 'query($id: ID!) { ticket(id: $id) { customer { id name mergedCustomerIds } } }', { id: ticket.openTicket.ticket.id }, tokens.agent);
     expect(read.ticket.customer).toMatchObject({ name: 'Yangtze Pumps Co., Ltd.', mergedCustomerIds: [duplicate.id] });
     expect([survivor, duplicate.id]).toContain(read.ticket.customer.id);
     expect((await call(url, 'query($id: ID!) { customer(id: $id) { id name } }', { id: duplicate.id }, tokens.gm)).customer).toEqual({ id: survivor, name: 'Yangtze Pumps Co., Ltd.' });

@@ -1,5 +1,6 @@
 // End to end, as internal apps use it: complaint events through the gateway's graphql-ws subscription (a real
 // graphql-ws client), with the ticket resolved by the subgraphs under the subscriber's own token, and on plain NATS.
+import { ownIdOf } from '@crm/contracts';
 import { graphql, tokenFor } from '@crm/testing';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import { connect, type NatsConnection, type Subscription } from 'nats';
@@ -83,11 +84,11 @@ describe('complaint events for internal apps', () => {
   const openComplaint = async (customerId: string, matter: string, severity = 'HIGH'): Promise<string> => {
     const opened = await callWhenKnown(
       url,
-      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }',
       { i: { customerId, type: 'COMPLAINT', channel: 'HOTLINE', severity, matter, complainant: { name: 'Ms Lin' } } },
       agent,
     );
-    return opened.openTicket.id;
+    return opened.openTicket.ticket.id;
   };
 
   beforeAll(async () => {
@@ -146,13 +147,13 @@ describe('complaint events for internal apps', () => {
     let onNats: Record<string, unknown> | undefined;
     for await (const message of onBus) {
       const event = JSON.parse(Buffer.from(message.data).toString());
-      if (event.subject !== ticketId) continue;
+      if (event.subject !== ownIdOf(ticketId)) continue;
       onNats = event;
       break;
     }
     clearTimeout(giveUp);
     onBus.unsubscribe();
-    expect(onNats).toMatchObject({ id: data?.complaintEvents.id, type: 'crm.service-desk.complaint.opened', data: { ticketId, customerId: ownersCustomer, severity: 'CRITICAL' } });
+    expect(onNats).toMatchObject({ id: data?.complaintEvents.id, type: 'crm.service-desk.complaint.opened', data: { ticketId: ownIdOf(ticketId), customerId: ownIdOf(ownersCustomer), severity: 'CRITICAL' } });
   });
 
   it("sends a consultant the events of their own customers' tickets only, as the ticket query would", async () => {
@@ -210,7 +211,7 @@ describe('complaint events for internal apps', () => {
     const resolutions = subscribe(wsClient(internalApp), COMPLAINT_EVENTS, { filter: { types: ['resolved'], customerIds: [ownersCustomer] } });
     await subscriptionsRunning(1);
     const ticketId = await openComplaint(ownersCustomer, 'Wrong invoice address', 'LOW');
-    await call(url, 'mutation($id: ID!) { resolveAtOnce(id: $id, resolution: "Invoice reissued", cause: BILLING) { id } }', { id: ticketId }, agent);
+    await call(url, 'mutation($id: ID!) { resolveAtOnce(input: { id: $id, resolution: "Invoice reissued", cause: BILLING }) { ticket { id } userErrors { field code message } } }', { id: ticketId }, agent);
 
     const { data, errors } = await resolutions.next();
     expect(errors).toBeUndefined();

@@ -27,19 +27,19 @@ describe('confidentiality through the gateway', () => {
     const finance = await tokenFor({ sub: 'fin-conf', roles: ['finance'] });
     const created = await call(url, 'mutation { createCustomer(input: {name: "Huaihe Pumps", kind: ORGANISATION, listType: ENTERPRISE}) { id } }', {}, a);
     const customerId: string = created.createCustomer.id;
-    await call(url, 'mutation($c: ID!) { setCreditProfile(customerId: $c, input: {grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { grade } }', { c: customerId }, finance);
+    await call(url, 'mutation($c: ID!) { setCreditProfile(input: {customerId: $c, grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { creditProfile { grade } userErrors { field code message } } }', { c: customerId }, finance);
 
     // engagement learns the customer's scope from accounts' customer.created; until then A cannot log for it.
     const logged = await eventually(() =>
       call(
         url,
-        'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+        'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id } userErrors { field code message } } }',
         { i: { customerId, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'First visit' } },
         a,
       ),
       PROJECTION_WAIT_MS,
     );
-    const interactionId: string = logged.logInteraction.id;
+    const interactionId: string = logged.logInteraction.interaction.id;
 
     const creditOf = (token: string) => call(url, 'query($c: ID!) { creditProfile(customerId: $c) { grade } }', { c: customerId }, token);
     const interactionOf = (token: string) => call(url, 'query($id: ID!) { interaction(id: $id) { id summary } }', { id: interactionId }, token);

@@ -1,6 +1,6 @@
 // A client that retries a create (a timeout, a lost response) with the same idempotency key gets the first
 // result back: through the gateway, for every create mutation, one record and one event however often it asks.
-import { complaintOpenedV1, customerCreatedV1, interactionLoggedV1, streamFor, surveyResponseRecordedV1, type ServiceName } from '@crm/contracts';
+import { complaintOpenedV1, customerCreatedV1, interactionLoggedV1, ownIdOf, streamFor, surveyResponseRecordedV1, type ServiceName } from '@crm/contracts';
 import { eventsOnStream, tokenFor } from '@crm/testing';
 import { call, callWhenKnown } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
@@ -25,12 +25,14 @@ describe('idempotent creates through the gateway', () => {
 
   /** Sends the same create three times (twice at once), expects one id, and one event on the owner's stream. */
   async function onceFor(service: ServiceName, eventType: string, mutation: string, input: Record<string, unknown>, field: string): Promise<string> {
-    const send = () => callWhenKnown(url, mutation, { i: input }, gm).then((data) => data[field].id as string);
+    // The payload's record (the one field beside userErrors).
+    const send = () => callWhenKnown(url, mutation, { i: input }, gm).then((data) => (Object.entries(data[field]).find(([key]) => key !== 'userErrors')![1] as { id: string }).id);
     const first = await send();
     const retries = await Promise.all([send(), send()]);
     expect(retries).toEqual([first, first]);
     await platform.services[service].flushOutbox();
-    expect(await eventsOnStream(platform.services[service].bus.jsm, streamFor(service).name, eventType, first)).toHaveLength(1);
+    // Events carry the record's own id; the gateway answers its global id.
+    expect(await eventsOnStream(platform.services[service].bus.jsm, streamFor(service).name, eventType, ownIdOf(first))).toHaveLength(1);
     return first;
   }
 
@@ -45,14 +47,14 @@ describe('idempotent creates through the gateway', () => {
     await onceFor(
       'service-desk',
       complaintOpenedV1.type,
-      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }',
       { idempotencyKey: 'idem-ticket', customerId, type: 'COMPLAINT', channel: 'HOTLINE', severity: 'HIGH', matter: 'Valve leaks', complainant: { name: 'Ms Lin' } },
       'openTicket',
     );
     await onceFor(
       'engagement',
       interactionLoggedV1.type,
-      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id } userErrors { field code message } } }',
       { idempotencyKey: 'idem-interaction', customerId, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'Called back' },
       'logInteraction',
     );
@@ -60,7 +62,7 @@ describe('idempotent creates through the gateway', () => {
     await onceFor(
       'surveys',
       surveyResponseRecordedV1.type,
-      'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { id } }',
+      'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
       { idempotencyKey: 'idem-survey', customerId, template: 'AFTER_SALE', consultantId: 'c-idem', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item) => ({ item, level: 'SATISFIED', comment: null })) },
       'recordSurveyResponse',
     );

@@ -95,28 +95,28 @@ describe('one subgraph down', () => {
     ids.customer = created.createCustomer.id;
     const opened = await callWhenKnown(
       url,
-      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }',
+      'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }',
       { i: { customerId: ids.customer, type: 'COMPLAINT', channel: 'HOTLINE', severity: 'HIGH', matter: 'Pump leaks', complainant: { name: 'Ms Lin' } } },
       gm,
     );
-    ids.ticket = opened.openTicket.id;
+    ids.ticket = opened.openTicket.ticket.id;
     const logged = await callWhenKnown(
       url,
-      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { id } }',
+      'mutation($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id } userErrors { field code message } } }',
       { i: { customerId: ids.customer, channel: 'PHONE', occurredAt: new Date(Date.now() - 60_000).toISOString(), summary: 'Asked about the leak' } },
       gm,
     );
-    ids.interaction = logged.logInteraction.id;
+    ids.interaction = logged.logInteraction.interaction.id;
     const levels = ['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED'];
     const items = ['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS'];
     const recorded = await callWhenKnown(
       url,
-      'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { id } }',
+      'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
       { i: { customerId: ids.customer, template: 'AFTER_SALE', consultantId: 'c-down', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item, k) => ({ item, level: levels[k % 3], comment: null })) } },
       gm,
     );
-    ids.surveyResponse = recorded.recordSurveyResponse.id;
-    await call(url, 'mutation($c: ID!) { setCreditProfile(customerId: $c, input: {grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { grade } }', { c: ids.customer }, gm);
+    ids.surveyResponse = recorded.recordSurveyResponse.surveyResponse.id;
+    await call(url, 'mutation($c: ID!) { setCreditProfile(input: {customerId: $c, grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { creditProfile { grade } userErrors { field code message } } }', { c: ids.customer }, gm);
   });
   afterAll(() => platform?.stop());
 

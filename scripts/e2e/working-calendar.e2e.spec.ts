@@ -41,14 +41,14 @@ describe('one working calendar for the whole platform', () => {
 
   it('counts a holiday set through the graph in the filing deadline, and drops it again when removed', async () => {
     // Wednesday 2026-06-17 + 5 working days: Thu 18, Fri 19, Mon 22, Tue 23, Wed 24.
-    await call(url, 'mutation { removeCalendarDay(date: "2026-06-19") }', {}, gm);
+    await call(url, 'mutation { removeCalendarDay(input: { date: "2026-06-19" }) { removed userErrors { field code message } } }', {}, gm);
     await accountsKnows('2026-06-19', null).catch(() => undefined);
-    await call(url, 'mutation($i: CalendarDayInput!) { setCalendarDay(input: $i) { date kind } }', { i: { date: '2026-06-19', kind: 'HOLIDAY', name: 'Dragon Boat Festival' } }, gm);
+    await call(url, 'mutation($i: SetCalendarDayInput!) { setCalendarDay(input: $i) { calendarDay { date kind } userErrors { field code message } } }', { i: { date: '2026-06-19', kind: 'HOLIDAY', name: 'Dragon Boat Festival' } }, gm);
     await accountsKnows('2026-06-19', 'HOLIDAY');
     // With Friday the 19th off, the fifth working day is Thursday the 25th (end of day, Shanghai time).
     expect(await filingDueAt('2026-06-17T02:00:00.000Z')).toBe('2026-06-25T15:59:59.999Z');
 
-    await call(url, 'mutation { removeCalendarDay(date: "2026-06-19") }', {}, gm);
+    await call(url, 'mutation { removeCalendarDay(input: { date: "2026-06-19" }) { removed userErrors { field code message } } }', {}, gm);
     await accountsKnows('2026-06-19', null);
     expect(await filingDueAt('2026-06-17T02:00:00.000Z')).toBe('2026-06-24T15:59:59.999Z');
   });
