@@ -1,7 +1,15 @@
 import { createService } from '@crm/kernel';
-import { viewerPlugin } from './viewer/viewer.plugin';
-import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
+import { attributionPlugin } from './attribution/attribution.plugin';
+import { dispatchPlugin } from './dispatch/dispatch.plugin';
+import { followUpPlugin } from './follow-up/follow-up.plugin';
+import { ticketCopiesPlugin } from './follow-up/ticket-copies.plugin';
+import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
+import { templatesPlugin } from './templates/templates.plugin';
+import { viewerPlugin } from './viewer/viewer.plugin';
 
 /** surveys: customer satisfaction (docs/domain/surveys.md). */
-export const surveysService = createService({ name: 'surveys', plugins: [customerScopePlugin('surveys'), surveyResponsesPlugin, viewerPlugin] });
+export const surveysService = createService({
+  name: 'surveys',
+  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, viewerPlugin],
+});

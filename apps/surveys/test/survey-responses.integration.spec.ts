@@ -8,7 +8,7 @@ const RECORD = `mutation($input: RecordSurveyResponseInput!) {
   recordSurveyResponse(input: $input) {
     surveyResponse {
       id customer { id } template templateVersion consultantId respondedAt score needsFollowUp recordedBy { id kind }
-      answers { item level comment }
+      answers { item level comment question } attribution { consultantId departmentId region products } requestId questionnaire { version state }
     }
     userErrors { field code message }
   }
@@ -63,14 +63,14 @@ describe('surveys: survey responses', () => {
   const validInput = (customerId: string, overrides: Record<string, unknown> = {}) => ({
     customerId,
     template: 'VISIT',
-    consultantId: 'alice',
     respondedAt: '2025-03-01T10:00:00Z',
     answers: visitAnswers(),
     ...overrides,
   });
 
   it('records an after-sale response with its score and follow-up flag, and publishes response.recorded once', async () => {
-    const customerId = newCustomerId();
+    // Alice's customer, as accounts announced it: the response counts for her and her department.
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
     const answers = [
       { item: 'OTHER_NEEDS', level: 'SATISFIED' },
       { item: 'PRICE', level: 'DISSATISFIED', comment: 'Too expensive compared with last year' },
@@ -89,6 +89,9 @@ describe('surveys: survey responses', () => {
       template: 'AFTER_SALE',
       templateVersion: 1,
       consultantId: 'alice',
+      attribution: { consultantId: 'alice', departmentId: 'D-EAST', region: null, products: [] },
+      requestId: null,
+      questionnaire: { version: 1, state: 'PUBLISHED' },
       respondedAt: '2025-03-01T10:00:00.000Z',
       needsFollowUp: true,
       recordedBy: { id: 'agent-1', kind: 'STAFF_MEMBER' },
@@ -96,7 +99,7 @@ describe('surveys: survey responses', () => {
     expect(response.score).toBeCloseTo((5 + 1 + 5 + 4 + 3 + 2 + 5) / 7);
     // Stored in the questionnaire's order, whatever order they were sent in.
     expect(response.answers.map((a: { item: string }) => a.item)).toEqual(['PRICE', 'PERFORMANCE', 'DESIGN', 'APPEARANCE_PACKAGING', 'COMPETITOR_COMPARISON', 'AFTER_SALES_SERVICE', 'OTHER_NEEDS']);
-    expect(response.answers[0]).toEqual({ item: 'PRICE', level: 'DISSATISFIED', comment: 'Too expensive compared with last year' });
+    expect(response.answers[0]).toEqual({ item: 'PRICE', level: 'DISSATISFIED', comment: 'Too expensive compared with last year', question: 'How satisfied are you with the price?' });
 
     const events = await publishedEvents(service, response.id);
     expect(events).toHaveLength(1);
@@ -109,8 +112,21 @@ describe('surveys: survey responses', () => {
       dataschema: 'urn:crm:event:crm.surveys.response.recorded:v1',
       actorid: 'agent-1',
       actorroles: 'service_agent',
-      data: { responseId: response.id, customerId, template: 'AFTER_SALE', consultantId: 'alice', dissatisfiedItems: ['PRICE', 'COMPETITOR_COMPARISON'], respondedAt: '2025-03-01T10:00:00.000Z' },
+      data: {
+        responseId: response.id,
+        customerId,
+        template: 'AFTER_SALE',
+        templateVersion: 1,
+        consultantId: 'alice',
+        departmentId: 'D-EAST',
+        requestId: null,
+        dissatisfiedItems: ['PRICE', 'COMPETITOR_COMPARISON'],
+        respondedAt: '2025-03-01T10:00:00.000Z',
+        followUp: { sourceTicketId: null, assigneeId: null, dueAt: expect.any(String) },
+      },
     });
+    // What the service desk needs for the follow-up ticket: every item with its question and the customer's comment.
+    expect((events[0].data.answers as unknown[])[0]).toEqual({ item: 'PRICE', question: 'How satisfied are you with the price?', level: 'DISSATISFIED', comment: 'Too expensive compared with last year' });
     expect(await responses().countDocuments({ 'pendingEvents.0': { $exists: true } })).toBe(0);
   });
 
@@ -120,9 +136,11 @@ describe('surveys: survey responses', () => {
     ['input.answers.0.item', 'an item of another template is answered', { answers: [{ item: 'STAFF_ATTITUDE', level: 'SATISFIED' }, ...visitAnswers().slice(1)] }],
     ['input.customerId', 'the customer id is malformed', { customerId: malformedCustomerId }],
     ['input.respondedAt', 'the answers are dated in the future', { respondedAt: new Date(Date.now() + 86_400_000).toISOString() }],
+    ['input.customerId', 'accounts has not announced the customer (nobody knows whose KPI it is)', { customerId: newCustomerId() }],
+    ['input.template', 'neither a request nor a template is named', { template: null }],
   ])('rejects with a BAD_USER_INPUT user error on %s when %s, writing no document and no event', async (field, _why, overrides) => {
     const documentsBefore = await responses().countDocuments();
-    const input = validInput(newCustomerId(), overrides);
+    const input = validInput(await announceCustomer(service), overrides);
     const res = await record(agent, input);
     expect(res.errors).toBeUndefined();
     expect(res.data!.recordSurveyResponse.surveyResponse).toBeNull();
@@ -189,7 +207,7 @@ describe('surveys: survey responses', () => {
   });
 
   it('shows a partner no responses and no score', async () => {
-    const customerId = newCustomerId();
+    const customerId = await announceCustomer(service);
     const recorded = await record(agent, validInput(customerId));
     const entities = await graphql(service.url, ENTITIES, { r: [{ __typename: 'Customer', id: customerId }] }, partner);
     expect(entities.errors).toBeUndefined();

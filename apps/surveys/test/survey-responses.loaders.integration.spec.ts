@@ -29,7 +29,7 @@ describe('surveys: Customer fields are batched per request', () => {
       const res = await graphql(
         service.url,
         'mutation($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { surveyResponse { id } userErrors { code message } } }',
-        { input: { customerId, template: 'AFTER_SERVICE', consultantId: 'alice', respondedAt: '2025-04-01T09:00:00Z', answers } },
+        { input: { customerId, template: 'AFTER_SERVICE', respondedAt: '2025-04-01T09:00:00Z', answers } },
         agent,
       );
       expect(res.errors).toBeUndefined();

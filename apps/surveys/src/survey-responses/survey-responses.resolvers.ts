@@ -1,12 +1,14 @@
 import { isPartner } from '@crm/auth';
-import { mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
+import { mutationPayload, requiredActorRef, requireCaller, type LoaderFactory } from '@crm/kernel';
+import type { TemplateVersionRecord } from '../templates/template.model';
+import { versionKey } from '../templates/templates.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { SurveyResponsesLoaders } from './survey-responses.loaders';
 import type { SurveyResponsesService } from './survey-responses.service';
 
 // Partners see nothing of survey responses (internal records, and consultant KPIs): one response answers them
 // NOT_FOUND, as a missing one would, and a customer's list [] and its score null.
-export function surveyResponsesResolvers(responses: SurveyResponsesService, loaders: SurveyResponsesLoaders): Resolvers {
+export function surveyResponsesResolvers(responses: SurveyResponsesService, loaders: SurveyResponsesLoaders, versionByKey: LoaderFactory<string, TemplateVersionRecord | null>): Resolvers {
   return {
     Query: {
       surveyResponse: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableSurveyResponseById).load(id)),
@@ -19,6 +21,15 @@ export function surveyResponsesResolvers(responses: SurveyResponsesService, load
       id: (r) => String(r._id),
       customer: (r) => ({ id: r.customerId }),
       recordedBy: (r) => requiredActorRef(r.recordedBy),
+      questionnaire: (r, _, ctx) => ctx.loaders.get(versionByKey).load(versionKey(r.template, r.templateVersion)),
+      // Read against the version answered: its wording of each question.
+      answers: async (r, _, ctx) => {
+        const version = await ctx.loaders.get(versionByKey).load(versionKey(r.template, r.templateVersion));
+        const wording = new Map(version?.items.map((q) => [q.item, q.question]) ?? []);
+        return r.answers.map((a) => ({ ...a, question: wording.get(a.item) ?? null }));
+      },
+      attribution: (r) => r.attribution,
+      requestId: (r) => (r.requestId ? String(r.requestId) : null),
     },
     Customer: {
       // accounts owns the customer; here it is only a key. Its fields go through the loaders, which keep to the

@@ -1,0 +1,70 @@
+import { complaintResolvedV1, orderDeliveredV1, visitReportedV1, type EventData } from '@crm/contracts';
+import type { CloudEvent, EventHandlerDefinition } from '@crm/events';
+import type { TicketCopies } from '../follow-up/ticket-projection';
+import type { SurveyRequestsService } from './survey-requests.service';
+
+/*
+ * Where survey requests come from (docs/domain/surveys.md):
+ * - engagement's visit report of a MAINTENANCE visit → the visit questionnaire, for the staff member who visited;
+ * - the service desk's resolved ticket → the after-service questionnaire, for the ticket's first responder. Today
+ *   only COMPLAINT tickets publish their resolve (crm.service-desk.complaint.resolved); repairs and service
+ *   requests join when the service desk publishes a resolve for every ticket type (docs/adr/0013);
+ * - credit's delivered order → the after-sale questionnaire, for the order's consultant, department and region
+ *   (the customer's at order entry) and the products of its lines.
+ */
+export function dispatchHandlers(requests: SurveyRequestsService, tickets: TicketCopies) {
+  const orderDelivered: EventHandlerDefinition<typeof orderDeliveredV1> = {
+    contract: orderDeliveredV1,
+    durable: 'surveys-dispatch-order-delivered',
+    handle: async (event: CloudEvent<EventData<typeof orderDeliveredV1>>) => {
+      const order = event.data;
+      await requests.fromEvent({
+        eventId: event.id,
+        source: 'ORDER_DELIVERED',
+        customerId: order.customerId,
+        reference: order.orderId,
+        context: { consultantId: order.consultantId, departmentId: order.departmentId, region: order.region, products: order.lines.map((line) => line.product) },
+        actorId: event.actorid,
+      });
+    },
+  };
+  const visitReported: EventHandlerDefinition<typeof visitReportedV1> = {
+    contract: visitReportedV1,
+    durable: 'surveys-dispatch-visit-reported',
+    handle: async (event: CloudEvent<EventData<typeof visitReportedV1>>) => {
+      const visit = event.data;
+      if (visit.kind !== 'MAINTENANCE') return;
+      await requests.fromEvent({
+        eventId: event.id,
+        source: 'MAINTENANCE_VISIT',
+        customerId: visit.customerId,
+        reference: visit.visitId,
+        context: { consultantId: visit.staffId, products: visit.product ? [visit.product] : [] },
+        actorId: event.actorid,
+      });
+    },
+  };
+  const ticketResolved: EventHandlerDefinition<typeof complaintResolvedV1> = {
+    contract: complaintResolvedV1,
+    durable: 'surveys-dispatch-ticket-resolved',
+    handle: async (event: CloudEvent<EventData<typeof complaintResolvedV1>>) => {
+      const resolved = event.data;
+      // The first responder comes from the ticket's opened event, consumed by the ticket copies; until that copy
+      // exists the delivery fails and is retried.
+      const ticket = await tickets.byId(resolved.ticketId);
+      if (!ticket?.firstResponderId) throw new Error(`ticket ${resolved.ticketId} is not known to surveys yet; retrying`);
+      await requests.fromEvent({
+        eventId: event.id,
+        source: 'TICKET_RESOLVED',
+        customerId: resolved.customerId,
+        reference: resolved.ticketId,
+        context: { consultantId: ticket.firstResponderId },
+        actorId: event.actorid,
+        sourceTicketFirstResponderId: ticket.firstResponderId,
+        // A follow-up of a survey is not surveyed again: the customer would be asked about being asked.
+        skip: ticket.surveyResponseId ? { reason: 'FOLLOW_UP_TICKET', note: `The ticket follows up survey response ${ticket.surveyResponseId}` } : null,
+      });
+    },
+  };
+  return [orderDelivered, visitReported, ticketResolved];
+}
