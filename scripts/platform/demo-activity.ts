@@ -33,6 +33,97 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
       { i: { customerId, grade, creditLimit, paymentTermDays, frozen: grade === 'D', expectedRevision: 0 } },
       tokens.finance,
     );
+    if (i === customers.length - 1) await seedCreditLedger(gatewayUrl, tokens, customers, log);
   }
   log(`seeded ${customers.length} interactions, ${Math.ceil(customers.length / 2)} survey responses and ${customers.length} credit profiles`);
 }
+
+/**
+ * credit's demo ledger (issue 10): ten months of orders delivered after the fact, their invoices, payments (in full,
+ * in part, late, or not at all), reminders on overdue invoices, one order left HELD for a credit decision, and the
+ * ABC tiers computed (so accounts shows A–D) with a dry run beside them.
+ */
+async function seedCreditLedger(gatewayUrl: string, tokens: Record<string, string>, customers: string[], log: (line: string) => void): Promise<void> {
+  const DAY = 86_400_000;
+  const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+  const products = ['PUMP-100', 'VALVE-20', 'SEAL-7', 'MOTOR-5', 'SENSOR-3'];
+  /** credit learns new customers from accounts' events: retry while it answers NOT_FOUND (or the call is otherwise refused for a moment). */
+  const whenKnown = async (query: string, variables: Record<string, unknown>): Promise<Record<string, any> | null> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call(gatewayUrl, query, variables, tokens.finance);
+      } catch (error) {
+        // A frozen account or a bad / removed customer refuses orders (FORBIDDEN with the reason): no sale there.
+        if (/FORBIDDEN/.test(String(error))) return null;
+        if (!/NOT_FOUND/.test(String(error)) || attempt > 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  };
+  const ORDER = 'order { id status } userErrors { field code message }';
+  let orders = 0;
+  let payments = 0;
+  let held: string | null = null;
+  // The first 60 customers trade; the weights give the ABC run a spread (the first few buy most), the rest none (D).
+  for (const [i, customerId] of customers.slice(0, 60).entries()) {
+    const weight = i < 6 ? 40 : i < 20 ? 8 : 1;
+    for (let month = 9; month >= 0; month -= 3 - (i % 2)) {
+      const orderedDaysAgo = month * 30 + (i % 20) + 5;
+      const quantity = 1 + ((i + month) % 4);
+      const unitPriceMinor = weight * 250_000 + (i % 7) * 10_000;
+      const placed = await whenKnown(`mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER} } }`, {
+        i: { customerId, lines: [{ product: products[(i + month) % products.length], quantity, unitPriceMinor }], orderedAt: at(orderedDaysAgo), idempotencyKey: `demo-order-${customerId}-${month}` },
+      });
+      if (!placed) break;
+      const order = placed.placeOrder.order;
+      if (order.status === 'HELD') {
+        // One held order stays for the credit controllers' work list; the others are released with a reason.
+        if (!held) {
+          held = order.id;
+          continue;
+        }
+        await call(gatewayUrl, `mutation($i: ReleaseOrderInput!) { releaseOrder(input: $i) { ${ORDER} } }`, { i: { id: order.id, note: 'Long-standing customer; payment plan agreed' } }, tokens.finance);
+      }
+      await call(gatewayUrl, `mutation($i: DeliverOrderInput!) { deliverOrder(input: $i) { ${ORDER} } }`, { i: { id: order.id, deliveredAt: at(orderedDaysAgo - 2) } }, tokens.finance);
+      orders += 1;
+    }
+  }
+  // Receivables invoice the deliveries from the event; then customers pay: most in full, some in part, some late, some not at all.
+  const RECEIVABLES = 'query($c: ID!) { receivables(customerId: $c) { invoices { id amount { amountMinor } dueOn outstanding { amountMinor } daysOverdue } } }';
+  for (const [i, customerId] of customers.slice(0, 60).entries()) {
+    let ledger: Record<string, any> | null = null;
+    for (let attempt = 0; attempt < 50 && !ledger?.receivables; attempt += 1) {
+      ledger = await call(gatewayUrl, RECEIVABLES, { c: customerId }, tokens.finance);
+      if (!ledger.receivables) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const invoices: { id: string; amount: { amountMinor: number }; dueOn: string; outstanding: { amountMinor: number }; daysOverdue: number }[] = ledger?.receivables?.invoices ?? [];
+    const behaviour = i % 5; // 0, 1: pay everything due; 2: pay in part; 3: pay late; 4: never pay (collections, ageing)
+    for (const [k, invoice] of invoices.entries()) {
+      if (behaviour === 4 || invoice.outstanding.amountMinor === 0) continue;
+      const dueDaysAgo = Math.floor((Date.now() - Date.parse(`${invoice.dueOn}T00:00:00+08:00`)) / DAY);
+      if (dueDaysAgo < 0 && behaviour !== 0) continue;
+      const amountMinor = behaviour === 2 && k % 2 === 1 ? Math.floor(invoice.amount.amountMinor / 2) : invoice.amount.amountMinor;
+      const receivedDaysAgo = Math.max(0, behaviour === 3 ? dueDaysAgo - 45 : dueDaysAgo + 3);
+      await call(
+        gatewayUrl,
+        'mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { field code message } } }',
+        { i: { customerId, amountMinor, receivedAt: at(receivedDaysAgo), reference: `DEMO-BANK-${i}-${k}`, idempotencyKey: `demo-pay-${invoice.id}` } },
+        tokens.finance,
+      );
+      payments += 1;
+    }
+  }
+  // Reminders on the most overdue invoices, so the collections list shows dunning levels.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const overdue = await call(gatewayUrl, 'query($d: Date!) { overdueCollections(asOf: $d, first: 20) { invoice { id } daysOverdue } }', { d: today }, tokens.finance);
+  for (const [k, item] of (overdue.overdueCollections as { invoice: { id: string }; daysOverdue: number }[]).entries()) {
+    for (let level = 0; level < 1 + (k % 3); level += 1) {
+      await call(gatewayUrl, 'mutation($i: RecordDunningReminderInput!) { recordDunningReminder(input: $i) { invoice { id } userErrors { field code message } } }', { i: { invoiceId: item.invoice.id } }, tokens.finance);
+    }
+  }
+  // The ABC tiers: a dry run to preview, then the published run (accounts shows Customer.salesTier from it).
+  await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {dryRun: true}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
+  await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
+  log(`seeded ${orders} delivered credit orders over ten months, ${payments} payments, ${overdue.overdueCollections.length} overdue invoices reminded, ${held ? 'one held order' : 'no held order'} and the ABC tiers`);
+}
+
