@@ -4,6 +4,8 @@ import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from '
 import { CustomerEventRecord as CustomerEventRecordModel, InvitationRecord as InvitationRecordModel, ConflictResolutionRecord as ConflictResolutionRecordModel } from '../events-invitations/event.model';
 import { InvitationConflictShape as InvitationConflictShapeModel } from '../events-invitations/events-invitations.plugin';
 import { InteractionRecord as InteractionRecordModel, CustomerReference as CustomerReferenceModel } from '../interactions/interaction.model';
+import { LoyaltyEntryRecord as LoyaltyEntryRecordModel } from '../loyalty/loyalty.model';
+import { LoyaltyAccountShape as LoyaltyAccountShapeModel } from '../loyalty/loyalty.plugin';
 import { MinutesRecord as MinutesRecordModel, MinutesReviewRecord as MinutesReviewRecordModel, MinutesConfirmationRecord as MinutesConfirmationRecordModel } from '../minutes/minutes.model';
 import { ReturnVisitRecord as ReturnVisitRecordModel, ReturnVisitCompletionRecord as ReturnVisitCompletionRecordModel } from '../return-visits/return-visit.model';
 import { Caller as CallerModel } from '@crm/auth';
@@ -131,6 +133,8 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   interactions?: Maybe<Array<Interaction>>;
+  /** The customer's loyalty account. Internal staff only: null for partners. Null, with an error at this path, when engagement cannot answer. */
+  loyalty?: Maybe<LoyaltyAccount>;
   /** The latest minutes of meetings with this customer, newest meeting first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   minutes?: Maybe<Array<Minutes>>;
   /** The return visits generated for this customer's deliveries (a rolling horizon, never the whole schedule), earliest due first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
@@ -213,6 +217,8 @@ export type CustomerEventTimeOfDay =
 /** What one pass of engagement's watches found and did. */
 export type EngagementWatchSummary = {
   __typename?: 'EngagementWatchSummary';
+  /** Anniversary entries added to loyalty ledgers (one per customer and completed year of cooperation). */
+  anniversaryPointsAwarded: Scalars['Int']['output'];
   /** When the pass looked. */
   at: Scalars['DateTime']['output'];
   /** Minutes found overdue and raised (crm.engagement.minutes.overdue), each once. */
@@ -375,6 +381,62 @@ export type LogInteractionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A customer's loyalty account: the balance derived from the points ledger. */
+export type LoyaltyAccount = {
+  __typename?: 'LoyaltyAccount';
+  /** The current balance: the last entry's balance after, the sum of the ledger. */
+  balance: Scalars['Int']['output'];
+  /** The latest entries, newest first (first: 0..100). */
+  entries: Array<LoyaltyEntry>;
+  /** A stable id: the customer's id with the suffix :loyalty. */
+  id: Scalars['ID']['output'];
+};
+
+
+/** A customer's loyalty account: the balance derived from the points ledger. */
+export type LoyaltyAccountEntriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One entry of a customer's loyalty points ledger. */
+export type LoyaltyEntry = {
+  __typename?: 'LoyaltyEntry';
+  /** The balance after this entry: the sum of the ledger up to it, never below zero. */
+  balanceAfter: Scalars['Int']['output'];
+  /** What it was for. */
+  description: Scalars['String']['output'];
+  /** The entry's id. */
+  id: Scalars['ID']['output'];
+  /** Why. */
+  kind: LoyaltyEntryKind;
+  /** Points: positive for earnings, negative for redemptions. */
+  points: Scalars['Int']['output'];
+  /** When. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Who recorded it (the platform for earnings). */
+  recordedBy: Actor;
+  /** Its place in the customer's ledger (1, 2, 3…). */
+  sequence: Scalars['Int']['output'];
+};
+
+/** Why points entered or left a loyalty ledger. */
+export type LoyaltyEntryKind =
+  /** Earned for a completed year of cooperation (the yearly anniversary job). */
+  | 'ANNIVERSARY'
+  /** Redeemed for a discount. */
+  | 'DISCOUNT'
+  /** Redeemed for a gift. */
+  | 'GIFT'
+  /** Earned for a purchase (from credit's events, once per event). */
+  | 'PURCHASE';
+
+/** How points may be redeemed. */
+export type LoyaltyRedemptionKind =
+  /** For a discount. */
+  | 'DISCOUNT'
+  /** For a gift. */
+  | 'GIFT';
+
 /** Meeting minutes (会议纪要) of a face-to-face meeting: due within 2 working days, reviewed by the department manager, confirmed by the customer. */
 export type Minutes = Node & {
   __typename?: 'Minutes';
@@ -485,6 +547,8 @@ export type Mutation = {
   planVisit?: Maybe<PlanVisitPayload>;
   /** Record that the customer confirmed approved minutes, who and when. Publishes crm.engagement.minutes.confirmed. */
   recordMinutesConfirmation?: Maybe<RecordMinutesConfirmationPayload>;
+  /** Redeem a customer's points for a gift or a discount; never below zero, and of two redemptions at once only those the balance covers succeed. Publishes crm.engagement.loyalty-points.redeemed. */
+  redeemLoyaltyPoints?: Maybe<RedeemLoyaltyPointsPayload>;
   /** Reject a visit plan with the reason (the customer's department manager or the general manager). Publishes crm.engagement.visit.rejected. */
   rejectVisit?: Maybe<RejectVisitPayload>;
   /** Report an approved visit (the staff member, their manager or the coordinator); opens the visit's minutes, due in 2 working days, and completes the return visit it names. Publishes crm.engagement.visit.reported. */
@@ -587,6 +651,17 @@ export type MutationPlanVisitArgs = {
  */
 export type MutationRecordMinutesConfirmationArgs = {
   input: RecordMinutesConfirmationInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationRedeemLoyaltyPointsArgs = {
+  input: RedeemLoyaltyPointsInput;
 };
 
 
@@ -790,6 +865,29 @@ export type RecordMinutesConfirmationPayload = {
   /** The minutes, now confirmed; null when the request was refused. */
   minutes?: Maybe<Minutes>;
   /** What the caller can fix: bad input, minutes that are not there or not approved (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A redemption of a customer's points. */
+export type RedeemLoyaltyPointsInput = {
+  /** The customer (one the caller may read). */
+  customerId: Scalars['ID']['input'];
+  /** What the points are redeemed for (required, up to 500 characters). */
+  description: Scalars['String']['input'];
+  /** Any string up to 100 characters, unique to this request: a retry with the same key returns the first redemption and takes no points again. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** For a gift or a discount. */
+  kind: LoyaltyRedemptionKind;
+  /** How many points (1..1000000); never more than the balance. */
+  points: Scalars['Int']['input'];
+};
+
+/** What redeemLoyaltyPoints answers. */
+export type RedeemLoyaltyPointsPayload = {
+  __typename?: 'RedeemLoyaltyPointsPayload';
+  /** The redemption's ledger entry; null when the request was refused. */
+  entry?: Maybe<LoyaltyEntry>;
+  /** What the caller can fix: bad input, or not enough points (CONFLICT, with the balance); empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -1202,6 +1300,7 @@ export type FederationTypes = ResolversObject<{
   CustomerEvent: CustomerEvent;
   Interaction: Interaction;
   Invitation: Invitation;
+  LoyaltyEntry: LoyaltyEntry;
   Minutes: Minutes;
   ReturnVisit: ReturnVisit;
   Viewer: Viewer;
@@ -1222,6 +1321,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Invitation:
     ( { __typename: 'Invitation' }
     & GraphQLRecursivePick<FederationTypes['Invitation'], {"id":true}> );
+  LoyaltyEntry:
+    ( { __typename: 'LoyaltyEntry' }
+    & GraphQLRecursivePick<FederationTypes['LoyaltyEntry'], {"id":true}> );
   Minutes:
     ( { __typename: 'Minutes' }
     & GraphQLRecursivePick<FederationTypes['Minutes'], {"id":true}> );
@@ -1281,6 +1383,10 @@ export type ResolversTypes = ResolversObject<{
   InviteCustomerToEventPayload: ResolverTypeWrapper<Partial<Omit<InviteCustomerToEventPayload, 'invitation'> & { invitation?: Maybe<ResolversTypes['Invitation']> }>>;
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
   LogInteractionPayload: ResolverTypeWrapper<Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>>;
+  LoyaltyAccount: ResolverTypeWrapper<LoyaltyAccountShapeModel>;
+  LoyaltyEntry: ResolverTypeWrapper<LoyaltyEntryRecordModel>;
+  LoyaltyEntryKind: ResolverTypeWrapper<Partial<LoyaltyEntryKind>>;
+  LoyaltyRedemptionKind: ResolverTypeWrapper<Partial<LoyaltyRedemptionKind>>;
   Minutes: ResolverTypeWrapper<MinutesRecordModel>;
   MinutesConfirmation: ResolverTypeWrapper<MinutesConfirmationRecordModel>;
   MinutesReview: ResolverTypeWrapper<MinutesReviewRecordModel>;
@@ -1294,6 +1400,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordMinutesConfirmationInput: ResolverTypeWrapper<Partial<RecordMinutesConfirmationInput>>;
   RecordMinutesConfirmationPayload: ResolverTypeWrapper<Partial<Omit<RecordMinutesConfirmationPayload, 'minutes'> & { minutes?: Maybe<ResolversTypes['Minutes']> }>>;
+  RedeemLoyaltyPointsInput: ResolverTypeWrapper<Partial<RedeemLoyaltyPointsInput>>;
+  RedeemLoyaltyPointsPayload: ResolverTypeWrapper<Partial<Omit<RedeemLoyaltyPointsPayload, 'entry'> & { entry?: Maybe<ResolversTypes['LoyaltyEntry']> }>>;
   RejectVisitInput: ResolverTypeWrapper<Partial<RejectVisitInput>>;
   RejectVisitPayload: ResolverTypeWrapper<Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversTypes['Visit']> }>>;
   ReportVisitInput: ResolverTypeWrapper<Partial<ReportVisitInput>>;
@@ -1351,6 +1459,8 @@ export type ResolversParentTypes = ResolversObject<{
   InviteCustomerToEventPayload: Partial<Omit<InviteCustomerToEventPayload, 'invitation'> & { invitation?: Maybe<ResolversParentTypes['Invitation']> }>;
   LogInteractionInput: Partial<LogInteractionInput>;
   LogInteractionPayload: Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> }>;
+  LoyaltyAccount: LoyaltyAccountShapeModel;
+  LoyaltyEntry: LoyaltyEntryRecordModel;
   Minutes: MinutesRecordModel;
   MinutesConfirmation: MinutesConfirmationRecordModel;
   MinutesReview: MinutesReviewRecordModel;
@@ -1362,6 +1472,8 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RecordMinutesConfirmationInput: Partial<RecordMinutesConfirmationInput>;
   RecordMinutesConfirmationPayload: Partial<Omit<RecordMinutesConfirmationPayload, 'minutes'> & { minutes?: Maybe<ResolversParentTypes['Minutes']> }>;
+  RedeemLoyaltyPointsInput: Partial<RedeemLoyaltyPointsInput>;
+  RedeemLoyaltyPointsPayload: Partial<Omit<RedeemLoyaltyPointsPayload, 'entry'> & { entry?: Maybe<ResolversParentTypes['LoyaltyEntry']> }>;
   RejectVisitInput: Partial<RejectVisitInput>;
   RejectVisitPayload: Partial<Omit<RejectVisitPayload, 'visit'> & { visit?: Maybe<ResolversParentTypes['Visit']> }>;
   ReportVisitInput: Partial<ReportVisitInput>;
@@ -1420,6 +1532,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interactions?: Resolver<Maybe<Array<ResolversTypes['Interaction']>>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
+  loyalty?: Resolver<Maybe<ResolversTypes['LoyaltyAccount']>, ParentType, ContextType>;
   minutes?: Resolver<Maybe<Array<ResolversTypes['Minutes']>>, ParentType, ContextType, RequireFields<CustomerMinutesArgs, 'first'>>;
   returnVisits?: Resolver<Maybe<Array<ResolversTypes['ReturnVisit']>>, ParentType, ContextType, RequireFields<CustomerReturnVisitsArgs, 'first'>>;
   visits?: Resolver<Maybe<Array<ResolversTypes['Visit']>>, ParentType, ContextType, RequireFields<CustomerVisitsArgs, 'first'>>;
@@ -1447,6 +1560,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type EngagementWatchSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EngagementWatchSummary'] = ResolversParentTypes['EngagementWatchSummary']> = ResolversObject<{
+  anniversaryPointsAwarded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   minutesOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   returnVisitsGenerated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1506,6 +1620,24 @@ export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentT
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type LoyaltyAccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyAccount'] = ResolversParentTypes['LoyaltyAccount']> = ResolversObject<{
+  balance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entries?: Resolver<Array<ResolversTypes['LoyaltyEntry']>, ParentType, ContextType, RequireFields<LoyaltyAccountEntriesArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type LoyaltyEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyEntry'] = ResolversParentTypes['LoyaltyEntry'], FederationReferenceType extends FederationReferenceTypes['LoyaltyEntry'] = FederationReferenceTypes['LoyaltyEntry']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LoyaltyEntry']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  balanceAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LoyaltyEntryKind'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MinutesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Minutes'] = ResolversParentTypes['Minutes'], FederationReferenceType extends FederationReferenceTypes['Minutes'] = FederationReferenceTypes['Minutes']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Minutes']> | FederationReferenceType, FederationReferenceType, ContextType>;
   attendees?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1553,6 +1685,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   logInteraction?: Resolver<Maybe<ResolversTypes['LogInteractionPayload']>, ParentType, ContextType, RequireFields<MutationLogInteractionArgs, 'input'>>;
   planVisit?: Resolver<Maybe<ResolversTypes['PlanVisitPayload']>, ParentType, ContextType, RequireFields<MutationPlanVisitArgs, 'input'>>;
   recordMinutesConfirmation?: Resolver<Maybe<ResolversTypes['RecordMinutesConfirmationPayload']>, ParentType, ContextType, RequireFields<MutationRecordMinutesConfirmationArgs, 'input'>>;
+  redeemLoyaltyPoints?: Resolver<Maybe<ResolversTypes['RedeemLoyaltyPointsPayload']>, ParentType, ContextType, RequireFields<MutationRedeemLoyaltyPointsArgs, 'input'>>;
   rejectVisit?: Resolver<Maybe<ResolversTypes['RejectVisitPayload']>, ParentType, ContextType, RequireFields<MutationRejectVisitArgs, 'input'>>;
   reportVisit?: Resolver<Maybe<ResolversTypes['ReportVisitPayload']>, ParentType, ContextType, RequireFields<MutationReportVisitArgs, 'input'>>;
   resolveInvitationConflict?: Resolver<Maybe<ResolversTypes['ResolveInvitationConflictPayload']>, ParentType, ContextType, RequireFields<MutationResolveInvitationConflictArgs, 'input'>>;
@@ -1585,6 +1718,11 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type RecordMinutesConfirmationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordMinutesConfirmationPayload'] = ResolversParentTypes['RecordMinutesConfirmationPayload']> = ResolversObject<{
   minutes?: Resolver<Maybe<ResolversTypes['Minutes']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RedeemLoyaltyPointsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RedeemLoyaltyPointsPayload'] = ResolversParentTypes['RedeemLoyaltyPointsPayload']> = ResolversObject<{
+  entry?: Resolver<Maybe<ResolversTypes['LoyaltyEntry']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -1719,6 +1857,8 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   InvitationConflictResolution?: InvitationConflictResolutionResolvers<ContextType>;
   InviteCustomerToEventPayload?: InviteCustomerToEventPayloadResolvers<ContextType>;
   LogInteractionPayload?: LogInteractionPayloadResolvers<ContextType>;
+  LoyaltyAccount?: LoyaltyAccountResolvers<ContextType>;
+  LoyaltyEntry?: LoyaltyEntryResolvers<ContextType>;
   Minutes?: MinutesResolvers<ContextType>;
   MinutesConfirmation?: MinutesConfirmationResolvers<ContextType>;
   MinutesReview?: MinutesReviewResolvers<ContextType>;
@@ -1728,6 +1868,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   PlanVisitPayload?: PlanVisitPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordMinutesConfirmationPayload?: RecordMinutesConfirmationPayloadResolvers<ContextType>;
+  RedeemLoyaltyPointsPayload?: RedeemLoyaltyPointsPayloadResolvers<ContextType>;
   RejectVisitPayload?: RejectVisitPayloadResolvers<ContextType>;
   ReportVisitPayload?: ReportVisitPayloadResolvers<ContextType>;
   ResolveInvitationConflictPayload?: ResolveInvitationConflictPayloadResolvers<ContextType>;

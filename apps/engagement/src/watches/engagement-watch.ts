@@ -7,6 +7,7 @@ export interface EngagementWatchSummary {
   minutesOverdue: number;
   returnVisitsGenerated: number;
   returnVisitsMissed: number;
+  anniversaryPointsAwarded: number;
 }
 
 /** One part of the pass: a name and what it does at `now`. */
@@ -42,7 +43,7 @@ export class EngagementWatch {
   }
 
   private async pass(now: Date): Promise<EngagementWatchSummary> {
-    const summary = { at: now, minutesOverdue: 0, returnVisitsGenerated: 0, returnVisitsMissed: 0 } as EngagementWatchSummary & Record<string, number | Date>;
+    const summary = { at: now, minutesOverdue: 0, returnVisitsGenerated: 0, returnVisitsMissed: 0, anniversaryPointsAwarded: 0 } as EngagementWatchSummary & Record<string, number | Date>;
     for (const part of this.parts) summary[part.name] = await part.run(now);
     if (this.parts.some((part) => (summary[part.name] as number) > 0)) this.logger.info(summary, 'engagement watch recorded findings');
     return summary;

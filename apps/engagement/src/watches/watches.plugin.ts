@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { definePlugin } from '../define-plugin';
 import { minutesToken } from '../minutes/minutes.plugin';
 import { returnVisitsToken } from '../return-visits/return-visits.plugin';
+import { loyaltyToken } from '../loyalty/loyalty.plugin';
 import { mayRunWatches } from '../shared/staff-rules';
 import { EngagementWatch } from './engagement-watch';
 
 /** engagement's scheduled rules (overdue minutes, return visits, anniversaries) as one job, and on demand. */
 export const watchesPlugin = definePlugin({
   name: 'watches',
-  uses: [minutesToken, returnVisitsToken],
+  uses: [minutesToken, returnVisitsToken, loyaltyToken],
   sdl: ['watches.graphql'],
   config: z.object({
     ENGAGEMENT_WATCH_INTERVAL_MS: z.coerce.number().int().positive().default(60_000).describe('How often engagement looks for overdue minutes, return visits to generate or raise as missed, and anniversaries.'),
@@ -21,6 +22,8 @@ export const watchesPlugin = definePlugin({
     watch.add({ name: 'minutesOverdue', run: (now) => minutes.raiseOverdue(now) });
     watch.add({ name: 'returnVisitsGenerated', run: (now) => returnVisits.extendAll(now) });
     watch.add({ name: 'returnVisitsMissed', run: (now) => returnVisits.raiseMissed(now) });
+    const loyalty = use(loyaltyToken);
+    watch.add({ name: 'anniversaryPointsAwarded', run: (now) => loyalty.awardAnniversaries(now) });
     return {
       resolvers: {
         Mutation: {
