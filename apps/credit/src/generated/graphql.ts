@@ -454,8 +454,8 @@ export type Invoice = {
   allocations: Array<PaymentAllocation>;
   /** What the order came to. */
   amount: MoneyAmount;
-  /** The consultant the sale counts for. */
-  consultant: Consultant;
+  /** The consultant the sale counts for; served by accounts: null, with an error at this path, when accounts cannot answer. */
+  consultant?: Maybe<Consultant>;
   /** The customer, served by accounts: null, with an error at this path, when accounts cannot answer. */
   customer?: Maybe<Customer>;
   /** The customer's id. */
@@ -655,8 +655,8 @@ export type Order = {
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who cancelled it; null unless someone did. */
   cancelledBy?: Maybe<Actor>;
-  /** The consultant who owned the customer at entry (the sale counts for them). */
-  consultant: Consultant;
+  /** The consultant who owned the customer at entry (the sale counts for them); served by accounts: null, with an error at this path, when accounts cannot answer. */
+  consultant?: Maybe<Consultant>;
   /** The latest credit check (at entry, or the latest recheck). */
   creditCheck: CreditCheck;
   /** Every credit decision, oldest first: the check at entry, then releases, rejections and rechecks. */
@@ -1214,8 +1214,16 @@ export type UserErrorCode =
 /** The caller (owned by accounts); credit adds what the caller may do here. */
 export type Viewer = {
   __typename?: 'Viewer';
+  /** Whether the caller releases and rejects held orders (finance and the general manager). Null when credit cannot answer. */
+  canDecideCredit?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller enters, delivers and cancels orders (sales staff, their managers, finance, the general manager). Null when credit cannot answer. */
+  canPlaceOrders?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller recomputes the ABC sales tiers (finance and the general manager). Null when credit cannot answer. */
+  canRecomputeSalesTiers?: Maybe<Scalars['Boolean']['output']>;
   /** Whether the caller sets credit grades, limits and payment terms (finance and the general manager). Null when credit cannot answer. */
   canSetCreditTerms?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the caller records payments and reminders (finance and the general manager). Null when credit cannot answer. */
+  canWorkReceivables?: Maybe<Scalars['Boolean']['output']>;
   /** The caller's user id (the token's subject); the id staff appear under elsewhere, such as Consultant.id. */
   id: Scalars['ID']['output'];
 };
@@ -1646,7 +1654,7 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allocations?: Resolver<Array<ResolversTypes['PaymentAllocation']>, ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['MoneyAmount'], ParentType, ContextType>;
-  consultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  consultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   daysOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1691,7 +1699,7 @@ export type OrderResolvers<ContextType = RequestContext, ParentType extends Reso
   cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelledBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
-  consultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  consultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
   creditCheck?: Resolver<ResolversTypes['CreditCheck'], ParentType, ContextType>;
   creditDecisions?: Resolver<Array<ResolversTypes['CreditDecision']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
@@ -1882,7 +1890,11 @@ export type UserErrorResolvers<ContextType = RequestContext, ParentType extends 
 
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  canDecideCredit?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canPlaceOrders?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canRecomputeSalesTiers?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   canSetCreditTerms?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  canWorkReceivables?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
