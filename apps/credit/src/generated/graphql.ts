@@ -645,7 +645,7 @@ export type Node = {
 };
 
 /** A customer's order, checked against its credit at entry (docs/domain/credit.md). */
-export type Order = {
+export type Order = Node & {
   __typename?: 'Order';
   /** The sum of the lines. */
   amount: MoneyAmount;
@@ -1100,7 +1100,7 @@ export type SalesTierRule = {
 };
 
 /** One recomputation of the ABC tiers: a job with progress; a dry run lists the changes and publishes nothing. */
-export type SalesTierRun = {
+export type SalesTierRun = Node & {
   __typename?: 'SalesTierRun';
   /** How many changes it found. */
   changeCount: Scalars['Int']['output'];
@@ -1350,7 +1350,10 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  Node: never;
+  Node:
+    | ( OrderRecordModel )
+    | ( SalesTierRunRecordModel )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -1690,7 +1693,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 }>;
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Order' | 'SalesTierRun', ParentType, ContextType>;
 }>;
 
 export type OrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -1716,6 +1719,7 @@ export type OrderResolvers<ContextType = RequestContext, ParentType extends Reso
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OrderConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
@@ -1869,6 +1873,7 @@ export type SalesTierRunResolvers<ContextType = RequestContext, ParentType exten
   rule?: Resolver<ResolversTypes['SalesTierRule'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesTierRunStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SalesTierRunProgressResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRunProgress'] = ResolversParentTypes['SalesTierRunProgress']> = ResolversObject<{
