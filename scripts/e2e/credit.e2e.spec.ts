@@ -30,8 +30,9 @@ describe('credit through the gateway: held → released → delivered → invoic
   afterAll(() => platform?.stop());
 
   it('follows an order over the limit to a partly paid invoice, its ageing and the customer\'s sales tier in accounts', async () => {
-    const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: 'Credit Path Pumps Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East' } }, tokens.owner);
-    const customerId: string = created.createCustomer.customer.id;
+    // accounts' createCustomer as it answers today (the customer itself); read `createCustomer.customer.id` once it answers a payload.
+    const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: 'Credit Path Pumps Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East' } }, tokens.owner);
+    const customerId: string = created.createCustomer.id;
     await call(
       url,
       'mutation($i: SetCreditProfileInput!) { setCreditProfile(input: $i) { creditProfile { id reviewedBy { id kind } } userErrors { field code message } } }',
