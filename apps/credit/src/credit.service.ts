@@ -2,6 +2,7 @@ import { createService } from '@crm/kernel';
 import { viewerPlugin } from './viewer/viewer.plugin';
 import { workingCalendarPlugin } from '@crm/working-calendar';
 import { creditProfilesPlugin } from './credit-profiles/credit-profiles.plugin';
+import { creditReviewsPlugin } from './credit-reviews/credit-reviews.plugin';
 import { customerScopePlugin } from '@crm/customer-scope';
 import { moneyPlugin } from './money/money.plugin';
 import { customerFactsPlugin } from './customer-facts/customer-facts';
@@ -20,6 +21,7 @@ export const creditService = createService({
     customerFactsPlugin,
     moneyPlugin,
     creditProfilesPlugin,
+    creditReviewsPlugin,
     receivablesPlugin,
     ordersPlugin,
     salesFiguresPlugin,

@@ -24,6 +24,8 @@ export interface CreditProfileRecord extends CreditTermsRecord, WithPendingEvent
   /** Optimistic concurrency: every change names the revision it read. */
   revision: number;
   history: CreditProfileChangeRecord[];
+  /** The due date crm.credit.review.overdue was raised for (once per due date); null before. */
+  reviewOverdueRaisedFor?: Date | null;
 }
 
 const termsDefinition = {
@@ -50,12 +52,15 @@ const creditProfileSchema = new Schema<CreditProfileRecord>(
     reviewedBy: { type: String, required: true },
     revision: { type: Number, required: true },
     history: { type: [changeSchema], default: [] },
+    reviewOverdueRaisedFor: { type: Date, default: null },
   },
   // reviewedAt comes from the injected clock, so mongoose timestamps are not used.
   { versionKey: false },
 );
 creditProfileSchema.plugin(outboxPlugin);
-// Customer.creditProfile and creditProfile(customerId) read by _id (the customer id): no further index needed.
+// Customer.creditProfile and creditProfile(customerId) read by _id (the customer id); the reviews due and the
+// review watch read by due date.
+creditProfileSchema.index({ nextReviewDue: 1, _id: 1 });
 
 export function creditProfileModel(connection: Connection): Model<CreditProfileRecord> {
   return connection.model<CreditProfileRecord>('CreditProfile', creditProfileSchema, 'credit_profiles');

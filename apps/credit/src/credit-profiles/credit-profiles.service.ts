@@ -17,7 +17,7 @@ export function maySetCreditTerms(caller: Caller): boolean {
 /** Credit reviews: who may set a customer's terms, what the policy allows, and the history each review leaves. */
 export class CreditProfilesService {
   constructor(
-    private readonly profiles: Model<CreditProfileRecord>,
+    readonly profiles: Model<CreditProfileRecord>,
     private readonly clock: Clock,
     private readonly scopes: CustomerScopeDirectory,
   ) {}

@@ -85,3 +85,67 @@ export const orderDeliveredV1 = defineEvent(
     deliveredAt: z.string().datetime(),
   }),
 );
+
+/**
+ * A credit profile's review is overdue: its `nextReviewDue` has passed and finance has not reviewed it
+ * (docs/domain/credit.md, credit review). Raised once per profile and due date by credit's review watch; a review
+ * sets a new due date, and the next overdue one raises it again.
+ */
+export const creditReviewOverdueV1 = defineEvent(
+  'credit',
+  'crm.credit.review.overdue',
+  'v1',
+  z.object({
+    customerId: customerIdSchema,
+    grade: creditGrade,
+    /** The due date that passed. */
+    dueAt: z.string().datetime(),
+    /** When finance last reviewed the terms. */
+    reviewedAt: z.string().datetime(),
+    /** The profile's revision the review is overdue at. */
+    revision: z.number().int().positive(),
+  }),
+);
+
+/** The bad-customer criteria of §5 (credit's declarative rules, docs/domain/credit.md). */
+export const badCustomerRuleCode = z.enum(['BANKRUPT_INSOLVENT_OR_HEAVY_LOSSES', 'OVERDUE_OVER_ONE_YEAR_NO_PAYMENT_PROMISE', 'NO_BUSINESS_OVER_ONE_YEAR', 'SERIOUS_IMAGE_DAMAGE', 'FRAUD_OR_SERIOUS_BREACH_OF_LAW']);
+
+/**
+ * A bad-customer case was opened (credit's bad-customers, docs/domain/credit.md): the customer met at least one
+ * criterion and finance or the general manager applied the measures. accounts moves the customer's lifecycle to
+ * BAD; other services may gate their actions on it. credit has cancelled the customer's open orders and refuses
+ * new orders and deliveries while the case is open.
+ */
+export const badCustomerCaseOpenedV1 = defineEvent(
+  'credit',
+  'crm.credit.bad-customer-case.opened',
+  'v1',
+  z.object({
+    caseId: z.string().min(1),
+    customerId: customerIdSchema,
+    /** The criteria the customer met, with the reason in words. */
+    criteria: z.array(z.object({ rule: badCustomerRuleCode, reason: z.string() })).min(1),
+    /** The measures the case applies, each a task of the department named. */
+    measures: z.array(z.object({ measure: z.string().min(1), department: z.enum(['ADMINISTRATION', 'BUSINESS_DEPARTMENT', 'FINANCE']) })).min(1),
+    openedAt: z.string().datetime(),
+  }),
+);
+
+/**
+ * A bad-customer case was closed with its cause analysis and preventive measures, every measure done, and
+ * archived. accounts moves the customer's lifecycle to REMOVED (the general measure "remove from the archive").
+ */
+export const badCustomerCaseClosedV1 = defineEvent(
+  'credit',
+  'crm.credit.bad-customer-case.closed',
+  'v1',
+  z.object({
+    caseId: z.string().min(1),
+    customerId: customerIdSchema,
+    causeAnalysis: z.string().min(1),
+    preventiveMeasures: z.string().min(1),
+    /** Always true in v1: every case ends with the customer removed from the archive. */
+    removeFromArchive: z.boolean(),
+    closedAt: z.string().datetime(),
+  }),
+);
