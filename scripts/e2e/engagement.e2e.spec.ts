@@ -88,8 +88,8 @@ describe('engagement through the gateway: visits, minutes, return visits, invita
     expect(resolved.resolveInvitationConflict.invitation).toMatchObject({ status: 'CONFIRMED', resolution: { reason: 'The owner brought the customer' } });
 
     // Loyalty: a new member has no points, and a redemption below zero is refused.
-    const loyalty = await call(url, 'query($id: ID!) { customer(id: $id) { loyalty { id balance } } }', { id: customerId }, tokens.owner);
-    expect(loyalty.customer.loyalty).toMatchObject({ balance: 0 });
+    const loyalty = await call(url, 'query($id: ID!) { customer(id: $id) { loyaltyPoints { id balance } } }', { id: customerId }, tokens.owner);
+    expect(loyalty.customer.loyaltyPoints).toMatchObject({ balance: 0 });
     await expect(call(url, 'mutation($i: RedeemLoyaltyPointsInput!) { redeemLoyaltyPoints(input: $i) { entry { id } userErrors { field code message } } }', { i: { customerId, points: 10, kind: 'GIFT', description: 'Tea set' } }, tokens.owner)).rejects.toThrow(/CONFLICT: Not enough points/);
   });
 });

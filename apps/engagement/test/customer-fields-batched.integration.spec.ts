@@ -4,7 +4,7 @@ import type { mongo } from 'mongoose';
 import { ok, okPayload, staffTokens, startEngagement, user } from './engagement-fixture';
 
 const CUSTOMERS = 50;
-const FIELDS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id interactions { id } visits { id } minutes { id } returnVisits { id } loyalty { balance } } } }`;
+const FIELDS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id interactions { id } visits { id } minutes { id } returnVisits { id } loyaltyPoints { balance } } } }`;
 const PLAN = `mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id } userErrors { field code message } } }`;
 
 jest.setTimeout(120_000);

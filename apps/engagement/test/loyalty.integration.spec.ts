@@ -3,7 +3,7 @@ import type { RunningService } from '@crm/kernel';
 import { announceCustomer, eventually, graphql } from '@crm/testing';
 import { eventsAbout, ok, orderDelivered, publishForeign, staffTokens, startEngagement, user, type FixedClock } from './engagement-fixture';
 
-const ACCOUNT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id loyalty { id balance entries { sequence points balanceAfter kind description recordedBy { id kind } } } } } }`;
+const ACCOUNT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id loyaltyPoints { id balance entries { sequence points balanceAfter kind description recordedBy { id kind } } } } } }`;
 const REDEEM = `mutation($input: RedeemLoyaltyPointsInput!) { redeemLoyaltyPoints(input: $input) { entry { sequence points balanceAfter kind } userErrors { field code message } } }`;
 const WATCH = `mutation { runEngagementWatches { summary { anniversaryPointsAwarded } userErrors { code } } }`;
 
@@ -21,7 +21,7 @@ describe('engagement: the loyalty points ledger', () => {
   afterAll(() => service.stop());
 
   type Account = { balance: number; entries: { sequence: number; points: number; balanceAfter: number; kind: string }[] } | null;
-  const accountOf = async (customerId: string): Promise<Account> => (await ok(service, ACCOUNT, { r: [{ __typename: 'Customer', id: customerId }] }, t.alice))._entities[0].loyalty;
+  const accountOf = async (customerId: string): Promise<Account> => (await ok(service, ACCOUNT, { r: [{ __typename: 'Customer', id: customerId }] }, t.alice))._entities[0].loyaltyPoints;
   const redeem = (customerId: string, points: number, extra: Record<string, unknown> = {}) => graphql(service.url, REDEEM, { input: { customerId, points, kind: 'GIFT', description: 'Tea set', ...extra } }, t.alice);
 
   /** A customer delivered to on 15 January 2025 and awarded their first anniversary a year later. */

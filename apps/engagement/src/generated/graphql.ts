@@ -134,7 +134,7 @@ export type Customer = {
   /** The latest interactions with this customer, newest first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   interactions?: Maybe<Array<Interaction>>;
   /** The customer's loyalty account. Internal staff only: null for partners. Null, with an error at this path, when engagement cannot answer. */
-  loyalty?: Maybe<LoyaltyAccount>;
+  loyaltyPoints?: Maybe<LoyaltyAccount>;
   /** The latest minutes of meetings with this customer, newest meeting first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
   minutes?: Maybe<Array<Minutes>>;
   /** The return visits generated for this customer's deliveries (a rolling horizon, never the whole schedule), earliest due first (first: 0..100). Internal staff only: empty for partners. Null, with an error at this path, when engagement cannot answer. */
@@ -963,8 +963,8 @@ export type ResolveInvitationConflictPayload = {
 /** A return visit (回访) after a delivery: monthly in the first year, quarterly afterwards. */
 export type ReturnVisit = Node & {
   __typename?: 'ReturnVisit';
-  /** The consultant it is due from (the customer's owner at order entry). */
-  assignee: Consultant;
+  /** The consultant it is due from (the customer's owner at order entry), served by accounts: null, with an error at this path, when accounts cannot answer. */
+  assignee?: Maybe<Consultant>;
   /** What completed it; null while not done. */
   completion?: Maybe<ReturnVisitCompletion>;
   /** The customer, served by accounts. */
@@ -1532,7 +1532,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interactions?: Resolver<Maybe<Array<ResolversTypes['Interaction']>>, ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
-  loyalty?: Resolver<Maybe<ResolversTypes['LoyaltyAccount']>, ParentType, ContextType>;
+  loyaltyPoints?: Resolver<Maybe<ResolversTypes['LoyaltyAccount']>, ParentType, ContextType>;
   minutes?: Resolver<Maybe<Array<ResolversTypes['Minutes']>>, ParentType, ContextType, RequireFields<CustomerMinutesArgs, 'first'>>;
   returnVisits?: Resolver<Maybe<Array<ResolversTypes['ReturnVisit']>>, ParentType, ContextType, RequireFields<CustomerReturnVisitsArgs, 'first'>>;
   visits?: Resolver<Maybe<Array<ResolversTypes['Visit']>>, ParentType, ContextType, RequireFields<CustomerVisitsArgs, 'first'>>;
@@ -1743,7 +1743,7 @@ export type ResolveInvitationConflictPayloadResolvers<ContextType = RequestConte
 
 export type ReturnVisitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReturnVisit'] = ResolversParentTypes['ReturnVisit'], FederationReferenceType extends FederationReferenceTypes['ReturnVisit'] = FederationReferenceTypes['ReturnVisit']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReturnVisit']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  assignee?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  assignee?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
   completion?: Resolver<Maybe<ResolversTypes['ReturnVisitCompletion']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   deliveredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

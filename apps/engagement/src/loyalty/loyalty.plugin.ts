@@ -59,7 +59,7 @@ export const loyaltyPlugin = definePlugin({
         entries: (a, { first }) => a.latest.slice(0, parseInput(entriesPageSize, first, 'first')),
       },
       Customer: {
-        loyalty: async (customer, _, ctx) => {
+        loyaltyPoints: async (customer, _, ctx) => {
           const caller = requireCaller(ctx);
           if (isPartner(caller)) return null;
           const latest = await ctx.loaders.get(latestEntriesByCustomer).load(customer.id);
