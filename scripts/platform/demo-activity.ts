@@ -1,5 +1,6 @@
 // Demo activity in the other subgraphs: tickets, interactions, survey responses and credit profiles.
 import { call, demoConsultants } from './demo-data';
+import { seedEngagement } from './demo-engagement';
 import { seedServiceDesk } from './demo-service-desk';
 
 export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string, string>, customers: string[], log: (line: string) => void): Promise<void> {
@@ -36,6 +37,8 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
     if (i === customers.length - 1) await seedCreditLedger(gatewayUrl, tokens, customers, log);
   }
   log(`seeded ${customers.length} interactions, ${Math.ceil(customers.length / 2)} survey responses and ${customers.length} credit profiles`);
+  // After credit's deliveries, so return-visit schedules exist.
+  await seedEngagement(gatewayUrl, tokens, customers, log);
 }
 
 /**
