@@ -35,6 +35,9 @@ export async function demoTokens(secret: string, expected: { issuer?: string; au
     finance: await sign({ sub: 'fin-gao', name: 'Gao (finance)', roles: ['finance'] }),
     technical: await sign({ sub: 'tech-qian', name: 'Qian (quality and design)', roles: ['technical_staff'] }),
     partnerPortal: await sign({ sub: 'portal-huaxia', name: 'Huaxia portal', roles: ['partner'], partner_id: demoPartnerId }),
+    marketingEast: await sign({ sub: 'mkt-east', name: 'East marketing', roles: ['marketing'], department_id: 'D-EAST' }),
+    marketingWest: await sign({ sub: 'mkt-west', name: 'West marketing', roles: ['marketing'], department_id: 'D-WEST' }),
+    coordinator: await sign({ sub: 'coord-lu', name: 'Lu (coordinator)', roles: ['coordinator'] }),
   };
 }
 
@@ -248,7 +251,7 @@ export async function callWhenKnown(url: string, query: string, variables: Recor
     try {
       return await call(url, query, variables, token);
     } catch (error) {
-      if (Date.now() > deadline || !/no such customer/.test(String(error))) throw error;
+      if (Date.now() > deadline || !/no such customer|Customer \S+ not found/.test(String(error))) throw error;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
