@@ -10,6 +10,7 @@ import { ordersPlugin } from './orders/orders.plugin';
 import { receivablesPlugin } from './receivables/receivables.plugin';
 import { salesFiguresPlugin } from './sales-figures/sales-figures.plugin';
 import { salesTiersPlugin } from './sales-tiers/sales-tiers.plugin';
+import { badCustomersPlugin } from './bad-customers/bad-customers.plugin';
 import { creditStandingPlugin } from './credit-standing/credit-standing.plugin';
 
 /** credit: credit profiles, receivables and bad customers (docs/domain/credit.md). */
@@ -24,6 +25,7 @@ export const creditService = createService({
     creditReviewsPlugin,
     receivablesPlugin,
     ordersPlugin,
+    badCustomersPlugin,
     salesFiguresPlugin,
     salesTiersPlugin,
     creditStandingPlugin,

@@ -4,7 +4,7 @@ import { creditTokens, startCredit, user } from './credit-fixture';
 
 jest.setTimeout(60_000);
 
-const VIEWER = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Viewer { id canSetCreditTerms canPlaceOrders canDecideCredit canWorkReceivables canRecomputeSalesTiers } } }`;
+const VIEWER = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Viewer { id canSetCreditTerms canPlaceOrders canDecideCredit canWorkReceivables canRecomputeSalesTiers canWorkBadCustomerCases } } }`;
 
 describe('credit: what the viewer may do, from the rules the mutations apply', () => {
   let service: RunningService;
@@ -17,9 +17,9 @@ describe('credit: what the viewer may do, from the rules the mutations apply', (
   afterAll(() => service.stop());
 
   it.each([
-    ['finance', 'fin-1', { canSetCreditTerms: true, canPlaceOrders: true, canDecideCredit: true, canWorkReceivables: true, canRecomputeSalesTiers: true }],
-    ['alice', user('alice'), { canSetCreditTerms: false, canPlaceOrders: true, canDecideCredit: false, canWorkReceivables: false, canRecomputeSalesTiers: false }],
-    ['partner', 'portal-user', { canSetCreditTerms: false, canPlaceOrders: false, canDecideCredit: false, canWorkReceivables: false, canRecomputeSalesTiers: false }],
+    ['finance', 'fin-1', { canSetCreditTerms: true, canPlaceOrders: true, canDecideCredit: true, canWorkReceivables: true, canRecomputeSalesTiers: true, canWorkBadCustomerCases: true }],
+    ['alice', user('alice'), { canSetCreditTerms: false, canPlaceOrders: true, canDecideCredit: false, canWorkReceivables: false, canRecomputeSalesTiers: false, canWorkBadCustomerCases: false }],
+    ['partner', 'portal-user', { canSetCreditTerms: false, canPlaceOrders: false, canDecideCredit: false, canWorkReceivables: false, canRecomputeSalesTiers: false, canWorkBadCustomerCases: false }],
   ] as const)('answers %s', async (who, id, abilities) => {
     const res = await graphql(service.url, VIEWER, { r: [{ __typename: 'Viewer', id }] }, t[who]);
     expect(res.errors).toBeUndefined();

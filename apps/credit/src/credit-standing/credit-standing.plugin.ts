@@ -1,6 +1,7 @@
 import { isPartner } from '@crm/auth';
 import { customerScopeToken, defineReadableCustomerKeyedLoader } from '@crm/customer-scope';
 import { requireCaller } from '@crm/kernel';
+import { badCustomersToken } from '../bad-customers/bad-customers.plugin';
 import { creditProfilesToken } from '../credit-profiles/credit-profiles.plugin';
 import { customerFactsToken } from '../customer-facts/customer-facts';
 import { definePlugin } from '../define-plugin';
@@ -19,10 +20,10 @@ export interface CreditStandingRecord {
   creditLimitMinor: number | null;
 }
 
-/** Customer.creditStanding (OK / ON_HOLD / FROZEN / BAD_CASE_OPEN with reasons), batched: one read per collection. */
+/** Customer.creditStanding (OK / ON_HOLD / FROZEN / BAD_CASE_OPEN with reasons; an open bad-customer case among them), batched: one read per collection. */
 export const creditStandingPlugin = definePlugin({
   name: 'credit-standing',
-  uses: [customerScopeToken, customerFactsToken, creditProfilesToken, receivablesToken, ordersToken],
+  uses: [customerScopeToken, customerFactsToken, creditProfilesToken, receivablesToken, ordersToken, badCustomersToken],
   sdl: ['credit-standing.graphql'],
   register({ clock, use }) {
     const scopes = use(customerScopeToken);
@@ -30,11 +31,13 @@ export const creditStandingPlugin = definePlugin({
     const profiles = use(creditProfilesToken);
     const receivables = use(receivablesToken);
     const orders = use(ordersToken);
+    const badCustomers = use(badCustomersToken);
     const loader = defineReadableCustomerKeyedLoader<CreditStandingRecord>('readableCreditStandingByCustomer', { scopes, clock }, 'CreditStanding', async (customerIds) => {
-      const [profileRows, ledgerRows, factRows, orderRows] = await Promise.all([
+      const [profileRows, ledgerRows, factRows, openCases, orderRows] = await Promise.all([
         profiles.findByCustomerIds(customerIds),
         receivables.findByCustomerIds(customerIds),
         facts.findMany(customerIds),
+        badCustomers.withOpenCase(customerIds),
         orders.orders.aggregate<{ _id: { customerId: string; status: string; currency: string }; count: number; total: number }>([
           { $match: { customerId: { $in: customerIds }, status: { $in: ['HELD', 'OPEN'] } } },
           { $group: { _id: { customerId: '$customerId', status: '$status', currency: '$currency' }, count: { $sum: 1 }, total: { $sum: '$amountMinor' } } },
@@ -52,6 +55,7 @@ export const creditStandingPlugin = definePlugin({
         const creditLimitMinor = profile ? toMinor(profile.creditLimit, profile.currency) : null;
         const exposureMinor = receivable + openOrders;
         const standing = creditStandingOf({
+          badCaseOpen: openCases.has(customerId),
           lifecycle: factRows.get(customerId)?.lifecycle ?? null,
           frozen: profile?.frozen ?? false,
           currency,

@@ -1,6 +1,7 @@
 import { creditStandingOf, type StandingFacts } from './standing-rules';
 
 const facts = (overrides: Partial<StandingFacts> = {}): StandingFacts => ({
+  badCaseOpen: false,
   lifecycle: 'ACTIVE',
   frozen: false,
   currency: 'CNY',
@@ -31,6 +32,11 @@ describe('credit standing', () => {
     expect(creditStandingOf(facts({ frozen: true, heldOrders: 1 }))).toMatchObject({ status: 'FROZEN', reasons: [{ code: 'ACCOUNT_FROZEN' }, { code: 'ORDERS_HELD' }] });
     expect(creditStandingOf(facts({ lifecycle: 'BAD', frozen: true }))).toMatchObject({ status: 'BAD_CASE_OPEN', reasons: [{ code: 'CUSTOMER_BAD' }, { code: 'ACCOUNT_FROZEN' }] });
     expect(creditStandingOf(facts({ lifecycle: 'REMOVED' })).status).toBe('BAD_CASE_OPEN');
+  });
+
+  it('is BAD_CASE_OPEN from an open bad-customer case, before accounts marks the customer, over a freeze', () => {
+    expect(creditStandingOf(facts({ badCaseOpen: true }))).toEqual({ status: 'BAD_CASE_OPEN', reasons: [{ code: 'BAD_CUSTOMER_CASE_OPEN', message: 'a bad-customer case is open: no order is accepted and nothing ships' }] });
+    expect(codes({ badCaseOpen: true, lifecycle: 'BAD', frozen: true })).toEqual(['BAD_CUSTOMER_CASE_OPEN', 'CUSTOMER_BAD', 'ACCOUNT_FROZEN']);
   });
 
   it('does not call a cash-only customer (limit 0) over its limit', () => {

@@ -8,7 +8,7 @@ import { formatMoney } from '../money/money';
  * customer is refused outright (no order is kept).
  */
 export type HoldReasonCode = 'OVER_CREDIT_LIMIT' | 'NO_CREDIT_PROFILE' | 'OVERDUE_INVOICE';
-export type RefusalReason = 'ACCOUNT_FROZEN' | 'CUSTOMER_BAD' | 'CUSTOMER_REMOVED';
+export type RefusalReason = 'ACCOUNT_FROZEN' | 'CUSTOMER_BAD' | 'CUSTOMER_REMOVED' | 'BAD_CUSTOMER_CASE_OPEN';
 
 export interface HoldReason {
   code: HoldReasonCode;
@@ -83,4 +83,5 @@ export const refusalMessages: Record<RefusalReason, string> = {
   ACCOUNT_FROZEN: 'The customer\'s account is frozen: it accepts no order',
   CUSTOMER_BAD: 'The customer is a bad customer: it accepts no order',
   CUSTOMER_REMOVED: 'The customer was removed from the archive: it accepts no order',
+  BAD_CUSTOMER_CASE_OPEN: 'A bad-customer case is open for the customer: it accepts no order and nothing ships',
 };

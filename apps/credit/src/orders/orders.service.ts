@@ -42,6 +42,9 @@ export class CreditRefusalError extends ForbiddenError {
 
 /** Orders with the credit check at entry, credit decisions on held orders, delivery (docs/domain/credit.md). */
 export class OrdersService {
+  /** Further refusals other plugins add (an open bad-customer case), checked after the customer's own. */
+  private readonly refusalChecks: ((customerId: string) => Promise<RefusalReason | null>)[] = [];
+
   constructor(
     readonly orders: Model<OrderRecord>,
     private readonly clock: Clock,
@@ -68,6 +71,7 @@ export class OrdersService {
     const profile = await this.profiles.findByCustomerId(customer._id);
     if (profile && profile.currency !== input.currency) throw new BadUserInputError('input.currency', `must be ${profile.currency}, the currency of the customer's credit limit`);
     this.refuseIf(refusalOf({ frozen: profile?.frozen ?? false, lifecycle: customer.lifecycle }));
+    await this.refuseByChecks(customer._id);
 
     const check = await this.check(customer._id, amountMinor, input.currency, now, null);
     const decision: CreditDecisionRecord = { kind: 'CHECK', outcome: check.outcome, at: now, by: caller.userId, note: null, check };
@@ -173,6 +177,32 @@ export class OrdersService {
     }));
   }
 
+  /** Refuse entry, release, recheck and delivery for a further reason (another plugin's rule). */
+  addRefusalCheck(check: (customerId: string) => Promise<RefusalReason | null>): void {
+    this.refusalChecks.push(check);
+  }
+
+  /**
+   * A bad-customer case opened: every held or open order of the customer is cancelled, one write per order at the
+   * revision read (an order that changed meanwhile is read again). Answers the ids cancelled now.
+   */
+  async cancelForBadCustomerCase(customerId: string, caseId: string, byUserId: string): Promise<string[]> {
+    const cancelled: string[] = [];
+    for (let pass = 0; pass < 5; pass += 1) {
+      const open = await this.orders.find({ customerId, status: { $in: ['HELD', 'OPEN'] } }).lean<OrderRecord[]>();
+      if (open.length === 0) break;
+      for (const order of open) {
+        try {
+          await updateVersioned(this.orders, order, { $set: { status: 'CANCELLED', cancelledAt: this.clock.now(), cancelledBy: byUserId, cancelReason: `bad-customer case ${caseId}` } }, [], { guard: { status: order.status } });
+          cancelled.push(String(order._id));
+        } catch (error) {
+          if (!(error instanceof StaleRevisionError)) throw error;
+        }
+      }
+    }
+    return cancelled;
+  }
+
   /** Accepted orders not delivered yet, per customer: the open-orders part of the exposure. */
   async openOrdersMinor(customerId: string, currency: string, except: Types.ObjectId | null): Promise<number> {
     const rows = await this.orders.aggregate<{ total: number }>([
@@ -225,6 +255,11 @@ export class OrdersService {
   private async refuseOrder(order: OrderRecord): Promise<void> {
     const [profile, customer] = await Promise.all([this.profiles.findByCustomerId(order.customerId), this.facts.find(order.customerId)]);
     this.refuseIf(refusalOf({ frozen: profile?.frozen ?? false, lifecycle: customer?.lifecycle ?? null }));
+    await this.refuseByChecks(order.customerId);
+  }
+
+  private async refuseByChecks(customerId: string): Promise<void> {
+    for (const check of this.refusalChecks) this.refuseIf(await check(customerId));
   }
 
   /** Load, check scope and status, decide, and write once at the revision read (a concurrent change is a CONFLICT). */

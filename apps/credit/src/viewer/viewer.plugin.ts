@@ -1,4 +1,5 @@
 import { viewerResolvers } from '@crm/kernel';
+import { mayWorkBadCustomerCases } from '../bad-customers/bad-customers.service';
 import { maySetCreditTerms } from '../credit-profiles/credit-profiles.service';
 import { definePlugin } from '../define-plugin';
 import { mayDecideCredit, mayPlaceOrders } from '../orders/orders.service';
@@ -9,5 +10,5 @@ import { mayRecomputeSalesTiers } from '../sales-tiers/sales-tiers.service';
 export const viewerPlugin = definePlugin({
   name: 'viewer',
   sdl: ['viewer.graphql'],
-  register: () => ({ resolvers: viewerResolvers({ canSetCreditTerms: maySetCreditTerms, canPlaceOrders: mayPlaceOrders, canDecideCredit: mayDecideCredit, canWorkReceivables: mayWorkReceivables, canRecomputeSalesTiers: mayRecomputeSalesTiers }) }),
+  register: () => ({ resolvers: viewerResolvers({ canSetCreditTerms: maySetCreditTerms, canPlaceOrders: mayPlaceOrders, canDecideCredit: mayDecideCredit, canWorkReceivables: mayWorkReceivables, canRecomputeSalesTiers: mayRecomputeSalesTiers, canWorkBadCustomerCases: mayWorkBadCustomerCases }) }),
 });
