@@ -43,8 +43,8 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
 
 /**
  * credit's demo ledger (issue 10): ten months of orders delivered after the fact, their invoices, payments (in full,
- * in part, late, or not at all), reminders on overdue invoices, one order left HELD for a credit decision, and the
- * ABC tiers computed (so accounts shows A–D) with a dry run beside them.
+ * in part, late, or not at all), reminders on overdue invoices, one order left HELD for a credit decision, the
+ * ABC tiers computed (so accounts shows A–D) with a dry run beside them, and an open bad-customer case.
  */
 async function seedCreditLedger(gatewayUrl: string, tokens: Record<string, string>, customers: string[], log: (line: string) => void): Promise<void> {
   const DAY = 86_400_000;
@@ -127,6 +127,57 @@ async function seedCreditLedger(gatewayUrl: string, tokens: Record<string, strin
   // The ABC tiers: a dry run to preview, then the published run (accounts shows Customer.salesTier from it).
   await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {dryRun: true}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
   await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
-  log(`seeded ${orders} delivered credit orders over ten months, ${payments} payments, ${overdue.overdueCollections.length} overdue invoices reminded, ${held ? 'one held order' : 'no held order'} and the ABC tiers`);
+  const badCase = await seedBadCustomerCase(gatewayUrl, tokens, customers, held, whenKnown);
+  log(`seeded ${orders} delivered credit orders over ten months, ${payments} payments, ${overdue.overdueCollections.length} overdue invoices reminded, ${held ? 'one held order' : 'no held order'}, the ABC tiers and ${badCase}`);
+}
+
+/**
+ * credit's bad customers (issue 10): a fraud recorded with its evidence, the case proposed and opened (its open order
+ * cancelled, its measures as department tasks, one done), and an insolvency recorded after it, which the dry run
+ * (badCustomerDryRun) shows as flagged with no case yet.
+ */
+async function seedBadCustomerCase(
+  gatewayUrl: string,
+  tokens: Record<string, string>,
+  customers: string[],
+  held: string | null,
+  whenKnown: (query: string, variables: Record<string, unknown>) => Promise<Record<string, any> | null>,
+): Promise<string> {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const heldCustomer = held ? (await call(gatewayUrl, 'query($id: ID!) { order(id: $id) { customerId } }', { id: held }, tokens.finance)).order?.customerId : null;
+  // Not a frozen (D) account, nor the customer of the held order, which stays on the credit controllers' list.
+  const eligible = customers.map((customerId, i) => ({ customerId, i })).filter(({ customerId, i }) => i % 6 !== 5 && customerId !== heldCustomer).reverse();
+  const FACT = 'mutation($i: RecordBadCustomerFactInput!) { recordBadCustomerFact(input: $i) { fact { id } userErrors { field code message } } }';
+  let bad: string | null = null;
+  for (const { customerId } of eligible) {
+    const placed = await whenKnown('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { order { id status } userErrors { field code message } } }', {
+      i: { customerId, lines: [{ product: 'VALVE-20', quantity: 2, unitPriceMinor: 120_000 }], idempotencyKey: `demo-bad-customer-order-${customerId}` },
+    });
+    if (!placed) continue;
+    bad = customerId;
+    break;
+  }
+  if (!bad) return 'no bad-customer case';
+  await call(gatewayUrl, FACT, { i: { customerId: bad, kind: 'FRAUD', evidence: 'Forged bank guarantee, police report PD-2025-0417', occurredOn: today } }, tokens.finance);
+  const proposed = await call(gatewayUrl, 'mutation { proposeBadCustomerCases { cases { id customerId } userErrors { field code message } } }', {}, tokens.finance);
+  const badCase = (proposed.proposeBadCustomerCases.cases as { id: string; customerId: string }[]).find((c) => c.customerId === bad);
+  if (!badCase) return 'no bad-customer case';
+  await call(
+    gatewayUrl,
+    'mutation($i: OpenBadCustomerCaseInput!) { openBadCustomerCase(input: $i) { badCustomerCase { id status } userErrors { field code message } } }',
+    { i: { id: badCase.id, specialMeasures: ['LEGAL_ACTION', 'FREEZE_ACCOUNT'], note: 'Guarantee forged; legal is informed' } },
+    tokens.finance,
+  );
+  await call(
+    gatewayUrl,
+    'mutation($i: CompleteBadCustomerMeasureInput!) { completeBadCustomerMeasure(input: $i) { badCustomerCase { id } userErrors { field code message } } }',
+    { i: { caseId: badCase.id, measure: 'COLLECT_RECEIVABLES', note: 'Outstanding invoices handed to the collection agency' } },
+    tokens.generalManager,
+  );
+  // A second customer flagged after the evaluation ran: the dry run shows it with no case yet.
+  const insolvent = eligible.find(({ customerId }) => customerId !== bad)?.customerId;
+  if (insolvent) await call(gatewayUrl, FACT, { i: { customerId: insolvent, kind: 'INSOLVENCY', evidence: 'Insolvency filing at the district court, case 2025-88', occurredOn: today } }, tokens.finance);
+  const dryRun = await call(gatewayUrl, '{ badCustomerDryRun { candidates { customerId } } }', {}, tokens.finance);
+  return `an open bad-customer case (the dry run flags ${dryRun.badCustomerDryRun.candidates.length})`;
 }
 
