@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { CUSTOMER, CUSTOMERS, DAY, ENTITIES, entities, eventually, startAccessWorld, type AccessWorld } from './access-fixture';
 
 const READS = `query($f: PersonalDataReadFilter, $first: Int, $after: String) { personalDataReads(filter: $f, first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id at readerId readerRoles customerId departmentId fields requestId grantId } } } }`;
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id at readBy { id kind staffMember { id } } readerRoles customerId departmentId fields requestId grantId } } } }`;
 
 type ReadEdge = { node: { customerId: string; departmentId: string; requestId: string } };
 
@@ -127,6 +127,9 @@ describe('accounts access: the personal-data audit log', () => {
     expect(byCustomer.edges.map((e: ReadEdge) => e.node.requestId)).toEqual(['req-period-3', 'req-period-2', 'req-period-1']);
     const byReader = await reads(world.tokens.eastManager, { customerId: alices[3], readerId: 'mgr-east' });
     expect(byReader.edges.map((e: ReadEdge) => e.node.requestId)).toEqual(['req-period-2']);
+    // The reader as an actor: a manager is staff the directory does not list; a consultant is its own record.
+    expect(byReader.edges.map((e: { node: { readBy: unknown } }) => e.node.readBy)).toEqual([{ id: 'mgr-east', kind: 'STAFF_MEMBER', staffMember: null }]);
+    expect(byCustomer.edges.map((e: { node: { readBy: { staffMember: unknown } } }) => e.node.readBy.staffMember)).toEqual([{ id: 'alice' }, null, { id: 'alice' }]);
     const window = await reads(world.tokens.gm, { customerId: alices[3], from: new Date(from.getTime() + DAY).toISOString(), to: new Date(from.getTime() + 2 * DAY).toISOString() });
     expect(window.edges.map((e: ReadEdge) => e.node.requestId)).toEqual(['req-period-2']);
 

@@ -2,6 +2,7 @@ import { fixedClock } from '@crm/kernel';
 import { graphql, testServiceEnv, tokenFor, type GraphQLResponse, eventually as retryUntil } from '@crm/testing';
 import type { mongo } from 'mongoose';
 import { accountsService } from '../src/accounts.service';
+import { refusal, USER_ERRORS, userErrorsOf, type UserErrorAnswer } from './mutation-payloads';
 
 export const START = '2025-03-03T09:00:00.000Z';
 export const HOUR = 60 * 60 * 1000;
@@ -37,17 +38,22 @@ export async function startAccessWorld(env: NodeJS.ProcessEnv = {}) {
     if (unexpected.length > 0) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(unexpected)}`);
     return res.data!;
   };
+  /** The data of an operation that must succeed: no error, and no user error in a mutation's payload. */
   const ok = async (query: string, variables: Record<string, unknown>, token: string, headers: Record<string, string> = {}): Promise<Record<string, any>> => {
     const res = await call(query, variables, token, headers);
     if (res.errors) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(res.errors)}`);
+    const userErrors = userErrorsOf(res.data);
+    if (userErrors.length > 0) throw new Error(`${query.slice(0, 60)}…: user errors ${JSON.stringify(userErrors)}`);
     return res.data!;
   };
+  /** The user errors of a mutation refused for what the caller can fix (its record null, nothing written, no event published). */
+  const refused = (query: string, variables: Record<string, unknown>, token: string): Promise<UserErrorAnswer[]> => refusal(service, () => call(query, variables, token));
 
   for (const [id, name] of [['D-EAST', 'East sales'], ['D-WEST', 'West sales']]) {
-    await ok('mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: { id, name } }, tokens.gm);
+    await ok(`mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { department { id } ${USER_ERRORS} } }`, { i: { id, name } }, tokens.gm);
   }
   for (const [id, name, departmentId] of [['alice', 'Alice Wang', 'D-EAST'], ['bob', 'Bob Li', 'D-EAST'], ['carol', 'Carol Zhao', 'D-WEST']]) {
-    await ok('mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId } }, tokens.gm);
+    await ok(`mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } ${USER_ERRORS} } }`, { i: { id, name, departmentId } }, tokens.gm);
   }
 
   let created = 0;
@@ -62,16 +68,16 @@ export async function startAccessWorld(env: NodeJS.ProcessEnv = {}) {
       contacts: [{ name: `Contact ${created}`, phone: `1380013${String(8000 + created).padStart(4, '0')}`, email: `contact${created}@example.com`, decisionMaker: true }],
       ...extra,
     };
-    const data = await ok('mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: input }, tokens.gm);
-    return data.createCustomer.id;
+    const data = await ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`, { i: input }, tokens.gm);
+    return data.createCustomer.customer.id;
   };
 
   /** Ask for access as `token` and have `approver` approve it; returns the request id. */
   const grant = async (token: string, scope: Record<string, unknown>, approver: string, expiresInMs = 2 * DAY): Promise<string> => {
     const expiresAt = new Date(clock.now().getTime() + expiresInMs).toISOString();
     const asked = await ok(REQUEST_ACCESS, { i: { scope, reason: 'covering during leave', expiresAt } }, token);
-    const id = asked.requestCustomerAccess.id;
-    await ok(APPROVE, { id }, approver);
+    const id = asked.requestCustomerAccess.accessRequest.id;
+    await ok(APPROVE, { i: { id } }, approver);
     return id;
   };
 
@@ -84,19 +90,22 @@ export async function startAccessWorld(env: NodeJS.ProcessEnv = {}) {
     return { commands, stop: () => void client.off('commandStarted', listener) };
   };
 
-  return { service, clock, tokens, call, ok, read, customer, grant, recordCommands };
+  return { service, clock, tokens, call, ok, read, refused, customer, grant, recordCommands };
 }
 
 export type AccessWorld = Awaited<ReturnType<typeof startAccessWorld>>;
 
-export const REQUEST_ACCESS = `mutation($i: RequestCustomerAccessInput!) { requestCustomerAccess(input: $i) {
-  id requesterId status reason requestedExpiresAt expiresAt approverRole approverDepartment { id } requesterDepartment { id }
-  scope { kind customerId consultant { id } department { id } } createdAt } }`;
-export const APPROVE = 'mutation($id: ID!, $e: DateTime) { approveAccessRequest(id: $id, expiresAt: $e) { id status expiresAt decidedBy decidedAt } }';
-export const REJECT = 'mutation($id: ID!, $r: String!) { rejectAccessRequest(id: $id, reason: $r) { id status rejectionReason decidedBy } }';
-export const REVOKE = 'mutation($id: ID!, $r: String) { revokeAccessGrant(id: $id, reason: $r) { id status revokedBy revokedAt revocationReason } }';
+/** An actor as the tests read it: its id, kind and the consultant behind it. */
+export const ACTOR = '{ id kind staffMember { id name } }';
 
-export const CUSTOMER = 'query($id: ID!) { customer(id: $id) { id name contacts { name phone email } history { field by } changes { totalCount } } }';
+export const REQUEST_ACCESS = `mutation($i: RequestCustomerAccessInput!) { requestCustomerAccess(input: $i) { accessRequest {
+  id requestedBy ${ACTOR} status reason requestedExpiresAt expiresAt approverRole approverDepartment { id } requesterDepartment { id }
+  scope { kind customerId consultant { id } department { id } } createdAt } ${USER_ERRORS} } }`;
+export const APPROVE = `mutation($i: ApproveAccessRequestInput!) { approveAccessRequest(input: $i) { accessRequest { id status expiresAt decidedBy ${ACTOR} decidedAt } ${USER_ERRORS} } }`;
+export const REJECT = `mutation($i: RejectAccessRequestInput!) { rejectAccessRequest(input: $i) { accessRequest { id status rejectionReason decidedBy ${ACTOR} } ${USER_ERRORS} } }`;
+export const REVOKE = `mutation($i: RevokeAccessGrantInput!) { revokeAccessGrant(input: $i) { accessRequest { id status revokedBy ${ACTOR} revokedAt revocationReason } ${USER_ERRORS} } }`;
+
+export const CUSTOMER = 'query($id: ID!) { customer(id: $id) { id name contacts { name phone email } history { field actor { id } } changes { totalCount } } }';
 export const CUSTOMERS = '{ customers(first: 200) { totalCount edges { node { id name contacts { phone email } history { field } } } } }';
 export const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name contacts { phone email } history { field } } } }';
 export const entities = (ids: string[]) => ({ r: ids.map((id) => ({ __typename: 'Customer', id })) });

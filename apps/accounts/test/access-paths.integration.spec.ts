@@ -80,7 +80,7 @@ describe('accounts access: the same rules on every read path', () => {
   it('closes every path at once when a grant is revoked', async () => {
     const id = await world.grant(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, world.tokens.eastManager, 10 * DAY);
     expect(await reach(world, world.tokens.alice, bobs)).toEqual(all(2, true));
-    await world.ok(REVOKE, { id, r: 'leave ended early' }, world.tokens.eastManager);
+    await world.ok(REVOKE, { i: { id, reason: 'leave ended early' } }, world.tokens.eastManager);
     expect(await reach(world, world.tokens.alice, bobs)).toEqual(all(2, false));
   });
 
@@ -136,6 +136,7 @@ describe('accounts access: the same rules on every read path', () => {
       const expiresAt = new Date(t0 + DAY).toISOString();
       const res = await world.call(REQUEST_ACCESS, { i: { scope: { kind: 'CUSTOMER', customerId: bobs[0] }, reason: 'curious', expiresAt } }, world.tokens.partner);
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(res.data?.requestCustomerAccess).toBeNull();
     });
   });
 });

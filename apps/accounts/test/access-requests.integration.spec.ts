@@ -2,8 +2,11 @@ import { accessApprovedV1, accessRejectedV1, accessRequestedV1, accessRevokedV1,
 import { eventsOnStream } from '@crm/testing';
 import { APPROVE, DAY, HOUR, nodeIds, REJECT, REQUEST_ACCESS, REVOKE, startAccessWorld, type AccessWorld } from './access-fixture';
 
-const AWAITING = '{ accessRequestsAwaitingMyApproval { totalCount edges { node { id requesterId status } } } }';
-const GRANTS = 'query($g: ID) { accessGrantsInForce(granteeId: $g) { totalCount edges { node { id requesterId status expiresAt } } } }';
+/** Managers and the general manager are staff the directory does not list as consultants. */
+const staff = (id: string) => ({ id, kind: 'STAFF_MEMBER', staffMember: null });
+
+const AWAITING = '{ accessRequestsAwaitingMyApproval { totalCount edges { node { id requestedBy { id } status } } } }';
+const GRANTS = 'query($g: ID) { accessGrantsInForce(granteeId: $g) { totalCount edges { node { id requestedBy { id } status expiresAt } } } }';
 const ONE = 'query($id: ID!) { accessRequest(id: $id) { id status } }';
 
 describe('accounts access: requests, approvals and grants', () => {
@@ -16,7 +19,17 @@ describe('accounts access: requests, approvals and grants', () => {
   const asked = async (token: string, scope: Record<string, unknown>, expiresInMs = 3 * DAY) => {
     const res = await ask(token, scope, expiresInMs);
     expect(res.errors).toBeUndefined();
-    return res.data!.requestCustomerAccess;
+    expect(res.data!.requestCustomerAccess.userErrors).toEqual([]);
+    return res.data!.requestCustomerAccess.accessRequest;
+  };
+  /** The user errors of a request the caller can fix (nothing written, no event). */
+  const askRefused = (token: string, scope: Record<string, unknown>, expiresInMs = 3 * DAY, reason = 'covering during leave') =>
+    world.refused(REQUEST_ACCESS, { i: { scope, reason, expiresAt: at(expiresInMs) } }, token);
+  /** The top-level error code of a decision refused for permission, after checking the payload is null. */
+  const forbiddenCode = async (query: string, i: Record<string, unknown>, token: string) => {
+    const res = await world.call(query, { i }, token);
+    expect(Object.values(res.data ?? {})).toEqual([null]);
+    return res.errors?.[0].extensions?.code;
   };
   const events = async (type: string, subject: string) => {
     await world.service.flushOutbox();
@@ -37,7 +50,7 @@ describe('accounts access: requests, approvals and grants', () => {
   it('routes a request within the department to its manager, and publishes access.requested once', async () => {
     const request = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' });
     expect(request).toMatchObject({
-      requesterId: 'alice',
+      requestedBy: { id: 'alice', kind: 'STAFF_MEMBER', staffMember: { id: 'alice', name: 'Alice Wang' } },
       status: 'REQUESTED',
       reason: 'covering during leave',
       requestedExpiresAt: at(3 * DAY),
@@ -69,23 +82,24 @@ describe('accounts access: requests, approvals and grants', () => {
   it('refuses a wrong approver with FORBIDDEN and leaves the request as it was', async () => {
     const sameDepartment = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' });
     for (const token of [world.tokens.westManager, world.tokens.gm, world.tokens.bob, world.tokens.alice, world.tokens.partner]) {
-      expect((await world.call(APPROVE, { id: sameDepartment.id }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(await forbiddenCode(APPROVE, { id: sameDepartment.id }, token)).toBe('FORBIDDEN');
     }
     const otherDepartment = await asked(world.tokens.carol, { kind: 'CONSULTANT', consultantId: 'bob' });
-    expect((await world.call(APPROVE, { id: otherDepartment.id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await world.call(REJECT, { id: otherDepartment.id, r: 'no' }, world.tokens.westManager)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await forbiddenCode(APPROVE, { id: otherDepartment.id }, world.tokens.eastManager)).toBe('FORBIDDEN');
+    expect(await forbiddenCode(REJECT, { id: otherDepartment.id, reason: 'no' }, world.tokens.westManager)).toBe('FORBIDDEN');
     expect((await world.ok(ONE, { id: sameDepartment.id }, world.tokens.alice)).accessRequest.status).toBe('REQUESTED');
   });
 
   it('lets the approver shorten the expiry, never extend it, and publishes access.approved', async () => {
     const request = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, 3 * DAY);
-    const longer = await world.call(APPROVE, { id: request.id, e: at(3 * DAY + 1000) }, world.tokens.eastManager);
-    expect(longer.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
-    const past = await world.call(APPROVE, { id: request.id, e: at(-1000) }, world.tokens.eastManager);
-    expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
+    const longer = await world.refused(APPROVE, { i: { id: request.id, expiresAt: at(3 * DAY + 1000) } }, world.tokens.eastManager);
+    expect(longer).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'expiresAt'] }]);
+    const past = await world.refused(APPROVE, { i: { id: request.id, expiresAt: at(-1000) } }, world.tokens.eastManager);
+    expect(past).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'expiresAt'], message: 'must be in the future' }]);
+    expect(await events(accessApprovedV1.type, request.id)).toEqual([]);
 
-    const approved = await world.ok(APPROVE, { id: request.id, e: at(DAY) }, world.tokens.eastManager);
-    expect(approved.approveAccessRequest).toMatchObject({ status: 'APPROVED', expiresAt: at(DAY), decidedBy: 'mgr-east', decidedAt: at(0) });
+    const approved = await world.ok(APPROVE, { i: { id: request.id, expiresAt: at(DAY) } }, world.tokens.eastManager);
+    expect(approved.approveAccessRequest.accessRequest).toMatchObject({ status: 'APPROVED', expiresAt: at(DAY), decidedBy: staff('mgr-east'), decidedAt: at(0) });
     const [event] = await events(accessApprovedV1.type, request.id);
     expect(event).toMatchObject({ actorid: 'mgr-east', data: { requestId: request.id, requesterId: 'alice', approvedBy: 'mgr-east', expiresAt: at(DAY) } });
     expect(nodeIds((await world.ok(GRANTS, { g: 'alice' }, world.tokens.alice)).accessGrantsInForce)).toEqual([request.id]);
@@ -93,33 +107,41 @@ describe('accounts access: requests, approvals and grants', () => {
 
   it('keeps the requested expiry when the approver names none', async () => {
     const request = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, 5 * DAY);
-    expect((await world.ok(APPROVE, { id: request.id }, world.tokens.eastManager)).approveAccessRequest.expiresAt).toBe(at(5 * DAY));
+    expect((await world.ok(APPROVE, { i: { id: request.id } }, world.tokens.eastManager)).approveAccessRequest.accessRequest.expiresAt).toBe(at(5 * DAY));
   });
 
   it('rejects with a reason, publishes access.rejected, and allows no later decision (CONFLICT)', async () => {
     const request = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' });
-    const missingReason = await world.call(REJECT, { id: request.id, r: '  ' }, world.tokens.eastManager);
-    expect(missingReason.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const rejected = await world.ok(REJECT, { id: request.id, r: 'Bob is back on Monday' }, world.tokens.eastManager);
-    expect(rejected.rejectAccessRequest).toEqual({ id: request.id, status: 'REJECTED', rejectionReason: 'Bob is back on Monday', decidedBy: 'mgr-east' });
-    expect((await world.call(APPROVE, { id: request.id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect((await world.call(REVOKE, { id: request.id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect((await world.call(REJECT, { id: request.id, r: 'again' }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
-    const [event] = await events(accessRejectedV1.type, request.id);
+    const missingReason = await world.refused(REJECT, { i: { id: request.id, reason: '  ' } }, world.tokens.eastManager);
+    expect(missingReason).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'reason'] }]);
+    const rejected = await world.ok(REJECT, { i: { id: request.id, reason: 'Bob is back on Monday' } }, world.tokens.eastManager);
+    expect(rejected.rejectAccessRequest).toEqual({
+      accessRequest: { id: request.id, status: 'REJECTED', rejectionReason: 'Bob is back on Monday', decidedBy: staff('mgr-east') },
+      userErrors: [],
+    });
+    expect(await world.refused(APPROVE, { i: { id: request.id } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null, message: 'An access request that is REJECTED cannot be APPROVED' }]);
+    expect(await world.refused(REVOKE, { i: { id: request.id } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null }]);
+    expect(await world.refused(REJECT, { i: { id: request.id, reason: 'again' } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null }]);
+    expect(await events(accessApprovedV1.type, request.id)).toEqual([]);
+    expect(await events(accessRevokedV1.type, request.id)).toEqual([]);
+    const [event, ...more] = await events(accessRejectedV1.type, request.id);
+    expect(more).toEqual([]);
     expect(event).toMatchObject({ data: { rejectedBy: 'mgr-east', reason: 'Bob is back on Monday' } });
   });
 
   it('revokes a grant in force once (publishing access.revoked), and the grantee may give it up', async () => {
     const id = await world.grant(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, world.tokens.eastManager);
-    expect((await world.call(REVOKE, { id }, world.tokens.carol)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const revoked = await world.ok(REVOKE, { id, r: 'done early' }, world.tokens.eastManager);
-    expect(revoked.revokeAccessGrant).toEqual({ id, status: 'REVOKED', revokedBy: 'mgr-east', revokedAt: at(0), revocationReason: 'done early' });
-    expect((await world.call(REVOKE, { id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
-    const [event] = await events(accessRevokedV1.type, id);
+    expect(await forbiddenCode(REVOKE, { id }, world.tokens.carol)).toBe('FORBIDDEN');
+    const revoked = await world.ok(REVOKE, { i: { id, reason: 'done early' } }, world.tokens.eastManager);
+    expect(revoked.revokeAccessGrant.accessRequest).toEqual({ id, status: 'REVOKED', revokedBy: staff('mgr-east'), revokedAt: at(0), revocationReason: 'done early' });
+    expect(await world.refused(REVOKE, { i: { id } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null }]);
+    const [event, ...more] = await events(accessRevokedV1.type, id);
+    expect(more).toEqual([]);
     expect(event).toMatchObject({ actorid: 'mgr-east', data: { requestId: id, revokedBy: 'mgr-east', reason: 'done early' } });
 
     const own = await world.grant(world.tokens.alice, { kind: 'CUSTOMER', customerId: bobsCustomer }, world.tokens.eastManager);
-    expect((await world.ok(REVOKE, { id: own }, world.tokens.alice)).revokeAccessGrant.status).toBe('REVOKED');
+    const givenUp = (await world.ok(REVOKE, { i: { id: own } }, world.tokens.alice)).revokeAccessGrant.accessRequest;
+    expect(givenUp).toMatchObject({ status: 'REVOKED', revokedBy: { id: 'alice', kind: 'STAFF_MEMBER', staffMember: { id: 'alice', name: 'Alice Wang' } } });
   });
 
   it('expires a grant at its expiry: it leaves the grants in force and can no longer be revoked', async () => {
@@ -129,24 +151,25 @@ describe('accounts access: requests, approvals and grants', () => {
     world.clock.advance(2 * HOUR);
     expect(await inForce()).toEqual([]);
     expect((await world.ok(ONE, { id }, world.tokens.alice)).accessRequest.status).toBe('EXPIRED');
-    expect((await world.call(REVOKE, { id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await world.refused(REVOKE, { i: { id } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null, message: 'An access request that is EXPIRED cannot be REVOKED' }]);
+    expect(await events(accessRevokedV1.type, id)).toEqual([]);
   });
 
   it('expires a request nobody decided before its requested expiry: it leaves the queue and cannot be approved', async () => {
     const request = await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, HOUR);
     world.clock.advance(HOUR);
     expect(nodeIds((await world.ok(AWAITING, {}, world.tokens.eastManager)).accessRequestsAwaitingMyApproval)).not.toContain(request.id);
-    expect((await world.call(APPROVE, { id: request.id }, world.tokens.eastManager)).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await world.refused(APPROVE, { i: { id: request.id } }, world.tokens.eastManager)).toMatchObject([{ code: 'CONFLICT', field: null }]);
+    expect(await events(accessApprovedV1.type, request.id)).toEqual([]);
     const expired = await world.ok('{ myAccessRequests(status: EXPIRED) { edges { node { id } } } }', {}, world.tokens.alice);
     expect(nodeIds(expired.myAccessRequests)).toContain(request.id);
   });
 
   it('refuses an expiry in the past or beyond the maximum with BAD_USER_INPUT', async () => {
     for (const ms of [0, -DAY, 90 * DAY + 1000]) {
-      const res = await ask(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, ms);
-      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
+      expect(await askRefused(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, ms)).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'expiresAt'] }]);
     }
-    expect((await ask(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, 90 * DAY)).errors).toBeUndefined();
+    expect((await asked(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, 90 * DAY)).status).toBe('REQUESTED');
   });
 
   it('validates the scope and the reason, naming the field', async () => {
@@ -157,16 +180,27 @@ describe('accounts access: requests, approvals and grants', () => {
       [{ kind: 'CONSULTANT', consultantId: 'alice' }, 'input.scope'],
     ];
     for (const [scope, field] of cases) {
-      expect((await ask(world.tokens.alice, scope)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(await askRefused(world.tokens.alice, scope)).toMatchObject([{ code: 'BAD_USER_INPUT', field: field.split('.') }]);
     }
-    expect((await ask(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, DAY, '')).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
-    expect((await ask(world.tokens.alice, { kind: 'CUSTOMER', customerId: '0123456789abcdef01234567' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await ask(world.tokens.alice, { kind: 'DEPARTMENT', departmentId: 'D-NOWHERE' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(await askRefused(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, DAY, '')).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'reason'] }]);
+    expect(await askRefused(world.tokens.alice, { kind: 'CUSTOMER', customerId: '0123456789abcdef01234567' })).toMatchObject([{ code: 'NOT_FOUND', field: null }]);
+    expect(await askRefused(world.tokens.alice, { kind: 'DEPARTMENT', departmentId: 'D-NOWHERE' })).toMatchObject([{ code: 'NOT_FOUND', field: null }]);
+  });
+
+  it('names every problem of a request at once, one user error each', async () => {
+    const problems = await askRefused(world.tokens.alice, { kind: 'CUSTOMER', departmentId: 'D-EAST' }, -DAY, ' ');
+    expect(problems.map((p) => [p.code, p.field])).toEqual([
+      ['BAD_USER_INPUT', ['input', 'scope', 'customerId']],
+      ['BAD_USER_INPUT', ['input', 'scope', 'departmentId']],
+      ['BAD_USER_INPUT', ['input', 'reason']],
+      ['BAD_USER_INPUT', ['input', 'expiresAt']],
+    ]);
+    expect(problems.every((p) => p.message.length > 0)).toBe(true);
   });
 
   it('refuses a second request for the same scope while the first awaits a decision (CONFLICT)', async () => {
     await asked(world.tokens.bob, { kind: 'DEPARTMENT', departmentId: 'D-WEST' });
-    expect((await ask(world.tokens.bob, { kind: 'DEPARTMENT', departmentId: 'D-WEST' })).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await askRefused(world.tokens.bob, { kind: 'DEPARTMENT', departmentId: 'D-WEST' })).toMatchObject([{ code: 'CONFLICT', field: null, message: 'You already asked for this access; wait for the decision' }]);
   });
 
   it('shows requests and grants only to those concerned', async () => {
@@ -188,7 +222,7 @@ describe('accounts access: requests, approvals and grants', () => {
   it('pages the caller\'s requests with cursors and filters them by status', async () => {
     const first = await asked(world.tokens.carol, { kind: 'CONSULTANT', consultantId: 'alice' });
     const second = await asked(world.tokens.carol, { kind: 'CONSULTANT', consultantId: 'bob' });
-    await world.ok(REJECT, { id: first.id, r: 'not needed' }, world.tokens.gm);
+    await world.ok(REJECT, { i: { id: first.id, reason: 'not needed' } }, world.tokens.gm);
     const page1 = await world.ok('{ myAccessRequests(status: REQUESTED, first: 1) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }', {}, world.tokens.carol);
     expect(page1.myAccessRequests.totalCount).toBe(1);
     expect(page1.myAccessRequests.edges[0].node.id).toBe(second.id);

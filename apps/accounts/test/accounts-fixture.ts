@@ -3,6 +3,9 @@ import { createEvent, encodeEvent } from '@crm/events';
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { eventsOnStream, graphql, testServiceEnv, tokenFor, type GraphQLResponse, type StoredEvent } from '@crm/testing';
 import { accountsService } from '../src/accounts.service';
+import { refusal, USER_ERRORS, userErrorsOf, type UserErrorAnswer } from './mutation-payloads';
+
+export { USER_ERRORS, type UserErrorAnswer } from './mutation-payloads';
 
 /** Monday 2025-03-03 09:00 in Shanghai (the default working-calendar zone). */
 export const MONDAY_9AM = '2025-03-03T01:00:00.000Z';
@@ -38,7 +41,6 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
     partner: await tokenFor({ sub: 'portal-p1', roles: ['partner'], partner_id: 'P-1' }),
   };
   const call = (query: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse> => graphql(service.url, query, variables, token);
-  /** The data of an operation that must succeed. */
   /** A read that may be refused by the read rule: the data, after checking every error is a denial code. */
   const read = async (query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> => {
     const res = await call(query, variables, token);
@@ -46,12 +48,20 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
     if (unexpected.length > 0) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(unexpected)}`);
     return res.data!;
   };
+  /** The data of an operation that must succeed: no error, and no user error in a mutation's payload. */
   const ok = async (query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> => {
     const res = await call(query, variables, token);
     if (res.errors) throw new Error(`${query.slice(0, 70)}…: ${JSON.stringify(res.errors)}`);
+    const userErrors = userErrorsOf(res.data);
+    if (userErrors.length > 0) throw new Error(`${query.slice(0, 70)}…: user errors ${JSON.stringify(userErrors)}`);
     return res.data!;
   };
-  /** The first error of an operation that must fail. */
+  /**
+   * The user errors of a mutation refused for what the caller can fix (its record null, nothing written, no
+   * event published: see `refusal`).
+   */
+  const refused = (query: string, variables: Record<string, unknown>, token: string): Promise<UserErrorAnswer[]> => refusal(service, () => call(query, variables, token));
+  /** The first top-level error of an operation that must fail (authentication, permission). */
   const fails = async (query: string, variables: Record<string, unknown>, token: string): Promise<{ message: string; extensions?: Record<string, any> }> => {
     const res = await call(query, variables, token);
     if (!res.errors?.length) throw new Error(`expected an error from ${query.slice(0, 70)}…, got ${JSON.stringify(res.data)}`);
@@ -59,10 +69,10 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
   };
 
   for (const [id, name] of [['D-EAST', 'East sales'], ['D-WEST', 'West sales']]) {
-    await ok('mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: { id, name } }, tokens.gm);
+    await ok(`mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { department { id } ${USER_ERRORS} } }`, { i: { id, name } }, tokens.gm);
   }
   for (const [id, name, departmentId] of [['alice', 'Alice Wang', 'D-EAST'], ['bob', 'Bob Li', 'D-EAST'], ['carol', 'Carol Zhao', 'D-WEST'], ['dan', 'Dan Sun', 'D-WEST']]) {
-    await ok('mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId } }, tokens.gm);
+    await ok(`mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } ${USER_ERRORS} } }`, { i: { id, name, departmentId } }, tokens.gm);
   }
 
   let created = 0;
@@ -70,11 +80,11 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
   const customer = async (input: Record<string, unknown> = {}, token = tokens.gm): Promise<string> => {
     created += 1;
     const data = await ok(
-      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`,
       { i: { name: `Customer ${created} ${Math.random().toString(36).slice(2, 8)}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'alice', ...input } },
       token,
     );
-    return data.createCustomer.id;
+    return data.createCustomer.customer.id;
   };
 
   /** Events of one type (about one entity) on a service's stream, after the outbox was flushed. */
@@ -89,7 +99,7 @@ export async function startAccountsWorld(options: AccountsWorldOptions = {}) {
     await service.bus.js.publish(contract.type, encodeEvent(event), { msgID: event.id });
   };
 
-  return { service, clock, tokens, call, ok, read, fails, customer, events, publish };
+  return { service, clock, tokens, call, ok, read, fails, refused, customer, events, publish };
 }
 export type AccountsWorld = Awaited<ReturnType<typeof startAccountsWorld>>;
 
@@ -102,9 +112,13 @@ export async function startAccounts(): Promise<{ service: RunningService; gm: st
   const alice = await tokenFor({ sub: 'alice', roles: ['consultant'], department_id: 'D-EAST' });
   const bob = await tokenFor({ sub: 'bob', roles: ['consultant'], department_id: 'D-EAST' });
   const manager = await tokenFor({ sub: 'mgr-east', roles: ['department_manager'], department_id: 'D-EAST' });
-  await graphql(service.url, 'mutation { upsertDepartment(input: {id: "D-EAST", name: "East sales"}) { id } }', {}, gm);
+  const setUp = async (query: string, variables: Record<string, unknown>) => {
+    const res = await graphql(service.url, query, variables, gm);
+    if (res.errors || userErrorsOf(res.data).length > 0) throw new Error(`setting up accounts failed: ${JSON.stringify(res)}`);
+  };
+  await setUp(`mutation { upsertDepartment(input: {id: "D-EAST", name: "East sales"}) { department { id } ${USER_ERRORS} } }`, {});
   for (const [id, name] of [['alice', 'Alice Wang'], ['bob', 'Bob Li']]) {
-    await graphql(service.url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id, name, departmentId: 'D-EAST' } }, gm);
+    await setUp(`mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } ${USER_ERRORS} } }`, { i: { id, name, departmentId: 'D-EAST' } });
   }
   return { service, gm, alice, bob, manager };
 }

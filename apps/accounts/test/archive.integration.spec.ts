@@ -1,5 +1,5 @@
 import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
-import { DAY, startAccountsWorld, type AccountsWorld } from './accounts-fixture';
+import { DAY, startAccountsWorld, USER_ERRORS, type AccountsWorld } from './accounts-fixture';
 
 const CARD = `
   id name kind listType industry region address tradingSince
@@ -11,9 +11,9 @@ const CARD = `
   managementStatus { currentSalesPerformance pastSalesPerformance staffQualifications partners cooperationAttitude competitorRelations }
   tradingStatus { advantages problems futurePolicy reputation pastCreditProblems }
   competitorNotes industryNotes lifecycle lastVerifiedAt stale revision`;
-const CREATE = `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { ${CARD} } }`;
-const UPDATE = `mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { ${CARD} } }`;
-const CHANGES = `query($id: ID!, $first: Int, $after: String, $field: String) { customer(id: $id) { changes(first: $first, after: $after, field: $field) { totalCount pageInfo { hasNextPage endCursor } edges { node { at by field before after } } } } }`;
+const CREATE = `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { ${CARD} } ${USER_ERRORS} } }`;
+const UPDATE = `mutation($id: ID!, $i: CustomerCardChangesInput!) { updateCustomer(input: { id: $id, changes: $i }) { customer { ${CARD} } ${USER_ERRORS} } }`;
+const CHANGES = `query($id: ID!, $first: Int, $after: String, $field: String) { customer(id: $id) { changes(first: $first, after: $after, field: $field) { totalCount pageInfo { hasNextPage endCursor } edges { node { at actor { id kind } field before after } } } } }`;
 const LIST = `query($f: CustomerFilter, $s: CustomerSort, $first: Int, $after: String) { customers(filter: $f, sort: $s, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name lifecycle } } } }`;
 
 const organisationCard = {
@@ -57,7 +57,7 @@ describe('accounts: the customer data card and the dynamic archive', () => {
   afterAll(() => w.service.stop());
 
   it('keeps the whole data card of an organisation and announces it with its classification', async () => {
-    const { createCustomer } = await w.ok(CREATE, { i: organisationCard }, w.tokens.gm);
+    const createCustomer = (await w.ok(CREATE, { i: organisationCard }, w.tokens.gm)).createCustomer.customer;
     expect(createCustomer).toMatchObject({
       kind: 'ORGANISATION',
       tradingSince: '2019-05-01',
@@ -79,11 +79,13 @@ describe('accounts: the customer data card and the dynamic archive', () => {
   });
 
   it('keeps an individual\'s personal data, computes the age from the birthday and withholds it from partners', async () => {
-    const { createCustomer } = await w.ok(
-      CREATE,
-      { i: { name: 'Ms Lin Hua', kind: 'INDIVIDUAL', listType: 'INDIVIDUAL', ownerId: 'alice', partnerIds: ['P-1'], individual: { gender: 'FEMALE', birthday: '1985-07-20', occupation: 'Architect' } } },
-      w.tokens.gm,
-    );
+    const createCustomer = (
+      await w.ok(
+        CREATE,
+        { i: { name: 'Ms Lin Hua', kind: 'INDIVIDUAL', listType: 'INDIVIDUAL', ownerId: 'alice', partnerIds: ['P-1'], individual: { gender: 'FEMALE', birthday: '1985-07-20', occupation: 'Architect' } } },
+        w.tokens.gm,
+      )
+    ).createCustomer.customer;
     // 2025-03-03: not yet her birthday this year.
     expect(createCustomer.individual).toEqual({ gender: 'FEMALE', birthday: '1985-07-20', age: 39, occupation: 'Architect' });
     expect(createCustomer.organisation).toBeNull();
@@ -96,24 +98,30 @@ describe('accounts: the customer data card and the dynamic archive', () => {
     [{ ...organisationCard, listType: 'INDIVIDUAL' }, 'input.listType'],
     [{ ...organisationCard, organisation: { registrationNumber: '#!' } }, 'input.organisation.registrationNumber'],
     [{ ...organisationCard, organisation: { assets: { amount: -1 } } }, 'input.organisation.assets.amount'],
-    [{ ...organisationCard, organisation: { establishedOn: '2025-02-30' } }, 'input.organisation.establishedOn'],
     [{ ...organisationCard, tradingSince: '2031-01-01' }, 'input.tradingSince'],
     [{ ...organisationCard, needs: { budget: { amount: 10, currency: 'yuan' } } }, 'input.needs.budget.currency'],
     [{ ...organisationCard, contacts: [{ name: 'X', email: 'not-an-email' }] }, 'input.contacts.0.email'],
     [{ name: 'Mr Q', kind: 'INDIVIDUAL', listType: 'INDIVIDUAL', individual: { age: 200 } }, 'input.individual.age'],
-  ])('refuses an invalid card with BAD_USER_INPUT naming %#', async (input, field) => {
-    const error = await w.fails(CREATE, { i: input }, w.tokens.gm);
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  ])('refuses an invalid card with a BAD_USER_INPUT user error naming %#', async (input, field) => {
+    const problems = await w.refused(CREATE, { i: input }, w.tokens.gm);
+    expect(problems).toMatchObject([{ code: 'BAD_USER_INPUT', field: field.split('.') }]);
+  });
+
+  it('refuses a day the Date scalar refuses before anything runs: a top-level BAD_USER_INPUT naming its path, no payload', async () => {
+    const res = await w.call(CREATE, { i: { ...organisationCard, name: 'Impossible Day Ltd', organisation: { establishedOn: '2025-02-30' } } }, w.tokens.gm);
+    expect(res.errors?.map((e) => e.extensions)).toMatchObject([{ code: 'BAD_USER_INPUT', field: 'input.organisation.establishedOn' }]);
+    expect(res.data ?? null).toBeNull();
+    expect(await w.service.connection.collection('customers').countDocuments({ name: 'Impossible Day Ltd' })).toBe(0);
   });
 
   it('changes only the members an update names, keeps one history entry per member and announces the change', async () => {
     const id = await w.customer(organisationCard);
-    const { updateCustomer } = await w.ok(UPDATE, { id, i: { organisation: { employeeCount: 450, supervisingUnit: null }, needs: { purchaseStage: 'NEGOTIATION' }, industryNotes: 'Sector consolidating fast' } }, w.tokens.alice);
+    const updateCustomer = (await w.ok(UPDATE, { id, i: { organisation: { employeeCount: 450, supervisingUnit: null }, needs: { purchaseStage: 'NEGOTIATION' }, industryNotes: 'Sector consolidating fast' } }, w.tokens.alice)).updateCustomer.customer;
     expect(updateCustomer.organisation).toMatchObject({ employeeCount: 450, supervisingUnit: null, legalRepresentative: 'Wu Gang', registrationNumber: '91320100MA1X2Y3Z4K' });
     expect(updateCustomer.needs).toMatchObject({ purchaseStage: 'NEGOTIATION', focusPoints: ['delivery time', 'spare parts'] });
     expect(updateCustomer.revision).toBe(1);
     const { customer } = await w.ok(CHANGES, { id, first: 10 }, w.tokens.alice);
-    expect(customer.changes.edges.map((e: any) => [e.node.field, e.node.before, e.node.after, e.node.by])).toEqual([
+    expect(customer.changes.edges.map((e: any) => [e.node.field, e.node.before, e.node.after, e.node.actor.id])).toEqual([
       // Newest first; the entries of one update in reverse card order.
       ['needs.purchaseStage', '"EVALUATION"', '"NEGOTIATION"', 'alice'],
       ['organisation.employeeCount', '420', '450', 'alice'],
@@ -128,7 +136,7 @@ describe('accounts: the customer data card and the dynamic archive', () => {
 
   it('does not touch the customer (no revision, no history) when an update changes nothing', async () => {
     const id = await w.customer(organisationCard);
-    const { updateCustomer } = await w.ok(UPDATE, { id, i: { region: 'East', contacts: organisationCard.contacts } }, w.tokens.alice);
+    const updateCustomer = (await w.ok(UPDATE, { id, i: { region: 'East', contacts: organisationCard.contacts } }, w.tokens.alice)).updateCustomer.customer;
     expect(updateCustomer.revision).toBe(0);
   });
 
@@ -147,6 +155,25 @@ describe('accounts: the customer data card and the dynamic archive', () => {
     expect(forged.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
+  it('refuses a change to a customer out of reach or unknown with NOT_FOUND (never revealing it exists), and a change the card rules forbid field by field', async () => {
+    const id = await w.customer({ name: 'Out Of Reach Co' });
+    for (const target of [id, '0123456789abcdef01234567', 'not-an-id']) {
+      expect(await w.refused(UPDATE, { id: target, i: { region: 'West' } }, w.tokens.carol)).toEqual([{ code: 'NOT_FOUND', field: null, message: `Customer ${target} not found` }]);
+    }
+    // Every rule of the card at once, under input.changes.
+    const problems = await w.refused(UPDATE, { id, i: { listType: 'INDIVIDUAL', lifecycle: 'BAD', individual: { occupation: 'x' }, tradingSince: '2031-01-01' } }, w.tokens.gm);
+    expect(problems.map((p) => p.field)).toEqual([
+      ['input', 'changes', 'lifecycle'],
+      ['input', 'changes', 'listType'],
+      ['input', 'changes', 'individual'],
+      ['input', 'changes', 'tradingSince'],
+    ]);
+    // Permission is not something the caller can fix: a top-level FORBIDDEN, no payload.
+    const forbidden = await w.call(UPDATE, { id, i: { region: 'West' } }, w.tokens.agent);
+    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(forbidden.data?.updateCustomer).toBeNull();
+  });
+
   it('shows no history to a partner and hides another consultant\'s customer history behind null', async () => {
     const id = await w.customer({ name: 'Partner History Co', partnerIds: ['P-1'] });
     const asPartner = await w.ok('query($id: ID!) { customer(id: $id) { history { field } changes { totalCount } } }', { id }, w.tokens.partner);
@@ -161,8 +188,11 @@ describe('accounts: the customer data card and the dynamic archive', () => {
     try {
       const stale = await w.ok(LIST, { f: { region: 'Stale', stale: true } }, w.tokens.gm);
       expect(stale.customers.edges.map((e: any) => e.node.id)).toEqual([id]);
-      const { verifyCustomer } = await w.ok('mutation($id: ID!) { verifyCustomer(id: $id, note: "called the buyer") { stale lastVerifiedAt lastVerifiedBy } }', { id }, w.tokens.alice);
-      expect(verifyCustomer).toEqual({ stale: false, lastVerifiedAt: w.clock.now().toISOString(), lastVerifiedBy: 'alice' });
+      const VERIFY = `mutation($i: VerifyCustomerInput!) { verifyCustomer(input: $i) { customer { stale lastVerifiedAt lastVerifiedBy { id kind staffMember { name } } } ${USER_ERRORS} } }`;
+      const tooLong = await w.refused(VERIFY, { i: { id, note: 'x'.repeat(1001) } }, w.tokens.alice);
+      expect(tooLong).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'note'] }]);
+      const { verifyCustomer } = await w.ok(VERIFY, { i: { id, note: 'called the buyer' } }, w.tokens.alice);
+      expect(verifyCustomer.customer).toEqual({ stale: false, lastVerifiedAt: w.clock.now().toISOString(), lastVerifiedBy: { id: 'alice', kind: 'STAFF_MEMBER', staffMember: { name: 'Alice Wang' } } });
       expect((await w.ok(LIST, { f: { region: 'Stale', stale: true } }, w.tokens.gm)).customers.totalCount).toBe(0);
       expect((await w.ok(LIST, { f: { region: 'Stale', verifiedBefore: w.clock.now().toISOString() } }, w.tokens.gm)).customers.totalCount).toBe(0);
     } finally {

@@ -1,7 +1,7 @@
 import { creditProfileChangedV1, customerUpdatedV1, salesTierComputedV1 } from '@crm/contracts';
-import { eventually, startAccountsWorld, type AccountsWorld } from './accounts-fixture';
+import { eventually, startAccountsWorld, USER_ERRORS, type AccountsWorld } from './accounts-fixture';
 
-const CLASSIFY = `mutation($id: ID!, $i: ClassifyCustomerInput!) { classifyCustomer(id: $id, input: $i) { id category importance loyalty route routeOrder assignedStaff { id } } }`;
+const CLASSIFY = `mutation($i: ClassifyCustomerInput!) { classifyCustomer(input: $i) { customer { id category importance loyalty route routeOrder assignedStaff { id } } ${USER_ERRORS} } }`;
 const READ = `query($id: ID!) { customer(id: $id) { category importance loyalty salesTier { tier periodStart periodEnd basis } creditGrade assignedStaff { id } } }`;
 const LIST = `query($f: CustomerFilter, $s: CustomerSort, $first: Int, $after: String) { customers(filter: $f, sort: $s, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name routeOrder creditGrade salesTier { tier } } } } }`;
 
@@ -30,24 +30,31 @@ describe('accounts: classification', () => {
   });
 
   it('refuses a KEY customer with fewer than two staff, on creation and on classification', async () => {
-    const onCreate = await w.fails('mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: 'Key Alone', kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'alice', importance: 'KEY' } }, w.tokens.gm);
-    expect(onCreate.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.importance' });
+    const onCreate = await w.refused(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`, { i: { name: 'Key Alone', kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'alice', importance: 'KEY' } }, w.tokens.gm);
+    expect(onCreate).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'importance'] }]);
     const id = await w.customer({ name: 'Becoming Key' });
-    const alone = await w.fails(CLASSIFY, { id, i: { importance: 'KEY', category: 'KEY' } }, w.tokens.alice);
-    expect(alone.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.importance' });
-    const { classifyCustomer } = await w.ok(CLASSIFY, { id, i: { importance: 'KEY', category: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.alice);
-    expect(classifyCustomer).toMatchObject({ importance: 'KEY', category: 'KEY', assignedStaff: [{ id: 'alice' }, { id: 'bob' }] });
-    const shrink = await w.fails(CLASSIFY, { id, i: { assignedStaffIds: [] } }, w.tokens.alice);
-    expect(shrink.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assignedStaffIds' });
-    const unknownStaff = await w.fails(CLASSIFY, { id, i: { assignedStaffIds: ['nobody'] } }, w.tokens.alice);
-    expect(unknownStaff.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assignedStaffIds' });
+    const alone = await w.refused(CLASSIFY, { i: { id, importance: 'KEY', category: 'KEY' } }, w.tokens.alice);
+    expect(alone).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'importance'] }]);
+    expect(await w.events(customerUpdatedV1, id)).toEqual([]);
+    const { classifyCustomer } = await w.ok(CLASSIFY, { i: { id, importance: 'KEY', category: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.alice);
+    expect(classifyCustomer.customer).toMatchObject({ importance: 'KEY', category: 'KEY', assignedStaff: [{ id: 'alice' }, { id: 'bob' }] });
+    const shrink = await w.refused(CLASSIFY, { i: { id, assignedStaffIds: [] } }, w.tokens.alice);
+    expect(shrink).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'assignedStaffIds'] }]);
+    const unknownStaff = await w.refused(CLASSIFY, { i: { id, assignedStaffIds: ['nobody'] } }, w.tokens.alice);
+    expect(unknownStaff).toMatchObject([{ code: 'BAD_USER_INPUT', field: ['input', 'assignedStaffIds'], message: 'no active consultant nobody' }]);
+    // Shape problems come together, one user error each.
+    const shape = await w.refused(CLASSIFY, { i: { id, route: ' ', routeOrder: -1 } }, w.tokens.alice);
+    expect(shape.map((p) => p.field)).toEqual([
+      ['input', 'route'],
+      ['input', 'routeOrder'],
+    ]);
   });
 
   it('lets the staff assigned to a customer read it like its owner, in the list and by id', async () => {
     const id = await w.customer({ name: 'Served By Two Co' });
     const before = await w.read('query($id: ID!) { customer(id: $id) { id } }', { id }, w.tokens.bob);
     expect(before.customer).toBeNull();
-    await w.ok(CLASSIFY, { id, i: { importance: 'KEY', category: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.alice);
+    await w.ok(CLASSIFY, { i: { id, importance: 'KEY', category: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.alice);
     const byId = await w.ok('query($id: ID!) { customer(id: $id) { id } }', { id }, w.tokens.bob);
     expect(byId.customer).toEqual({ id });
     const list = await w.ok('{ customers(first: 200) { edges { node { id } } } }', {}, w.tokens.bob);
@@ -56,7 +63,7 @@ describe('accounts: classification', () => {
 
   it('announces importance, category and staff in customer.updated so other services (SLA) follow', async () => {
     const id = await w.customer({ name: 'Announced Key' });
-    await w.ok(CLASSIFY, { id, i: { importance: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.gm);
+    await w.ok(CLASSIFY, { i: { id, importance: 'KEY', assignedStaffIds: ['bob'] } }, w.tokens.gm);
     const [event] = await w.events(customerUpdatedV1, id);
     expect(event.data.customer).toMatchObject({ id, importance: 'KEY', category: 'POTENTIAL', assignedStaffIds: ['alice', 'bob'] });
     expect(event.data.changes.map((c: { field: string }) => c.field)).toEqual(['importance', 'assignedStaffIds']);
@@ -123,10 +130,12 @@ describe('accounts: classification', () => {
       [poor, 'C'],
     ]);
     expect((await w.ok(LIST, { f: { region: 'Graded', creditGrade: 'C' } }, w.tokens.gm)).customers.edges.map((e: any) => e.node.id)).toEqual([poor]);
-    const history = await w.ok('query($id: ID!) { customer(id: $id) { changes(field: "creditGrade") { edges { node { by after } } } } }', { id: good }, w.tokens.gm);
+    const history = await w.ok('query($id: ID!) { customer(id: $id) { changes(field: "creditGrade") { edges { node { actor { id kind staffMember { id } } after } } } } }', { id: good }, w.tokens.gm);
+    // credit's events name the internal app that published them: staff the directory does not know.
+    const credit = { id: 'svc-credit', kind: 'STAFF_MEMBER', staffMember: null };
     expect(history.customer.changes.edges.map((e: any) => e.node)).toEqual([
-      { by: 'svc-credit', after: '"AA"' },
-      { by: 'svc-credit', after: '"B"' },
+      { actor: credit, after: '"AA"' },
+      { actor: credit, after: '"B"' },
     ]);
   });
 
@@ -146,9 +155,10 @@ describe('accounts: classification', () => {
 
   it('lets only the customer\'s editors classify it', async () => {
     const id = await w.customer({ name: 'Not Yours' });
-    const asCarol = await w.fails(CLASSIFY, { id, i: { category: 'KEY' } }, w.tokens.carol);
-    expect(asCarol.extensions?.code).toBe('NOT_FOUND');
-    const asAgent = await w.fails(CLASSIFY, { id, i: { category: 'KEY' } }, w.tokens.agent);
+    const asCarol = await w.refused(CLASSIFY, { i: { id, category: 'KEY' } }, w.tokens.carol);
+    expect(asCarol).toEqual([{ code: 'NOT_FOUND', field: null, message: `Customer ${id} not found` }]);
+    const asAgent = await w.fails(CLASSIFY, { i: { id, category: 'KEY' } }, w.tokens.agent);
     expect(asAgent.extensions?.code).toBe('FORBIDDEN');
+    expect((await w.ok('query($id: ID!) { customer(id: $id) { category } }', { id }, w.tokens.gm)).customer.category).toBe('POTENTIAL');
   });
 });

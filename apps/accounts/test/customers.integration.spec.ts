@@ -2,9 +2,10 @@ import { customerCreatedV1, customerUpdatedV1, streamFor } from '@crm/contracts'
 import { eventsOnStream, graphql, tokenFor } from '@crm/testing';
 import type { RunningService } from '@crm/kernel';
 import { startAccounts } from './accounts-fixture';
+import { refusal, USER_ERRORS } from './mutation-payloads';
 
-const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id name lifecycle owner { id name } department { id } contacts { name phone email decisionMaker } } }`;
-const UPDATE = `mutation($id: ID!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, input: $input) { id name lifecycle history { field before after by } } }`;
+const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id name lifecycle owner { id name } department { id } contacts { name phone email decisionMaker } } ${USER_ERRORS} } }`;
+const UPDATE = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { id name lifecycle history { field before after actor { id kind } } } ${USER_ERRORS} } }`;
 
 function eventsAbout(service: RunningService, type: string, subject: string) {
   return eventsOnStream(service.bus.jsm, streamFor('accounts').name, type, subject);
@@ -20,7 +21,8 @@ describe('accounts: customers', () => {
   it('creates a customer owned by the calling consultant and publishes customer.created once', async () => {
     const res = await graphql(ctx.service.url, CREATE, { input: { name: 'Acme Tools', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East', contacts: [{ name: 'Zhang San', phone: '+86 10 1234 5678', decisionMaker: true }] } }, ctx.alice);
     expect(res.errors).toBeUndefined();
-    const customer = res.data!.createCustomer;
+    expect(res.data!.createCustomer.userErrors).toEqual([]);
+    const customer = res.data!.createCustomer.customer;
     expect(customer).toMatchObject({ name: 'Acme Tools', lifecycle: 'PROSPECT', owner: { id: 'alice', name: 'Alice Wang' }, department: { id: 'D-EAST' } });
     await ctx.service.flushOutbox();
     const events = await eventsAbout(ctx.service, customerCreatedV1.type, customer.id);
@@ -47,13 +49,24 @@ describe('accounts: customers', () => {
     expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
   });
 
-  it('lists every problem of an invalid input at once in extensions.problems, the first also as field', async () => {
-    const res = await graphql(ctx.service.url, CREATE, { input: { name: ' ', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);
-    expect(res.errors).toHaveLength(1);
-    const { extensions } = res.errors![0];
-    expect(extensions?.problems.map((p: { field: string }) => p.field)).toEqual(['input.name', 'input.contacts.0.phone']);
-    expect(extensions?.field).toBe('input.name');
-    expect(extensions?.problems.every((p: { message: string }) => p.message.length > 0)).toBe(true);
+  it('answers one user error per problem of an invalid input, every one at once, with its path', async () => {
+    const problems = await refusal(ctx.service, () =>
+      graphql(ctx.service.url, CREATE, { input: { name: ' ', kind: 'ORGANISATION', listType: 'INDIVIDUAL', tradingSince: '2999-01-01', contacts: [{ name: 'X', phone: 'call me' }, { name: '', email: 'nope' }] } }, ctx.alice),
+    );
+    expect(problems.map((p) => [p.code, p.field])).toEqual([
+      ['BAD_USER_INPUT', ['input', 'name']],
+      ['BAD_USER_INPUT', ['input', 'contacts', '0', 'phone']],
+      ['BAD_USER_INPUT', ['input', 'contacts', '1', 'name']],
+      ['BAD_USER_INPUT', ['input', 'contacts', '1', 'email']],
+    ]);
+    expect(problems.every((p) => p.message.length > 0)).toBe(true);
+    // The card's own rules are checked together too, once the shape is right.
+    const rules = await refusal(ctx.service, () => graphql(ctx.service.url, CREATE, { input: { name: 'Rules Ltd', kind: 'ORGANISATION', listType: 'INDIVIDUAL', tradingSince: '2999-01-01', individual: { occupation: 'x' } } }, ctx.alice));
+    expect(rules.map((p) => p.field)).toEqual([
+      ['input', 'listType'],
+      ['input', 'individual'],
+      ['input', 'tradingSince'],
+    ]);
   });
 
   it('creates once per idempotency key: a retry, even a concurrent one, returns the first customer and writes nothing more', async () => {
@@ -62,39 +75,42 @@ describe('accounts: customers', () => {
     const first = await graphql(ctx.service.url, CREATE, { input }, ctx.alice);
     expect(first.errors).toBeUndefined();
     const again = await Promise.all([1, 2, 3].map(() => graphql(ctx.service.url, CREATE, { input }, ctx.alice)));
-    expect(again.map((res) => res.data?.createCustomer.id)).toEqual([1, 2, 3].map(() => first.data!.createCustomer.id));
+    expect(again.map((res) => res.data?.createCustomer.customer.id)).toEqual([1, 2, 3].map(() => first.data!.createCustomer.customer.id));
     expect(await ctx.service.connection.collection('customers').countDocuments(named)).toBe(1);
     await ctx.service.flushOutbox();
-    expect(await eventsAbout(ctx.service, customerCreatedV1.type, first.data!.createCustomer.id)).toHaveLength(1);
+    expect(await eventsAbout(ctx.service, customerCreatedV1.type, first.data!.createCustomer.customer.id)).toHaveLength(1);
     // Twins racing with a fresh key still make one customer.
     const twins = await Promise.all([1, 2].map(() => graphql(ctx.service.url, CREATE, { input: { ...input, idempotencyKey: 'portal-race-1', name: 'Race Pumps' } }, ctx.alice)));
-    expect(new Set(twins.map((res) => res.data?.createCustomer.id)).size).toBe(1);
+    expect(new Set(twins.map((res) => res.data?.createCustomer.customer.id)).size).toBe(1);
     expect(await ctx.service.connection.collection('customers').countDocuments({ name: 'Race Pumps' })).toBe(1);
     // Keys belong to their caller, and no key means a new customer every time.
     const theirs = await graphql(ctx.service.url, CREATE, { input }, ctx.bob);
-    expect(theirs.data!.createCustomer.id).not.toBe(first.data!.createCustomer.id);
+    expect(theirs.data!.createCustomer.customer.id).not.toBe(first.data!.createCustomer.customer.id);
     const { idempotencyKey: _none, ...unkeyed } = input;
     await graphql(ctx.service.url, CREATE, { input: unkeyed }, ctx.alice);
     await graphql(ctx.service.url, CREATE, { input: unkeyed }, ctx.alice);
     expect(await ctx.service.connection.collection('customers').countDocuments(named)).toBe(4);
   });
 
-  it('rejects invalid input with BAD_USER_INPUT naming the field, and writes nothing', async () => {
+  it('refuses invalid input with a BAD_USER_INPUT user error naming the field, and writes nothing', async () => {
     const before = await ctx.service.connection.collection('customers').countDocuments();
-    const res = await graphql(ctx.service.url, CREATE, { input: { name: 'Bad Phone Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contacts.0.phone' });
+    const problems = await refusal(ctx.service, () => graphql(ctx.service.url, CREATE, { input: { name: 'Bad Phone Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', contacts: [{ name: 'X', phone: 'call me' }] } }, ctx.alice));
+    expect(problems).toEqual([{ code: 'BAD_USER_INPUT', field: ['input', 'contacts', '0', 'phone'], message: 'must be a phone number' }]);
     expect(await ctx.service.connection.collection('customers').countDocuments()).toBe(before);
+    expect(await ctx.service.connection.collection('customers').countDocuments({ name: 'Bad Phone Ltd' })).toBe(0);
   });
 
   it('keeps every change in the history with who, before and after, and publishes customer.updated', async () => {
     const created = await graphql(ctx.service.url, CREATE, { input: { name: 'Beta Foods', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.alice);
-    const id = created.data!.createCustomer.id;
-    const res = await graphql(ctx.service.url, UPDATE, { id, input: { name: 'Beta Foods Group', lifecycle: 'QUALIFYING' } }, ctx.alice);
+    const id = created.data!.createCustomer.customer.id;
+    const res = await graphql(ctx.service.url, UPDATE, { input: { id, changes: { name: 'Beta Foods Group', lifecycle: 'QUALIFYING' } } }, ctx.alice);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.updateCustomer.history).toEqual([
-      expect.objectContaining({ field: 'created' }),
-      { field: 'name', before: '"Beta Foods"', after: '"Beta Foods Group"', by: 'alice' },
-      { field: 'lifecycle', before: '"PROSPECT"', after: '"QUALIFYING"', by: 'alice' },
+    expect(res.data!.updateCustomer.userErrors).toEqual([]);
+    const alice = { id: 'alice', kind: 'STAFF_MEMBER' };
+    expect(res.data!.updateCustomer.customer.history).toEqual([
+      expect.objectContaining({ field: 'created', actor: alice }),
+      { field: 'name', before: '"Beta Foods"', after: '"Beta Foods Group"', actor: alice },
+      { field: 'lifecycle', before: '"PROSPECT"', after: '"QUALIFYING"', actor: alice },
     ]);
     await ctx.service.flushOutbox();
     const [event] = await eventsAbout(ctx.service, customerUpdatedV1.type, id);
@@ -103,8 +119,11 @@ describe('accounts: customers', () => {
 
   it('refuses a lifecycle move the state machine does not allow', async () => {
     const created = await graphql(ctx.service.url, CREATE, { input: { name: 'Gamma Labs', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.alice);
-    const res = await graphql(ctx.service.url, UPDATE, { id: created.data!.createCustomer.id, input: { lifecycle: 'DORMANT' } }, ctx.alice);
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lifecycle' });
+    const id = created.data!.createCustomer.customer.id;
+    const problems = await refusal(ctx.service, () => graphql(ctx.service.url, UPDATE, { input: { id, changes: { lifecycle: 'DORMANT' } } }, ctx.alice));
+    expect(problems).toEqual([{ code: 'BAD_USER_INPUT', field: ['input', 'changes', 'lifecycle'], message: 'cannot move from PROSPECT to DORMANT' }]);
+    await ctx.service.flushOutbox();
+    expect(await eventsAbout(ctx.service, customerUpdatedV1.type, id)).toEqual([]);
   });
 
   it('shows a consultant only their own customers; the department manager sees the department', async () => {
@@ -128,7 +147,7 @@ describe('accounts: customers', () => {
     let bobsId: string;
     beforeAll(async () => {
       const bobs = await graphql(ctx.service.url, CREATE, { input: { name: 'Private Bob Co', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, ctx.bob);
-      bobsId = bobs.data!.createCustomer.id;
+      bobsId = bobs.data!.createCustomer.customer.id;
     });
 
     it('tells a colleague FORBIDDEN and that the department manager would open it', async () => {
@@ -170,7 +189,7 @@ describe('accounts: customers', () => {
     const res = await graphql(ctx.service.url, '{ customers { totalCount edges { node { id contacts { phone email } history { field } } } } }', {}, partner);
     expect(res.data!.customers.totalCount).toBe(1);
     const node = res.data!.customers.edges[0].node;
-    expect(node.id).toBe(linked.data!.createCustomer.id);
+    expect(node.id).toBe(linked.data!.createCustomer.customer.id);
     expect(node.contacts[0].phone).not.toContain('138001380');
     expect(node.contacts[0].email).not.toBe('lisi@example.com');
     expect(node.history).toEqual([]);
@@ -181,5 +200,9 @@ describe('accounts: customers', () => {
     expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const forged = await graphql(ctx.service.url, '{ customers { totalCount } }', {}, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad');
     expect(forged.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // A mutation too: no payload, the top-level error (no change of input would help).
+    const anonymous = await graphql(ctx.service.url, CREATE, { input: { name: 'Nobody Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE' } });
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(anonymous.data?.createCustomer ?? null).toBeNull();
   });
 });

@@ -34,9 +34,12 @@ const scopeInput = z
 export const requestCustomerAccessInput = z.object({ scope: scopeInput, reason, expiresAt: instant });
 export type RequestCustomerAccessInput = z.infer<typeof requestCustomerAccessInput>;
 
-export const rejectionReasonInput = reason;
-export const revocationReasonInput = z.string().trim().max(1000).nullish();
-export const optionalInstantInput = instant.nullish();
+/** The request a decision is about: any string (an id that is no request's is NOT_FOUND, never revealing more). */
+const requestId = z.string();
+
+export const approveAccessRequestInput = z.object({ id: requestId, expiresAt: instant.nullish() });
+export const rejectAccessRequestInput = z.object({ id: requestId, reason });
+export const revokeAccessGrantInput = z.object({ id: requestId, reason: z.string().trim().max(1000).nullish() });
 
 export const accessRequestStatuses = ['REQUESTED', 'APPROVED', 'REJECTED', 'EXPIRED', 'REVOKED'] as const satisfies readonly AccessRequestStatus[];
 

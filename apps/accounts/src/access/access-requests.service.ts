@@ -6,13 +6,7 @@ import { actorOf, assertNever, BadUserInputError, ConflictError, ForbiddenError,
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import type { CustomerRecord } from '../customers/customer.model';
 import type { OrganisationService } from '../organisation/organisation.service';
-import {
-  optionalInstantInput,
-  rejectionReasonInput,
-  requestCustomerAccessInput,
-  revocationReasonInput,
-  type RequestCustomerAccessInput,
-} from './access-request-input';
+import { approveAccessRequestInput, rejectAccessRequestInput, requestCustomerAccessInput, revokeAccessGrantInput, type RequestCustomerAccessInput } from './access-request-input';
 import type { AccessRequestRecord, AccessScopeRecord } from './access-request.model';
 import {
   approvedExpiryProblem,
@@ -56,10 +50,13 @@ export class AccessRequestsService {
 
   async request(caller: Caller, rawInput: unknown): Promise<AccessRequestRecord> {
     if (!mayRequestAccess(caller)) throw new ForbiddenError('Partners cannot request access to the customer archive');
-    const input = parseInput(requestCustomerAccessInput, rawInput);
     const now = this.clock.now();
-    const expiryProblem = requestedExpiryProblem(input.expiresAt, { now, maxDays: this.settings.maxGrantDays });
-    if (expiryProblem) throw new BadUserInputError('input.expiresAt', expiryProblem);
+    // The expiry is checked with the shape, so a request with several problems hears of all of them at once.
+    const checked = requestCustomerAccessInput.superRefine(({ expiresAt }, ctx) => {
+      const problem = expiresAt instanceof Date ? requestedExpiryProblem(expiresAt, { now, maxDays: this.settings.maxGrantDays }) : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: problem });
+    });
+    const input = parseInput(checked, rawInput);
 
     const { scope, customer } = await this.resolveScope(input.scope);
     if (coveredByOwnScope(caller, scope, customer ?? undefined)) throw new BadUserInputError('input.scope', 'you can already read these customers');
@@ -100,15 +97,15 @@ export class AccessRequestsService {
     return created.toObject();
   }
 
-  /** The designated approver grants the request, until `rawExpiresAt` if given (never later than requested). */
-  async approve(caller: Caller, id: string, rawExpiresAt?: unknown): Promise<AccessRequestRecord> {
-    const chosenExpiry = parseInput(optionalInstantInput, rawExpiresAt, 'expiresAt');
+  /** The designated approver grants the request `input.id`, until `input.expiresAt` if given (never later than requested). */
+  async approve(caller: Caller, rawInput: unknown): Promise<AccessRequestRecord> {
+    const { id, expiresAt: chosenExpiry } = parseInput(approveAccessRequestInput, rawInput);
     const current = await this.decidable(caller, id);
     const now = this.clock.now();
     assertDecisionAllowed(current, 'APPROVED', now);
     const expiresAt = chosenExpiry ?? current.requestedExpiresAt;
     const expiryProblem = approvedExpiryProblem(expiresAt, current.requestedExpiresAt, now);
-    if (expiryProblem) throw new BadUserInputError('expiresAt', expiryProblem);
+    if (expiryProblem) throw new BadUserInputError('input.expiresAt', expiryProblem);
     const event = createEvent(accessApprovedV1, {
       subject: id,
       actor: actorOf(caller),
@@ -118,8 +115,8 @@ export class AccessRequestsService {
     return this.transition(current, { status: 'APPROVED', expiresAt, decidedBy: caller.userId, decidedAt: now, updatedAt: now }, event);
   }
 
-  async reject(caller: Caller, id: string, rawReason: unknown): Promise<AccessRequestRecord> {
-    const reason = parseInput(rejectionReasonInput, rawReason, 'reason');
+  async reject(caller: Caller, rawInput: unknown): Promise<AccessRequestRecord> {
+    const { id, reason } = parseInput(rejectAccessRequestInput, rawInput);
     const current = await this.decidable(caller, id);
     const now = this.clock.now();
     assertDecisionAllowed(current, 'REJECTED', now);
@@ -132,8 +129,9 @@ export class AccessRequestsService {
     return this.transition(current, { status: 'REJECTED', rejectionReason: reason, decidedBy: caller.userId, decidedAt: now, updatedAt: now }, event);
   }
 
-  async revoke(caller: Caller, id: string, rawReason?: unknown): Promise<AccessRequestRecord> {
-    const reason = parseInput(revocationReasonInput, rawReason, 'reason') ?? null;
+  async revoke(caller: Caller, rawInput: unknown): Promise<AccessRequestRecord> {
+    const { id, reason: given } = parseInput(revokeAccessGrantInput, rawInput);
+    const reason = given ?? null;
     const current = await this.existing(id);
     if (!mayRevoke(caller, current)) throw new ForbiddenError('Only the grantee, the approver or the general manager may revoke this grant');
     const now = this.clock.now();

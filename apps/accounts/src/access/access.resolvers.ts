@@ -1,4 +1,4 @@
-import { loadExisting, requireCaller } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
 import type { AccessRequestsService } from './access-requests.service';
@@ -14,13 +14,17 @@ export function accessResolvers(requests: AccessRequestsService, reads: Personal
       personalDataReads: (_, { filter, ...page }, ctx) => reads.list(requireCaller(ctx), filter, page),
     },
     Mutation: {
-      requestCustomerAccess: (_, { input }, ctx) => requests.request(requireCaller(ctx), input),
-      approveAccessRequest: (_, { id, expiresAt }, ctx) => requests.approve(requireCaller(ctx), id, expiresAt),
-      rejectAccessRequest: (_, { id, reason }, ctx) => requests.reject(requireCaller(ctx), id, reason),
-      revokeAccessGrant: (_, { id, reason }, ctx) => requests.revoke(requireCaller(ctx), id, reason),
+      // What the caller can fix comes back as the payload's userErrors; permission stays a top-level error.
+      requestCustomerAccess: (_, { input }, ctx) => mutationPayload('accessRequest', () => requests.request(requireCaller(ctx), input)),
+      approveAccessRequest: (_, { input }, ctx) => mutationPayload('accessRequest', () => requests.approve(requireCaller(ctx), input)),
+      rejectAccessRequest: (_, { input }, ctx) => mutationPayload('accessRequest', () => requests.reject(requireCaller(ctx), input)),
+      revokeAccessGrant: (_, { input }, ctx) => mutationPayload('accessRequest', () => requests.revoke(requireCaller(ctx), input)),
     },
     AccessRequest: {
       id: (r) => String(r._id),
+      requestedBy: (r) => requiredActorRef(r.requesterId),
+      decidedBy: (r) => actorRef(r.decidedBy),
+      revokedBy: (r) => actorRef(r.revokedBy),
       // Read from the clock on every resolution: a grant shows EXPIRED from the instant it lapses.
       status: (r) => requests.statusOf(r),
       requesterDepartment: (r, _, ctx) => (r.requesterDepartmentId ? ctx.loaders.get(organisation.departmentById).load(r.requesterDepartmentId) : null),
@@ -32,6 +36,7 @@ export function accessResolvers(requests: AccessRequestsService, reads: Personal
     },
     PersonalDataRead: {
       id: (r) => String(r._id),
+      readBy: (r) => requiredActorRef(r.readerId),
     },
   };
 }

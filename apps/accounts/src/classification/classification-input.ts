@@ -13,7 +13,7 @@ export const classificationOnCreateInput = z.object({
   assignedStaffIds: staffIds.nullish(),
 });
 
-/** classifyCustomer: only the members given change. */
+/** classifyCustomer: the customer `id`, and only the members given change. */
 export const classifyCustomerInput = z
   .object({
     category: z.enum(customerCategories),
@@ -23,5 +23,6 @@ export const classifyCustomerInput = z
     routeOrder: z.number().int('must be a whole number').min(0).max(100_000).nullable(),
     assignedStaffIds: staffIds,
   })
-  .partial();
+  .partial()
+  .extend({ id: z.string() });
 export type ClassifyCustomerInput = z.infer<typeof classifyCustomerInput>;

@@ -1,4 +1,4 @@
-import { requireCaller, type RequestContext } from '@crm/kernel';
+import { mutationPayload, requireCaller, type RequestContext } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
@@ -10,7 +10,7 @@ export function classificationResolvers(classification: ClassificationService, {
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
   return {
     Mutation: {
-      classifyCustomer: (_, { id, input }, ctx) => classification.classify(viewer(ctx), id, input),
+      classifyCustomer: (_, { input }, ctx) => mutationPayload('customer', () => classification.classify(viewer(ctx), input)),
     },
     Customer: {
       category: (c) => c.category ?? 'POTENTIAL',

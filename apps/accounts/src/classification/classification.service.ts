@@ -64,8 +64,9 @@ export class ClassificationService {
     };
   }
 
-  async classify(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
+  async classify(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
     const input = parseInput(classifyCustomerInput, rawInput);
+    const { id } = input;
     if (input.assignedStaffIds) await this.activeStaff(input.assignedStaffIds, 'input.assignedStaffIds');
     return this.store.modify(await this.customers.editableId(access, id), actorOf(access.caller), (current) => {
       const set: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { fixedClock } from '@crm/kernel';
 import { Types } from 'mongoose';
 import { ageOf, cardChanges, cardOf, checkKindAndListType, checkKindVariant, checkPastDays, same } from './customer-card';
 import { canMoveLifecycle } from './customer-lifecycle';
-import type { UpdateCustomerInput } from './customer-input';
+import type { CustomerCardChanges } from './customer-input';
 import type { CustomerRecord } from './customer.model';
 
 const customer = {
@@ -90,7 +90,7 @@ describe('the data card, member by member', () => {
       partnerIds: ['P-1'],
       competitorNotes: 'c',
       industryNotes: 'i',
-    } satisfies UpdateCustomerInput;
+    } satisfies CustomerCardChanges;
     const { set, changes } = cardChanges(person, input);
     expect(set).toEqual(input);
     expect(changes.map((c) => c.field)).toEqual(['name', 'listType', 'industry', 'region', 'address', 'tradingSince', 'contacts', 'lifecycle', 'partnerIds', 'competitorNotes', 'industryNotes']);

@@ -1,32 +1,51 @@
-import { BadUserInputError } from '@crm/kernel';
+import { BadUserInputError, type InputProblem } from '@crm/kernel';
 import { differenceInYears } from 'date-fns';
-import { cardGroups, type CardGroup, type CreateCustomerInput, type UpdateCustomerInput } from './customer-input';
+import { cardGroups, type CardGroup, type CreateCustomerInput, type CustomerCardChanges } from './customer-input';
 import type { CustomerKind, CustomerRecord, IndividualProfileRecord } from './customer.model';
 import type { ChangeEntry } from './customer-store';
 
 /** Scalar members of the card an update replaces as a whole (a list such as contacts counts as one value). */
 const scalarMembers = ['name', 'listType', 'industry', 'region', 'address', 'tradingSince', 'contacts', 'lifecycle', 'partnerIds', 'competitorNotes', 'industryNotes'] as const;
 
-/** Which list types a kind of customer may be on. */
-export function checkKindAndListType(kind: CustomerKind, listType: string, field = 'input.listType'): void {
-  if (kind === 'ORGANISATION' && listType === 'INDIVIDUAL') throw new BadUserInputError(field, 'an organisation cannot be on the INDIVIDUAL list');
-  if (kind === 'INDIVIDUAL' && !['INDIVIDUAL', 'BUSINESS_PARTNER'].includes(listType)) throw new BadUserInputError(field, 'a person can only be on the INDIVIDUAL or BUSINESS_PARTNER list');
+/** Which list types a kind of customer may be on: the problem, if any, at `field`. */
+export function kindAndListTypeProblems(kind: CustomerKind, listType: string, field = 'input.listType'): InputProblem[] {
+  if (kind === 'ORGANISATION' && listType === 'INDIVIDUAL') return [{ field, message: 'an organisation cannot be on the INDIVIDUAL list' }];
+  if (kind === 'INDIVIDUAL' && !['INDIVIDUAL', 'BUSINESS_PARTNER'].includes(listType)) return [{ field, message: 'a person can only be on the INDIVIDUAL or BUSINESS_PARTNER list' }];
+  return [];
 }
 
 /** The variant of basic data must match the kind: organisation data for organisations, personal data for people. */
-export function checkKindVariant(kind: CustomerKind, input: { organisation?: unknown; individual?: unknown }): void {
-  if (kind === 'ORGANISATION' && input.individual) throw new BadUserInputError('input.individual', 'is only for INDIVIDUAL customers');
-  if (kind === 'INDIVIDUAL' && input.organisation) throw new BadUserInputError('input.organisation', 'is only for ORGANISATION customers');
+export function kindVariantProblems(kind: CustomerKind, input: { organisation?: unknown; individual?: unknown }, prefix = 'input'): InputProblem[] {
+  if (kind === 'ORGANISATION' && input.individual) return [{ field: `${prefix}.individual`, message: 'is only for INDIVIDUAL customers' }];
+  if (kind === 'INDIVIDUAL' && input.organisation) return [{ field: `${prefix}.organisation`, message: 'is only for ORGANISATION customers' }];
+  return [];
 }
 
-/** Days that cannot lie in the future (birthday, established, trading since). */
-export function checkPastDays(input: Partial<CreateCustomerInput> | UpdateCustomerInput, today: string): void {
+/** Days that cannot lie in the future (birthday, established, trading since): one problem each. */
+export function pastDayProblems(input: Partial<CreateCustomerInput> | CustomerCardChanges, today: string, prefix = 'input'): InputProblem[] {
   const days: [string, string | null | undefined][] = [
-    ['input.tradingSince', input.tradingSince],
-    ['input.organisation.establishedOn', input.organisation?.establishedOn],
-    ['input.individual.birthday', input.individual?.birthday],
+    [`${prefix}.tradingSince`, input.tradingSince],
+    [`${prefix}.organisation.establishedOn`, input.organisation?.establishedOn],
+    [`${prefix}.individual.birthday`, input.individual?.birthday],
   ];
-  for (const [field, day] of days) if (day && day > today) throw new BadUserInputError(field, 'cannot lie in the future');
+  return days.filter(([, day]) => day && day > today).map(([field]) => ({ field, message: 'cannot lie in the future' }));
+}
+
+/** One BAD_USER_INPUT listing every problem, when there is any. */
+export function refuseProblems(problems: readonly InputProblem[]): void {
+  if (problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
+}
+
+export function checkKindAndListType(kind: CustomerKind, listType: string, field = 'input.listType'): void {
+  refuseProblems(kindAndListTypeProblems(kind, listType, field));
+}
+
+export function checkKindVariant(kind: CustomerKind, input: { organisation?: unknown; individual?: unknown }, prefix = 'input'): void {
+  refuseProblems(kindVariantProblems(kind, input, prefix));
+}
+
+export function checkPastDays(input: Partial<CreateCustomerInput> | CustomerCardChanges, today: string, prefix = 'input'): void {
+  refuseProblems(pastDayProblems(input, today, prefix));
 }
 
 /** The card members of a new customer, from validated input. */
@@ -56,7 +75,7 @@ export function cardOf(input: CreateCustomerInput) {
  * What an update changes: `$set` entries (a group is replaced by its merged value, since a member cannot be
  * set inside a null group) and one history entry per member that really changed (`organisation.assets`…).
  */
-export function cardChanges(current: CustomerRecord, input: UpdateCustomerInput): { set: Record<string, unknown>; changes: ChangeEntry[] } {
+export function cardChanges(current: CustomerRecord, input: CustomerCardChanges): { set: Record<string, unknown>; changes: ChangeEntry[] } {
   const set: Record<string, unknown> = {};
   const changes: ChangeEntry[] = [];
   for (const member of scalarMembers) {

@@ -148,8 +148,8 @@ export const createCustomerInput = z.object({
 });
 export type CreateCustomerInput = z.infer<typeof createCustomerInput>;
 
-/** Scalar members of the card an update may replace. */
-export const updateCustomerInput = z
+/** Changes to the card (updateCustomer's `changes`, a list review's `corrections`): only the members given. */
+export const customerCardChangesInput = z
   .object({
     name: z.string().trim().min(1, 'cannot be empty').max(200),
     listType: z.enum(customerListTypes),
@@ -170,6 +170,11 @@ export const updateCustomerInput = z
     industryNotes: note(),
   })
   .partial();
-export type UpdateCustomerInput = z.infer<typeof updateCustomerInput>;
+export type CustomerCardChanges = z.infer<typeof customerCardChangesInput>;
 
-export const verifyCustomerInput = z.object({ note: optionalText(1000) });
+/** The customer to change: any string (an id that is no customer's is NOT_FOUND). */
+const targetId = z.string();
+
+export const updateCustomerInput = z.object({ id: targetId, changes: customerCardChangesInput });
+
+export const verifyCustomerInput = z.object({ id: targetId, note: optionalText(1000) });

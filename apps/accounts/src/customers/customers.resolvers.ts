@@ -1,8 +1,9 @@
-import { loadExisting, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { AccessService } from '../access/access.plugin';
 import type { CustomerAccess } from '../access/customer-access';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
+import { changeActor } from './change-actor';
 import { ageOf } from './customer-card';
 import type { CustomerChangeRecord, CustomerRecord } from './customer.model';
 import type { CustomersLoaders } from './customers.loaders';
@@ -36,9 +37,10 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       customers: (_, { filter, sort, first, after, last, before }, ctx) => customers.list(viewer(ctx), filter ?? {}, { first, after, last, before }, sort),
     },
     Mutation: {
-      createCustomer: (_, { input }, ctx) => customers.create(viewer(ctx), input),
-      updateCustomer: (_, { id, input }, ctx) => customers.update(viewer(ctx), id, input),
-      verifyCustomer: (_, { id, note }, ctx) => customers.verify(viewer(ctx), id, { note }),
+      // What the caller can fix comes back as the payload's userErrors; permission stays a top-level error.
+      createCustomer: (_, { input }, ctx) => mutationPayload('customer', () => customers.create(viewer(ctx), input)),
+      updateCustomer: (_, { input }, ctx) => mutationPayload('customer', () => customers.update(viewer(ctx), input)),
+      verifyCustomer: (_, { input }, ctx) => mutationPayload('customer', () => customers.verify(viewer(ctx), input)),
     },
     Customer: {
       // Other subgraphs reach customers through here: the read rule of `customer(id)`, its error at the field's path.
@@ -56,6 +58,7 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       owner: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.consultantById), c.ownerId, 'Consultant'),
       department: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), c.departmentId, 'Department'),
       lastVerifiedAt: (c) => c.lastVerifiedAt ?? c.createdAt,
+      lastVerifiedBy: (c) => actorRef(c.lastVerifiedBy),
       stale: (c) => customers.isStale({ lastVerifiedAt: c.lastVerifiedAt ?? c.createdAt }),
       // The history names who changed what: internal readers only, with the same audit as the fields themselves.
       history: (c, _, ctx) => historyFor(c, ctx),
@@ -69,6 +72,7 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       age: ({ customer, profile }, _, ctx) => viewer(ctx).personalField(customer, 'individual.age', ageOf(profile, clock.now())),
     },
     CustomerChange: {
+      actor: (change) => changeActor(change.by),
       mergedFromCustomerId: (change) => (change.mergedFrom ? String(change.mergedFrom) : null),
     },
   };

@@ -1,13 +1,13 @@
 import { hasRole, type Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection, type StoredIdempotencyKey } from '@crm/data';
-import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput } from '@crm/kernel';
+import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput, type InputProblem } from '@crm/kernel';
 import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
 import type { OrganisationService } from '../organisation/organisation.service';
-import { cardChanges, cardOf, checkKindAndListType, checkKindVariant, checkPastDays } from './customer-card';
+import { cardChanges, cardOf, kindAndListTypeProblems, kindVariantProblems, pastDayProblems, refuseProblems } from './customer-card';
 import type { CustomerDraft, CustomerExtensions } from './customer-extensions';
-import { createCustomerInput, updateCustomerInput, verifyCustomerInput, type CreateCustomerInput, type UpdateCustomerInput } from './customer-input';
+import { createCustomerInput, updateCustomerInput, verifyCustomerInput, type CreateCustomerInput, type CustomerCardChanges } from './customer-input';
 import { canMoveLifecycle } from './customer-lifecycle';
 import { newCustomerId, type CustomerStore, type CustomerWrite } from './customer-store';
 import { CUSTOMER_READ_PROJECTION, lifecycleRank, type CustomerChangeRecord, type CustomerRecord } from './customer.model';
@@ -69,10 +69,9 @@ export class CustomersService {
 
   private async createNew(access: CustomerAccess, rawInput: unknown, input: CreateCustomerInput, stored: StoredIdempotencyKey): Promise<CustomerRecord> {
     const { caller } = access;
-    checkKindAndListType(input.kind, input.listType);
-    checkKindVariant(input.kind, input);
     const now = this.store.now();
-    checkPastDays(input, now.toISOString().slice(0, 10));
+    // The card's own rules, every problem at once.
+    refuseProblems([...kindAndListTypeProblems(input.kind, input.listType), ...kindVariantProblems(input.kind, input), ...pastDayProblems(input, now.toISOString().slice(0, 10))]);
     const ownerId = input.ownerId ?? caller.userId;
     const owner = await this.organisation.activeConsultant(ownerId).catch(() => {
       throw new BadUserInputError('input.ownerId', `no active consultant ${ownerId}`);
@@ -103,27 +102,29 @@ export class CustomersService {
     return this.store.insert(record, actorOf(caller));
   }
 
-  async update(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
-    const input = parseInput(updateCustomerInput, rawInput);
-    return this.store.modify(await this.editableId(access, id), actorOf(access.caller), (current) => this.cardWrite(current, input));
+  /** `input.changes` to the card of the customer `input.id`. */
+  async update(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { id, changes } = parseInput(updateCustomerInput, rawInput);
+    return this.store.modify(await this.editableId(access, id), actorOf(access.caller), (current) => this.cardWrite(current, changes, 'input.changes'));
   }
 
-  /** The write an update of the card makes (also used for the corrections of a list review). */
-  cardWrite(current: CustomerRecord, input: UpdateCustomerInput, prefix = 'input'): CustomerWrite | null {
+  /** The write a change of the card makes (an update's `changes`, the corrections of a list review), problems named under `prefix`. */
+  cardWrite(current: CustomerRecord, input: CustomerCardChanges, prefix: string): CustomerWrite | null {
+    const problems: InputProblem[] = [];
     if (input.lifecycle && !canMoveLifecycle(current.lifecycle, input.lifecycle)) {
-      throw new BadUserInputError(`${prefix}.lifecycle`, `cannot move from ${current.lifecycle} to ${input.lifecycle}`);
+      problems.push({ field: `${prefix}.lifecycle`, message: `cannot move from ${current.lifecycle} to ${input.lifecycle}` });
     }
-    if (input.listType) checkKindAndListType(current.kind, input.listType, `${prefix}.listType`);
-    checkKindVariant(current.kind, input);
-    checkPastDays(input, this.store.now().toISOString().slice(0, 10));
+    if (input.listType) problems.push(...kindAndListTypeProblems(current.kind, input.listType, `${prefix}.listType`));
+    problems.push(...kindVariantProblems(current.kind, input, prefix), ...pastDayProblems(input, this.store.now().toISOString().slice(0, 10), prefix));
+    refuseProblems(problems);
     const { set, changes } = cardChanges(current, input);
     if (changes.length === 0) return null;
     return { set, changes, reportable: true };
   }
 
   /** Someone confirmed the card is still right: it is no longer stale. */
-  async verify(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
-    const { note } = parseInput(verifyCustomerInput, rawInput ?? {});
+  async verify(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { id, note } = parseInput(verifyCustomerInput, rawInput);
     const now = this.store.now();
     return this.store.modify(await this.editableId(access, id), actorOf(access.caller), (current) => ({
       set: { lastVerifiedAt: now, lastVerifiedBy: access.caller.userId },

@@ -1,4 +1,4 @@
-import { requireCaller, type RequestContext } from '@crm/kernel';
+import { mutationPayload, requireCaller, type RequestContext } from '@crm/kernel';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { DuplicatesService } from './duplicates.service';
@@ -22,8 +22,8 @@ export function duplicatesResolvers(duplicates: DuplicatesService, { access, loa
       },
     },
     Mutation: {
-      mergeCustomers: (_, { survivorId, duplicateId }, ctx) => duplicates.merge(viewer(ctx), survivorId, duplicateId),
-      dismissPossibleDuplicate: (_, { customerId, candidateId }, ctx) => duplicates.dismiss(viewer(ctx), customerId, candidateId),
+      mergeCustomers: (_, { input }, ctx) => mutationPayload('customer', () => duplicates.merge(viewer(ctx), input)),
+      dismissPossibleDuplicate: (_, { input }, ctx) => mutationPayload('customer', () => duplicates.dismiss(viewer(ctx), input)),
     },
     Customer: {
       possibleDuplicates: async (c, _, ctx) => {

@@ -16,6 +16,9 @@ import type { DuplicateCandidateRecord, DuplicateMatch, NormalisedIdentity } fro
 /** Enough candidates to act on; a name shared by more customers than this is not a duplicate signal. */
 const MAX_CANDIDATES = 20;
 
+const mergeInput = z.object({ survivorId: z.string(), duplicateId: z.string() });
+const dismissInput = z.object({ customerId: z.string(), candidateId: z.string() });
+
 const probeInput = z
   .object({
     name: z.string().trim().min(1).max(200).nullish(),
@@ -86,8 +89,9 @@ export class DuplicatesService {
     });
   }
 
-  /** "Not the same customer": the flag goes, kept in the history. */
-  async dismiss(access: CustomerAccess, customerId: string, candidateId: string): Promise<CustomerRecord> {
+  /** "Not the same customer" (`input.customerId` is not `input.candidateId`): the flag goes, kept in the history. */
+  async dismiss(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { customerId, candidateId } = parseInput(dismissInput, rawInput);
     const id = await this.customers.editableId(access, customerId);
     return this.store.modify(id, actorOf(access.caller), (current) => {
       const flagged = (current.duplicateCandidates ?? []).find((c) => String(c.customerId) === candidateId);
@@ -97,12 +101,13 @@ export class DuplicatesService {
   }
 
   /**
-   * Merge `duplicateId` into `survivorId`: contacts, partners, staff and history move to the survivor; the
+   * Merge `input.duplicateId` into `input.survivorId`: contacts, partners, staff and history move to the survivor; the
    * duplicate stays only as a redirect (its id reads as the survivor) and crm.accounts.customer.merged tells
    * other services to re-point. Two single-document writes in an order that a retry completes.
    */
-  async merge(access: CustomerAccess, survivorId: string, duplicateId: string): Promise<CustomerRecord> {
-    if (survivorId === duplicateId) throw new BadUserInputError('duplicateId', 'must be another customer than the survivor');
+  async merge(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { survivorId, duplicateId } = parseInput(mergeInput, rawInput);
+    if (survivorId === duplicateId) throw new BadUserInputError('input.duplicateId', 'must be another customer than the survivor');
     const survivor = await this.customers.findVisible(access, survivorId);
     if (!survivor || String(survivor._id) !== survivorId) throw new NotFoundError('Customer', survivorId);
     const duplicateRaw = Types.ObjectId.isValid(duplicateId) ? await this.store.model.findById(duplicateId, { mergedInto: 1, ownerId: 1, departmentId: 1, partnerIds: 1, kind: 1 }).lean<CustomerRecord>() : null;
@@ -110,7 +115,7 @@ export class DuplicatesService {
     const duplicate = await this.customers.findVisible(access, duplicateId);
     if (!duplicate || String(duplicate._id) !== duplicateId) throw new NotFoundError('Customer', duplicateId);
     if (!access.canEdit(survivor) || !access.canEdit(duplicate)) throw new ForbiddenError('You may only merge customers you may change');
-    if (survivor.kind !== duplicate.kind) throw new BadUserInputError('duplicateId', `cannot merge a ${duplicate.kind} customer into a ${survivor.kind} one`);
+    if (survivor.kind !== duplicate.kind) throw new BadUserInputError('input.duplicateId', `cannot merge a ${duplicate.kind} customer into a ${survivor.kind} one`);
 
     const actor = actorOf(access.caller);
     const duplicateObjectId = duplicate._id;

@@ -24,6 +24,9 @@ export interface FilingRecord {
   overdueRaisedAt?: Date | null;
 }
 
+/** A customer's filing as the graph serves it: with a stable id derived from the customer's (`<id>:filing`). */
+export type CustomerFilingView = FilingRecord & { id: string };
+
 declare module '../customers/customer.model' {
   interface CustomerRecord {
     /** Missing on customers archived before filing was tracked: they count as filed when they were created. */

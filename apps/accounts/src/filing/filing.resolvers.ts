@@ -1,4 +1,4 @@
-import { loadExisting, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
@@ -14,16 +14,18 @@ export function filingResolvers(filing: FilingService, { access, customers }: Cu
       expenseAllowed: (_, { customerId, kind }, ctx) => filing.expenseCheck(viewer(ctx), customerId, kind),
     },
     Mutation: {
-      fileCustomer: (_, { id }, ctx) => filing.file(viewer(ctx), id),
-      reportCustomerChanges: (_, { id, note }, ctx) => filing.reportChanges(viewer(ctx), id, note),
+      fileCustomer: (_, { input }, ctx) => mutationPayload('customer', () => filing.file(viewer(ctx), input)),
+      reportCustomerChanges: (_, { input }, ctx) => mutationPayload('customer', () => filing.reportChanges(viewer(ctx), input)),
     },
     Customer: {
-      filing: (c, _, ctx) => (viewer(ctx).isPartner ? null : filingOf(c)),
+      filing: (c, _, ctx) => (viewer(ctx).isPartner ? null : { ...filingOf(c), id: `${String(c._id)}:filing` }),
     },
     CustomerFiling: {
       status: (f) => filingStatus(f, clock.now()),
       overdue: (f) => isOverdue(f, clock.now()),
       firstContactDepartment: (f, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), f.firstContactDepartmentId, 'Department'),
+      filedBy: (f) => actorRef(f.filedBy),
+      lastReportedBy: (f) => actorRef(f.lastReportedBy),
       filedLate: (f) => Boolean(f.filedAt && f.filedAt.getTime() > f.dueAt.getTime()),
     },
   };

@@ -12,7 +12,8 @@ import type { CustomersService } from '../customers/customers.service';
 import { changeToReport, expenseDecision, fileNow, filingOf, filingSet, newFiling, overdueObligation, reportNow, type ExpenseKind } from './filing-rules';
 
 const onCreateInput = z.object({ firstContactAt: instant.nullish() });
-const reportInput = z.object({ note: z.string().trim().max(1000).nullish() });
+const fileInput = z.object({ id: z.string() });
+const reportInput = z.object({ id: z.string(), note: z.string().trim().max(1000).nullish() });
 
 /** Who raises overdue filings: the service itself, on its schedule. */
 const filingJobActor: EventActor = { userId: 'system:accounts-filing', roles: ['internal_app'] };
@@ -81,7 +82,8 @@ export class FilingService {
   }
 
   /** The department files the customer. Filing a filed customer changes nothing (safe to retry). */
-  async file(access: CustomerAccess, id: string): Promise<CustomerRecord> {
+  async file(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { id } = parseInput(fileInput, rawInput);
     const by = access.caller.userId;
     return this.store.modify(await this.customers.editableId(access, id), actorOf(access.caller), (current) => {
       const filing = filingOf(current);
@@ -92,8 +94,8 @@ export class FilingService {
   }
 
   /** The department reports the changes made since filing. Nothing pending changes nothing (safe to retry). */
-  async reportChanges(access: CustomerAccess, id: string, rawNote: unknown): Promise<CustomerRecord> {
-    const { note } = parseInput(reportInput, { note: rawNote });
+  async reportChanges(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
+    const { id, note } = parseInput(reportInput, rawInput);
     const by = access.caller.userId;
     return this.store.modify(await this.customers.editableId(access, id), actorOf(access.caller), (current) => {
       const filing = filingOf(current);

@@ -6,12 +6,12 @@ import { PersonalDataReadRecord as PersonalDataReadRecordModel } from '../access
 import { SalesTierRecord as SalesTierRecordModel } from '../classification/classification.model';
 import { CustomerRecord as CustomerRecordModel, CustomerChangeRecord as CustomerChangeRecordModel } from '../customers/customer.model';
 import { IndividualView as IndividualViewModel } from '../customers/customer-card';
-import { FilingRecord as FilingRecordModel } from '../filing/filing.model';
+import { CustomerFilingView as CustomerFilingViewModel } from '../filing/filing.model';
 import { ExpenseCheck as ExpenseCheckModel } from '../filing/filing.service';
 import { HandoverResult as HandoverResultModel } from '../handover/handover.service';
-import { ListReviewRecord as ListReviewRecordModel, ListReviewEntryRecord as ListReviewEntryRecordModel } from '../list-review/list-review.model';
+import { CustomerListReviewView as CustomerListReviewViewModel, ListReviewEntryRecord as ListReviewEntryRecordModel } from '../list-review/list-review.model';
 import { ConsultantRecord as ConsultantRecordModel, DepartmentRecord as DepartmentRecordModel } from '../organisation/organisation.model';
-import { QualificationRecord as QualificationRecordModel, QualificationDecisionRecord as QualificationDecisionRecordModel } from '../qualification/qualification.model';
+import { QualificationView as QualificationViewModel, QualificationStepRecord as QualificationStepRecordModel, GeneralSurveyRecord as GeneralSurveyRecordModel, InvestigationFindingRecord as InvestigationFindingRecordModel, QualificationApplicationRecord as QualificationApplicationRecordModel, QualificationDecisionRecord as QualificationDecisionRecordModel, QualificationContractsRecord as QualificationContractsRecordModel, PortalRegistrationRecord as PortalRegistrationRecordModel } from '../qualification/qualification.model';
 import { Caller as CallerModel } from '@crm/auth';
 import { RequestContext } from '@crm/kernel';
 export type Maybe<T> = T | null | undefined;
@@ -43,7 +43,7 @@ export type AccessApproverRole =
  * A request to read customers of another consultant or department (客户档案查阅).
  * Once approved it is a grant, in force until `expiresAt` or until revoked.
  */
-export type AccessRequest = {
+export type AccessRequest = Node & {
   __typename?: 'AccessRequest';
   /** The department whose manager decides; null when the general manager decides. */
   approverDepartment?: Maybe<Department>;
@@ -53,8 +53,8 @@ export type AccessRequest = {
   createdAt: Scalars['DateTime']['output'];
   /** When it was approved or rejected; null while undecided. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of the approver who approved or rejected it; null while undecided. */
-  decidedBy?: Maybe<Scalars['ID']['output']>;
+  /** The approver who approved or rejected it; null while undecided. */
+  decidedBy?: Maybe<Actor>;
   /** When the grant ends: set on approval, never later than requested. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** The request's id; once approved, also the grant's id. */
@@ -63,18 +63,18 @@ export type AccessRequest = {
   reason: Scalars['String']['output'];
   /** Why it was rejected; null unless REJECTED. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Whoever asked (the grantee). */
+  requestedBy: Actor;
   /** When the requester asked the access to end. */
   requestedExpiresAt: Scalars['DateTime']['output'];
   /** The requester's department when they asked; null when they had none. */
   requesterDepartment?: Maybe<Department>;
-  /** User id of the caller who asked (the grantee). */
-  requesterId: Scalars['ID']['output'];
   /** Why the grant was revoked; null when no reason was given. */
   revocationReason?: Maybe<Scalars['String']['output']>;
   /** When the grant was revoked; null unless REVOKED. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of whoever revoked the grant; null unless REVOKED. */
-  revokedBy?: Maybe<Scalars['ID']['output']>;
+  /** Whoever revoked the grant; null unless REVOKED. */
+  revokedBy?: Maybe<Actor>;
   /** Which customers it reaches. */
   scope: AccessScope;
   /** Where the request stands now; EXPIRED is read from the clock, the instant the deadline passes. */
@@ -169,12 +169,46 @@ export type ActorKind =
   /** The platform itself: a scheduled job or an internal app. */
   | 'SYSTEM';
 
-/** Only the members given change; each change is kept in the history. */
+/** The request to approve, and optionally an earlier end. */
+export type ApproveAccessRequestInput = {
+  /** An earlier end than requested (in the future); omit to grant until the requested expiry. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The request to approve. */
+  id: Scalars['ID']['input'];
+};
+
+/** What approveAccessRequest answers. */
+export type ApproveAccessRequestPayload = {
+  __typename?: 'ApproveAccessRequestPayload';
+  /** The access request, now an APPROVED grant; null when the request was refused. */
+  accessRequest?: Maybe<AccessRequest>;
+  /** What the caller can fix: an expiry not in the future or later than requested (BAD_USER_INPUT), a request that is not there (NOT_FOUND), or one already decided or expired (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The organisation customer to archive (step 7). */
+export type ArchiveQualifiedCustomerInput = {
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+};
+
+/** What archiveQualifiedCustomer answers. */
+export type ArchiveQualifiedCustomerPayload = {
+  __typename?: 'ArchiveQualifiedCustomerPayload';
+  /** The customer, archived and ACTIVE; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The customer to classify and the axes to change: only the members given change; each change is kept in the history. */
 export type ClassifyCustomerInput = {
   /** Replaces the staff list; the owner always stays on it. */
   assignedStaffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The customer's category. */
   category?: InputMaybe<CustomerCategory>;
+  /** The customer to classify (its owner, the department's manager, the general manager or marketing may). */
+  id: Scalars['ID']['input'];
   /** KEY needs at least two staff: the owner and one more. */
   importance?: InputMaybe<CustomerImportance>;
   /** Loyalty class (null clears it). */
@@ -183,6 +217,15 @@ export type ClassifyCustomerInput = {
   route?: InputMaybe<Scalars['String']['input']>;
   /** Place in the route's visit/delivery sequence (null clears it). */
   routeOrder?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What classifyCustomer answers. */
+export type ClassifyCustomerPayload = {
+  __typename?: 'ClassifyCustomerPayload';
+  /** The customer as classified now; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (a KEY customer with fewer than two staff, a consultant who is not active), or a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Size class of an organisation, as recorded. */
@@ -197,7 +240,7 @@ export type CompanySize =
   | 'SMALL';
 
 /** A member of staff who owns or serves customers, in one department; the id is the user id of their token. Owned by accounts. */
-export type Consultant = {
+export type Consultant = Node & {
   __typename?: 'Consultant';
   /** False once the consultant has left; a consultant who still owns customers cannot be deactivated. */
   active: Scalars['Boolean']['output'];
@@ -207,16 +250,6 @@ export type Consultant = {
   id: Scalars['ID']['output'];
   /** The consultant's name. */
   name: Scalars['String']['output'];
-};
-
-/** A consultant to create or change; a new consultant starts active. */
-export type ConsultantInput = {
-  /** The consultant's department; it must exist. */
-  departmentId: Scalars['ID']['input'];
-  /** The consultant's user id (the `sub` of their token). */
-  id: Scalars['ID']['input'];
-  /** The consultant's name. */
-  name: Scalars['String']['input'];
 };
 
 /** A person to talk to at the customer (know the receptionist too). Phone and email are personal data: masked for partners, every read audited. */
@@ -304,6 +337,15 @@ export type CreateCustomerInput = {
   tradingStatus?: InputMaybe<TradingStatusInput>;
 };
 
+/** What createCustomer answers. */
+export type CreateCustomerPayload = {
+  __typename?: 'CreateCustomerPayload';
+  /** The customer created (or, for a repeated idempotency key, the one the first request created); null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: every problem of the card at once, or an owner who is not an active consultant (BAD_USER_INPUT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Credit grade, best first (owned by credit); the grade caps the credit limit and the payment term. */
 export type CreditGrade =
   /** Limit up to 1,000,000 CNY, payment terms up to 90 days, reviewed at least every 6 months. */
@@ -320,7 +362,7 @@ export type CreditGrade =
   | 'D';
 
 /** A customer in the archive (客户档案), owned by accounts: an organisation or a person on one customer list, with its data card, lifecycle, classification and history. Other subgraphs add their records (tickets, interactions, survey responses, credit profile). */
-export type Customer = {
+export type Customer = Node & {
   __typename?: 'Customer';
   /** Postal address; null when not recorded. */
   address?: Maybe<Scalars['String']['output']>;
@@ -363,8 +405,8 @@ export type Customer = {
   kind: CustomerKind;
   /** When someone last confirmed this card is right, and who. */
   lastVerifiedAt: Scalars['DateTime']['output'];
-  /** User id of whoever last confirmed the card (verifyCustomer, a list review, or the creator); null when not known. */
-  lastVerifiedBy?: Maybe<Scalars['ID']['output']>;
+  /** Whoever last confirmed the card (verifyCustomer, a list review, or the creator); null when not known. */
+  lastVerifiedBy?: Maybe<Actor>;
   /** Where the customer stands in its lifecycle. */
   lifecycle: Lifecycle;
   /** Null for partners. */
@@ -417,6 +459,44 @@ export type CustomerChangesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Changes to a customer's data card (updateCustomer, and the corrections of a list review): only the members given are changed (inside a group too; null clears one); each change is kept in the history. */
+export type CustomerCardChangesInput = {
+  /** Postal address. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** Characteristics. */
+  characteristics?: InputMaybe<CustomerCharacteristicsInput>;
+  /** Free notes on the customer's dealings with competitors. */
+  competitorNotes?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the whole contact list (up to 50). */
+  contacts?: InputMaybe<Array<ContactInput>>;
+  /** Individual customers only. */
+  individual?: InputMaybe<IndividualProfileInput>;
+  /** The customer's industry. */
+  industry?: InputMaybe<Scalars['String']['input']>;
+  /** Free notes on the customer's industry. */
+  industryNotes?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the lifecycle; only the moves of the lifecycle state machine are accepted. */
+  lifecycle?: InputMaybe<Lifecycle>;
+  /** The customer list (the same rule as at creation). */
+  listType?: InputMaybe<CustomerListType>;
+  /** Management status. */
+  managementStatus?: InputMaybe<ManagementStatusInput>;
+  /** The name (cannot be emptied). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Needs and intent. */
+  needs?: InputMaybe<NeedsAndIntentInput>;
+  /** Organisation customers only. */
+  organisation?: InputMaybe<OrganisationProfileInput>;
+  /** Replaces the partners whose portal may see this customer (up to 20). */
+  partnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The customer's region. */
+  region?: InputMaybe<Scalars['String']['input']>;
+  /** The day trading with us began; not in the future. */
+  tradingSince?: InputMaybe<Scalars['Date']['input']>;
+  /** Trading status. */
+  tradingStatus?: InputMaybe<TradingStatusInput>;
+};
+
 /** Customer category (目标 / 一般 / 重点 / 潜在). */
 export type CustomerCategory =
   /** General customer (一般客户). */
@@ -431,14 +511,14 @@ export type CustomerCategory =
 /** One change in the dynamic archive: who, when, which field, before and after (values as JSON). */
 export type CustomerChange = {
   __typename?: 'CustomerChange';
+  /** Who made the change: a member of staff, or the platform (a scheduled job, or another service's event that names no user). */
+  actor: Actor;
   /** The value after, as JSON; null when the member was cleared. */
   after?: Maybe<Scalars['String']['output']>;
   /** When the change was made. */
   at: Scalars['DateTime']['output'];
   /** The value before, as JSON; null when there was none. */
   before?: Maybe<Scalars['String']['output']>;
-  /** Who made the change: a user id, or the id of the service or scheduled job that made it. */
-  by: Scalars['ID']['output'];
   /** A card member (`name`, `organisation.assets`…) or an event of the archive (`created`, `verified`, `owner`, `merged`…). */
   field: Scalars['String']['output'];
   /** Set when the entry came over from a customer merged into this one. */
@@ -527,18 +607,20 @@ export type CustomerFiling = {
   dueAt: Scalars['DateTime']['output'];
   /** When the customer was filed; null while unfiled. */
   filedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of whoever filed it; null while unfiled (or not recorded). */
-  filedBy?: Maybe<Scalars['ID']['output']>;
+  /** Whoever filed it; null while unfiled (or not recorded). */
+  filedBy?: Maybe<Actor>;
   /** Filed after the deadline. */
   filedLate: Scalars['Boolean']['output'];
   /** When the department first contacted the customer; the filing deadline counts from it. */
   firstContactAt: Scalars['DateTime']['output'];
   /** The department that made first contact and files the customer. */
   firstContactDepartment: Department;
+  /** Stable id for client caches: the customer's id with the suffix `:filing` (one per customer). */
+  id: Scalars['ID']['output'];
   /** When changes were last reported; null when never. */
   lastReportedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of whoever last reported changes; null when never. */
-  lastReportedBy?: Maybe<Scalars['ID']['output']>;
+  /** Whoever last reported changes; null when never. */
+  lastReportedBy?: Maybe<Actor>;
   /** The deadline of whatever is pending; null when nothing is. */
   nextDueAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whatever is pending (filing or change report) is past its deadline. */
@@ -622,10 +704,12 @@ export type CustomerListReview = {
   __typename?: 'CustomerListReview';
   /** The next review is due by then. */
   dueAt: Scalars['DateTime']['output'];
+  /** Stable id for client caches: the customer's id with the suffix `:list-review` (one per customer). */
+  id: Scalars['ID']['output'];
   /** When the customer was last reviewed; null when never. */
   lastReviewedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of the last reviewer; null when never reviewed. */
-  lastReviewedBy?: Maybe<Scalars['ID']['output']>;
+  /** The last reviewer; null when never reviewed. */
+  lastReviewedBy?: Maybe<Actor>;
   /** The review is past `dueAt`. */
   overdue: Scalars['Boolean']['output'];
   /** Every review, oldest first. */
@@ -654,10 +738,8 @@ export type CustomerReview = {
   correctedFields: Array<Scalars['String']['output']>;
   /** The reviewer's note; null when none was given. */
   note?: Maybe<Scalars['String']['output']>;
-  /** The reviewer, when they are a consultant; null otherwise. */
-  reviewer?: Maybe<Consultant>;
-  /** User id of the reviewer. */
-  reviewerId: Scalars['ID']['output'];
+  /** Whoever reviewed (`staffMember` is the reviewer's consultant record, when they are a consultant). */
+  reviewedBy: Actor;
 };
 
 /** How to sort a list of customers. */
@@ -707,6 +789,40 @@ export type CustomerSortField =
   /** When the customer last changed. */
   | 'UPDATED_AT';
 
+/** The consultant who leaves. */
+export type DeactivateConsultantInput = {
+  /** The consultant who leaves (the general manager, or the consultant's department manager, may). */
+  id: Scalars['ID']['input'];
+};
+
+/** What deactivateConsultant answers. */
+export type DeactivateConsultantPayload = {
+  __typename?: 'DeactivateConsultantPayload';
+  /** The consultant, no longer active; null when the request was refused. */
+  consultant?: Maybe<Consultant>;
+  /** What the caller can fix: a consultant who is not there (NOT_FOUND), or one who still owns or serves customers (CONFLICT: hand them over first); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The organisation customer and the decision on its application (step 4). */
+export type DecideQualificationInput = {
+  /** True approves; false rejects (then give `comment`). */
+  approved: Scalars['Boolean']['input'];
+  /** Required for a rejection: why, and what to change. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+};
+
+/** What decideQualification answers. */
+export type DecideQualificationPayload = {
+  __typename?: 'DecideQualificationPayload';
+  /** The customer with the decision recorded; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A department of the company; its manager manages its customers. Owned by accounts. */
 export type Department = {
   __typename?: 'Department';
@@ -718,12 +834,21 @@ export type Department = {
   name: Scalars['String']['output'];
 };
 
-/** A department to create or rename. */
-export type DepartmentInput = {
-  /** The department's id; an existing id renames that department. */
-  id: Scalars['ID']['input'];
-  /** The department's name. */
-  name: Scalars['String']['input'];
+/** The flagged customer and the candidate it is not the same as. */
+export type DismissPossibleDuplicateInput = {
+  /** The customer it was flagged as a possible duplicate of. */
+  candidateId: Scalars['ID']['input'];
+  /** The flagged customer (one the caller may change). */
+  customerId: Scalars['ID']['input'];
+};
+
+/** What dismissPossibleDuplicate answers. */
+export type DismissPossibleDuplicatePayload = {
+  __typename?: 'DismissPossibleDuplicatePayload';
+  /** The flagged customer, without that flag; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** What a possible duplicate shares with the customer (compared on normalised copies). */
@@ -805,6 +930,21 @@ export type ExpenseKind =
   /** Travel to or for the customer. */
   | 'TRAVEL';
 
+/** The customer to file. */
+export type FileCustomerInput = {
+  /** The customer to file (its owner, the department's manager, the general manager or marketing may). */
+  id: Scalars['ID']['input'];
+};
+
+/** What fileCustomer answers. */
+export type FileCustomerPayload = {
+  __typename?: 'FileCustomerPayload';
+  /** The customer, filed (unchanged when it was filed already); null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Where a customer stands with its filing (备案): filed within 5 working days of first contact, changes reported within 5 working days. */
 export type FilingStatus =
   /** Filed; a change is not reported yet, still within the deadline. */
@@ -840,20 +980,27 @@ export type GeneralSurvey = {
   profile: Scalars['String']['output'];
   /** When the survey was recorded. */
   recordedAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the survey. */
-  recordedBy: Scalars['ID']['output'];
+  /** Whoever recorded the survey. */
+  recordedBy: Actor;
 };
 
-/** The general survey (step 1). */
-export type GeneralSurveyInput = {
-  /** The company's history. */
-  companyHistory: Scalars['String']['input'];
-  /** Where the latest financial statements are kept. */
-  financialStatements: Scalars['String']['input'];
-  /** The company's product catalogue, or where it is kept. */
-  productCatalogue: Scalars['String']['input'];
-  /** The company's profile. */
-  profile: Scalars['String']['input'];
+/** Whose customers go to whom, and why. */
+export type HandOverCustomersInput = {
+  /** The consultant who leaves or moves. */
+  fromConsultantId: Scalars['ID']['input'];
+  /** Why (required, up to 500 characters); kept in each customer's history. */
+  reason: Scalars['String']['input'];
+  /** The replacement: another, active consultant. */
+  toConsultantId: Scalars['ID']['input'];
+};
+
+/** What handOverCustomers answers. */
+export type HandOverCustomersPayload = {
+  __typename?: 'HandOverCustomersPayload';
+  /** What the handover did (call again while `remaining` > 0); null when the request was refused. */
+  handover?: Maybe<HandoverResult>;
+  /** What the caller can fix: bad input (every problem at once), a consultant who is not there or not active, or a KEY customer that would be left with fewer than two staff (BAD_USER_INPUT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** What one handover did. `remaining` > 0 means some writes failed: call again with the same arguments to finish. */
@@ -929,20 +1076,8 @@ export type InvestigationFinding = {
   investigator: Scalars['String']['output'];
   /** When the finding was recorded. */
   recordedAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the finding. */
-  recordedBy: Scalars['ID']['output'];
-};
-
-/** One area's finding (step 2); recording an area again replaces its finding. */
-export type InvestigationFindingInput = {
-  /** Which investigation. */
-  area: InvestigationArea;
-  /** The investigator's verdict. */
-  conclusion: InvestigationConclusion;
-  /** What the visit found. */
-  findings: Scalars['String']['input'];
-  /** The person who visited. */
-  investigator: Scalars['String']['input'];
+  /** Whoever recorded the finding. */
+  recordedBy: Actor;
 };
 
 /** prospect → qualifying → active → dormant → bad → removed; only the moves of the lifecycle state machine are allowed. */
@@ -1002,6 +1137,23 @@ export type ManagementStatusInput = {
   staffQualifications?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The two customers to merge: the one that stays and the one merged into it. */
+export type MergeCustomersInput = {
+  /** The customer merged into the survivor (same kind; it becomes REMOVED). Both must be customers the caller may change. */
+  duplicateId: Scalars['ID']['input'];
+  /** The customer that stays. */
+  survivorId: Scalars['ID']['input'];
+};
+
+/** What mergeCustomers answers. */
+export type MergeCustomersPayload = {
+  __typename?: 'MergeCustomersPayload';
+  /** The survivor, with what the duplicate knew; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: the same customer twice or customers of different kinds (BAD_USER_INPUT), a customer that is not there or out of reach (NOT_FOUND), or a survivor merged itself meanwhile (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1019,227 +1171,334 @@ export type MoneyInput = {
   currency?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /** The designated approver grants the request; `expiresAt` may shorten the requested expiry, never extend it. */
-  approveAccessRequest?: Maybe<AccessRequest>;
+  approveAccessRequest?: Maybe<ApproveAccessRequestPayload>;
   /** Step 7: into the archive (lifecycle ACTIVE); publishes crm.accounts.customer.archived. */
-  archiveQualifiedCustomer?: Maybe<Customer>;
+  archiveQualifiedCustomer?: Maybe<ArchiveQualifiedCustomerPayload>;
   /** Set the classification axes a person decides (not sales tier or credit grade: those come from credit). */
-  classifyCustomer?: Maybe<Customer>;
+  classifyCustomer?: Maybe<ClassifyCustomerPayload>;
   /** Add a customer to the archive (the general manager and marketing for anyone, a department manager for their department, a consultant for themselves); possible duplicates are flagged, never refused. */
-  createCustomer?: Maybe<Customer>;
+  createCustomer?: Maybe<CreateCustomerPayload>;
   /** A consultant leaves. Refused (CONFLICT) while they still own or serve customers: hand them over first. */
-  deactivateConsultant?: Maybe<Consultant>;
+  deactivateConsultant?: Maybe<DeactivateConsultantPayload>;
   /** Step 4: the responsible department's manager (or the general manager) approves or rejects. */
-  decideQualification?: Maybe<Customer>;
+  decideQualification?: Maybe<DecideQualificationPayload>;
   /** Not the same customer: drop the flag. */
-  dismissPossibleDuplicate?: Maybe<Customer>;
+  dismissPossibleDuplicate?: Maybe<DismissPossibleDuplicatePayload>;
   /** The department files the customer (safe to repeat). */
-  fileCustomer?: Maybe<Customer>;
+  fileCustomer?: Maybe<FileCustomerPayload>;
   /**
    * Hand every customer a consultant owns or serves to a named replacement (a consultant leaves or is moved):
    * owner, department and staff list change, and each customer keeps a history entry and gets a
    * crm.accounts.customer.handed-over event. General manager, or the manager of both consultants' department.
    * Idempotent: a retry moves only what is left.
    */
-  handOverCustomers?: Maybe<HandoverResult>;
+  handOverCustomers?: Maybe<HandOverCustomersPayload>;
   /**
    * Merge a duplicate into the survivor: contacts, partners, staff and history move over; the duplicate's id reads
    * as the survivor from then on, and crm.accounts.customer.merged tells other services to re-point. Safe to retry.
    */
-  mergeCustomers?: Maybe<Customer>;
+  mergeCustomers?: Maybe<MergeCustomersPayload>;
   /** Step 1 (moves a prospect to QUALIFYING). */
-  recordGeneralSurvey?: Maybe<Customer>;
+  recordGeneralSurvey?: Maybe<RecordGeneralSurveyPayload>;
   /** Step 2: finance, design and quality each record their finding (again to correct it); complete when all three are in. */
-  recordInvestigationFinding?: Maybe<Customer>;
+  recordInvestigationFinding?: Maybe<RecordInvestigationFindingPayload>;
   /** Step 5: supply and quality-assurance contracts, signed together. */
-  recordQualificationContracts?: Maybe<Customer>;
+  recordQualificationContracts?: Maybe<RecordQualificationContractsPayload>;
   /** Step 6: partner-portal registration. */
-  registerCustomerPortal?: Maybe<Customer>;
+  registerCustomerPortal?: Maybe<RegisterCustomerPortalPayload>;
   /** The designated approver refuses the request, saying why. */
-  rejectAccessRequest?: Maybe<AccessRequest>;
+  rejectAccessRequest?: Maybe<RejectAccessRequestPayload>;
   /** The department reports the changes made since filing (safe to repeat). */
-  reportCustomerChanges?: Maybe<Customer>;
+  reportCustomerChanges?: Maybe<ReportCustomerChangesPayload>;
   /** Ask to read customers beyond one's own (internal callers only). */
-  requestCustomerAccess?: Maybe<AccessRequest>;
+  requestCustomerAccess?: Maybe<RequestCustomerAccessPayload>;
   /** Record a review of the customer's entry, with its corrections; the data counts as verified and the next review is due in two years. */
-  reviewCustomer?: Maybe<Customer>;
+  reviewCustomer?: Maybe<ReviewCustomerPayload>;
   /** Ends a grant in force at once: the grantee, the approver or the general manager. */
-  revokeAccessGrant?: Maybe<AccessRequest>;
+  revokeAccessGrant?: Maybe<RevokeAccessGrantPayload>;
   /** Step 3, and the resubmission after a rejection. */
-  submitQualificationApplication?: Maybe<Customer>;
+  submitQualificationApplication?: Maybe<SubmitQualificationApplicationPayload>;
   /** Change the customer's card (its owner, the department's manager, the general manager or marketing); each change is kept in the history. */
-  updateCustomer?: Maybe<Customer>;
+  updateCustomer?: Maybe<UpdateCustomerPayload>;
   /** General manager only. */
-  upsertConsultant?: Maybe<Consultant>;
+  upsertConsultant?: Maybe<UpsertConsultantPayload>;
   /** General manager only. */
-  upsertDepartment?: Maybe<Department>;
+  upsertDepartment?: Maybe<UpsertDepartmentPayload>;
   /** Confirm the card is still right (moves lastVerifiedAt to now). */
-  verifyCustomer?: Maybe<Customer>;
+  verifyCustomer?: Maybe<VerifyCustomerPayload>;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationApproveAccessRequestArgs = {
-  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
-  id: Scalars['ID']['input'];
+  input: ApproveAccessRequestInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationArchiveQualifiedCustomerArgs = {
-  customerId: Scalars['ID']['input'];
+  input: ArchiveQualifiedCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationClassifyCustomerArgs = {
-  id: Scalars['ID']['input'];
   input: ClassifyCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationDeactivateConsultantArgs = {
-  id: Scalars['ID']['input'];
+  input: DeactivateConsultantInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationDecideQualificationArgs = {
-  customerId: Scalars['ID']['input'];
-  input: QualificationDecisionInput;
+  input: DecideQualificationInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationDismissPossibleDuplicateArgs = {
-  candidateId: Scalars['ID']['input'];
-  customerId: Scalars['ID']['input'];
+  input: DismissPossibleDuplicateInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationFileCustomerArgs = {
-  id: Scalars['ID']['input'];
+  input: FileCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationHandOverCustomersArgs = {
-  fromConsultantId: Scalars['ID']['input'];
-  reason: Scalars['String']['input'];
-  toConsultantId: Scalars['ID']['input'];
+  input: HandOverCustomersInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationMergeCustomersArgs = {
-  duplicateId: Scalars['ID']['input'];
-  survivorId: Scalars['ID']['input'];
+  input: MergeCustomersInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordGeneralSurveyArgs = {
-  customerId: Scalars['ID']['input'];
-  input: GeneralSurveyInput;
+  input: RecordGeneralSurveyInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordInvestigationFindingArgs = {
-  customerId: Scalars['ID']['input'];
-  input: InvestigationFindingInput;
+  input: RecordInvestigationFindingInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRecordQualificationContractsArgs = {
-  customerId: Scalars['ID']['input'];
-  input: QualificationContractsInput;
+  input: RecordQualificationContractsInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRegisterCustomerPortalArgs = {
-  customerId: Scalars['ID']['input'];
-  input: PortalRegistrationInput;
+  input: RegisterCustomerPortalInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRejectAccessRequestArgs = {
-  id: Scalars['ID']['input'];
-  reason: Scalars['String']['input'];
+  input: RejectAccessRequestInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationReportCustomerChangesArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: ReportCustomerChangesInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRequestCustomerAccessArgs = {
   input: RequestCustomerAccessInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationReviewCustomerArgs = {
-  id: Scalars['ID']['input'];
   input: ReviewCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationRevokeAccessGrantArgs = {
-  id: Scalars['ID']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
+  input: RevokeAccessGrantInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationSubmitQualificationApplicationArgs = {
-  customerId: Scalars['ID']['input'];
-  input: QualificationApplicationInput;
+  input: SubmitQualificationApplicationInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationUpdateCustomerArgs = {
-  id: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationUpsertConsultantArgs = {
-  input: ConsultantInput;
+  input: UpsertConsultantInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationUpsertDepartmentArgs = {
-  input: DepartmentInput;
+  input: UpsertDepartmentInput;
 };
 
 
-/** The writes of the graph. Every mutation answers null, with its error, when it fails; the other mutations of the same request keep their results. */
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationVerifyCustomerArgs = {
-  id: Scalars['ID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  input: VerifyCustomerInput;
 };
 
 /** Needs and intent (需求与意向). */
@@ -1265,6 +1524,15 @@ export type NeedsAndIntentInput = {
   intendedPurchaseBy?: InputMaybe<Scalars['Date']['input']>;
   /** Where the customer stands in buying. */
   purchaseStage?: InputMaybe<PurchaseStage>;
+};
+
+/**
+ * An object with a global id (Relay object identification): `node(id:)` at the gateway reads it back. The gateway
+ * writes every Node's `id` as a global id and reads global ids wherever an id goes in; an own id still works there.
+ */
+export type Node = {
+  /** The object's global id: opaque, stable, unique across the graph. */
+  id: Scalars['ID']['output'];
 };
 
 /** Basic data of an organisation. */
@@ -1351,8 +1619,8 @@ export type PersonalDataRead = {
   grantId?: Maybe<Scalars['ID']['output']>;
   /** The audit record's id. */
   id: Scalars['ID']['output'];
-  /** User id of the reader. */
-  readerId: Scalars['ID']['output'];
+  /** Who read it (the reader's user id as the actor's id). */
+  readBy: Actor;
   /** The reader's roles at the time. */
   readerRoles: Array<Scalars['String']['output']>;
   /** The x-request-id of the request that read them (the gateway's, when forwarded). */
@@ -1398,14 +1666,8 @@ export type PortalRegistration = {
   credentialsRef: Scalars['String']['output'];
   /** When the registration was recorded. */
   registeredAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the registration. */
-  registeredBy: Scalars['ID']['output'];
-};
-
-/** The portal registration (step 6). */
-export type PortalRegistrationInput = {
-  /** Reference of the credentials the identity system issued (e.g. idp:portal/acme-01); never a password. */
-  credentialsRef: Scalars['String']['input'];
+  /** Whoever recorded the registration. */
+  registeredBy: Actor;
 };
 
 /** Another customer that may be the same one. */
@@ -1464,12 +1726,14 @@ export type Qualification = {
   application?: Maybe<QualificationApplication>;
   /** Step 7: when the customer was archived; null until then. */
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** User id of whoever archived the customer; null until then. */
-  archivedBy?: Maybe<Scalars['ID']['output']>;
+  /** Whoever archived the customer; null until then. */
+  archivedBy?: Maybe<Actor>;
   /** Step 5; null until recorded. */
   contracts?: Maybe<QualificationContracts>;
   /** Step 4: every decision, oldest first. */
   decisions: Array<QualificationDecision>;
+  /** Stable id for client caches: the customer's id with the suffix `:qualification` (one per customer). */
+  id: Scalars['ID']['output'];
   /** Step 2: the finding of each area recorded so far (the latest per area). */
   investigation: Array<InvestigationFinding>;
   /** The step that must come next; null once archived. */
@@ -1508,24 +1772,12 @@ export type QualificationApplication = {
   reasons: Scalars['String']['output'];
   /** When this version was submitted. */
   submittedAt: Scalars['DateTime']['output'];
-  /** User id of whoever submitted this version. */
-  submittedBy: Scalars['ID']['output'];
+  /** Whoever submitted this version. */
+  submittedBy: Actor;
   /** The survey data behind the application. */
   surveyData: Scalars['String']['output'];
   /** 1 for the first submission, +1 for each resubmission. */
   version: Scalars['Int']['output'];
-};
-
-/** The application (step 3); submitting again after a rejection makes the next version. */
-export type QualificationApplicationInput = {
-  /** The trading policy planned with the customer. */
-  futureTradingPolicy: Scalars['String']['input'];
-  /** At least one product with its quantity (up to 200). */
-  products: Array<ProductQuantityInput>;
-  /** Why the customer should be taken on. */
-  reasons: Scalars['String']['input'];
-  /** The survey data behind the application. */
-  surveyData: Scalars['String']['input'];
 };
 
 /** Step 5: the supply and quality-assurance contracts, signed together. */
@@ -1535,22 +1787,12 @@ export type QualificationContracts = {
   qualityAssuranceContractNo: Scalars['String']['output'];
   /** When the contracts were recorded. */
   recordedAt: Scalars['DateTime']['output'];
-  /** User id of whoever recorded the contracts. */
-  recordedBy: Scalars['ID']['output'];
+  /** Whoever recorded the contracts. */
+  recordedBy: Actor;
   /** The day both contracts were signed. */
   signedOn: Scalars['Date']['output'];
   /** Number of the supply contract. */
   supplyContractNo: Scalars['String']['output'];
-};
-
-/** The two contracts (step 5). */
-export type QualificationContractsInput = {
-  /** Number of the quality-assurance contract. */
-  qualityAssuranceContractNo: Scalars['String']['input'];
-  /** Both contracts are signed together, on this day. */
-  signedOn: Scalars['Date']['input'];
-  /** Number of the supply contract. */
-  supplyContractNo: Scalars['String']['input'];
 };
 
 /** Step 4: one decision on the application. */
@@ -1564,18 +1806,10 @@ export type QualificationDecision = {
   comment?: Maybe<Scalars['String']['output']>;
   /** When the decision was made. */
   decidedAt: Scalars['DateTime']['output'];
-  /** User id of the approver. */
-  decidedBy: Scalars['ID']['output'];
+  /** The approver. */
+  decidedBy: Actor;
   /** The customer's department when the decision was made. */
   department: Department;
-};
-
-/** The decision on the application (step 4). */
-export type QualificationDecisionInput = {
-  /** True approves; false rejects (then give `comment`). */
-  approved: Scalars['Boolean']['input'];
-  /** Required for a rejection: why, and what to change. */
-  comment?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The new-customer selection procedure (新客户选择程序), in the only order it runs. */
@@ -1611,10 +1845,10 @@ export type QualificationStep = {
   __typename?: 'QualificationStep';
   /** What happened. */
   action: QualificationAction;
+  /** Whoever took the step. */
+  actor: Actor;
   /** When the step was taken. */
   at: Scalars['DateTime']['output'];
-  /** User id of whoever took the step. */
-  by: Scalars['ID']['output'];
   /** The decision's comment, or the area of an investigation finding; null otherwise. */
   comment?: Maybe<Scalars['String']['output']>;
   /** The stage the step belongs to. */
@@ -1746,6 +1980,124 @@ export type QueryPossibleDuplicatesArgs = {
   input: DuplicateProbeInput;
 };
 
+/** The organisation customer and its general survey (step 1). */
+export type RecordGeneralSurveyInput = {
+  /** The company's history. */
+  companyHistory: Scalars['String']['input'];
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+  /** Where the latest financial statements are kept. */
+  financialStatements: Scalars['String']['input'];
+  /** The company's product catalogue, or where it is kept. */
+  productCatalogue: Scalars['String']['input'];
+  /** The company's profile. */
+  profile: Scalars['String']['input'];
+};
+
+/** What recordGeneralSurvey answers. */
+export type RecordGeneralSurveyPayload = {
+  __typename?: 'RecordGeneralSurveyPayload';
+  /** The customer with the survey recorded; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The organisation customer and one area's finding (step 2); recording an area again replaces its finding. */
+export type RecordInvestigationFindingInput = {
+  /** Which investigation. */
+  area: InvestigationArea;
+  /** The investigator's verdict. */
+  conclusion: InvestigationConclusion;
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+  /** What the visit found. */
+  findings: Scalars['String']['input'];
+  /** The person who visited. */
+  investigator: Scalars['String']['input'];
+};
+
+/** What recordInvestigationFinding answers. */
+export type RecordInvestigationFindingPayload = {
+  __typename?: 'RecordInvestigationFindingPayload';
+  /** The customer with the finding recorded; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The organisation customer and its two contracts (step 5). */
+export type RecordQualificationContractsInput = {
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+  /** Number of the quality-assurance contract. */
+  qualityAssuranceContractNo: Scalars['String']['input'];
+  /** Both contracts are signed together, on this day. */
+  signedOn: Scalars['Date']['input'];
+  /** Number of the supply contract. */
+  supplyContractNo: Scalars['String']['input'];
+};
+
+/** What recordQualificationContracts answers. */
+export type RecordQualificationContractsPayload = {
+  __typename?: 'RecordQualificationContractsPayload';
+  /** The customer with the contracts recorded; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The organisation customer and its portal registration (step 6). */
+export type RegisterCustomerPortalInput = {
+  /** Reference of the credentials the identity system issued (e.g. idp:portal/acme-01); never a password. */
+  credentialsRef: Scalars['String']['input'];
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+};
+
+/** What registerCustomerPortal answers. */
+export type RegisterCustomerPortalPayload = {
+  __typename?: 'RegisterCustomerPortalPayload';
+  /** The customer with the registration recorded; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The request to reject, and why. */
+export type RejectAccessRequestInput = {
+  /** The request to reject. */
+  id: Scalars['ID']['input'];
+  /** Why (required, up to 1000 characters); the requester sees it. */
+  reason: Scalars['String']['input'];
+};
+
+/** What rejectAccessRequest answers. */
+export type RejectAccessRequestPayload = {
+  __typename?: 'RejectAccessRequestPayload';
+  /** The access request, now REJECTED; null when the request was refused. */
+  accessRequest?: Maybe<AccessRequest>;
+  /** What the caller can fix: a missing or too long reason (BAD_USER_INPUT), a request that is not there (NOT_FOUND), or one already decided or expired (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The customer whose changes are reported, and what was reported. */
+export type ReportCustomerChangesInput = {
+  /** The customer whose changes are reported. */
+  id: Scalars['ID']['input'];
+  /** What was reported (up to 1000 characters); kept in the history. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What reportCustomerChanges answers. */
+export type ReportCustomerChangesPayload = {
+  __typename?: 'ReportCustomerChangesPayload';
+  /** The customer, its changes reported (unchanged when none were pending); null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: a too long note (BAD_USER_INPUT), or a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** What the caller asks to read, why, and until when. */
 export type RequestCustomerAccessInput = {
   /** When the access should end: in the future and at most ACCESS_GRANT_MAX_DAYS (default 90) days away. */
@@ -1756,12 +2108,49 @@ export type RequestCustomerAccessInput = {
   scope: AccessScopeInput;
 };
 
-/** One review of a customer's entry. */
+/** What requestCustomerAccess answers. */
+export type RequestCustomerAccessPayload = {
+  __typename?: 'RequestCustomerAccessPayload';
+  /** The access request, REQUESTED and waiting for its approver; null when the request was refused. */
+  accessRequest?: Maybe<AccessRequest>;
+  /** What the caller can fix: bad input (every problem at once), a customer, consultant or department that is not there (NOT_FOUND), or the same access already awaiting a decision (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The customer reviewed, and the review's note and corrections. */
 export type ReviewCustomerInput = {
   /** Corrections found in the review, applied like updateCustomer. */
-  corrections?: InputMaybe<UpdateCustomerInput>;
+  corrections?: InputMaybe<CustomerCardChangesInput>;
+  /** The customer reviewed (its owner, the department's manager, the general manager or marketing may). */
+  id: Scalars['ID']['input'];
   /** What the review found (up to 2000 characters). */
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What reviewCustomer answers. */
+export type ReviewCustomerPayload = {
+  __typename?: 'ReviewCustomerPayload';
+  /** The customer with the review recorded and its corrections applied; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (corrections named under input.corrections), or a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The grant to end, and optionally why. */
+export type RevokeAccessGrantInput = {
+  /** The grant (the approved request) to end. */
+  id: Scalars['ID']['input'];
+  /** Why (optional, up to 1000 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What revokeAccessGrant answers. */
+export type RevokeAccessGrantPayload = {
+  __typename?: 'RevokeAccessGrantPayload';
+  /** The access request, now REVOKED; null when the request was refused. */
+  accessRequest?: Maybe<AccessRequest>;
+  /** What the caller can fix: a too long reason (BAD_USER_INPUT), a grant that is not there (NOT_FOUND), or one not in force (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** ABC tier by purchase amount or average sales (A: few customers, large amounts); computed by credit. */
@@ -1806,6 +2195,29 @@ export type SortDirection =
   /** Descending: largest, latest or last in order first. */
   | 'DESC';
 
+/** The organisation customer and its application (step 3); submitting again after a rejection makes the next version. */
+export type SubmitQualificationApplicationInput = {
+  /** The organisation customer, while PROSPECT or QUALIFYING. */
+  customerId: Scalars['ID']['input'];
+  /** The trading policy planned with the customer. */
+  futureTradingPolicy: Scalars['String']['input'];
+  /** At least one product with its quantity (up to 200). */
+  products: Array<ProductQuantityInput>;
+  /** Why the customer should be taken on. */
+  reasons: Scalars['String']['input'];
+  /** The survey data behind the application. */
+  surveyData: Scalars['String']['input'];
+};
+
+/** What submitQualificationApplication answers. */
+export type SubmitQualificationApplicationPayload = {
+  __typename?: 'SubmitQualificationApplicationPayload';
+  /** The customer with the application submitted; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (an individual customer is BAD_USER_INPUT on input.customerId), a customer that is not there or out of reach (NOT_FOUND), or a step out of order or a customer no longer new (CONFLICT); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Trading status (交易现状). */
 export type TradingStatus = {
   __typename?: 'TradingStatus';
@@ -1835,42 +2247,57 @@ export type TradingStatusInput = {
   reputation?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Only the members given are changed (inside a group too; null clears one); each change is kept in the history. */
+/** The customer to change and the members to change. */
 export type UpdateCustomerInput = {
-  /** Postal address. */
-  address?: InputMaybe<Scalars['String']['input']>;
-  /** Characteristics. */
-  characteristics?: InputMaybe<CustomerCharacteristicsInput>;
-  /** Free notes on the customer's dealings with competitors. */
-  competitorNotes?: InputMaybe<Scalars['String']['input']>;
-  /** Replaces the whole contact list (up to 50). */
-  contacts?: InputMaybe<Array<ContactInput>>;
-  /** Individual customers only. */
-  individual?: InputMaybe<IndividualProfileInput>;
-  /** The customer's industry. */
-  industry?: InputMaybe<Scalars['String']['input']>;
-  /** Free notes on the customer's industry. */
-  industryNotes?: InputMaybe<Scalars['String']['input']>;
-  /** Moves the lifecycle; only the moves of the lifecycle state machine are accepted. */
-  lifecycle?: InputMaybe<Lifecycle>;
-  /** The customer list (the same rule as at creation). */
-  listType?: InputMaybe<CustomerListType>;
-  /** Management status. */
-  managementStatus?: InputMaybe<ManagementStatusInput>;
-  /** The name (cannot be emptied). */
-  name?: InputMaybe<Scalars['String']['input']>;
-  /** Needs and intent. */
-  needs?: InputMaybe<NeedsAndIntentInput>;
-  /** Organisation customers only. */
-  organisation?: InputMaybe<OrganisationProfileInput>;
-  /** Replaces the partners whose portal may see this customer (up to 20). */
-  partnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** The customer's region. */
-  region?: InputMaybe<Scalars['String']['input']>;
-  /** The day trading with us began; not in the future. */
-  tradingSince?: InputMaybe<Scalars['Date']['input']>;
-  /** Trading status. */
-  tradingStatus?: InputMaybe<TradingStatusInput>;
+  /** The members to change. */
+  changes: CustomerCardChangesInput;
+  /** The customer to change. */
+  id: Scalars['ID']['input'];
+};
+
+/** What updateCustomer answers. */
+export type UpdateCustomerPayload = {
+  __typename?: 'UpdateCustomerPayload';
+  /** The customer as changed; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: bad input (a lifecycle move the state machine does not allow among it), or a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A consultant to create or change; a new consultant starts active. */
+export type UpsertConsultantInput = {
+  /** The consultant's department; it must exist. */
+  departmentId: Scalars['ID']['input'];
+  /** The consultant's user id (the `sub` of their token). */
+  id: Scalars['ID']['input'];
+  /** The consultant's name. */
+  name: Scalars['String']['input'];
+};
+
+/** What upsertConsultant answers. */
+export type UpsertConsultantPayload = {
+  __typename?: 'UpsertConsultantPayload';
+  /** The consultant as created or changed; null when the request was refused. */
+  consultant?: Maybe<Consultant>;
+  /** What the caller can fix: a missing or too long id, name or department id (BAD_USER_INPUT), or a department that is not there (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A department to create or rename. */
+export type UpsertDepartmentInput = {
+  /** The department's id; an existing id renames that department. */
+  id: Scalars['ID']['input'];
+  /** The department's name. */
+  name: Scalars['String']['input'];
+};
+
+/** What upsertDepartment answers. */
+export type UpsertDepartmentPayload = {
+  __typename?: 'UpsertDepartmentPayload';
+  /** The department as created or renamed; null when the request was refused. */
+  department?: Maybe<Department>;
+  /** What the caller can fix: a missing or too long id or name (BAD_USER_INPUT); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Something in a mutation's request the caller can fix: bad input, a record that is not there, or a state that does not allow the change. Authentication, permission and limits stay top-level errors. */
@@ -1892,6 +2319,23 @@ export type UserErrorCode =
   | 'CONFLICT'
   /** A record the request names does not exist (or is outside a partner's slice). */
   | 'NOT_FOUND';
+
+/** The customer whose card was checked, and what was checked. */
+export type VerifyCustomerInput = {
+  /** The customer whose card was checked. */
+  id: Scalars['ID']['input'];
+  /** What was checked (up to 1000 characters); kept in the history. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What verifyCustomer answers. */
+export type VerifyCustomerPayload = {
+  __typename?: 'VerifyCustomerPayload';
+  /** The customer, verified now by the caller; null when the request was refused. */
+  customer?: Maybe<Customer>;
+  /** What the caller can fix: a too long note (BAD_USER_INPUT), or a customer that is not there or out of reach (NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
+};
 
 /**
  * Who is calling, as the verified token says, and what they may do. accounts answers who; each service adds the
@@ -2031,6 +2475,14 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( AccessRequestRecordModel )
+    | ( ConsultantRecordModel )
+    | ( CustomerRecordModel )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -2047,16 +2499,22 @@ export type ResolversTypes = ResolversObject<{
   AccessScopeKind: ResolverTypeWrapper<Partial<AccessScopeKind>>;
   Actor: ResolverTypeWrapper<Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversTypes['Consultant']> }>>;
   ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
+  ApproveAccessRequestInput: ResolverTypeWrapper<Partial<ApproveAccessRequestInput>>;
+  ApproveAccessRequestPayload: ResolverTypeWrapper<Partial<Omit<ApproveAccessRequestPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversTypes['AccessRequest']> }>>;
+  ArchiveQualifiedCustomerInput: ResolverTypeWrapper<Partial<ArchiveQualifiedCustomerInput>>;
+  ArchiveQualifiedCustomerPayload: ResolverTypeWrapper<Partial<Omit<ArchiveQualifiedCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   ClassifyCustomerInput: ResolverTypeWrapper<Partial<ClassifyCustomerInput>>;
+  ClassifyCustomerPayload: ResolverTypeWrapper<Partial<Omit<ClassifyCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   CompanySize: ResolverTypeWrapper<Partial<CompanySize>>;
   Consultant: ResolverTypeWrapper<ConsultantRecordModel>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
-  ConsultantInput: ResolverTypeWrapper<Partial<ConsultantInput>>;
   Contact: ResolverTypeWrapper<Partial<Contact>>;
   ContactInput: ResolverTypeWrapper<Partial<ContactInput>>;
   CreateCustomerInput: ResolverTypeWrapper<Partial<CreateCustomerInput>>;
+  CreateCustomerPayload: ResolverTypeWrapper<Partial<Omit<CreateCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   CreditGrade: ResolverTypeWrapper<Partial<CreditGrade>>;
   Customer: ResolverTypeWrapper<CustomerRecordModel>;
+  CustomerCardChangesInput: ResolverTypeWrapper<Partial<CustomerCardChangesInput>>;
   CustomerCategory: ResolverTypeWrapper<Partial<CustomerCategory>>;
   CustomerChange: ResolverTypeWrapper<CustomerChangeRecordModel>;
   CustomerChangeConnection: ResolverTypeWrapper<Partial<Omit<CustomerChangeConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerChangeEdge']> }>>;
@@ -2065,46 +2523,56 @@ export type ResolversTypes = ResolversObject<{
   CustomerCharacteristicsInput: ResolverTypeWrapper<Partial<CustomerCharacteristicsInput>>;
   CustomerConnection: ResolverTypeWrapper<Partial<Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerEdge']> }>>;
   CustomerEdge: ResolverTypeWrapper<Partial<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>>;
-  CustomerFiling: ResolverTypeWrapper<FilingRecordModel>;
+  CustomerFiling: ResolverTypeWrapper<CustomerFilingViewModel>;
   CustomerFilter: ResolverTypeWrapper<Partial<CustomerFilter>>;
   CustomerImportance: ResolverTypeWrapper<Partial<CustomerImportance>>;
   CustomerKind: ResolverTypeWrapper<Partial<CustomerKind>>;
-  CustomerListReview: ResolverTypeWrapper<ListReviewRecordModel>;
+  CustomerListReview: ResolverTypeWrapper<CustomerListReviewViewModel>;
   CustomerListType: ResolverTypeWrapper<Partial<CustomerListType>>;
   CustomerReview: ResolverTypeWrapper<ListReviewEntryRecordModel>;
   CustomerSort: ResolverTypeWrapper<Partial<CustomerSort>>;
   CustomerSortField: ResolverTypeWrapper<Partial<CustomerSortField>>;
   Date: ResolverTypeWrapper<Partial<Scalars['Date']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
+  DeactivateConsultantInput: ResolverTypeWrapper<Partial<DeactivateConsultantInput>>;
+  DeactivateConsultantPayload: ResolverTypeWrapper<Partial<Omit<DeactivateConsultantPayload, 'consultant'> & { consultant?: Maybe<ResolversTypes['Consultant']> }>>;
+  DecideQualificationInput: ResolverTypeWrapper<Partial<DecideQualificationInput>>;
+  DecideQualificationPayload: ResolverTypeWrapper<Partial<Omit<DecideQualificationPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   Department: ResolverTypeWrapper<DepartmentRecordModel>;
-  DepartmentInput: ResolverTypeWrapper<Partial<DepartmentInput>>;
+  DismissPossibleDuplicateInput: ResolverTypeWrapper<Partial<DismissPossibleDuplicateInput>>;
+  DismissPossibleDuplicatePayload: ResolverTypeWrapper<Partial<Omit<DismissPossibleDuplicatePayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   DuplicateMatch: ResolverTypeWrapper<Partial<DuplicateMatch>>;
   DuplicateProbeInput: ResolverTypeWrapper<Partial<DuplicateProbeInput>>;
   EnterpriseNature: ResolverTypeWrapper<Partial<EnterpriseNature>>;
   ExpenseCheck: ResolverTypeWrapper<ExpenseCheckModel>;
   ExpenseCheckReason: ResolverTypeWrapper<Partial<ExpenseCheckReason>>;
   ExpenseKind: ResolverTypeWrapper<Partial<ExpenseKind>>;
+  FileCustomerInput: ResolverTypeWrapper<Partial<FileCustomerInput>>;
+  FileCustomerPayload: ResolverTypeWrapper<Partial<Omit<FileCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   FilingStatus: ResolverTypeWrapper<Partial<FilingStatus>>;
   Gender: ResolverTypeWrapper<Partial<Gender>>;
-  GeneralSurvey: ResolverTypeWrapper<Partial<GeneralSurvey>>;
-  GeneralSurveyInput: ResolverTypeWrapper<Partial<GeneralSurveyInput>>;
+  GeneralSurvey: ResolverTypeWrapper<GeneralSurveyRecordModel>;
+  HandOverCustomersInput: ResolverTypeWrapper<Partial<HandOverCustomersInput>>;
+  HandOverCustomersPayload: ResolverTypeWrapper<Partial<Omit<HandOverCustomersPayload, 'handover'> & { handover?: Maybe<ResolversTypes['HandoverResult']> }>>;
   HandoverResult: ResolverTypeWrapper<HandoverResultModel>;
   IndividualProfile: ResolverTypeWrapper<IndividualViewModel>;
   IndividualProfileInput: ResolverTypeWrapper<Partial<IndividualProfileInput>>;
   InvestigationArea: ResolverTypeWrapper<Partial<InvestigationArea>>;
   InvestigationConclusion: ResolverTypeWrapper<Partial<InvestigationConclusion>>;
-  InvestigationFinding: ResolverTypeWrapper<Partial<InvestigationFinding>>;
-  InvestigationFindingInput: ResolverTypeWrapper<Partial<InvestigationFindingInput>>;
+  InvestigationFinding: ResolverTypeWrapper<InvestigationFindingRecordModel>;
   Lifecycle: ResolverTypeWrapper<Partial<Lifecycle>>;
   LoyaltyClass: ResolverTypeWrapper<Partial<LoyaltyClass>>;
   ManagementStatus: ResolverTypeWrapper<Partial<ManagementStatus>>;
   ManagementStatusInput: ResolverTypeWrapper<Partial<ManagementStatusInput>>;
+  MergeCustomersInput: ResolverTypeWrapper<Partial<MergeCustomersInput>>;
+  MergeCustomersPayload: ResolverTypeWrapper<Partial<Omit<MergeCustomersPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   Money: ResolverTypeWrapper<Partial<Money>>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   MoneyInput: ResolverTypeWrapper<Partial<MoneyInput>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NeedsAndIntent: ResolverTypeWrapper<Partial<NeedsAndIntent>>;
   NeedsAndIntentInput: ResolverTypeWrapper<Partial<NeedsAndIntentInput>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrganisationProfile: ResolverTypeWrapper<Partial<OrganisationProfile>>;
   OrganisationProfileInput: ResolverTypeWrapper<Partial<OrganisationProfileInput>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
@@ -2112,35 +2580,56 @@ export type ResolversTypes = ResolversObject<{
   PersonalDataReadConnection: ResolverTypeWrapper<Partial<Omit<PersonalDataReadConnection, 'edges'> & { edges: Array<ResolversTypes['PersonalDataReadEdge']> }>>;
   PersonalDataReadEdge: ResolverTypeWrapper<Partial<Omit<PersonalDataReadEdge, 'node'> & { node: ResolversTypes['PersonalDataRead'] }>>;
   PersonalDataReadFilter: ResolverTypeWrapper<Partial<PersonalDataReadFilter>>;
-  PortalRegistration: ResolverTypeWrapper<Partial<PortalRegistration>>;
-  PortalRegistrationInput: ResolverTypeWrapper<Partial<PortalRegistrationInput>>;
+  PortalRegistration: ResolverTypeWrapper<PortalRegistrationRecordModel>;
   PossibleDuplicate: ResolverTypeWrapper<Partial<Omit<PossibleDuplicate, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   ProductQuantity: ResolverTypeWrapper<Partial<ProductQuantity>>;
   ProductQuantityInput: ResolverTypeWrapper<Partial<ProductQuantityInput>>;
   PurchaseStage: ResolverTypeWrapper<Partial<PurchaseStage>>;
-  Qualification: ResolverTypeWrapper<QualificationRecordModel>;
+  Qualification: ResolverTypeWrapper<QualificationViewModel>;
   QualificationAction: ResolverTypeWrapper<Partial<QualificationAction>>;
-  QualificationApplication: ResolverTypeWrapper<Partial<QualificationApplication>>;
-  QualificationApplicationInput: ResolverTypeWrapper<Partial<QualificationApplicationInput>>;
-  QualificationContracts: ResolverTypeWrapper<Partial<QualificationContracts>>;
-  QualificationContractsInput: ResolverTypeWrapper<Partial<QualificationContractsInput>>;
+  QualificationApplication: ResolverTypeWrapper<QualificationApplicationRecordModel>;
+  QualificationContracts: ResolverTypeWrapper<QualificationContractsRecordModel>;
   QualificationDecision: ResolverTypeWrapper<QualificationDecisionRecordModel>;
-  QualificationDecisionInput: ResolverTypeWrapper<Partial<QualificationDecisionInput>>;
   QualificationStage: ResolverTypeWrapper<Partial<QualificationStage>>;
   QualificationStatus: ResolverTypeWrapper<Partial<QualificationStatus>>;
-  QualificationStep: ResolverTypeWrapper<Partial<QualificationStep>>;
+  QualificationStep: ResolverTypeWrapper<QualificationStepRecordModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordGeneralSurveyInput: ResolverTypeWrapper<Partial<RecordGeneralSurveyInput>>;
+  RecordGeneralSurveyPayload: ResolverTypeWrapper<Partial<Omit<RecordGeneralSurveyPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  RecordInvestigationFindingInput: ResolverTypeWrapper<Partial<RecordInvestigationFindingInput>>;
+  RecordInvestigationFindingPayload: ResolverTypeWrapper<Partial<Omit<RecordInvestigationFindingPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  RecordQualificationContractsInput: ResolverTypeWrapper<Partial<RecordQualificationContractsInput>>;
+  RecordQualificationContractsPayload: ResolverTypeWrapper<Partial<Omit<RecordQualificationContractsPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  RegisterCustomerPortalInput: ResolverTypeWrapper<Partial<RegisterCustomerPortalInput>>;
+  RegisterCustomerPortalPayload: ResolverTypeWrapper<Partial<Omit<RegisterCustomerPortalPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  RejectAccessRequestInput: ResolverTypeWrapper<Partial<RejectAccessRequestInput>>;
+  RejectAccessRequestPayload: ResolverTypeWrapper<Partial<Omit<RejectAccessRequestPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversTypes['AccessRequest']> }>>;
+  ReportCustomerChangesInput: ResolverTypeWrapper<Partial<ReportCustomerChangesInput>>;
+  ReportCustomerChangesPayload: ResolverTypeWrapper<Partial<Omit<ReportCustomerChangesPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   RequestCustomerAccessInput: ResolverTypeWrapper<Partial<RequestCustomerAccessInput>>;
+  RequestCustomerAccessPayload: ResolverTypeWrapper<Partial<Omit<RequestCustomerAccessPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversTypes['AccessRequest']> }>>;
   ReviewCustomerInput: ResolverTypeWrapper<Partial<ReviewCustomerInput>>;
+  ReviewCustomerPayload: ResolverTypeWrapper<Partial<Omit<ReviewCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  RevokeAccessGrantInput: ResolverTypeWrapper<Partial<RevokeAccessGrantInput>>;
+  RevokeAccessGrantPayload: ResolverTypeWrapper<Partial<Omit<RevokeAccessGrantPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversTypes['AccessRequest']> }>>;
   SalesTier: ResolverTypeWrapper<Partial<SalesTier>>;
   SalesTierBasis: ResolverTypeWrapper<Partial<SalesTierBasis>>;
   SalesTierRating: ResolverTypeWrapper<SalesTierRecordModel>;
   SortDirection: ResolverTypeWrapper<Partial<SortDirection>>;
+  SubmitQualificationApplicationInput: ResolverTypeWrapper<Partial<SubmitQualificationApplicationInput>>;
+  SubmitQualificationApplicationPayload: ResolverTypeWrapper<Partial<Omit<SubmitQualificationApplicationPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   TradingStatus: ResolverTypeWrapper<Partial<TradingStatus>>;
   TradingStatusInput: ResolverTypeWrapper<Partial<TradingStatusInput>>;
   UpdateCustomerInput: ResolverTypeWrapper<Partial<UpdateCustomerInput>>;
+  UpdateCustomerPayload: ResolverTypeWrapper<Partial<Omit<UpdateCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
+  UpsertConsultantInput: ResolverTypeWrapper<Partial<UpsertConsultantInput>>;
+  UpsertConsultantPayload: ResolverTypeWrapper<Partial<Omit<UpsertConsultantPayload, 'consultant'> & { consultant?: Maybe<ResolversTypes['Consultant']> }>>;
+  UpsertDepartmentInput: ResolverTypeWrapper<Partial<UpsertDepartmentInput>>;
+  UpsertDepartmentPayload: ResolverTypeWrapper<Partial<Omit<UpsertDepartmentPayload, 'department'> & { department?: Maybe<ResolversTypes['Department']> }>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
+  VerifyCustomerInput: ResolverTypeWrapper<Partial<VerifyCustomerInput>>;
+  VerifyCustomerPayload: ResolverTypeWrapper<Partial<Omit<VerifyCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   Viewer: ResolverTypeWrapper<CallerModel>;
 }>;
 
@@ -2155,14 +2644,20 @@ export type ResolversParentTypes = ResolversObject<{
   AccessScope: AccessScopeRecordModel;
   AccessScopeInput: Partial<AccessScopeInput>;
   Actor: Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversParentTypes['Consultant']> }>;
+  ApproveAccessRequestInput: Partial<ApproveAccessRequestInput>;
+  ApproveAccessRequestPayload: Partial<Omit<ApproveAccessRequestPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversParentTypes['AccessRequest']> }>;
+  ArchiveQualifiedCustomerInput: Partial<ArchiveQualifiedCustomerInput>;
+  ArchiveQualifiedCustomerPayload: Partial<Omit<ArchiveQualifiedCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   ClassifyCustomerInput: Partial<ClassifyCustomerInput>;
+  ClassifyCustomerPayload: Partial<Omit<ClassifyCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Consultant: ConsultantRecordModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
-  ConsultantInput: Partial<ConsultantInput>;
   Contact: Partial<Contact>;
   ContactInput: Partial<ContactInput>;
   CreateCustomerInput: Partial<CreateCustomerInput>;
+  CreateCustomerPayload: Partial<Omit<CreateCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Customer: CustomerRecordModel;
+  CustomerCardChangesInput: Partial<CustomerCardChangesInput>;
   CustomerChange: CustomerChangeRecordModel;
   CustomerChangeConnection: Partial<Omit<CustomerChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerChangeEdge']> }>;
   CustomerChangeEdge: Partial<Omit<CustomerChangeEdge, 'node'> & { node: ResolversParentTypes['CustomerChange'] }>;
@@ -2170,32 +2665,42 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerCharacteristicsInput: Partial<CustomerCharacteristicsInput>;
   CustomerConnection: Partial<Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerEdge']> }>;
   CustomerEdge: Partial<Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] }>;
-  CustomerFiling: FilingRecordModel;
+  CustomerFiling: CustomerFilingViewModel;
   CustomerFilter: Partial<CustomerFilter>;
-  CustomerListReview: ListReviewRecordModel;
+  CustomerListReview: CustomerListReviewViewModel;
   CustomerReview: ListReviewEntryRecordModel;
   CustomerSort: Partial<CustomerSort>;
   Date: Partial<Scalars['Date']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
+  DeactivateConsultantInput: Partial<DeactivateConsultantInput>;
+  DeactivateConsultantPayload: Partial<Omit<DeactivateConsultantPayload, 'consultant'> & { consultant?: Maybe<ResolversParentTypes['Consultant']> }>;
+  DecideQualificationInput: Partial<DecideQualificationInput>;
+  DecideQualificationPayload: Partial<Omit<DecideQualificationPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Department: DepartmentRecordModel;
-  DepartmentInput: Partial<DepartmentInput>;
+  DismissPossibleDuplicateInput: Partial<DismissPossibleDuplicateInput>;
+  DismissPossibleDuplicatePayload: Partial<Omit<DismissPossibleDuplicatePayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   DuplicateProbeInput: Partial<DuplicateProbeInput>;
   ExpenseCheck: ExpenseCheckModel;
-  GeneralSurvey: Partial<GeneralSurvey>;
-  GeneralSurveyInput: Partial<GeneralSurveyInput>;
+  FileCustomerInput: Partial<FileCustomerInput>;
+  FileCustomerPayload: Partial<Omit<FileCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  GeneralSurvey: GeneralSurveyRecordModel;
+  HandOverCustomersInput: Partial<HandOverCustomersInput>;
+  HandOverCustomersPayload: Partial<Omit<HandOverCustomersPayload, 'handover'> & { handover?: Maybe<ResolversParentTypes['HandoverResult']> }>;
   HandoverResult: HandoverResultModel;
   IndividualProfile: IndividualViewModel;
   IndividualProfileInput: Partial<IndividualProfileInput>;
-  InvestigationFinding: Partial<InvestigationFinding>;
-  InvestigationFindingInput: Partial<InvestigationFindingInput>;
+  InvestigationFinding: InvestigationFindingRecordModel;
   ManagementStatus: Partial<ManagementStatus>;
   ManagementStatusInput: Partial<ManagementStatusInput>;
+  MergeCustomersInput: Partial<MergeCustomersInput>;
+  MergeCustomersPayload: Partial<Omit<MergeCustomersPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Money: Partial<Money>;
   Float: Partial<Scalars['Float']['output']>;
   MoneyInput: Partial<MoneyInput>;
   Mutation: Record<PropertyKey, never>;
   NeedsAndIntent: Partial<NeedsAndIntent>;
   NeedsAndIntentInput: Partial<NeedsAndIntentInput>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OrganisationProfile: Partial<OrganisationProfile>;
   OrganisationProfileInput: Partial<OrganisationProfileInput>;
   PageInfo: Partial<PageInfo>;
@@ -2203,27 +2708,48 @@ export type ResolversParentTypes = ResolversObject<{
   PersonalDataReadConnection: Partial<Omit<PersonalDataReadConnection, 'edges'> & { edges: Array<ResolversParentTypes['PersonalDataReadEdge']> }>;
   PersonalDataReadEdge: Partial<Omit<PersonalDataReadEdge, 'node'> & { node: ResolversParentTypes['PersonalDataRead'] }>;
   PersonalDataReadFilter: Partial<PersonalDataReadFilter>;
-  PortalRegistration: Partial<PortalRegistration>;
-  PortalRegistrationInput: Partial<PortalRegistrationInput>;
+  PortalRegistration: PortalRegistrationRecordModel;
   PossibleDuplicate: Partial<Omit<PossibleDuplicate, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   ProductQuantity: Partial<ProductQuantity>;
   ProductQuantityInput: Partial<ProductQuantityInput>;
-  Qualification: QualificationRecordModel;
-  QualificationApplication: Partial<QualificationApplication>;
-  QualificationApplicationInput: Partial<QualificationApplicationInput>;
-  QualificationContracts: Partial<QualificationContracts>;
-  QualificationContractsInput: Partial<QualificationContractsInput>;
+  Qualification: QualificationViewModel;
+  QualificationApplication: QualificationApplicationRecordModel;
+  QualificationContracts: QualificationContractsRecordModel;
   QualificationDecision: QualificationDecisionRecordModel;
-  QualificationDecisionInput: Partial<QualificationDecisionInput>;
-  QualificationStep: Partial<QualificationStep>;
+  QualificationStep: QualificationStepRecordModel;
   Query: Record<PropertyKey, never>;
+  RecordGeneralSurveyInput: Partial<RecordGeneralSurveyInput>;
+  RecordGeneralSurveyPayload: Partial<Omit<RecordGeneralSurveyPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  RecordInvestigationFindingInput: Partial<RecordInvestigationFindingInput>;
+  RecordInvestigationFindingPayload: Partial<Omit<RecordInvestigationFindingPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  RecordQualificationContractsInput: Partial<RecordQualificationContractsInput>;
+  RecordQualificationContractsPayload: Partial<Omit<RecordQualificationContractsPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  RegisterCustomerPortalInput: Partial<RegisterCustomerPortalInput>;
+  RegisterCustomerPortalPayload: Partial<Omit<RegisterCustomerPortalPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  RejectAccessRequestInput: Partial<RejectAccessRequestInput>;
+  RejectAccessRequestPayload: Partial<Omit<RejectAccessRequestPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversParentTypes['AccessRequest']> }>;
+  ReportCustomerChangesInput: Partial<ReportCustomerChangesInput>;
+  ReportCustomerChangesPayload: Partial<Omit<ReportCustomerChangesPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   RequestCustomerAccessInput: Partial<RequestCustomerAccessInput>;
+  RequestCustomerAccessPayload: Partial<Omit<RequestCustomerAccessPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversParentTypes['AccessRequest']> }>;
   ReviewCustomerInput: Partial<ReviewCustomerInput>;
+  ReviewCustomerPayload: Partial<Omit<ReviewCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  RevokeAccessGrantInput: Partial<RevokeAccessGrantInput>;
+  RevokeAccessGrantPayload: Partial<Omit<RevokeAccessGrantPayload, 'accessRequest'> & { accessRequest?: Maybe<ResolversParentTypes['AccessRequest']> }>;
   SalesTierRating: SalesTierRecordModel;
+  SubmitQualificationApplicationInput: Partial<SubmitQualificationApplicationInput>;
+  SubmitQualificationApplicationPayload: Partial<Omit<SubmitQualificationApplicationPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   TradingStatus: Partial<TradingStatus>;
   TradingStatusInput: Partial<TradingStatusInput>;
   UpdateCustomerInput: Partial<UpdateCustomerInput>;
+  UpdateCustomerPayload: Partial<Omit<UpdateCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
+  UpsertConsultantInput: Partial<UpsertConsultantInput>;
+  UpsertConsultantPayload: Partial<Omit<UpsertConsultantPayload, 'consultant'> & { consultant?: Maybe<ResolversParentTypes['Consultant']> }>;
+  UpsertDepartmentInput: Partial<UpsertDepartmentInput>;
+  UpsertDepartmentPayload: Partial<Omit<UpsertDepartmentPayload, 'department'> & { department?: Maybe<ResolversParentTypes['Department']> }>;
   UserError: Partial<UserError>;
+  VerifyCustomerInput: Partial<VerifyCustomerInput>;
+  VerifyCustomerPayload: Partial<Omit<VerifyCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Viewer: CallerModel;
 }>;
 
@@ -2232,19 +2758,20 @@ export type AccessRequestResolvers<ContextType = RequestContext, ParentType exte
   approverRole?: Resolver<ResolversTypes['AccessApproverRole'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  decidedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   requestedExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   requesterDepartment?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
-  requesterId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   revocationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  revokedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['AccessScope'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccessRequestStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AccessRequestConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AccessRequestConnection'] = ResolversParentTypes['AccessRequestConnection']> = ResolversObject<{
@@ -2271,12 +2798,28 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
 }>;
 
+export type ApproveAccessRequestPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ApproveAccessRequestPayload'] = ResolversParentTypes['ApproveAccessRequestPayload']> = ResolversObject<{
+  accessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ArchiveQualifiedCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ArchiveQualifiedCustomerPayload'] = ResolversParentTypes['ArchiveQualifiedCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ClassifyCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClassifyCustomerPayload'] = ResolversParentTypes['ClassifyCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Consultant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ContactResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
@@ -2285,6 +2828,11 @@ export type ContactResolvers<ContextType = RequestContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CreateCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreateCustomerPayload'] = ResolversParentTypes['CreateCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
@@ -2308,7 +2856,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   industryNotes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CustomerKind'], ParentType, ContextType>;
   lastVerifiedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  lastVerifiedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastVerifiedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   lifecycle?: Resolver<ResolversTypes['Lifecycle'], ParentType, ContextType>;
   listReview?: Resolver<Maybe<ResolversTypes['CustomerListReview']>, ParentType, ContextType>;
   listType?: Resolver<ResolversTypes['CustomerListType'], ParentType, ContextType>;
@@ -2330,13 +2878,14 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   tradingSince?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   tradingStatus?: Resolver<Maybe<ResolversTypes['TradingStatus']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerChange'] = ResolversParentTypes['CustomerChange']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   mergedFromCustomerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
@@ -2376,12 +2925,13 @@ export type CustomerFilingResolvers<ContextType = RequestContext, ParentType ext
   changeReportDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   filedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  filedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  filedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   filedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   firstContactAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   firstContactDepartment?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastReportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  lastReportedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastReportedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   nextDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FilingStatus'], ParentType, ContextType>;
@@ -2390,8 +2940,9 @@ export type CustomerFilingResolvers<ContextType = RequestContext, ParentType ext
 
 export type CustomerListReviewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerListReview'] = ResolversParentTypes['CustomerListReview']> = ResolversObject<{
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastReviewedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  lastReviewedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastReviewedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reviews?: Resolver<Array<ResolversTypes['CustomerReview']>, ParentType, ContextType>;
 }>;
@@ -2400,8 +2951,7 @@ export type CustomerReviewResolvers<ContextType = RequestContext, ParentType ext
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   correctedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  reviewer?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
-  reviewerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reviewedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -2412,11 +2962,26 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeactivateConsultantPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeactivateConsultantPayload'] = ResolversParentTypes['DeactivateConsultantPayload']> = ResolversObject<{
+  consultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type DecideQualificationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DecideQualificationPayload'] = ResolversParentTypes['DecideQualificationPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department'], FederationReferenceType extends FederationReferenceTypes['Department'] = FederationReferenceTypes['Department']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']> | FederationReferenceType, FederationReferenceType, ContextType>;
   consultants?: Resolver<Array<ResolversTypes['Consultant']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DismissPossibleDuplicatePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DismissPossibleDuplicatePayload'] = ResolversParentTypes['DismissPossibleDuplicatePayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ExpenseCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ExpenseCheck'] = ResolversParentTypes['ExpenseCheck']> = ResolversObject<{
@@ -2427,13 +2992,23 @@ export type ExpenseCheckResolvers<ContextType = RequestContext, ParentType exten
   reason?: Resolver<ResolversTypes['ExpenseCheckReason'], ParentType, ContextType>;
 }>;
 
+export type FileCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FileCustomerPayload'] = ResolversParentTypes['FileCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type GeneralSurveyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GeneralSurvey'] = ResolversParentTypes['GeneralSurvey']> = ResolversObject<{
   companyHistory?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   financialStatements?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   productCatalogue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   profile?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+}>;
+
+export type HandOverCustomersPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['HandOverCustomersPayload'] = ResolversParentTypes['HandOverCustomersPayload']> = ResolversObject<{
+  handover?: Resolver<Maybe<ResolversTypes['HandoverResult']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type HandoverResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['HandoverResult'] = ResolversParentTypes['HandoverResult']> = ResolversObject<{
@@ -2458,7 +3033,7 @@ export type InvestigationFindingResolvers<ContextType = RequestContext, ParentTy
   findings?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   investigator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
 }>;
 
 export type ManagementStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ManagementStatus'] = ResolversParentTypes['ManagementStatus']> = ResolversObject<{
@@ -2470,36 +3045,41 @@ export type ManagementStatusResolvers<ContextType = RequestContext, ParentType e
   staffQualifications?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MergeCustomersPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MergeCustomersPayload'] = ResolversParentTypes['MergeCustomersPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  approveAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationApproveAccessRequestArgs, 'id'>>;
-  archiveQualifiedCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationArchiveQualifiedCustomerArgs, 'customerId'>>;
-  classifyCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationClassifyCustomerArgs, 'id' | 'input'>>;
-  createCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
-  deactivateConsultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType, RequireFields<MutationDeactivateConsultantArgs, 'id'>>;
-  decideQualification?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationDecideQualificationArgs, 'customerId' | 'input'>>;
-  dismissPossibleDuplicate?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationDismissPossibleDuplicateArgs, 'candidateId' | 'customerId'>>;
-  fileCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationFileCustomerArgs, 'id'>>;
-  handOverCustomers?: Resolver<Maybe<ResolversTypes['HandoverResult']>, ParentType, ContextType, RequireFields<MutationHandOverCustomersArgs, 'fromConsultantId' | 'reason' | 'toConsultantId'>>;
-  mergeCustomers?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'duplicateId' | 'survivorId'>>;
-  recordGeneralSurvey?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordGeneralSurveyArgs, 'customerId' | 'input'>>;
-  recordInvestigationFinding?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordInvestigationFindingArgs, 'customerId' | 'input'>>;
-  recordQualificationContracts?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRecordQualificationContractsArgs, 'customerId' | 'input'>>;
-  registerCustomerPortal?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationRegisterCustomerPortalArgs, 'customerId' | 'input'>>;
-  rejectAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRejectAccessRequestArgs, 'id' | 'reason'>>;
-  reportCustomerChanges?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationReportCustomerChangesArgs, 'id'>>;
-  requestCustomerAccess?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRequestCustomerAccessArgs, 'input'>>;
-  reviewCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationReviewCustomerArgs, 'id' | 'input'>>;
-  revokeAccessGrant?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRevokeAccessGrantArgs, 'id'>>;
-  submitQualificationApplication?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationSubmitQualificationApplicationArgs, 'customerId' | 'input'>>;
-  updateCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'id' | 'input'>>;
-  upsertConsultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType, RequireFields<MutationUpsertConsultantArgs, 'input'>>;
-  upsertDepartment?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<MutationUpsertDepartmentArgs, 'input'>>;
-  verifyCustomer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<MutationVerifyCustomerArgs, 'id'>>;
+  approveAccessRequest?: Resolver<Maybe<ResolversTypes['ApproveAccessRequestPayload']>, ParentType, ContextType, RequireFields<MutationApproveAccessRequestArgs, 'input'>>;
+  archiveQualifiedCustomer?: Resolver<Maybe<ResolversTypes['ArchiveQualifiedCustomerPayload']>, ParentType, ContextType, RequireFields<MutationArchiveQualifiedCustomerArgs, 'input'>>;
+  classifyCustomer?: Resolver<Maybe<ResolversTypes['ClassifyCustomerPayload']>, ParentType, ContextType, RequireFields<MutationClassifyCustomerArgs, 'input'>>;
+  createCustomer?: Resolver<Maybe<ResolversTypes['CreateCustomerPayload']>, ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
+  deactivateConsultant?: Resolver<Maybe<ResolversTypes['DeactivateConsultantPayload']>, ParentType, ContextType, RequireFields<MutationDeactivateConsultantArgs, 'input'>>;
+  decideQualification?: Resolver<Maybe<ResolversTypes['DecideQualificationPayload']>, ParentType, ContextType, RequireFields<MutationDecideQualificationArgs, 'input'>>;
+  dismissPossibleDuplicate?: Resolver<Maybe<ResolversTypes['DismissPossibleDuplicatePayload']>, ParentType, ContextType, RequireFields<MutationDismissPossibleDuplicateArgs, 'input'>>;
+  fileCustomer?: Resolver<Maybe<ResolversTypes['FileCustomerPayload']>, ParentType, ContextType, RequireFields<MutationFileCustomerArgs, 'input'>>;
+  handOverCustomers?: Resolver<Maybe<ResolversTypes['HandOverCustomersPayload']>, ParentType, ContextType, RequireFields<MutationHandOverCustomersArgs, 'input'>>;
+  mergeCustomers?: Resolver<Maybe<ResolversTypes['MergeCustomersPayload']>, ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'input'>>;
+  recordGeneralSurvey?: Resolver<Maybe<ResolversTypes['RecordGeneralSurveyPayload']>, ParentType, ContextType, RequireFields<MutationRecordGeneralSurveyArgs, 'input'>>;
+  recordInvestigationFinding?: Resolver<Maybe<ResolversTypes['RecordInvestigationFindingPayload']>, ParentType, ContextType, RequireFields<MutationRecordInvestigationFindingArgs, 'input'>>;
+  recordQualificationContracts?: Resolver<Maybe<ResolversTypes['RecordQualificationContractsPayload']>, ParentType, ContextType, RequireFields<MutationRecordQualificationContractsArgs, 'input'>>;
+  registerCustomerPortal?: Resolver<Maybe<ResolversTypes['RegisterCustomerPortalPayload']>, ParentType, ContextType, RequireFields<MutationRegisterCustomerPortalArgs, 'input'>>;
+  rejectAccessRequest?: Resolver<Maybe<ResolversTypes['RejectAccessRequestPayload']>, ParentType, ContextType, RequireFields<MutationRejectAccessRequestArgs, 'input'>>;
+  reportCustomerChanges?: Resolver<Maybe<ResolversTypes['ReportCustomerChangesPayload']>, ParentType, ContextType, RequireFields<MutationReportCustomerChangesArgs, 'input'>>;
+  requestCustomerAccess?: Resolver<Maybe<ResolversTypes['RequestCustomerAccessPayload']>, ParentType, ContextType, RequireFields<MutationRequestCustomerAccessArgs, 'input'>>;
+  reviewCustomer?: Resolver<Maybe<ResolversTypes['ReviewCustomerPayload']>, ParentType, ContextType, RequireFields<MutationReviewCustomerArgs, 'input'>>;
+  revokeAccessGrant?: Resolver<Maybe<ResolversTypes['RevokeAccessGrantPayload']>, ParentType, ContextType, RequireFields<MutationRevokeAccessGrantArgs, 'input'>>;
+  submitQualificationApplication?: Resolver<Maybe<ResolversTypes['SubmitQualificationApplicationPayload']>, ParentType, ContextType, RequireFields<MutationSubmitQualificationApplicationArgs, 'input'>>;
+  updateCustomer?: Resolver<Maybe<ResolversTypes['UpdateCustomerPayload']>, ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'input'>>;
+  upsertConsultant?: Resolver<Maybe<ResolversTypes['UpsertConsultantPayload']>, ParentType, ContextType, RequireFields<MutationUpsertConsultantArgs, 'input'>>;
+  upsertDepartment?: Resolver<Maybe<ResolversTypes['UpsertDepartmentPayload']>, ParentType, ContextType, RequireFields<MutationUpsertDepartmentArgs, 'input'>>;
+  verifyCustomer?: Resolver<Maybe<ResolversTypes['VerifyCustomerPayload']>, ParentType, ContextType, RequireFields<MutationVerifyCustomerArgs, 'input'>>;
 }>;
 
 export type NeedsAndIntentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NeedsAndIntent'] = ResolversParentTypes['NeedsAndIntent']> = ResolversObject<{
@@ -2507,6 +3087,10 @@ export type NeedsAndIntentResolvers<ContextType = RequestContext, ParentType ext
   focusPoints?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   intendedPurchaseBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   purchaseStage?: Resolver<Maybe<ResolversTypes['PurchaseStage']>, ParentType, ContextType>;
+}>;
+
+export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AccessRequest' | 'Consultant' | 'Customer', ParentType, ContextType>;
 }>;
 
 export type OrganisationProfileResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrganisationProfile'] = ResolversParentTypes['OrganisationProfile']> = ResolversObject<{
@@ -2536,7 +3120,7 @@ export type PersonalDataReadResolvers<ContextType = RequestContext, ParentType e
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   grantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  readerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   readerRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -2555,7 +3139,7 @@ export type PersonalDataReadEdgeResolvers<ContextType = RequestContext, ParentTy
 export type PortalRegistrationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PortalRegistration'] = ResolversParentTypes['PortalRegistration']> = ResolversObject<{
   credentialsRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  registeredBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  registeredBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
 }>;
 
 export type PossibleDuplicateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PossibleDuplicate'] = ResolversParentTypes['PossibleDuplicate']> = ResolversObject<{
@@ -2573,9 +3157,10 @@ export type ProductQuantityResolvers<ContextType = RequestContext, ParentType ex
 export type QualificationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Qualification'] = ResolversParentTypes['Qualification']> = ResolversObject<{
   application?: Resolver<Maybe<ResolversTypes['QualificationApplication']>, ParentType, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  archivedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  archivedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   contracts?: Resolver<Maybe<ResolversTypes['QualificationContracts']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['QualificationDecision']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   investigation?: Resolver<Array<ResolversTypes['InvestigationFinding']>, ParentType, ContextType>;
   nextStage?: Resolver<Maybe<ResolversTypes['QualificationStage']>, ParentType, ContextType>;
   registration?: Resolver<Maybe<ResolversTypes['PortalRegistration']>, ParentType, ContextType>;
@@ -2589,7 +3174,7 @@ export type QualificationApplicationResolvers<ContextType = RequestContext, Pare
   products?: Resolver<Array<ResolversTypes['ProductQuantity']>, ParentType, ContextType>;
   reasons?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  submittedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  submittedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   surveyData?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -2597,7 +3182,7 @@ export type QualificationApplicationResolvers<ContextType = RequestContext, Pare
 export type QualificationContractsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['QualificationContracts'] = ResolversParentTypes['QualificationContracts']> = ResolversObject<{
   qualityAssuranceContractNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   signedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   supplyContractNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -2607,14 +3192,14 @@ export type QualificationDecisionResolvers<ContextType = RequestContext, ParentT
   approved?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  decidedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  decidedBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
 }>;
 
 export type QualificationStepResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['QualificationStep'] = ResolversParentTypes['QualificationStep']> = ResolversObject<{
   action?: Resolver<ResolversTypes['QualificationAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['QualificationStage'], ParentType, ContextType>;
 }>;
@@ -2635,12 +3220,62 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 }>;
 
+export type RecordGeneralSurveyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordGeneralSurveyPayload'] = ResolversParentTypes['RecordGeneralSurveyPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RecordInvestigationFindingPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordInvestigationFindingPayload'] = ResolversParentTypes['RecordInvestigationFindingPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RecordQualificationContractsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordQualificationContractsPayload'] = ResolversParentTypes['RecordQualificationContractsPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RegisterCustomerPortalPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterCustomerPortalPayload'] = ResolversParentTypes['RegisterCustomerPortalPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RejectAccessRequestPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RejectAccessRequestPayload'] = ResolversParentTypes['RejectAccessRequestPayload']> = ResolversObject<{
+  accessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ReportCustomerChangesPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReportCustomerChangesPayload'] = ResolversParentTypes['ReportCustomerChangesPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RequestCustomerAccessPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequestCustomerAccessPayload'] = ResolversParentTypes['RequestCustomerAccessPayload']> = ResolversObject<{
+  accessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ReviewCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReviewCustomerPayload'] = ResolversParentTypes['ReviewCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type RevokeAccessGrantPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevokeAccessGrantPayload'] = ResolversParentTypes['RevokeAccessGrantPayload']> = ResolversObject<{
+  accessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type SalesTierRatingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SalesTierRating'] = ResolversParentTypes['SalesTierRating']> = ResolversObject<{
   basis?: Resolver<ResolversTypes['SalesTierBasis'], ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['SalesTier'], ParentType, ContextType>;
+}>;
+
+export type SubmitQualificationApplicationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitQualificationApplicationPayload'] = ResolversParentTypes['SubmitQualificationApplicationPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type TradingStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TradingStatus'] = ResolversParentTypes['TradingStatus']> = ResolversObject<{
@@ -2651,10 +3286,30 @@ export type TradingStatusResolvers<ContextType = RequestContext, ParentType exte
   reputation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type UpdateCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpdateCustomerPayload'] = ResolversParentTypes['UpdateCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpsertConsultantPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpsertConsultantPayload'] = ResolversParentTypes['UpsertConsultantPayload']> = ResolversObject<{
+  consultant?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpsertDepartmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpsertDepartmentPayload'] = ResolversParentTypes['UpsertDepartmentPayload']> = ResolversObject<{
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type VerifyCustomerPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VerifyCustomerPayload'] = ResolversParentTypes['VerifyCustomerPayload']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = ResolversObject<{
@@ -2679,8 +3334,12 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   AccessRequestEdge?: AccessRequestEdgeResolvers<ContextType>;
   AccessScope?: AccessScopeResolvers<ContextType>;
   Actor?: ActorResolvers<ContextType>;
+  ApproveAccessRequestPayload?: ApproveAccessRequestPayloadResolvers<ContextType>;
+  ArchiveQualifiedCustomerPayload?: ArchiveQualifiedCustomerPayloadResolvers<ContextType>;
+  ClassifyCustomerPayload?: ClassifyCustomerPayloadResolvers<ContextType>;
   Consultant?: ConsultantResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
+  CreateCustomerPayload?: CreateCustomerPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerChange?: CustomerChangeResolvers<ContextType>;
   CustomerChangeConnection?: CustomerChangeConnectionResolvers<ContextType>;
@@ -2693,16 +3352,23 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   CustomerReview?: CustomerReviewResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeactivateConsultantPayload?: DeactivateConsultantPayloadResolvers<ContextType>;
+  DecideQualificationPayload?: DecideQualificationPayloadResolvers<ContextType>;
   Department?: DepartmentResolvers<ContextType>;
+  DismissPossibleDuplicatePayload?: DismissPossibleDuplicatePayloadResolvers<ContextType>;
   ExpenseCheck?: ExpenseCheckResolvers<ContextType>;
+  FileCustomerPayload?: FileCustomerPayloadResolvers<ContextType>;
   GeneralSurvey?: GeneralSurveyResolvers<ContextType>;
+  HandOverCustomersPayload?: HandOverCustomersPayloadResolvers<ContextType>;
   HandoverResult?: HandoverResultResolvers<ContextType>;
   IndividualProfile?: IndividualProfileResolvers<ContextType>;
   InvestigationFinding?: InvestigationFindingResolvers<ContextType>;
   ManagementStatus?: ManagementStatusResolvers<ContextType>;
+  MergeCustomersPayload?: MergeCustomersPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NeedsAndIntent?: NeedsAndIntentResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   OrganisationProfile?: OrganisationProfileResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PersonalDataRead?: PersonalDataReadResolvers<ContextType>;
@@ -2717,9 +3383,23 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   QualificationDecision?: QualificationDecisionResolvers<ContextType>;
   QualificationStep?: QualificationStepResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordGeneralSurveyPayload?: RecordGeneralSurveyPayloadResolvers<ContextType>;
+  RecordInvestigationFindingPayload?: RecordInvestigationFindingPayloadResolvers<ContextType>;
+  RecordQualificationContractsPayload?: RecordQualificationContractsPayloadResolvers<ContextType>;
+  RegisterCustomerPortalPayload?: RegisterCustomerPortalPayloadResolvers<ContextType>;
+  RejectAccessRequestPayload?: RejectAccessRequestPayloadResolvers<ContextType>;
+  ReportCustomerChangesPayload?: ReportCustomerChangesPayloadResolvers<ContextType>;
+  RequestCustomerAccessPayload?: RequestCustomerAccessPayloadResolvers<ContextType>;
+  ReviewCustomerPayload?: ReviewCustomerPayloadResolvers<ContextType>;
+  RevokeAccessGrantPayload?: RevokeAccessGrantPayloadResolvers<ContextType>;
   SalesTierRating?: SalesTierRatingResolvers<ContextType>;
+  SubmitQualificationApplicationPayload?: SubmitQualificationApplicationPayloadResolvers<ContextType>;
   TradingStatus?: TradingStatusResolvers<ContextType>;
+  UpdateCustomerPayload?: UpdateCustomerPayloadResolvers<ContextType>;
+  UpsertConsultantPayload?: UpsertConsultantPayloadResolvers<ContextType>;
+  UpsertDepartmentPayload?: UpsertDepartmentPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  VerifyCustomerPayload?: VerifyCustomerPayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 

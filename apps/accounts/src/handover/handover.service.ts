@@ -1,7 +1,7 @@
 import { hasRole, type Caller } from '@crm/auth';
 import { customerHandedOverV1 } from '@crm/contracts';
 import { createEvent } from '@crm/events';
-import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Logger } from '@crm/kernel';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type InputProblem, type Logger } from '@crm/kernel';
 import { z } from 'zod';
 import { staffOf } from '../classification/classification-rules';
 import type { CustomerStore, CustomerWrite } from '../customers/customer-store';
@@ -11,13 +11,8 @@ import type { OrganisationService } from '../organisation/organisation.service';
 import { staffAfterHandover, wouldLoseKeyStaffing } from './handover-rules';
 
 const consultantId = z.string().trim().min(1, 'is required').max(64);
-const reasonText = z.string().trim().min(1, 'is required').max(500);
-
-export interface HandoverArgs {
-  fromConsultantId: string;
-  toConsultantId: string;
-  reason: string;
-}
+const handOverInput = z.object({ fromConsultantId: consultantId, toConsultantId: consultantId, reason: z.string().trim().min(1, 'is required').max(500) });
+const deactivateInput = z.object({ id: z.string() });
 
 export interface HandoverResult {
   fromConsultant: ConsultantRecord;
@@ -46,25 +41,22 @@ export class HandoverService {
    * Every customer of `from` goes to `to` in one operation: one single-document write per customer, each with
    * its history entries and its events. A retry after a partial failure moves only what is left.
    */
-  async handOver(caller: Caller, args: HandoverArgs): Promise<HandoverResult> {
-    // The mutation's arguments are top-level: errors name them as they are.
-    const fromConsultantId = parseInput(consultantId, args.fromConsultantId, 'fromConsultantId');
-    const toConsultantId = parseInput(consultantId, args.toConsultantId, 'toConsultantId');
-    const reason = parseInput(reasonText, args.reason, 'reason');
-    if (fromConsultantId === toConsultantId) throw new BadUserInputError('toConsultantId', 'must be another consultant');
-    const from = await this.organisation.consultant(fromConsultantId).catch(() => {
-      throw new BadUserInputError('fromConsultantId', `no consultant ${fromConsultantId}`);
-    });
-    const to = await this.organisation.activeConsultant(toConsultantId).catch(() => {
-      throw new BadUserInputError('toConsultantId', `no active consultant ${toConsultantId}`);
-    });
+  async handOver(caller: Caller, rawInput: unknown): Promise<HandoverResult> {
+    const { fromConsultantId, toConsultantId, reason } = parseInput(handOverInput, rawInput);
+    if (fromConsultantId === toConsultantId) throw new BadUserInputError('input.toConsultantId', 'must be another consultant');
+    // Both consultants are looked up together, so a request naming two unknown ones hears of both.
+    const [from, to] = await Promise.all([this.organisation.consultant(fromConsultantId).catch(() => null), this.organisation.activeConsultant(toConsultantId).catch(() => null)]);
+    const problems: InputProblem[] = [];
+    if (!from) problems.push({ field: 'input.fromConsultantId', message: `no consultant ${fromConsultantId}` });
+    if (!to) problems.push({ field: 'input.toConsultantId', message: `no active consultant ${toConsultantId}` });
+    if (!from || !to) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     if (!mayHandOver(caller, from, to)) throw new ForbiddenError('Only the general manager, or the manager of both consultants\' department, hands customers over');
 
     const affected = await this.store.model.find(servedBy(from._id), { _id: 1, importance: 1, ownerId: 1, assignedStaffIds: 1 }).lean<CustomerRecord[]>();
     const blocked = affected.filter((c) => wouldLoseKeyStaffing(c, from._id, to._id));
     if (blocked.length > 0) {
       throw new BadUserInputError(
-        'toConsultantId',
+        'input.toConsultantId',
         `${blocked.length} KEY customer(s) would be left with fewer than two staff (${blocked.map((c) => String(c._id)).join(', ')}); assign another staff member to them first`,
       );
     }
@@ -92,8 +84,9 @@ export class HandoverService {
   }
 
   /** A consultant who leaves must own and serve no customer any more. */
-  async deactivate(caller: Caller, consultantId: string): Promise<ConsultantRecord> {
-    const consultant = await this.organisation.consultant(consultantId);
+  async deactivate(caller: Caller, rawInput: unknown): Promise<ConsultantRecord> {
+    const { id } = parseInput(deactivateInput, rawInput);
+    const consultant = await this.organisation.consultant(id);
     if (!hasRole(caller, 'general_manager') && !(hasRole(caller, 'department_manager') && caller.departmentId === consultant.departmentId)) {
       throw new ForbiddenError('Only the general manager or the consultant\'s department manager deactivates a consultant');
     }

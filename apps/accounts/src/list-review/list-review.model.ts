@@ -20,6 +20,9 @@ export interface ListReviewRecord {
   reviews: ListReviewEntryRecord[];
 }
 
+/** A customer's review task as the graph serves it: with a stable id derived from the customer's (`<id>:list-review`). */
+export type CustomerListReviewView = ListReviewRecord & { id: string };
+
 declare module '../customers/customer.model' {
   interface CustomerRecord {
     /** Missing on customers archived before reviews were tracked: due two years after creation. */

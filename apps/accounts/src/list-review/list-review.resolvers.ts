@@ -1,25 +1,24 @@
-import { requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { actorRef, mutationPayload, requiredActorRef, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
-import type { OrganisationLoaders } from '../organisation/organisation.loaders';
 import { isReviewOverdue, listReviewOf } from './list-review-rules';
 import type { ListReviewService } from './list-review.service';
 
-export function listReviewResolvers(reviews: ListReviewService, { access }: CustomersModule, organisation: OrganisationLoaders, clock: Clock): Resolvers {
+export function listReviewResolvers(reviews: ListReviewService, { access }: CustomersModule, clock: Clock): Resolvers {
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
   return {
     Mutation: {
-      reviewCustomer: (_, { id, input }, ctx) => reviews.review(viewer(ctx), id, input),
+      reviewCustomer: (_, { input }, ctx) => mutationPayload('customer', () => reviews.review(viewer(ctx), input)),
     },
     Customer: {
-      listReview: (c, _, ctx) => (viewer(ctx).isPartner ? null : listReviewOf(c)),
+      listReview: (c, _, ctx) => (viewer(ctx).isPartner ? null : { ...listReviewOf(c), id: `${String(c._id)}:list-review` }),
     },
     CustomerListReview: {
       overdue: (r) => isReviewOverdue(r, clock.now()),
+      lastReviewedBy: (r) => actorRef(r.lastReviewedBy),
     },
     CustomerReview: {
-      reviewerId: (r) => r.by,
-      reviewer: (r, _, ctx) => ctx.loaders.get(organisation.consultantById).load(r.by),
+      reviewedBy: (r) => requiredActorRef(r.by),
     },
   };
 }

@@ -3,7 +3,7 @@ import { subYears } from 'date-fns';
 import { z } from 'zod';
 import type { CustomerAccess } from '../access/customer-access';
 import type { CustomerExtension } from '../customers/customer-extensions';
-import { updateCustomerInput } from '../customers/customer-input';
+import { customerCardChangesInput } from '../customers/customer-input';
 import type { CustomerStore } from '../customers/customer-store';
 import type { CustomerRecord } from '../customers/customer.model';
 import type { CustomersService } from '../customers/customers.service';
@@ -11,8 +11,9 @@ import { listReviewOf, nextReviewDue } from './list-review-rules';
 import { LIST_REVIEW_INTERVAL_YEARS, type ListReviewEntryRecord } from './list-review.model';
 
 const reviewInput = z.object({
+  id: z.string(),
   note: z.string().trim().max(2000).nullish(),
-  corrections: updateCustomerInput.nullish(),
+  corrections: customerCardChangesInput.nullish(),
 });
 
 /** The two-yearly review of the customer list (docs/domain/accounts.md, dynamic archive): a task per customer. */
@@ -46,8 +47,9 @@ export class ListReviewService {
    * Review a customer's entry: corrections (if any) are applied and kept in the history, the review is recorded
    * with its reviewer and date, the data counts as verified and the next review is due in two years.
    */
-  async review(access: CustomerAccess, id: string, rawInput: unknown): Promise<CustomerRecord> {
+  async review(access: CustomerAccess, rawInput: unknown): Promise<CustomerRecord> {
     const input = parseInput(reviewInput, rawInput);
+    const { id } = input;
     const reviewer = access.caller.userId;
     return this.store.modify(await this.customers.editableId(access, id), actorOf(access.caller), (current) => {
       const now = this.store.now();

@@ -1,4 +1,4 @@
-import { loadExisting, requireCaller } from '@crm/kernel';
+import { loadExisting, mutationPayload, requireCaller } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from './organisation.loaders';
 import type { OrganisationService } from './organisation.service';
@@ -10,8 +10,13 @@ export function organisationResolvers(organisation: OrganisationService, loaders
       departments: (_, __, ctx) => (requireCaller(ctx), organisation.departments()),
     },
     Mutation: {
-      upsertDepartment: (_, { input }, ctx) => organisation.upsertDepartment(requireCaller(ctx), input),
-      upsertConsultant: (_, { input }, ctx) => organisation.upsertConsultant(requireCaller(ctx), input),
+      upsertDepartment: (_, { input }, ctx) => mutationPayload('department', () => organisation.upsertDepartment(requireCaller(ctx), input)),
+      upsertConsultant: (_, { input }, ctx) => mutationPayload('consultant', () => organisation.upsertConsultant(requireCaller(ctx), input)),
+    },
+    // accounts owns the directory: an actor's staff member is the consultant itself, batched with every other
+    // consultant of the request (this overrides the kernel's reference stub); null for the system or an unknown id.
+    Actor: {
+      staffMember: (actor, _, ctx) => (actor.kind === 'STAFF_MEMBER' && actor.id ? ctx.loaders.get(loaders.consultantById).load(actor.id) : null),
     },
     Consultant: {
       __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.consultantById).load(ref.id!)),

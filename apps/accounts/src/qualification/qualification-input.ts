@@ -4,6 +4,9 @@ import { investigationAreas, investigationConclusions } from './qualification.mo
 
 const required = (max: number) => z.string().trim().min(1, 'is required').max(max);
 
+/** Every step names the organisation customer it is for: any string (an id that is no customer's is NOT_FOUND). */
+export const qualificationTarget = z.object({ customerId: z.string() });
+
 export const generalSurveyInput = z.object({
   companyHistory: required(4000),
   profile: required(4000),

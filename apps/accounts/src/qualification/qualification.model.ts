@@ -99,6 +99,9 @@ export interface QualificationRecord {
   steps: QualificationStepRecord[];
 }
 
+/** A customer's qualification as the graph serves it: with a stable id derived from the customer's (`<id>:qualification`). */
+export type QualificationView = QualificationRecord & { id: string };
+
 declare module '../customers/customer.model' {
   interface CustomerRecord {
     /** Organisation customers only; null for individuals. */

@@ -1,4 +1,4 @@
-import { loadExisting, requireCaller, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller, type RequestContext } from '@crm/kernel';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
@@ -9,19 +9,42 @@ export function qualificationResolvers(qualification: QualificationService, { ac
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
   return {
     Mutation: {
-      recordGeneralSurvey: (_, { customerId, input }, ctx) => qualification.recordSurvey(viewer(ctx), customerId, input),
-      recordInvestigationFinding: (_, { customerId, input }, ctx) => qualification.recordFinding(viewer(ctx), customerId, input),
-      submitQualificationApplication: (_, { customerId, input }, ctx) => qualification.submitApplication(viewer(ctx), customerId, input),
-      decideQualification: (_, { customerId, input }, ctx) => qualification.decide(viewer(ctx), customerId, input),
-      recordQualificationContracts: (_, { customerId, input }, ctx) => qualification.recordContracts(viewer(ctx), customerId, input),
-      registerCustomerPortal: (_, { customerId, input }, ctx) => qualification.registerPortal(viewer(ctx), customerId, input),
-      archiveQualifiedCustomer: (_, { customerId }, ctx) => qualification.archive(viewer(ctx), customerId),
+      recordGeneralSurvey: (_, { input }, ctx) => mutationPayload('customer', () => qualification.recordSurvey(viewer(ctx), input)),
+      recordInvestigationFinding: (_, { input }, ctx) => mutationPayload('customer', () => qualification.recordFinding(viewer(ctx), input)),
+      submitQualificationApplication: (_, { input }, ctx) => mutationPayload('customer', () => qualification.submitApplication(viewer(ctx), input)),
+      decideQualification: (_, { input }, ctx) => mutationPayload('customer', () => qualification.decide(viewer(ctx), input)),
+      recordQualificationContracts: (_, { input }, ctx) => mutationPayload('customer', () => qualification.recordContracts(viewer(ctx), input)),
+      registerCustomerPortal: (_, { input }, ctx) => mutationPayload('customer', () => qualification.registerPortal(viewer(ctx), input)),
+      archiveQualifiedCustomer: (_, { input }, ctx) => mutationPayload('customer', () => qualification.archive(viewer(ctx), input)),
     },
     Customer: {
-      qualification: (c, _, ctx) => (c.kind !== 'ORGANISATION' || viewer(ctx).isPartner ? null : (c.qualification ?? initialQualification())),
+      qualification: (c, _, ctx) =>
+        c.kind !== 'ORGANISATION' || viewer(ctx).isPartner ? null : { ...(c.qualification ?? initialQualification()), id: `${String(c._id)}:qualification` },
+    },
+    Qualification: {
+      archivedBy: (q) => actorRef(q.archivedBy),
+    },
+    QualificationStep: {
+      actor: (step) => requiredActorRef(step.by),
+    },
+    GeneralSurvey: {
+      recordedBy: (survey) => requiredActorRef(survey.recordedBy),
+    },
+    InvestigationFinding: {
+      recordedBy: (finding) => requiredActorRef(finding.recordedBy),
+    },
+    QualificationApplication: {
+      submittedBy: (application) => requiredActorRef(application.submittedBy),
     },
     QualificationDecision: {
+      decidedBy: (decision) => requiredActorRef(decision.decidedBy),
       department: (d, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), d.departmentId, 'Department'),
+    },
+    QualificationContracts: {
+      recordedBy: (contracts) => requiredActorRef(contracts.recordedBy),
+    },
+    PortalRegistration: {
+      registeredBy: (registration) => requiredActorRef(registration.registeredBy),
     },
   };
 }

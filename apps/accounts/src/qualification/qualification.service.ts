@@ -14,6 +14,7 @@ import {
   qualificationApplicationInput,
   qualificationContractsInput,
   qualificationDecisionInput,
+  qualificationTarget,
 } from './qualification-input';
 import { advance, initialQualification, stageOf, type QualificationCommand } from './qualification-workflow';
 
@@ -37,40 +38,46 @@ export class QualificationService {
     };
   }
 
-  recordSurvey(access: CustomerAccess, customerId: string, input: unknown) {
-    return this.step(access, customerId, { type: 'survey', survey: parseInput(generalSurveyInput, input) });
+  // Each step takes its mutation's input: `customerId` and the step's data (problems named under `input`).
+  recordSurvey(access: CustomerAccess, input: unknown) {
+    const { customerId, ...survey } = parseInput(generalSurveyInput.extend(qualificationTarget.shape), input);
+    return this.step(access, customerId, { type: 'survey', survey });
   }
 
-  recordFinding(access: CustomerAccess, customerId: string, input: unknown) {
-    return this.step(access, customerId, { type: 'finding', finding: parseInput(investigationFindingInput, input) });
+  recordFinding(access: CustomerAccess, input: unknown) {
+    const { customerId, ...finding } = parseInput(investigationFindingInput.extend(qualificationTarget.shape), input);
+    return this.step(access, customerId, { type: 'finding', finding });
   }
 
-  submitApplication(access: CustomerAccess, customerId: string, input: unknown) {
-    const application = parseInput(qualificationApplicationInput, input);
+  submitApplication(access: CustomerAccess, input: unknown) {
+    const { customerId, ...application } = parseInput(qualificationApplicationInput.extend(qualificationTarget.shape), input);
     return this.step(access, customerId, { type: 'application', application: { ...application, products: application.products.map((p) => ({ ...p, unit: p.unit ?? null })) } });
   }
 
-  decide(access: CustomerAccess, customerId: string, input: unknown) {
-    const { approved, comment } = parseInput(qualificationDecisionInput, input);
+  decide(access: CustomerAccess, input: unknown) {
+    const { customerId, approved, comment } = parseInput(qualificationDecisionInput.and(qualificationTarget), input);
     return this.step(access, customerId, (customer) => ({ type: 'decision', approved, comment: comment ?? null, departmentId: customer.departmentId }));
   }
 
-  recordContracts(access: CustomerAccess, customerId: string, input: unknown) {
-    return this.step(access, customerId, { type: 'contracts', contracts: parseInput(qualificationContractsInput, input) });
+  recordContracts(access: CustomerAccess, input: unknown) {
+    const { customerId, ...contracts } = parseInput(qualificationContractsInput.extend(qualificationTarget.shape), input);
+    return this.step(access, customerId, { type: 'contracts', contracts });
   }
 
-  registerPortal(access: CustomerAccess, customerId: string, input: unknown) {
-    return this.step(access, customerId, { type: 'registration', registration: parseInput(portalRegistrationInput, input) });
+  registerPortal(access: CustomerAccess, input: unknown) {
+    const { customerId, ...registration } = parseInput(portalRegistrationInput.extend(qualificationTarget.shape), input);
+    return this.step(access, customerId, { type: 'registration', registration });
   }
 
-  archive(access: CustomerAccess, customerId: string) {
+  archive(access: CustomerAccess, input: unknown) {
+    const { customerId } = parseInput(qualificationTarget, input);
     return this.step(access, customerId, { type: 'archive' });
   }
 
   private async step(access: CustomerAccess, customerId: string, commandOf: QualificationCommand | ((customer: CustomerRecord) => QualificationCommand)): Promise<CustomerRecord> {
     const customer = await this.customers.findVisible(access, customerId);
     if (!customer) throw new NotFoundError('Customer', customerId);
-    if (customer.kind !== 'ORGANISATION') throw new BadUserInputError('customerId', 'the qualification procedure is for organisation customers');
+    if (customer.kind !== 'ORGANISATION') throw new BadUserInputError('input.customerId', 'the qualification procedure is for organisation customers');
     const actor = actorOf(access.caller);
     return this.store.modify(customer._id, actor, (current) => {
       const command = typeof commandOf === 'function' ? commandOf(current) : commandOf;
