@@ -60,6 +60,8 @@ const occupations = ['Architect', 'Doctor', 'Restaurant owner', 'Farmer', 'Teach
 const lifecyclePaths: string[][] = [[], ['QUALIFYING'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE'], ['QUALIFYING', 'ACTIVE', 'DORMANT'], ['QUALIFYING', 'ACTIVE', 'BAD'], ['REMOVED']];
 
 const DAY = 86_400_000;
+/** What every mutation payload is asked for next to its record (`call` fails on any). */
+const USER_ERRORS = 'userErrors { field code message }';
 const CUSTOMERS = 300;
 /** Requests in flight at once: enough to keep the subgraphs busy without starving the launcher on 2 cores. */
 const CONCURRENCY = 8;
@@ -148,8 +150,8 @@ export function demoCustomers(now = Date.now()): DemoCustomer[] {
 export async function seedDemoData(gatewayUrl: string, tokens: Record<string, string>, log: (line: string) => void = () => undefined): Promise<SeedResult> {
   const gm = tokens.generalManager;
   const started = Date.now();
-  for (const department of demoDepartments) await call(gatewayUrl, 'mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: department }, gm);
-  for (const consultant of demoConsultants) await call(gatewayUrl, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: consultant }, gm);
+  for (const department of demoDepartments) await call(gatewayUrl, `mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { department { id } ${USER_ERRORS} } }`, { i: department }, gm);
+  for (const consultant of demoConsultants) await call(gatewayUrl, `mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } ${USER_ERRORS} } }`, { i: consultant }, gm);
 
   const existing = await existingCustomerNames(gatewayUrl, gm);
   const missing = demoCustomers(started).filter((c) => !existing.has(c.input.name as string));
@@ -167,29 +169,31 @@ export async function seedDemoData(gatewayUrl: string, tokens: Record<string, st
 
 async function seedCustomer(url: string, customer: DemoCustomer, tokens: Record<string, string>): Promise<string> {
   const gm = tokens.generalManager;
-  const { createCustomer } = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: customer.input }, gm);
-  const id = createCustomer.id as string;
-  for (const step of qualificationSteps(tokens).slice(0, customer.qualificationSteps)) await call(url, step.query, { id, i: step.input }, step.token);
-  for (const lifecycle of customer.lifecycle) {
-    await call(url, 'mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { id } }', { id, i: { lifecycle } }, gm);
-  }
-  if (customer.file) await call(url, 'mutation($id: ID!) { fileCustomer(id: $id) { id } }', { id }, gm);
-  if (customer.file && customer.changeAfterFiling) {
-    await call(url, 'mutation($id: ID!, $i: UpdateCustomerInput!) { updateCustomer(id: $id, input: $i) { id } }', { id, i: { address: `${customer.input.address} (new building)` } }, gm);
-  }
+  const { createCustomer } = await call(url, `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`, { i: customer.input }, gm);
+  const id = createCustomer.customer.id as string;
+  // Each step's input names the customer next to the step's data.
+  for (const step of qualificationSteps(tokens).slice(0, customer.qualificationSteps)) await call(url, step.query, { i: { customerId: id, ...step.input } }, step.token);
+  for (const lifecycle of customer.lifecycle) await call(url, UPDATE_CUSTOMER, { i: { id, changes: { lifecycle } } }, gm);
+  if (customer.file) await call(url, `mutation($i: FileCustomerInput!) { fileCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`, { i: { id } }, gm);
+  if (customer.file && customer.changeAfterFiling) await call(url, UPDATE_CUSTOMER, { i: { id, changes: { address: `${customer.input.address} (new building)` } } }, gm);
   return id;
 }
+
+const UPDATE_CUSTOMER = `mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`;
+
+/** A qualification step's mutation: its input (the customer and the step's data), answering the customer. */
+const stepMutation = (name: string) => `mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { customer { id } ${USER_ERRORS} } }`;
 
 /** The new-customer qualification procedure, step by step, each by the role that takes it. */
 function qualificationSteps(tokens: Record<string, string>): { query: string; input?: Record<string, unknown>; token: string }[] {
   const finding = (area: string, investigator: string, token: string) => ({
-    query: 'mutation($id: ID!, $i: InvestigationFindingInput!) { recordInvestigationFinding(customerId: $id, input: $i) { id } }',
+    query: stepMutation('recordInvestigationFinding'),
     input: { area, findings: `${area.toLowerCase()} checked on site`, conclusion: 'SATISFACTORY', investigator },
     token,
   });
   return [
     {
-      query: 'mutation($id: ID!, $i: GeneralSurveyInput!) { recordGeneralSurvey(customerId: $id, input: $i) { id } }',
+      query: stepMutation('recordGeneralSurvey'),
       input: { companyHistory: 'Founded in the 1990s, privatised 2004', profile: 'Two plants, 400 staff', financialStatements: 'dms://finance/statements/2024', productCatalogue: 'dms://catalogues/2025' },
       token: tokens.generalManager,
     },
@@ -197,18 +201,18 @@ function qualificationSteps(tokens: Record<string, string>): { query: string; in
     finding('DESIGN', 'Qian', tokens.technical),
     finding('QUALITY', 'Qian', tokens.technical),
     {
-      query: 'mutation($id: ID!, $i: QualificationApplicationInput!) { submitQualificationApplication(customerId: $id, input: $i) { id } }',
+      query: stepMutation('submitQualificationApplication'),
       input: { reasons: 'Regional leader, steady demand', futureTradingPolicy: 'Framework contract with quarterly call-offs', surveyData: 'Survey and on-site findings attached', products: [{ product: 'P-100 pump', quantity: 200, unit: 'pcs' }] },
       token: tokens.generalManager,
     },
-    { query: 'mutation($id: ID!, $i: QualificationDecisionInput!) { decideQualification(customerId: $id, input: $i) { id } }', input: { approved: true, comment: 'Approved by the department' }, token: tokens.generalManager },
+    { query: stepMutation('decideQualification'), input: { approved: true, comment: 'Approved by the department' }, token: tokens.generalManager },
     {
-      query: 'mutation($id: ID!, $i: QualificationContractsInput!) { recordQualificationContracts(customerId: $id, input: $i) { id } }',
+      query: stepMutation('recordQualificationContracts'),
       input: { supplyContractNo: 'SC-DEMO-001', qualityAssuranceContractNo: 'QA-DEMO-001', signedOn: new Date().toISOString().slice(0, 10) },
       token: tokens.generalManager,
     },
-    { query: 'mutation($id: ID!, $i: PortalRegistrationInput!) { registerCustomerPortal(customerId: $id, input: $i) { id } }', input: { credentialsRef: 'idp:portal/demo-customer' }, token: tokens.generalManager },
-    { query: 'mutation($id: ID!) { archiveQualifiedCustomer(customerId: $id) { id } }', token: tokens.archiveKeeper },
+    { query: stepMutation('registerCustomerPortal'), input: { credentialsRef: 'idp:portal/demo-customer' }, token: tokens.generalManager },
+    { query: stepMutation('archiveQualifiedCustomer'), token: tokens.archiveKeeper },
   ];
 }
 
