@@ -1,6 +1,7 @@
 import { createService } from '@crm/kernel';
 import { customerScopePlugin } from '@crm/customer-scope';
 import { attributionPlugin } from './attribution/attribution.plugin';
+import { analysisPlugin } from './analysis/analysis.plugin';
 import { dispatchPlugin } from './dispatch/dispatch.plugin';
 import { followUpPlugin } from './follow-up/follow-up.plugin';
 import { ticketCopiesPlugin } from './follow-up/ticket-copies.plugin';
@@ -11,5 +12,5 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 /** surveys: customer satisfaction (docs/domain/surveys.md). */
 export const surveysService = createService({
   name: 'surveys',
-  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, viewerPlugin],
+  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, analysisPlugin, viewerPlugin],
 });
