@@ -163,8 +163,12 @@ async function main(): Promise<void> {
     console.log('| invoices | customer ledgers | seeding s (this step) | ageing ms, median (min) | salesComposition ms, median (min) | check |');
     console.log('| ---: | ---: | ---: | ---: | ---: | --- |');
     for (const row of rows) console.log(row);
+  } catch (error) {
+    // Report what failed before stopping: a slow shutdown must not hide it.
+    console.error('benchmark failed at the next size:', (error as Error).message);
+    process.exitCode = 1;
   } finally {
-    await service.stop();
+    await service.stop().catch((error) => console.error('credit did not stop cleanly:', (error as Error).message));
     await servers.stop();
   }
 }
