@@ -3,6 +3,7 @@ import { customerScopePlugin } from '@crm/customer-scope';
 import { attributionPlugin } from './attribution/attribution.plugin';
 import { analysisPlugin } from './analysis/analysis.plugin';
 import { dispatchPlugin } from './dispatch/dispatch.plugin';
+import { improvementPlugin } from './improvement/improvement.plugin';
 import { followUpPlugin } from './follow-up/follow-up.plugin';
 import { ticketCopiesPlugin } from './follow-up/ticket-copies.plugin';
 import { surveyResponsesPlugin } from './survey-responses/survey-responses.plugin';
@@ -12,5 +13,5 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 /** surveys: customer satisfaction (docs/domain/surveys.md). */
 export const surveysService = createService({
   name: 'surveys',
-  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, analysisPlugin, viewerPlugin],
+  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, analysisPlugin, improvementPlugin, viewerPlugin],
 });

@@ -5,6 +5,7 @@ import { AnalysisResult as AnalysisResultModel, AnalysisRow as AnalysisRowModel,
 import { SurveyRequestRecord as SurveyRequestRecordModel } from '../dispatch/survey-request.model';
 import { AttributionRecord as AttributionRecordModel } from '../attribution/attribution';
 import { FollowUpView as FollowUpViewModel } from '../follow-up/follow-up-rules';
+import { ProposalRecord as ProposalRecordModel, FindingRecord as FindingRecordModel } from '../improvement/proposal.model';
 import { SurveyResponseRecord as SurveyResponseRecordModel, SurveyAnswerRecord as SurveyAnswerRecordModel, CustomerReference as CustomerReferenceModel } from '../survey-responses/survey-response.model';
 import { TemplateVersionRecord as TemplateVersionRecordModel } from '../templates/template.model';
 import { Caller as CallerModel } from '@crm/auth';
@@ -42,6 +43,23 @@ export type ActorKind =
   | 'STAFF_MEMBER'
   /** The platform itself: a scheduled job or an internal app. */
   | 'SYSTEM';
+
+/** The proposal to complete. */
+export type CompleteImprovementProposalInput = {
+  /** The proposal's id. */
+  id: Scalars['ID']['input'];
+  /** How the improvement was verified (up to 4000 characters). */
+  verificationNote: Scalars['String']['input'];
+};
+
+/** What completeImprovementProposal answers. */
+export type CompleteImprovementProposalPayload = {
+  __typename?: 'CompleteImprovementProposalPayload';
+  /** The proposal, now done; null when the request was refused. */
+  improvementProposal?: Maybe<ImprovementProposal>;
+  /** What the caller can fix: input problems, NOT_FOUND, or CONFLICT when it is not in progress. */
+  userErrors: Array<UserError>;
+};
 
 /** A member of staff (owned by accounts), as an actor refers to them. */
 export type Consultant = {
@@ -124,6 +142,81 @@ export type EditSurveyTemplateVersionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What a proposal was found from. */
+export type ImprovementFinding = {
+  __typename?: 'ImprovementFinding';
+  /** The item. */
+  item: SurveyItem;
+  /** The periods its score fell over, oldest first; empty for a manual proposal. */
+  scores: Array<ImprovementPeriodScore>;
+  /** The questionnaire. */
+  template: SurveyTemplate;
+};
+
+/** One period's mean score of a finding. */
+export type ImprovementPeriodScore = {
+  __typename?: 'ImprovementPeriodScore';
+  /** Answers it is computed from. */
+  answers: Scalars['Int']['output'];
+  /** The item's mean score in it (5 … 1). */
+  meanScore: Scalars['Float']['output'];
+  /** The period label (YYYY-MM). */
+  period: Scalars['String']['output'];
+};
+
+/** A proposal to improve, assigned to the department responsible. */
+export type ImprovementProposal = Node & {
+  __typename?: 'ImprovementProposal';
+  /** When it was done; null until done. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who completed it; null until done. */
+  completedBy?: Maybe<Actor>;
+  /** When it was raised. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who raised it (the platform for a detected finding). */
+  createdBy: Actor;
+  /** The department responsible. */
+  departmentId: Scalars['ID']['output'];
+  /** The finding and what is proposed. */
+  description: Scalars['String']['output'];
+  /** When it should be done by. */
+  dueAt: Scalars['DateTime']['output'];
+  /** The item and scores it was found from; null for a manual proposal about no item. */
+  finding?: Maybe<ImprovementFinding>;
+  /** The proposal's id. */
+  id: Scalars['ID']['output'];
+  /** True when not done and past its due date. */
+  overdue: Scalars['Boolean']['output'];
+  /** Detected from a falling score, or raised by hand. */
+  source: ImprovementProposalSource;
+  /** When the work started; null until started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who started the work; null until started. */
+  startedBy?: Maybe<Actor>;
+  /** Open, in progress or done. */
+  state: ImprovementProposalState;
+  /** What is to be improved. */
+  title: Scalars['String']['output'];
+  /** How the improvement was verified; null until done. */
+  verificationNote?: Maybe<Scalars['String']['output']>;
+};
+
+/** Where a proposal comes from. */
+export type ImprovementProposalSource =
+  /** An item whose mean score fell over consecutive months (detected by surveys). */
+  | 'FALLING_SCORE'
+  /** Raised by hand. */
+  | 'MANUAL';
+
+/** Where an improvement proposal is. */
+export type ImprovementProposalState =
+  /** Done, with a note on how it was verified. */
+  | 'DONE'
+  /** Being worked on by the responsible department. */
+  | 'IN_PROGRESS'
+  /** Raised, not started. */
+  | 'OPEN';
+
 /**
  * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
  * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
@@ -132,18 +225,35 @@ export type EditSurveyTemplateVersionPayload = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Complete a proposal with its verification note (the department's manager, the general manager). */
+  completeImprovementProposal?: Maybe<CompleteImprovementProposalPayload>;
   /** Draft a new version of a questionnaire (general manager, marketing). */
   draftSurveyTemplateVersion?: Maybe<DraftSurveyTemplateVersionPayload>;
   /** Replace a draft's questions (general manager, marketing). */
   editSurveyTemplateVersion?: Maybe<EditSurveyTemplateVersionPayload>;
   /** Plan a mystery check with a customer (marketing, the general manager, department managers); never throttled. */
   planMysteryCheck?: Maybe<PlanMysteryCheckPayload>;
+  /** Raise an improvement proposal by hand (general manager, marketing, the department's manager). */
+  proposeImprovement?: Maybe<ProposeImprovementPayload>;
   /** Publish a draft: new surveys ask it, older published versions are retired (general manager, marketing). */
   publishSurveyTemplateVersion?: Maybe<PublishSurveyTemplateVersionPayload>;
   /** Record a customer's answers; publishes crm.surveys.response.recorded. */
   recordSurveyResponse?: Maybe<RecordSurveyResponsePayload>;
   /** Retire a published version: new surveys stop asking it (general manager, marketing). */
   retireSurveyTemplateVersion?: Maybe<RetireSurveyTemplateVersionPayload>;
+  /** Start working on a proposal (the department's manager, the general manager). */
+  startImprovementProposal?: Maybe<StartImprovementProposalPayload>;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationCompleteImprovementProposalArgs = {
+  input: CompleteImprovementProposalInput;
 };
 
 
@@ -186,6 +296,17 @@ export type MutationPlanMysteryCheckArgs = {
  * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
  * their results.
  */
+export type MutationProposeImprovementArgs = {
+  input: ProposeImprovementInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
 export type MutationPublishSurveyTemplateVersionArgs = {
   input: PublishSurveyTemplateVersionInput;
 };
@@ -210,6 +331,17 @@ export type MutationRecordSurveyResponseArgs = {
  */
 export type MutationRetireSurveyTemplateVersionArgs = {
   input: RetireSurveyTemplateVersionInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records, conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationStartImprovementProposalArgs = {
+  input: StartImprovementProposalInput;
 };
 
 /**
@@ -242,6 +374,31 @@ export type PlanMysteryCheckPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A proposal to raise by hand. */
+export type ProposeImprovementInput = {
+  /** The department responsible (a department manager raises only for their own). */
+  departmentId: Scalars['ID']['input'];
+  /** The finding and what is proposed (up to 4000 characters). */
+  description: Scalars['String']['input'];
+  /** When it should be done by; in the future. */
+  dueAt: Scalars['DateTime']['input'];
+  /** The item the finding is about, if any (with template). */
+  item?: InputMaybe<SurveyItem>;
+  /** The questionnaire the finding is about, if any (with item). */
+  template?: InputMaybe<SurveyTemplate>;
+  /** What is to be improved (up to 200 characters). */
+  title: Scalars['String']['input'];
+};
+
+/** What proposeImprovement answers. */
+export type ProposeImprovementPayload = {
+  __typename?: 'ProposeImprovementPayload';
+  /** The proposal raised; null when the request was refused. */
+  improvementProposal?: Maybe<ImprovementProposal>;
+  /** What the caller can fix: every input problem at once. */
+  userErrors: Array<UserError>;
+};
+
 /** The draft to publish. */
 export type PublishSurveyTemplateVersionInput = {
   /** The draft's id. */
@@ -262,6 +419,10 @@ export type Query = {
   __typename?: 'Query';
   /** The version new surveys of a questionnaire ask now; null when none is published. */
   currentSurveyTemplateVersion?: Maybe<SurveyTemplateVersion>;
+  /** One proposal by id; null with NOT_FOUND when there is none or the caller may not read it. */
+  improvementProposal?: Maybe<ImprovementProposal>;
+  /** Improvement proposals, soonest due first: of one department, or (omitted) the caller's own, or every department's for marketing, coordination and the general manager. */
+  improvementProposals: Array<ImprovementProposal>;
   /** Dissatisfied responses whose follow-up is not closed past its SLA, oldest due first, among the caller's customers. Staff only. */
   overdueSurveyFollowUps: Array<SurveyResponse>;
   /** Satisfaction by any axes, over the responses of the customers the caller may read (one aggregation). Staff only. */
@@ -282,6 +443,20 @@ export type Query = {
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryCurrentSurveyTemplateVersionArgs = {
   template: SurveyTemplate;
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryImprovementProposalArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryImprovementProposalsArgs = {
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  state?: InputMaybe<ImprovementProposalState>;
 };
 
 
@@ -406,6 +581,21 @@ export type SatisfactionLevelCount = {
   count: Scalars['Int']['output'];
   /** The level. */
   level: SatisfactionLevel;
+};
+
+/** The proposal to start. */
+export type StartImprovementProposalInput = {
+  /** The proposal's id. */
+  id: Scalars['ID']['input'];
+};
+
+/** What startImprovementProposal answers. */
+export type StartImprovementProposalPayload = {
+  __typename?: 'StartImprovementProposalPayload';
+  /** The proposal, now in progress; null when the request was refused. */
+  improvementProposal?: Maybe<ImprovementProposal>;
+  /** What the caller can fix: NOT_FOUND, or CONFLICT when it is not open. */
+  userErrors: Array<UserError>;
 };
 
 /** A satisfaction analysis over the responses of the caller's customers. */
@@ -916,6 +1106,7 @@ export type FederationTypes = ResolversObject<{
   Consultant: Consultant;
   Customer: Customer;
   Department: Department;
+  ImprovementProposal: ImprovementProposal;
   SurveyRequest: SurveyRequest;
   SurveyResponse: SurveyResponse;
   SurveyTemplateVersion: SurveyTemplateVersion;
@@ -933,6 +1124,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Department:
     ( { __typename: 'Department' }
     & GraphQLRecursivePick<FederationTypes['Department'], {"id":true}> );
+  ImprovementProposal:
+    ( { __typename: 'ImprovementProposal' }
+    & GraphQLRecursivePick<FederationTypes['ImprovementProposal'], {"id":true}> );
   SurveyRequest:
     ( { __typename: 'SurveyRequest' }
     & GraphQLRecursivePick<FederationTypes['SurveyRequest'], {"id":true}> );
@@ -951,6 +1145,7 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   Node:
+    | ( ProposalRecordModel )
     | ( SurveyRequestRecordModel )
     | ( SurveyResponseRecordModel )
     | ( TemplateVersionRecordModel )
@@ -962,8 +1157,10 @@ export type ResolversTypes = ResolversObject<{
   Actor: ResolverTypeWrapper<Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversTypes['Consultant']> }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   ActorKind: ResolverTypeWrapper<Partial<ActorKind>>;
-  Consultant: ResolverTypeWrapper<Partial<Omit<Consultant, 'satisfaction'> & { satisfaction?: Maybe<ResolversTypes['SatisfactionFigures']> }>>;
+  CompleteImprovementProposalInput: ResolverTypeWrapper<Partial<CompleteImprovementProposalInput>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  CompleteImprovementProposalPayload: ResolverTypeWrapper<Partial<Omit<CompleteImprovementProposalPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversTypes['ImprovementProposal']> }>>;
+  Consultant: ResolverTypeWrapper<Partial<Omit<Consultant, 'satisfaction'> & { satisfaction?: Maybe<ResolversTypes['SatisfactionFigures']> }>>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
@@ -972,14 +1169,22 @@ export type ResolversTypes = ResolversObject<{
   DraftSurveyTemplateVersionPayload: ResolverTypeWrapper<Partial<Omit<DraftSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversTypes['SurveyTemplateVersion']> }>>;
   EditSurveyTemplateVersionInput: ResolverTypeWrapper<Partial<EditSurveyTemplateVersionInput>>;
   EditSurveyTemplateVersionPayload: ResolverTypeWrapper<Partial<Omit<EditSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversTypes['SurveyTemplateVersion']> }>>;
+  ImprovementFinding: ResolverTypeWrapper<FindingRecordModel>;
+  ImprovementPeriodScore: ResolverTypeWrapper<Partial<ImprovementPeriodScore>>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
+  ImprovementProposal: ResolverTypeWrapper<ProposalRecordModel>;
+  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  ImprovementProposalSource: ResolverTypeWrapper<Partial<ImprovementProposalSource>>;
+  ImprovementProposalState: ResolverTypeWrapper<Partial<ImprovementProposalState>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PlanMysteryCheckInput: ResolverTypeWrapper<Partial<PlanMysteryCheckInput>>;
   PlanMysteryCheckPayload: ResolverTypeWrapper<Partial<Omit<PlanMysteryCheckPayload, 'surveyRequest'> & { surveyRequest?: Maybe<ResolversTypes['SurveyRequest']> }>>;
+  ProposeImprovementInput: ResolverTypeWrapper<Partial<ProposeImprovementInput>>;
+  ProposeImprovementPayload: ResolverTypeWrapper<Partial<Omit<ProposeImprovementPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversTypes['ImprovementProposal']> }>>;
   PublishSurveyTemplateVersionInput: ResolverTypeWrapper<Partial<PublishSurveyTemplateVersionInput>>;
   PublishSurveyTemplateVersionPayload: ResolverTypeWrapper<Partial<Omit<PublishSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversTypes['SurveyTemplateVersion']> }>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   RecordSurveyResponseInput: ResolverTypeWrapper<Partial<RecordSurveyResponseInput>>;
   RecordSurveyResponsePayload: ResolverTypeWrapper<Partial<Omit<RecordSurveyResponsePayload, 'surveyResponse'> & { surveyResponse?: Maybe<ResolversTypes['SurveyResponse']> }>>;
   RetireSurveyTemplateVersionInput: ResolverTypeWrapper<Partial<RetireSurveyTemplateVersionInput>>;
@@ -987,6 +1192,8 @@ export type ResolversTypes = ResolversObject<{
   SatisfactionFigures: ResolverTypeWrapper<SatisfactionFigureModel>;
   SatisfactionLevel: ResolverTypeWrapper<Partial<SatisfactionLevel>>;
   SatisfactionLevelCount: ResolverTypeWrapper<Partial<SatisfactionLevelCount>>;
+  StartImprovementProposalInput: ResolverTypeWrapper<Partial<StartImprovementProposalInput>>;
+  StartImprovementProposalPayload: ResolverTypeWrapper<Partial<Omit<StartImprovementProposalPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversTypes['ImprovementProposal']> }>>;
   SurveyAnalysis: ResolverTypeWrapper<AnalysisResultModel>;
   SurveyAnalysisAxis: ResolverTypeWrapper<Partial<SurveyAnalysisAxis>>;
   SurveyAnalysisInput: ResolverTypeWrapper<Partial<SurveyAnalysisInput>>;
@@ -996,7 +1203,6 @@ export type ResolversTypes = ResolversObject<{
   SurveyAnswerInput: ResolverTypeWrapper<Partial<SurveyAnswerInput>>;
   SurveyAttribution: ResolverTypeWrapper<AttributionRecordModel>;
   SurveyFollowUp: ResolverTypeWrapper<FollowUpViewModel>;
-  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   SurveyFollowUpState: ResolverTypeWrapper<Partial<SurveyFollowUpState>>;
   SurveyItem: ResolverTypeWrapper<Partial<SurveyItem>>;
   SurveyPeriodGranularity: ResolverTypeWrapper<Partial<SurveyPeriodGranularity>>;
@@ -1021,8 +1227,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Actor: Partial<Omit<Actor, 'staffMember'> & { staffMember?: Maybe<ResolversParentTypes['Consultant']> }>;
   ID: Partial<Scalars['ID']['output']>;
-  Consultant: Partial<Omit<Consultant, 'satisfaction'> & { satisfaction?: Maybe<ResolversParentTypes['SatisfactionFigures']> } | FederationReferenceTypes['Consultant']>;
+  CompleteImprovementProposalInput: Partial<CompleteImprovementProposalInput>;
   String: Partial<Scalars['String']['output']>;
+  CompleteImprovementProposalPayload: Partial<Omit<CompleteImprovementProposalPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversParentTypes['ImprovementProposal']> }>;
+  Consultant: Partial<Omit<Consultant, 'satisfaction'> & { satisfaction?: Maybe<ResolversParentTypes['SatisfactionFigures']> } | FederationReferenceTypes['Consultant']>;
   Customer: CustomerReferenceModel;
   Float: Partial<Scalars['Float']['output']>;
   DateTime: Partial<Scalars['DateTime']['output']>;
@@ -1031,20 +1239,28 @@ export type ResolversParentTypes = ResolversObject<{
   DraftSurveyTemplateVersionPayload: Partial<Omit<DraftSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversParentTypes['SurveyTemplateVersion']> }>;
   EditSurveyTemplateVersionInput: Partial<EditSurveyTemplateVersionInput>;
   EditSurveyTemplateVersionPayload: Partial<Omit<EditSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversParentTypes['SurveyTemplateVersion']> }>;
+  ImprovementFinding: FindingRecordModel;
+  ImprovementPeriodScore: Partial<ImprovementPeriodScore>;
+  Int: Partial<Scalars['Int']['output']>;
+  ImprovementProposal: ProposalRecordModel;
+  Boolean: Partial<Scalars['Boolean']['output']>;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PlanMysteryCheckInput: Partial<PlanMysteryCheckInput>;
   PlanMysteryCheckPayload: Partial<Omit<PlanMysteryCheckPayload, 'surveyRequest'> & { surveyRequest?: Maybe<ResolversParentTypes['SurveyRequest']> }>;
+  ProposeImprovementInput: Partial<ProposeImprovementInput>;
+  ProposeImprovementPayload: Partial<Omit<ProposeImprovementPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversParentTypes['ImprovementProposal']> }>;
   PublishSurveyTemplateVersionInput: Partial<PublishSurveyTemplateVersionInput>;
   PublishSurveyTemplateVersionPayload: Partial<Omit<PublishSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversParentTypes['SurveyTemplateVersion']> }>;
   Query: Record<PropertyKey, never>;
-  Int: Partial<Scalars['Int']['output']>;
   RecordSurveyResponseInput: Partial<RecordSurveyResponseInput>;
   RecordSurveyResponsePayload: Partial<Omit<RecordSurveyResponsePayload, 'surveyResponse'> & { surveyResponse?: Maybe<ResolversParentTypes['SurveyResponse']> }>;
   RetireSurveyTemplateVersionInput: Partial<RetireSurveyTemplateVersionInput>;
   RetireSurveyTemplateVersionPayload: Partial<Omit<RetireSurveyTemplateVersionPayload, 'surveyTemplateVersion'> & { surveyTemplateVersion?: Maybe<ResolversParentTypes['SurveyTemplateVersion']> }>;
   SatisfactionFigures: SatisfactionFigureModel;
   SatisfactionLevelCount: Partial<SatisfactionLevelCount>;
+  StartImprovementProposalInput: Partial<StartImprovementProposalInput>;
+  StartImprovementProposalPayload: Partial<Omit<StartImprovementProposalPayload, 'improvementProposal'> & { improvementProposal?: Maybe<ResolversParentTypes['ImprovementProposal']> }>;
   SurveyAnalysis: AnalysisResultModel;
   SurveyAnalysisInput: Partial<SurveyAnalysisInput>;
   SurveyAnalysisKey: Partial<SurveyAnalysisKey>;
@@ -1053,7 +1269,6 @@ export type ResolversParentTypes = ResolversObject<{
   SurveyAnswerInput: Partial<SurveyAnswerInput>;
   SurveyAttribution: AttributionRecordModel;
   SurveyFollowUp: FollowUpViewModel;
-  Boolean: Partial<Scalars['Boolean']['output']>;
   SurveyQuestion: Partial<SurveyQuestion>;
   SurveyQuestionInput: Partial<SurveyQuestionInput>;
   SurveyRequest: SurveyRequestRecordModel;
@@ -1069,6 +1284,11 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
   staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
+}>;
+
+export type CompleteImprovementProposalPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompleteImprovementProposalPayload'] = ResolversParentTypes['CompleteImprovementProposalPayload']> = ResolversObject<{
+  improvementProposal?: Resolver<Maybe<ResolversTypes['ImprovementProposal']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
@@ -1105,21 +1325,62 @@ export type EditSurveyTemplateVersionPayloadResolvers<ContextType = RequestConte
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type ImprovementFindingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImprovementFinding'] = ResolversParentTypes['ImprovementFinding']> = ResolversObject<{
+  item?: Resolver<ResolversTypes['SurveyItem'], ParentType, ContextType>;
+  scores?: Resolver<Array<ResolversTypes['ImprovementPeriodScore']>, ParentType, ContextType>;
+  template?: Resolver<ResolversTypes['SurveyTemplate'], ParentType, ContextType>;
+}>;
+
+export type ImprovementPeriodScoreResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImprovementPeriodScore'] = ResolversParentTypes['ImprovementPeriodScore']> = ResolversObject<{
+  answers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  meanScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ImprovementProposalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImprovementProposal'] = ResolversParentTypes['ImprovementProposal'], FederationReferenceType extends FederationReferenceTypes['ImprovementProposal'] = FederationReferenceTypes['ImprovementProposal']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ImprovementProposal']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  departmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finding?: Resolver<Maybe<ResolversTypes['ImprovementFinding']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ImprovementProposalSource'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ImprovementProposalState'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  verificationNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  completeImprovementProposal?: Resolver<Maybe<ResolversTypes['CompleteImprovementProposalPayload']>, ParentType, ContextType, RequireFields<MutationCompleteImprovementProposalArgs, 'input'>>;
   draftSurveyTemplateVersion?: Resolver<Maybe<ResolversTypes['DraftSurveyTemplateVersionPayload']>, ParentType, ContextType, RequireFields<MutationDraftSurveyTemplateVersionArgs, 'input'>>;
   editSurveyTemplateVersion?: Resolver<Maybe<ResolversTypes['EditSurveyTemplateVersionPayload']>, ParentType, ContextType, RequireFields<MutationEditSurveyTemplateVersionArgs, 'input'>>;
   planMysteryCheck?: Resolver<Maybe<ResolversTypes['PlanMysteryCheckPayload']>, ParentType, ContextType, RequireFields<MutationPlanMysteryCheckArgs, 'input'>>;
+  proposeImprovement?: Resolver<Maybe<ResolversTypes['ProposeImprovementPayload']>, ParentType, ContextType, RequireFields<MutationProposeImprovementArgs, 'input'>>;
   publishSurveyTemplateVersion?: Resolver<Maybe<ResolversTypes['PublishSurveyTemplateVersionPayload']>, ParentType, ContextType, RequireFields<MutationPublishSurveyTemplateVersionArgs, 'input'>>;
   recordSurveyResponse?: Resolver<Maybe<ResolversTypes['RecordSurveyResponsePayload']>, ParentType, ContextType, RequireFields<MutationRecordSurveyResponseArgs, 'input'>>;
   retireSurveyTemplateVersion?: Resolver<Maybe<ResolversTypes['RetireSurveyTemplateVersionPayload']>, ParentType, ContextType, RequireFields<MutationRetireSurveyTemplateVersionArgs, 'input'>>;
+  startImprovementProposal?: Resolver<Maybe<ResolversTypes['StartImprovementProposalPayload']>, ParentType, ContextType, RequireFields<MutationStartImprovementProposalArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'SurveyRequest' | 'SurveyResponse' | 'SurveyTemplateVersion', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ImprovementProposal' | 'SurveyRequest' | 'SurveyResponse' | 'SurveyTemplateVersion', ParentType, ContextType>;
 }>;
 
 export type PlanMysteryCheckPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PlanMysteryCheckPayload'] = ResolversParentTypes['PlanMysteryCheckPayload']> = ResolversObject<{
   surveyRequest?: Resolver<Maybe<ResolversTypes['SurveyRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ProposeImprovementPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProposeImprovementPayload'] = ResolversParentTypes['ProposeImprovementPayload']> = ResolversObject<{
+  improvementProposal?: Resolver<Maybe<ResolversTypes['ImprovementProposal']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -1130,6 +1391,8 @@ export type PublishSurveyTemplateVersionPayloadResolvers<ContextType = RequestCo
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   currentSurveyTemplateVersion?: Resolver<Maybe<ResolversTypes['SurveyTemplateVersion']>, ParentType, ContextType, RequireFields<QueryCurrentSurveyTemplateVersionArgs, 'template'>>;
+  improvementProposal?: Resolver<Maybe<ResolversTypes['ImprovementProposal']>, ParentType, ContextType, RequireFields<QueryImprovementProposalArgs, 'id'>>;
+  improvementProposals?: Resolver<Array<ResolversTypes['ImprovementProposal']>, ParentType, ContextType, Partial<QueryImprovementProposalsArgs>>;
   overdueSurveyFollowUps?: Resolver<Array<ResolversTypes['SurveyResponse']>, ParentType, ContextType, Partial<QueryOverdueSurveyFollowUpsArgs>>;
   surveyAnalysis?: Resolver<ResolversTypes['SurveyAnalysis'], ParentType, ContextType, RequireFields<QuerySurveyAnalysisArgs, 'input'>>;
   surveyRequest?: Resolver<Maybe<ResolversTypes['SurveyRequest']>, ParentType, ContextType, RequireFields<QuerySurveyRequestArgs, 'id'>>;
@@ -1162,6 +1425,11 @@ export type SatisfactionFiguresResolvers<ContextType = RequestContext, ParentTyp
 export type SatisfactionLevelCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SatisfactionLevelCount'] = ResolversParentTypes['SatisfactionLevelCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   level?: Resolver<ResolversTypes['SatisfactionLevel'], ParentType, ContextType>;
+}>;
+
+export type StartImprovementProposalPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StartImprovementProposalPayload'] = ResolversParentTypes['StartImprovementProposalPayload']> = ResolversObject<{
+  improvementProposal?: Resolver<Maybe<ResolversTypes['ImprovementProposal']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type SurveyAnalysisResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SurveyAnalysis'] = ResolversParentTypes['SurveyAnalysis']> = ResolversObject<{
@@ -1312,21 +1580,27 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
+  CompleteImprovementProposalPayload?: CompleteImprovementProposalPayloadResolvers<ContextType>;
   Consultant?: ConsultantResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Department?: DepartmentResolvers<ContextType>;
   DraftSurveyTemplateVersionPayload?: DraftSurveyTemplateVersionPayloadResolvers<ContextType>;
   EditSurveyTemplateVersionPayload?: EditSurveyTemplateVersionPayloadResolvers<ContextType>;
+  ImprovementFinding?: ImprovementFindingResolvers<ContextType>;
+  ImprovementPeriodScore?: ImprovementPeriodScoreResolvers<ContextType>;
+  ImprovementProposal?: ImprovementProposalResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PlanMysteryCheckPayload?: PlanMysteryCheckPayloadResolvers<ContextType>;
+  ProposeImprovementPayload?: ProposeImprovementPayloadResolvers<ContextType>;
   PublishSurveyTemplateVersionPayload?: PublishSurveyTemplateVersionPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordSurveyResponsePayload?: RecordSurveyResponsePayloadResolvers<ContextType>;
   RetireSurveyTemplateVersionPayload?: RetireSurveyTemplateVersionPayloadResolvers<ContextType>;
   SatisfactionFigures?: SatisfactionFiguresResolvers<ContextType>;
   SatisfactionLevelCount?: SatisfactionLevelCountResolvers<ContextType>;
+  StartImprovementProposalPayload?: StartImprovementProposalPayloadResolvers<ContextType>;
   SurveyAnalysis?: SurveyAnalysisResolvers<ContextType>;
   SurveyAnalysisKey?: SurveyAnalysisKeyResolvers<ContextType>;
   SurveyAnalysisRow?: SurveyAnalysisRowResolvers<ContextType>;
