@@ -1,0 +1,90 @@
+// End to end for the surveys loop (issue 11) through the gateway: a repair ticket resolved → an after-service
+// survey request → a dissatisfied answer → the follow-up ticket the service desk opens for the first responder →
+// closed → the response shows the loop closed, with when and by whom.
+//
+// Needs the composed supergraph (npm run compose) and the service desk's side of the contract (docs/adr/0013):
+// a resolve event for every ticket type (today only COMPLAINT tickets publish complaint.resolved) and a consumer
+// of crm.surveys.response.recorded that opens the follow-up with `surveyResponseId` on its opened event. Until
+// then the steps after the resolve wait in vain.
+import { DEV_JWT_SECRET } from '@crm/auth';
+import { eventually } from '@crm/testing';
+import { call, callWhenKnown, demoConsultants, demoDepartments, demoTokens } from '../platform/demo-data';
+import type { RunningPlatform } from '../platform/platform';
+import { startE2ePlatform } from './e2e-platform';
+
+jest.setTimeout(240_000);
+
+const USER_ERRORS = 'userErrors { field code message }';
+const SERVICE_ITEMS = ['APPOINTMENT_TIMELINESS', 'STAFF_ATTITUDE', 'STAFF_TECHNICAL_ABILITY', 'SERVICE_MATTERS', 'OTHER_NEEDS'];
+
+describe('surveys through the gateway: the closed loop', () => {
+  let platform: RunningPlatform;
+  let url: string;
+  let tokens: Record<string, string>;
+  let customerId: string;
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform({ jwtSecret: DEV_JWT_SECRET });
+    url = platform.gateway.graphqlUrl;
+    tokens = await demoTokens(DEV_JWT_SECRET);
+    const gm = tokens.generalManager;
+    for (const department of demoDepartments) await call(url, `mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { department { id } ${USER_ERRORS} } }`, { i: department }, gm);
+    for (const consultant of demoConsultants) await call(url, `mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } ${USER_ERRORS} } }`, { i: consultant }, gm);
+    const created = await call(url, `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } ${USER_ERRORS} } }`, { i: { name: 'Surveys loop customer', kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: demoConsultants[0].id } }, gm);
+    customerId = created.createCustomer.customer.id;
+  });
+
+  afterAll(() => platform?.stop());
+
+  it('resolves a repair ticket, surveys it, opens and closes the follow-up, and shows the loop closed', async () => {
+    const agent = tokens.serviceAgent;
+    const opened = await callWhenKnown(
+      url,
+      `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } ${USER_ERRORS} } }`,
+      { i: { customerId, type: 'REPAIR', channel: 'PHONE', severity: 'MEDIUM', matter: 'The chiller is leaking', complainant: { name: 'Mr Li' } } },
+      agent,
+    );
+    const ticketId = opened.openTicket.ticket.id;
+    await call(url, `mutation($i: ResolveAtOnceInput!) { resolveAtOnce(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: { id: ticketId, resolution: 'Seal replaced on site' } }, agent);
+
+    // surveys dispatches the after-service questionnaire for the ticket, counting for its first responder.
+    const request = await eventually(async () => {
+      const res = await call(url, 'query($c: ID!) { customer(id: $c) { surveyRequests { id state template sourceReference attribution { consultantId } } } }', { c: customerId }, tokens.generalManager);
+      const found = res.customer.surveyRequests.find((r: { sourceReference: string }) => r.sourceReference === ticketId);
+      if (!found) throw new Error('no survey request for the ticket yet');
+      return found;
+    }, 60_000);
+    expect(request).toMatchObject({ state: 'PENDING', template: 'AFTER_SERVICE', attribution: { consultantId: 'agent-he' } });
+
+    // The customer is dissatisfied with the staff's attitude.
+    const answers = SERVICE_ITEMS.map((item) => ({ item, level: item === 'STAFF_ATTITUDE' ? 'DISSATISFIED' : 'SATISFIED', comment: item === 'STAFF_ATTITUDE' ? 'Nobody called back' : null }));
+    const recorded = await call(url, `mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id needsFollowUp followUp { state } } ${USER_ERRORS} } }`, { i: { requestId: request.id, respondedAt: new Date(Date.now() - 60_000).toISOString(), answers } }, tokens.archiveKeeper);
+    const response = recorded.recordSurveyResponse.surveyResponse;
+    expect(response).toMatchObject({ needsFollowUp: true, followUp: { state: 'AWAITING_TICKET' } });
+
+    // The service desk opens the follow-up for the first responder; surveys shows it open.
+    const FOLLOW_UP = 'query($id: ID!) { surveyResponse(id: $id) { followUp { state ticketStatus closedAt closedBy { id } firstResponder { id } ticket { id matter } } } }';
+    const open = await eventually(async () => {
+      const res = await call(url, FOLLOW_UP, { id: response.id }, tokens.generalManager);
+      if (res.surveyResponse.followUp.state === 'AWAITING_TICKET') throw new Error('no follow-up ticket yet');
+      return res.surveyResponse.followUp;
+    }, 60_000);
+    expect(open).toMatchObject({ state: 'OPEN', firstResponder: { id: 'agent-he' } });
+    const followUpTicket = open.ticket.id;
+
+    // The first responder contacts the customer and closes the follow-up.
+    await call(url, `mutation($i: ResolveAtOnceInput!) { resolveAtOnce(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: { id: followUpTicket, resolution: 'Called the customer, apologised, arranged a check' } }, agent);
+    await call(url, `mutation($i: ConfirmCustomerSatisfactionInput!) { confirmCustomerSatisfaction(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: { id: followUpTicket, note: 'Satisfied with the call' } }, agent);
+    await call(url, `mutation($i: CloseTicketInput!) { closeTicket(input: $i) { ticket { id } ${USER_ERRORS} } }`, { i: { id: followUpTicket } }, agent);
+
+    const closed = await eventually(async () => {
+      const res = await call(url, FOLLOW_UP, { id: response.id }, tokens.generalManager);
+      if (res.surveyResponse.followUp.state !== 'CLOSED') throw new Error('loop not closed yet');
+      return res.surveyResponse.followUp;
+    }, 60_000);
+    expect(closed).toMatchObject({ state: 'CLOSED', ticketStatus: 'CLOSED', closedBy: { id: 'agent-he' } });
+    expect(closed.closedAt).not.toBeNull();
+    const overdue = await call(url, '{ overdueSurveyFollowUps { id } }', {}, tokens.generalManager);
+    expect(overdue.overdueSurveyFollowUps).not.toContainEqual({ id: response.id });
+  });
+});
