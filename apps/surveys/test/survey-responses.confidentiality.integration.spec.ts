@@ -103,7 +103,7 @@ describe('surveys: survey responses are read within the caller customer scope', 
     const unknown = await graphql(service.url, RECORD, { input: input(newCustomerId()) }, token.agent);
     expect(unknown.data!.recordSurveyResponse).toEqual({
       surveyResponse: null,
-      userErrors: [{ code: 'BAD_USER_INPUT', field: ['input', 'customerId'], message: 'has no consultant known to surveys yet (accounts has not announced the customer)' }],
+      userErrors: [{ code: 'BAD_USER_INPUT', field: ['input', 'customerId'], message: 'no such customer known to surveys yet: accounts has not announced it, so nobody can say whose KPI the answers count for' }],
     });
   });
 });

@@ -82,7 +82,7 @@ export class SurveyResponsesService {
       if (!(await this.scopes.canSee(caller, customerId, now))) problems.push({ field: 'input.customerId', message: 'no such customer' });
       else {
         attribution = await this.attributions.of(customerId);
-        if (!attribution) problems.push({ field: 'input.customerId', message: 'has no consultant known to surveys yet (accounts has not announced the customer)' });
+        if (!attribution) problems.push({ field: 'input.customerId', message: 'no such customer known to surveys yet: accounts has not announced it, so nobody can say whose KPI the answers count for' });
       }
       version = await this.templates.current(input.template!);
       if (!version) throw new ConflictError(`The ${input.template} questionnaire has no published version`, { template: input.template });
