@@ -100,12 +100,12 @@ describe('complaint events for internal apps', () => {
     internalApp = await tokenFor({ sub: 'complaints-board', roles: ['internal_app'] });
     owner = await tokenFor({ sub: 'c-subs-owner', roles: ['consultant'], department_id: 'D-SUBS' });
     otherConsultant = await tokenFor({ sub: 'c-subs-other', roles: ['consultant'], department_id: 'D-SUBS' });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-SUBS", name: "Subscriptions sales"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-subs-owner", name: "Owner Consultant", departmentId: "D-SUBS"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-subs-other", name: "Other Consultant", departmentId: "D-SUBS"}) { id } }', {}, gm);
-    const create = 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }';
-    ownersCustomer = (await call(url, create, { i: { name: 'Pearl River Pumps', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, owner)).createCustomer.id;
-    othersCustomer = (await call(url, create, { i: { name: 'Lotus Bearings', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, otherConsultant)).createCustomer.id;
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-SUBS", name: "Subscriptions sales"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-subs-owner", name: "Owner Consultant", departmentId: "D-SUBS"}) { consultant { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-subs-other", name: "Other Consultant", departmentId: "D-SUBS"}) { consultant { id } userErrors { field code message } } }', {}, gm);
+    const create = 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }';
+    ownersCustomer = (await call(url, create, { i: { name: 'Pearl River Pumps', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, owner)).createCustomer.customer.id;
+    othersCustomer = (await call(url, create, { i: { name: 'Lotus Bearings', kind: 'ORGANISATION', listType: 'ENTERPRISE' } }, otherConsultant)).createCustomer.customer.id;
   });
 
   afterEach(async () => {

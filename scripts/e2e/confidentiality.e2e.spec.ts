@@ -15,9 +15,9 @@ describe('confidentiality through the gateway', () => {
     platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     const gm = await tokenFor({ sub: 'gm-conf', roles: ['general_manager'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-CONF", name: "Confidential sales"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-a", name: "Consultant A", departmentId: "D-CONF"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-b", name: "Consultant B", departmentId: "D-CONF"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-CONF", name: "Confidential sales"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-a", name: "Consultant A", departmentId: "D-CONF"}) { consultant { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-conf-b", name: "Consultant B", departmentId: "D-CONF"}) { consultant { id } userErrors { field code message } } }', {}, gm);
   });
   afterAll(() => platform?.stop());
 
@@ -25,8 +25,8 @@ describe('confidentiality through the gateway', () => {
     const a = await tokenFor({ sub: 'c-conf-a', roles: ['consultant'], department_id: 'D-CONF' });
     const b = await tokenFor({ sub: 'c-conf-b', roles: ['consultant'], department_id: 'D-CONF' });
     const finance = await tokenFor({ sub: 'fin-conf', roles: ['finance'] });
-    const created = await call(url, 'mutation { createCustomer(input: {name: "Huaihe Pumps", kind: ORGANISATION, listType: ENTERPRISE}) { id } }', {}, a);
-    const customerId: string = created.createCustomer.id;
+    const created = await call(url, 'mutation { createCustomer(input: {name: "Huaihe Pumps", kind: ORGANISATION, listType: ENTERPRISE}) { customer { id } userErrors { field code message } } }', {}, a);
+    const customerId: string = created.createCustomer.customer.id;
     await call(url, 'mutation($c: ID!) { setCreditProfile(input: {customerId: $c, grade: A, creditLimit: 500000, paymentTermDays: 30, expectedRevision: 0}) { creditProfile { grade } userErrors { field code message } } }', { c: customerId }, finance);
 
     // engagement learns the customer's scope from accounts' customer.created; until then A cannot log for it.

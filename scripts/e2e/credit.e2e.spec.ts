@@ -1,6 +1,7 @@
 // End to end for credit (issue 10) through the gateway: an order over the limit is held, released, delivered,
 // invoiced (receivables consume crm.credit.order.delivered), paid in part; the ageing shows what is left, and the
 // ABC run's crm.credit.sales-tier.computed reaches accounts' Customer.salesTier.
+import { toGlobalId } from '@crm/contracts';
 import { eventually, graphql, PROJECTION_WAIT_MS, tokenFor } from '@crm/testing';
 import { call } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
@@ -24,15 +25,15 @@ describe('credit through the gateway: held → released → delivered → invoic
     tokens.gm = await tokenFor({ sub: 'gm-cre2e', roles: ['general_manager'] });
     tokens.finance = await tokenFor({ sub: 'fin-cre2e', roles: ['finance'] });
     tokens.owner = await tokenFor({ sub: 'c-cre2e', roles: ['consultant'], department_id: 'D-CRE2E' });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-CRE2E", name: "Credit e2e"}) { id } }', {}, tokens.gm);
-    await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id: 'c-cre2e', name: 'Credit Consultant', departmentId: 'D-CRE2E' } }, tokens.gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-CRE2E", name: "Credit e2e"}) { department { id } userErrors { field code message } } }', {}, tokens.gm);
+    await call(url, 'mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } userErrors { field code message } } }', { i: { id: 'c-cre2e', name: 'Credit Consultant', departmentId: 'D-CRE2E' } }, tokens.gm);
   });
   afterAll(() => platform?.stop());
 
   it('follows an order over the limit to a partly paid invoice, its ageing and the customer\'s sales tier in accounts', async () => {
     // accounts' createCustomer as it answers today (the customer itself); read `createCustomer.customer.id` once it answers a payload.
-    const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: 'Credit Path Pumps Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East' } }, tokens.owner);
-    const customerId: string = created.createCustomer.id;
+    const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: 'Credit Path Pumps Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East' } }, tokens.owner);
+    const customerId: string = created.createCustomer.customer.id;
     await call(
       url,
       'mutation($i: SetCreditProfileInput!) { setCreditProfile(input: $i) { creditProfile { id reviewedBy { id kind } } userErrors { field code message } } }',
@@ -44,7 +45,7 @@ describe('credit through the gateway: held → released → delivered → invoic
     const ORDER = 'order { id status consultant { id } region creditCheck { outcome reasons { code } available { amountMinor currency } } creditDecisions { kind decidedBy { id staffMember { id } } note } }';
     const placed = await callWhenCreditKnows(url, `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER} userErrors { field code message } } }`, { i: { customerId, lines: [{ product: 'PUMP-100', quantity: 2, unitPriceMinor: 100_000 }] } }, tokens.owner);
     const order = placed.placeOrder.order;
-    expect(order).toMatchObject({ status: 'HELD', consultant: { id: 'c-cre2e' }, creditCheck: { outcome: 'HELD', reasons: [{ code: 'OVER_CREDIT_LIMIT' }], available: { amountMinor: 100_000, currency: 'CNY' } } });
+    expect(order).toMatchObject({ status: 'HELD', consultant: { id: toGlobalId('Consultant', 'c-cre2e') }, creditCheck: { outcome: 'HELD', reasons: [{ code: 'OVER_CREDIT_LIMIT' }], available: { amountMinor: 100_000, currency: 'CNY' } } });
     const standing = await call(url, 'query($id: ID!) { customer(id: $id) { creditStanding { status reasons { code } } } }', { id: customerId }, tokens.owner);
     expect(standing.customer.creditStanding).toEqual({ status: 'ON_HOLD', reasons: [{ code: 'ORDERS_HELD' }] });
 

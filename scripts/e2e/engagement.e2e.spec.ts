@@ -26,8 +26,8 @@ describe('engagement through the gateway: visits, minutes, return visits, invita
     tokens.marketing = await tokenFor({ sub: 'mkt-eng2e', roles: ['marketing'], department_id: 'D-ENG2E-W' });
     tokens.coordinator = await tokenFor({ sub: 'co-eng2e', roles: ['coordinator'] });
     tokens.finance = await tokenFor({ sub: 'fin-eng2e', roles: ['finance'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-ENG2E", name: "Engagement e2e"}) { id } }', {}, tokens.gm);
-    await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id: 'c-eng2e', name: 'Engagement Consultant', departmentId: 'D-ENG2E' } }, tokens.gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-ENG2E", name: "Engagement e2e"}) { department { id } userErrors { field code message } } }', {}, tokens.gm);
+    await call(url, 'mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } userErrors { field code message } } }', { i: { id: 'c-eng2e', name: 'Engagement Consultant', departmentId: 'D-ENG2E' } }, tokens.gm);
   });
   afterAll(() => platform?.stop());
 

@@ -18,8 +18,8 @@ describe('idempotent creates through the gateway', () => {
     platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     gm = await tokenFor({ sub: 'gm-idem', roles: ['general_manager'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-IDEM", name: "Retries"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-idem", name: "Consultant Retry", departmentId: "D-IDEM"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-IDEM", name: "Retries"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-idem", name: "Consultant Retry", departmentId: "D-IDEM"}) { consultant { id } userErrors { field code message } } }', {}, gm);
   });
   afterAll(() => platform?.stop());
 
@@ -40,7 +40,7 @@ describe('idempotent creates through the gateway', () => {
     customerId = await onceFor(
       'accounts',
       customerCreatedV1.type,
-      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }',
       { idempotencyKey: 'idem-customer', name: 'Retry Valves', kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-idem' },
       'createCustomer',
     );
@@ -63,7 +63,7 @@ describe('idempotent creates through the gateway', () => {
       'surveys',
       surveyResponseRecordedV1.type,
       'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
-      { idempotencyKey: 'idem-survey', customerId, template: 'AFTER_SALE', consultantId: 'c-idem', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item) => ({ item, level: 'SATISFIED', comment: null })) },
+      { idempotencyKey: 'idem-survey', customerId, template: 'AFTER_SALE', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item) => ({ item, level: 'SATISFIED', comment: null })) },
       'recordSurveyResponse',
     );
     const { customer } = await call(url, 'query($c: ID!) { customer(id: $c) { tickets { id } interactions { id } surveyResponses { id } } }', { c: customerId }, gm);

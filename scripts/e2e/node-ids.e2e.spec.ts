@@ -70,8 +70,10 @@ describe('global ids and node(id:) through the gateway', () => {
       gm,
     );
     expect(data).toEqual({ c: { id: ids.customer, __typename: 'Customer', name: 'Node Valves' }, t: { id: ids.ticket, status: 'RECEIVED', customer: { name: 'Node Valves' } } });
-    const many = await call(url, 'query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }', { ids: [ids.interaction, toGlobalId('Ticket', '000000000000000000000000'), ids.customer] }, gm);
-    expect(many.nodes).toEqual([{ id: ids.interaction, __typename: 'Interaction' }, null, { id: ids.customer, __typename: 'Customer' }]);
+    // A global id of a record that is not there answers null with ticket(id:)'s NOT_FOUND at its place in the list.
+    const many = await graphql(url, 'query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }', { ids: [ids.interaction, toGlobalId('Ticket', '000000000000000000000000'), ids.customer] }, gm);
+    expect(many.data?.nodes).toEqual([{ id: ids.interaction, __typename: 'Interaction' }, null, { id: ids.customer, __typename: 'Customer' }]);
+    expect(many.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['nodes', 1]]]);
   });
 
   it('refuses a node as its own root field would: FORBIDDEN for staff out of scope, NOT_FOUND for partners', async () => {

@@ -21,8 +21,8 @@ describe('the platform through the gateway', () => {
     nc = await connect({ servers: process.env.NATS_URL! });
     gm = await tokenFor({ sub: 'gm-e2e', roles: ['general_manager'] });
     agent = await tokenFor({ sub: 'agent-e2e', roles: ['service_agent'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-E2E", name: "E2E sales"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-e2e", name: "Consultant E2E", departmentId: "D-E2E"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-E2E", name: "E2E sales"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-e2e", name: "Consultant E2E", departmentId: "D-E2E"}) { consultant { id } userErrors { field code message } } }', {}, gm);
   });
   afterAll(async () => {
     await nc?.drain();
@@ -31,8 +31,8 @@ describe('the platform through the gateway', () => {
 
   it('creates a customer, opens a complaint, reads customer { tickets } and receives complaint.opened on NATS', async () => {
     const consultant = await tokenFor({ sub: 'c-e2e', roles: ['consultant'], department_id: 'D-E2E' });
-    const created = await call(url, 'mutation { createCustomer(input: {name: "Yangtze Valves", kind: ORGANISATION, listType: ENTERPRISE}) { id } }', {}, consultant);
-    const customerId = created.createCustomer.id;
+    const created = await call(url, 'mutation { createCustomer(input: {name: "Yangtze Valves", kind: ORGANISATION, listType: ENTERPRISE}) { customer { id } userErrors { field code message } } }', {}, consultant);
+    const customerId = created.createCustomer.customer.id;
 
     // An internal app listening on the bus, from the start of the stream, filtered to complaint.opened.
     const jsm = await nc.jetstreamManager();
@@ -85,8 +85,8 @@ describe('the platform through the gateway', () => {
   it('resolves 50 customers with their tickets in one query per entity type per hop, not 51', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const res = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: `Batch customer ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-e2e', region: 'Batch' } }, gm);
-      ids.push(res.createCustomer.id);
+      const res = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: `Batch customer ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-e2e', region: 'Batch' } }, gm);
+      ids.push(res.createCustomer.customer.id);
     }
     await callWhenKnown(url, 'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }', { i: { customerId: ids[49], type: 'INQUIRY', channel: 'EMAIL', severity: 'LOW', matter: 'Catalogue?', complainant: { name: 'Buyer' } } }, agent);
 

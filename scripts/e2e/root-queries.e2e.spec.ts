@@ -233,8 +233,8 @@ async function seedAccessRequests(url: string, tokens: Record<string, string>): 
   const page = await call(url, '{ customers(first: 50) { edges { node { id department { id } } } } }', {}, tokens.generalManager);
   const [first, second] = page.customers.edges.map((edge: { node: { id: string; department: { id: string } } }) => edge.node).filter((node: { department: { id: string } }) => node.department.id === 'D-WEST');
   const expiresAt = new Date(Date.now() + 7 * DAY).toISOString();
-  const request = 'mutation($i: RequestCustomerAccessInput!) { requestCustomerAccess(input: $i) { id } }';
+  const request = 'mutation($i: RequestCustomerAccessInput!) { requestCustomerAccess(input: $i) { accessRequest { id } userErrors { field code message } } }';
   const granted = await call(url, request, { i: { scope: { kind: 'CUSTOMER', customerId: first.id }, reason: 'covering during leave', expiresAt } }, tokens.consultantWang);
-  await call(url, 'mutation($id: ID!) { approveAccessRequest(id: $id) { id } }', { id: granted.requestCustomerAccess.id }, tokens.generalManager);
+  await call(url, 'mutation($id: ID!) { approveAccessRequest(input: { id: $id }) { accessRequest { id } userErrors { field code message } } }', { id: granted.requestCustomerAccess.accessRequest.id }, tokens.generalManager);
   await call(url, request, { i: { scope: { kind: 'CUSTOMER', customerId: second.id }, reason: 'joint visit next week', expiresAt } }, tokens.consultantWang);
 }

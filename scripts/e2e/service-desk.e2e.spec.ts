@@ -35,13 +35,13 @@ describe('service desk through the gateway, seeded like npm start', () => {
     })();
 
     const gm = tokens.generalManager;
-    for (const department of demoDepartments) await call(url, 'mutation($i: DepartmentInput!) { upsertDepartment(input: $i) { id } }', { i: department }, gm);
-    for (const consultant of demoConsultants) await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: consultant }, gm);
+    for (const department of demoDepartments) await call(url, 'mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { department { id } userErrors { field code message } } }', { i: department }, gm);
+    for (const consultant of demoConsultants) await call(url, 'mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } userErrors { field code message } } }', { i: consultant }, gm);
     const customers: string[] = [];
     for (let i = 0; i < 16; i += 1) {
       const owner = demoConsultants[i % demoConsultants.length];
-      const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: `SD demo customer ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: owner.id } }, gm);
-      customers.push(created.createCustomer.id);
+      const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: `SD demo customer ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: owner.id } }, gm);
+      customers.push(created.createCustomer.customer.id);
     }
     await seedServiceDesk(url, tokens, customers, () => undefined);
   });

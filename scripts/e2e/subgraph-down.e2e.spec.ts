@@ -89,10 +89,10 @@ describe('one subgraph down', () => {
     platform = await startE2ePlatform();
     const url = platform.gateway.graphqlUrl;
     gm = await tokenFor({ sub: 'gm-down', roles: ['general_manager'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-DOWN", name: "Partial failure"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-down", name: "Consultant Down", departmentId: "D-DOWN"}) { id } }', {}, gm);
-    const created = await call(url, 'mutation { createCustomer(input: {name: "Partial Pumps", kind: ORGANISATION, listType: ENTERPRISE, ownerId: "c-down"}) { id } }', {}, gm);
-    ids.customer = created.createCustomer.id;
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-DOWN", name: "Partial failure"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-down", name: "Consultant Down", departmentId: "D-DOWN"}) { consultant { id } userErrors { field code message } } }', {}, gm);
+    const created = await call(url, 'mutation { createCustomer(input: {name: "Partial Pumps", kind: ORGANISATION, listType: ENTERPRISE, ownerId: "c-down"}) { customer { id } userErrors { field code message } } }', {}, gm);
+    ids.customer = created.createCustomer.customer.id;
     const opened = await callWhenKnown(
       url,
       'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }',
@@ -112,7 +112,7 @@ describe('one subgraph down', () => {
     const recorded = await callWhenKnown(
       url,
       'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
-      { i: { customerId: ids.customer, template: 'AFTER_SALE', consultantId: 'c-down', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item, k) => ({ item, level: levels[k % 3], comment: null })) } },
+      { i: { customerId: ids.customer, template: 'AFTER_SALE', respondedAt: new Date(Date.now() - 60_000).toISOString(), answers: items.map((item, k) => ({ item, level: levels[k % 3], comment: null })) } },
       gm,
     );
     ids.surveyResponse = recorded.recordSurveyResponse.surveyResponse.id;

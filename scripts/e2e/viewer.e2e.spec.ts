@@ -22,7 +22,7 @@ describe('viewer', () => {
     platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     const gm = await tokenFor({ sub: 'gm-viewer', roles: ['general_manager'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-VIEW", name: "Viewer sales"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-VIEW", name: "Viewer sales"}) { department { id } userErrors { field code message } } }', {}, gm);
   });
   afterAll(() => platform?.stop());
 

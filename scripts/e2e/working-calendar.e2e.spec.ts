@@ -16,8 +16,8 @@ describe('one working calendar for the whole platform', () => {
     platform = await startE2ePlatform();
     url = platform.gateway.graphqlUrl;
     gm = await tokenFor({ sub: 'gm-cal', roles: ['general_manager'] });
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-CAL", name: "Calendar e2e"}) { id } }', {}, gm);
-    await call(url, 'mutation($i: ConsultantInput!) { upsertConsultant(input: $i) { id } }', { i: { id: 'c-cal', name: 'Calendar Consultant', departmentId: 'D-CAL' } }, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-CAL", name: "Calendar e2e"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation($i: UpsertConsultantInput!) { upsertConsultant(input: $i) { consultant { id } userErrors { field code message } } }', { i: { id: 'c-cal', name: 'Calendar Consultant', departmentId: 'D-CAL' } }, gm);
   });
   afterAll(() => platform?.stop());
 
@@ -30,9 +30,9 @@ describe('one working calendar for the whole platform', () => {
     });
 
   const filingDueAt = async (firstContactAt: string) => {
-    const { createCustomer } = await call(
+    const { createCustomer: { customer: createCustomer } } = await call(
       url,
-      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id filing { dueAt } } }',
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id filing { dueAt } } userErrors { field code message } } }',
       { i: { name: `Calendar Works ${firstContactAt}-${Math.random()}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-cal', firstContactAt } },
       gm,
     );

@@ -23,7 +23,7 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
       await call(
         gatewayUrl,
         'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
-        { i: { customerId, template: 'AFTER_SALE', consultantId: consultant.id, respondedAt: daysAgo(i % 30), answers: afterSaleItems.map((item, k) => ({ item, level: levels[(i + k) % (i % 8 === 0 ? 5 : 3)], comment: null })) } },
+        { i: { customerId, template: 'AFTER_SALE', respondedAt: daysAgo(i % 30), answers: afterSaleItems.map((item, k) => ({ item, level: levels[(i + k) % (i % 8 === 0 ? 5 : 3)], comment: null })) } },
         tokens.generalManager,
       );
     }
