@@ -60,12 +60,12 @@ async function main(): Promise<void> {
   const gm = await tokenFor({ sub: 'gm-bench', roles: ['general_manager'] });
   const agent = await tokenFor({ sub: 'agent-bench', roles: ['service_agent'] });
   try {
-    await call(url, 'mutation { upsertDepartment(input: {id: "D-B", name: "Bench"}) { id } }', {}, gm);
-    await call(url, 'mutation { upsertConsultant(input: {id: "c-b", name: "Bench Consultant", departmentId: "D-B"}) { id } }', {}, gm);
+    await call(url, 'mutation { upsertDepartment(input: {id: "D-B", name: "Bench"}) { department { id } userErrors { field code message } } }', {}, gm);
+    await call(url, 'mutation { upsertConsultant(input: {id: "c-b", name: "Bench Consultant", departmentId: "D-B"}) { consultant { id } userErrors { field code message } } }', {}, gm);
 
-    const create = (i: number) => call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: `Bench ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-b', region: 'Bench' } }, gm);
+    const create = (i: number) => call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: `Bench ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-b', region: 'Bench' } }, gm);
     const ids: string[] = [];
-    const writes = await measure('createCustomer (mutation via gateway)', 200, concurrency, async (i) => void ids.push((await create(i)).createCustomer.id));
+    const writes = await measure('createCustomer (mutation via gateway)', 200, concurrency, async (i) => void ids.push((await create(i)).createCustomer.customer.id));
     await new Promise((r) => setTimeout(r, 1500));
     for (const id of ids.slice(0, 50)) {
       await graphql(url, 'mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }', { i: { customerId: id, type: 'COMPLAINT', channel: 'PHONE', severity: 'LOW', matter: 'bench', complainant: { name: 'B' } } }, agent);

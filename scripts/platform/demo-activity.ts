@@ -1,7 +1,8 @@
 // Demo activity in the other subgraphs: tickets, interactions, survey responses and credit profiles.
-import { call, demoConsultants } from './demo-data';
+import { call, callWhenKnown, demoConsultants } from './demo-data';
 import { seedEngagement } from './demo-engagement';
 import { seedServiceDesk } from './demo-service-desk';
+import { seedSurveys } from './demo-surveys';
 
 export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string, string>, customers: string[], log: (line: string) => void): Promise<void> {
   await seedServiceDesk(gatewayUrl, tokens, customers, log);
@@ -20,7 +21,8 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
       tokens.generalManager,
     );
     if (i % 2 === 0) {
-      await call(
+      // surveys attributes a response from the customer's scope: wait until it has heard of the customer.
+      await callWhenKnown(
         gatewayUrl,
         'mutation($i: RecordSurveyResponseInput!) { recordSurveyResponse(input: $i) { surveyResponse { id } userErrors { field code message } } }',
         { i: { customerId, template: 'AFTER_SALE', respondedAt: daysAgo(i % 30), answers: afterSaleItems.map((item, k) => ({ item, level: levels[(i + k) % (i % 8 === 0 ? 5 : 3)], comment: null })) } },
@@ -39,6 +41,7 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
   log(`seeded ${customers.length} interactions, ${Math.ceil(customers.length / 2)} survey responses and ${customers.length} credit profiles`);
   // After credit's deliveries, so return-visit schedules exist.
   await seedEngagement(gatewayUrl, tokens, customers, log);
+  await seedSurveys(gatewayUrl, tokens, customers, log);
 }
 
 /**

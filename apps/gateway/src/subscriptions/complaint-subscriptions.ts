@@ -1,3 +1,4 @@
+import { ownIdOf } from '@crm/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -335,7 +336,8 @@ function complaintFilter(filter: ComplaintEventsArgs['filter']): ComplaintEventF
     });
   }
   const asSet = (values?: string[] | null) => (values ? new Set(values) : undefined);
-  return { types: asSet(filter?.types), severities: asSet(filter?.severities), customerIds: asSet(filter?.customerIds) };
+  // Events carry own ids; a client passes the global ids the graph answers (an own id works too).
+  return { types: asSet(filter?.types), severities: asSet(filter?.severities), customerIds: asSet(filter?.customerIds?.map(ownIdOf)) };
 }
 
 /** Where a resumed subscription starts: right after the cursor, provided nothing after it has been lost. */
