@@ -12,6 +12,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
 import { concatAST, GraphQLError, parse, printSchema, type DocumentNode } from 'graphql';
+import { withNodeFields } from '../apps/gateway/src/global-ids';
 import { withComplaintEvents } from '../apps/gateway/src/subscriptions/complaint-events.schema';
 
 export const SUPERGRAPH_FILE = 'supergraph.graphql';
@@ -100,7 +101,8 @@ export function clientSchemaOf(supergraph: string): string {
   } catch {
     // Without what the subscription resolves through, the gateway refuses to serve it.
   }
-  return `${CLIENT_SCHEMA_HEADER}\n${printSchema(schema)}\n`;
+  // node(id:)/nodes(ids:) are served by the gateway around every operation (global ids).
+  return `${CLIENT_SCHEMA_HEADER}\n${printSchema(withNodeFields(schema))}\n`;
 }
 
 function problemOf(error: GraphQLError): CompositionProblem {

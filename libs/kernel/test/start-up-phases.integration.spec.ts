@@ -5,7 +5,7 @@ import mongoose, { Schema } from 'mongoose';
 import { createHook } from 'node:async_hooks';
 import net from 'node:net';
 import { z } from 'zod';
-import { ConfigError, createService, env, listSubgraphSdlFiles, type ServicePlugin } from '../src';
+import { ConfigError, CONVENTIONS_SDL, createService, env, listSubgraphSdlFiles, type ServicePlugin } from '../src';
 
 /*
  * Each start-up phase made to fail in turn, against the real servers: whatever the earlier phases opened
@@ -19,7 +19,7 @@ const SERVICE = 'engagement';
 function probePlugin(hooks: { started: number; stopped: number }): ServicePlugin {
   return {
     name: 'start-up-probe',
-    sdl: listSubgraphSdlFiles(SERVICE),
+    sdl: listSubgraphSdlFiles(SERVICE).filter((file) => file !== CONVENTIONS_SDL), // the kernel serves the conventions itself
     config: z.object({ PROBE_BATCH: env.positiveInt(10) }),
     register({ connection }) {
       const schema = new Schema<{ _id: string; revision: number }>({ _id: String, revision: { type: Number, default: 0 } }, { versionKey: false });
