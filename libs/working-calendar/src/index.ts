@@ -2,3 +2,4 @@ export * from './working-calendar';
 export * from './working-calendar.config';
 export * from './calendar-days';
 export * from './working-calendar.plugin';
+export * from './report-period';

@@ -8,7 +8,7 @@ const rulesMet = (s: Partial<BadCustomerSubject>) => evaluateBadCustomer(subject
 const daysBefore = (days: number) => addDays(AS_OF, -days);
 
 describe('bad-customer rules: the table', () => {
-  it('holds the five criteria of the brief, each with a code and a description', () => {
+  it('holds the five bad-customer criteria, each with a code and a description', () => {
     expect(badCustomerRules.map((r) => r.code)).toEqual(['BANKRUPT_INSOLVENT_OR_HEAVY_LOSSES', 'OVERDUE_OVER_ONE_YEAR_NO_PAYMENT_PROMISE', 'NO_BUSINESS_OVER_ONE_YEAR', 'SERIOUS_IMAGE_DAMAGE', 'FRAUD_OR_SERIOUS_BREACH_OF_LAW']);
     for (const rule of badCustomerRules) expect(rule.description.length).toBeGreaterThan(20);
     expect(ONE_YEAR_DAYS).toBe(365);

@@ -1,7 +1,7 @@
 import { dayNumber } from '../money/calendar-day';
 
 /*
- * Bad customers (§5, docs/domain/credit.md) as declarative rules: a table of rule objects, each with a stable code,
+ * Bad customers (docs/domain/credit.md) as declarative rules: a table of rule objects, each with a stable code,
  * a description and an evaluate function over the customer's recorded facts and what the ledgers say. The job, the
  * dry run and the opening of a case all evaluate this one table; adding a criterion is adding a row.
  */
@@ -74,7 +74,7 @@ export function activePaymentPromise(subject: BadCustomerSubject): RecordedFact 
   return factsOf(subject, ['PAYMENT_PROMISE']).find((fact) => fact.promisedOn !== null && fact.promisedOn >= subject.asOf) ?? null;
 }
 
-/** The five criteria of §5, in the brief's order. */
+/** The five criteria, in the order docs/domain/credit.md lists them. */
 export const badCustomerRules: readonly BadCustomerRule[] = [
   factRule('BANKRUPT_INSOLVENT_OR_HEAVY_LOSSES', 'The customer is bankrupt, insolvent or has suffered heavy losses (a recorded fact with evidence).', ['BANKRUPTCY', 'INSOLVENCY', 'HEAVY_LOSSES']),
   {
@@ -120,7 +120,7 @@ export function laterDay(a: string | null, b: string | null): string | null {
 
 /*
  * The measures of a case: general ones always, special ones as chosen when the case opens; each a task of the
- * department the brief names (legal work: administration; settlement: the business department; bank and
+ * department the credit rules name (legal work: administration; settlement: the business department; bank and
  * accounting: finance).
  */
 export const responsibleDepartments = ['ADMINISTRATION', 'BUSINESS_DEPARTMENT', 'FINANCE'] as const;

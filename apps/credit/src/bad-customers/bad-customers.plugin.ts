@@ -13,7 +13,7 @@ import { BadCustomersService } from './bad-customers.service';
 /** The bad-customer cases, for the credit standing. */
 export const badCustomersToken = pluginToken<BadCustomersService>('credit.bad-customers');
 
-/** Bad customers (§5): the five criteria as declarative rules, the dry run, cases with their measures as department tasks. */
+/** Bad customers (docs/domain/credit.md): the five criteria as declarative rules, the dry run, cases with their measures as department tasks. */
 export const badCustomersPlugin = definePlugin({
   name: 'bad-customers',
   uses: [customerScopeToken, customerFactsToken, creditProfilesToken, receivablesToken, ordersToken],

@@ -35,7 +35,7 @@ const customerFactsSchema = new Schema<CustomerFactsRecord>(
   { versionKey: false },
 );
 
-/** Lifecycles that refuse every order (docs/domain/accounts.md lifecycle; §5 bad customers). */
+/** Lifecycles that refuse every order (docs/domain/accounts.md lifecycle; bad customers in docs/domain/credit.md). */
 export const refusingLifecycles = { BAD: 'CUSTOMER_BAD', REMOVED: 'CUSTOMER_REMOVED' } as const;
 
 export class CustomerFacts {

@@ -317,7 +317,7 @@ export type BadCustomerRule = {
   description: Scalars['String']['output'];
 };
 
-/** The bad-customer criteria of the brief, each a declarative rule. */
+/** The bad-customer criteria, each a declarative rule (docs/domain/credit.md). */
 export type BadCustomerRuleCode =
   /** Bankrupt, insolvent or heavy losses (recorded facts). */
   | 'BANKRUPT_INSOLVENT_OR_HEAVY_LOSSES'

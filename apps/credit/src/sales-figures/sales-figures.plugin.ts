@@ -2,7 +2,7 @@ import { requireCaller, type RequestContext } from '@crm/kernel';
 import { workingCalendarToken } from '@crm/working-calendar';
 import { definePlugin } from '../define-plugin';
 import { money } from '../money/money';
-import { parsePeriod } from '../money/period';
+import { parseReportPeriod as parsePeriod } from '@crm/working-calendar';
 import { ordersToken } from '../orders/orders.plugin';
 import { receivablesToken } from '../receivables/receivables.plugin';
 import { staffFigureKey, staffFiguresLoader, type StaffKind, type StaffMeasure } from './staff-figures';

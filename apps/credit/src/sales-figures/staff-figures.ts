@@ -2,7 +2,7 @@ import { hasRole, isPartner, type Caller } from '@crm/auth';
 import { defineLoader } from '@crm/kernel';
 import type { Model, PipelineStage } from 'mongoose';
 import type { OrderRecord } from '../orders/order.model';
-import type { ReportPeriod } from '../money/period';
+import type { ReportPeriod } from '@crm/working-calendar';
 import type { LedgerRecord } from '../receivables/ledger.model';
 
 /**

@@ -1,7 +1,7 @@
 import { mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import { money } from '../money/money';
-import { parsePeriod } from '../money/period';
+import { parseReportPeriod as parsePeriod } from '@crm/working-calendar';
 import { ABC_MONTHS } from './abc-rules';
 import type { SalesTierChangeRecord } from './sales-tier.model';
 import type { SalesTiersService, ShareRow } from './sales-tiers.service';

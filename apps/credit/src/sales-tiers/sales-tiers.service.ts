@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CustomerFacts } from '../customer-facts/customer-facts';
 import { addDays, calendarDayOf, startOfDay } from '../money/calendar-day';
-import type { ReportPeriod } from '../money/period';
+import type { ReportPeriod } from '@crm/working-calendar';
 import type { OrderRecord } from '../orders/order.model';
 import { ABC_MONTHS, ABC_RULE_VERSION, abcTiers, type AbcShares, type CustomerSales } from './abc-rules';
 import type { SalesTierChangeRecord, SalesTierRecord, SalesTierRunRecord } from './sales-tier.model';

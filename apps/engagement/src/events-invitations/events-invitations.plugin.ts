@@ -5,7 +5,7 @@ import { defineLoader, loadExisting, mutationPayload, NotFoundError, parseInput,
 import { workingCalendarToken } from '@crm/working-calendar';
 import { definePlugin } from '../define-plugin';
 import type { Resolvers } from '../generated/graphql';
-import { pageSize } from '../shared/text-input';
+import { pageSize } from '../common/text-input';
 import { eventsInvitationsModels, type CustomerEventRecord, type EventHoldRecord, type InvitationRecord } from './event.model';
 import { EventsInvitationsService } from './events-invitations.service';
 import { listClosesAt } from './invitation-rules';

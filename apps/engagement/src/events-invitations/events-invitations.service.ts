@@ -7,8 +7,8 @@ import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundErro
 import { isValidCalendarDay, type WorkingCalendarCopy } from '@crm/working-calendar';
 import { isValidObjectId, Types } from 'mongoose';
 import { z } from 'zod';
-import { orConflict } from '../shared/record-access';
-import { requiredText } from '../shared/text-input';
+import { orConflict } from '../common/record-access';
+import { requiredText } from '../common/text-input';
 import type { CustomerEventRecord, EventHoldRecord, EventsInvitationsModels, InvitationRecord } from './event.model';
 import { confirmationCountsFor, eventKinds, eventTimesOfDay, listClosed, mayInvite, mayOrganiseEvents, mayResolveConflicts } from './invitation-rules';
 

@@ -7,7 +7,7 @@ import { workingCalendarToken } from '@crm/working-calendar';
 import { z } from 'zod';
 import { definePlugin } from '../define-plugin';
 import type { Resolvers } from '../generated/graphql';
-import { pageSize } from '../shared/text-input';
+import { pageSize } from '../common/text-input';
 import { loyaltyModels, type LoyaltyEntryRecord } from './loyalty.model';
 import { LoyaltyService } from './loyalty.service';
 

@@ -7,7 +7,7 @@ import { actorOf, BadUserInputError, ConflictError, ForbiddenError, idempotencyK
 import type { WorkingCalendarCopy } from '@crm/working-calendar';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { requiredText } from '../shared/text-input';
+import { requiredText } from '../common/text-input';
 import type { LoyaltyEntryRecord, LoyaltyModels } from './loyalty.model';
 import { balanceAfter, cooperationYears, redemptionKinds, type LoyaltyEntryKind } from './loyalty-rules';
 

@@ -1,6 +1,6 @@
 import { dateTimeInput } from '@crm/kernel';
 import { z } from 'zod';
-import { optionalText, pageSize, requiredText } from '../shared/text-input';
+import { optionalText, pageSize, requiredText } from '../common/text-input';
 
 export const saveMinutesDraftInput = z.object({
   id: z.string(),

@@ -6,8 +6,8 @@ import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent } fro
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
 import type { WorkingCalendarCopy } from '@crm/working-calendar';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
-import { orConflict, readForChange } from '../shared/record-access';
-import { managesDepartment, mayActForStaff } from '../shared/staff-rules';
+import { orConflict, readForChange } from '../common/record-access';
+import { managesDepartment, mayActForStaff } from '../common/staff-rules';
 import { approveMinutesInput, recordMinutesConfirmationInput, saveMinutesDraftInput, sendBackMinutesInput, submitMinutesInput } from './minutes-input';
 import { minutesDueAt, minutesTransition, type MinutesCommand } from './minutes-rules';
 import type { MinutesRecord, MinutesSourceRecord } from './minutes.model';

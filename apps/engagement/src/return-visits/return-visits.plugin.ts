@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { definePlugin } from '../define-plugin';
 import type { Resolvers } from '../generated/graphql';
 import { interactionsToken } from '../interactions/interactions.plugin';
-import { pageSize } from '../shared/text-input';
+import { pageSize } from '../common/text-input';
 import { visitsToken } from '../visits/visits.plugin';
 import { returnVisitModels, type ReturnVisitRecord } from './return-visit.model';
 import { ReturnVisitsService } from './return-visits.service';

@@ -1,7 +1,7 @@
 import { customerIdSchema, consultantIdSchema } from '@crm/contracts';
 import { dateTimeInput, idempotencyKeyInput } from '@crm/kernel';
 import { z } from 'zod';
-import { optionalText, pageSize, requiredText } from '../shared/text-input';
+import { optionalText, pageSize, requiredText } from '../common/text-input';
 import { visitKinds } from './visit.model';
 
 export const planVisitInput = z.object({

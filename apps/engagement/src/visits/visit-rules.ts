@@ -1,6 +1,6 @@
 import { isPartner, type Caller } from '@crm/auth';
 import { ConflictError } from '@crm/kernel';
-import { managesDepartment, mayActForStaff } from '../shared/staff-rules';
+import { managesDepartment, mayActForStaff } from '../common/staff-rules';
 import type { VisitRecord, VisitStatus } from './visit.model';
 
 /*

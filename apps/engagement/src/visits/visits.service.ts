@@ -5,7 +5,7 @@ import { createOnce, idempotencyKeyOf, type StoredIdempotencyKey } from '@crm/da
 import { createEvent, updateVersioned, type CloudEvent } from '@crm/events';
 import { actorOf, BadUserInputError, ForbiddenError, parseInput, type Clock, type InputProblem } from '@crm/kernel';
 import { isValidObjectId, Types, type Model } from 'mongoose';
-import { orConflict, readForChange } from '../shared/record-access';
+import { orConflict, readForChange } from '../common/record-access';
 import { approveVisitInput, planVisitInput, rejectVisitInput, reportVisitInput, type PlanVisitInput, type ReportVisitInput } from './visit-input';
 import { mayDecideVisit, mayPlanVisitFor, mayPlanVisits, mayReportVisit, plannedAtProblem, visitedAtProblem, visitTransition } from './visit-rules';
 import type { VisitRecord, VisitReportRecord } from './visit.model';

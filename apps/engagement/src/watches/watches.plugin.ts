@@ -4,7 +4,7 @@ import { definePlugin } from '../define-plugin';
 import { minutesToken } from '../minutes/minutes.plugin';
 import { returnVisitsToken } from '../return-visits/return-visits.plugin';
 import { loyaltyToken } from '../loyalty/loyalty.plugin';
-import { mayRunWatches } from '../shared/staff-rules';
+import { mayRunWatches } from '../common/staff-rules';
 import { EngagementWatch } from './engagement-watch';
 
 /** engagement's scheduled rules (overdue minutes, return visits, anniversaries) as one job, and on demand. */

@@ -24,7 +24,7 @@ export const creditProfileChangedV1 = defineEvent(
 );
 
 /**
- * A customer's sales tier (ABC analysis, docs/domain/accounts.md and §5) for a period, computed by credit from its sales
+ * A customer's sales tier (ABC analysis, docs/domain/accounts.md and docs/domain/credit.md) for a period, computed by credit from its sales
  * figures. accounts shows the latest period's tier on Customer; it is never typed by hand.
  */
 export const salesTierComputedV1 = defineEvent(
@@ -107,7 +107,7 @@ export const creditReviewOverdueV1 = defineEvent(
   }),
 );
 
-/** The bad-customer criteria of §5 (credit's declarative rules, docs/domain/credit.md). */
+/** The bad-customer criteria (credit's declarative rules, docs/domain/credit.md). */
 export const badCustomerRuleCode = z.enum(['BANKRUPT_INSOLVENT_OR_HEAVY_LOSSES', 'OVERDUE_OVER_ONE_YEAR_NO_PAYMENT_PROMISE', 'NO_BUSINESS_OVER_ONE_YEAR', 'SERIOUS_IMAGE_DAMAGE', 'FRAUD_OR_SERIOUS_BREACH_OF_LAW']);
 
 /**
