@@ -4,6 +4,9 @@ import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from '
 import { CustomerEventRecord as CustomerEventRecordModel, InvitationRecord as InvitationRecordModel, ConflictResolutionRecord as ConflictResolutionRecordModel } from '../events-invitations/event.model';
 import { InvitationConflictShape as InvitationConflictShapeModel } from '../events-invitations/events-invitations.plugin';
 import { InteractionRecord as InteractionRecordModel, CustomerReference as CustomerReferenceModel } from '../interactions/interaction.model';
+import { KanbanBoardView as KanbanBoardViewModel } from '../kanban/kanban.service';
+import { ArrangedColumn as ArrangedColumnModel } from '../kanban/board-rules';
+import { BoardItem as BoardItemModel } from '../common/board-item';
 import { LoyaltyEntryRecord as LoyaltyEntryRecordModel } from '../loyalty/loyalty.model';
 import { LoyaltyAccountShape as LoyaltyAccountShapeModel } from '../loyalty/loyalty.plugin';
 import { MinutesRecord as MinutesRecordModel, MinutesReviewRecord as MinutesReviewRecordModel, MinutesConfirmationRecord as MinutesConfirmationRecordModel } from '../minutes/minutes.model';
@@ -349,6 +352,91 @@ export type InviteCustomerToEventPayload = {
   /** What the caller can fix: bad input, an event that is not there, a closed list, or a customer another department holds (CONFLICT naming it); empty on success. */
   userErrors: Array<UserError>;
 };
+
+/** A staff member's board: their open work, from every plugin that owns dated work, in columns. */
+export type KanbanBoard = {
+  __typename?: 'KanbanBoard';
+  /** The columns, in time order. */
+  columns: Array<KanbanColumn>;
+  /** The staff member, the kind and the board's first day. */
+  id: Scalars['ID']['output'];
+  /** How many items the board shows. */
+  itemCount: Scalars['Int']['output'];
+  /** Weekly or monthly. */
+  kind: KanbanBoardKind;
+  /** Whose work it is. */
+  staffMember: Consultant;
+  /** True when a kind of work had more items than a board shows (100 per kind): the list for that kind is cut. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** Which board: a week (today, tomorrow, the rest of the week) or a month (its weeks). */
+export type KanbanBoardKind =
+  /** The weeks of one month. */
+  | 'MONTHLY'
+  /** Overdue work, today, tomorrow and the rest of this week. */
+  | 'WEEKLY';
+
+/** One column of a board. */
+export type KanbanColumn = {
+  __typename?: 'KanbanColumn';
+  /** Start of the column's span; null for OVERDUE (everything before `to`). */
+  from?: Maybe<Scalars['DateTime']['output']>;
+  /** The open work due in the span, earliest first. */
+  items: Array<KanbanItem>;
+  /** What the column holds. */
+  key: KanbanColumnKey;
+  /** The column's days, e.g. 2025-01-15 or 2025-01-17 to 2025-01-19 (Overdue for OVERDUE). */
+  label: Scalars['String']['output'];
+  /** End of the column's span (exclusive). */
+  to: Scalars['DateTime']['output'];
+};
+
+/** What a column of a board holds. */
+export type KanbanColumnKey =
+  /** Open work due before today. */
+  | 'OVERDUE'
+  /** Due in the rest of this week after tomorrow (empty on Saturday and Sunday). */
+  | 'THIS_WEEK'
+  /** Due today. */
+  | 'TODAY'
+  /** Due tomorrow. */
+  | 'TOMORROW'
+  /** Due in one week of the month (cut to the month). */
+  | 'WEEK';
+
+/** One piece of open work on a board. */
+export type KanbanItem = {
+  __typename?: 'KanbanItem';
+  /** The customer the work is for; null for work about no one customer. */
+  customer?: Maybe<Customer>;
+  /** When it is due (a visit: its planned time). */
+  dueAt: Scalars['DateTime']['output'];
+  /** Stable within the board: the kind and the record's id. */
+  id: Scalars['ID']['output'];
+  /** What kind of work it is. */
+  kind: KanbanItemKind;
+  /** Whether it is due before now. */
+  overdue: Scalars['Boolean']['output'];
+  /** The record itself. */
+  record: KanbanRecord;
+  /** The record's own state (e.g. APPROVED, DRAFT, MISSED). */
+  state: Scalars['String']['output'];
+  /** A short description of the work. */
+  title: Scalars['String']['output'];
+};
+
+/** The kind of work a board item is. */
+export type KanbanItemKind =
+  /** Minutes still to write and submit. */
+  | 'MINUTES'
+  /** A return visit not done yet (due or missed). */
+  | 'RETURN_VISIT'
+  /** A planned or approved visit still to make. */
+  | 'VISIT';
+
+/** The record a board item stands for. */
+export type KanbanRecord = Minutes | ReturnVisit | Visit;
 
 /** One contact with a customer, as the staff member reports it. */
 export type LogInteractionInput = {
@@ -781,6 +869,8 @@ export type Query = {
   minutes?: Maybe<Minutes>;
   /** Missed return visits among the customers the caller may read, earliest due first. */
   missedReturnVisits: Array<ReturnVisit>;
+  /** A monthly board: the weeks of a month in the working calendar's time zone. Same access as weeklyBoard. */
+  monthlyBoard: KanbanBoard;
   /** Minutes still in draft after their due time, among the customers the caller may read, longest overdue first. */
   overdueMinutes: Array<Minutes>;
   /** A return visit by id. Null with an error when it cannot be read: NOT_FOUND when there is none (and always for partners), FORBIDDEN with the approval that would open it for staff outside the customer's scope. */
@@ -791,6 +881,8 @@ export type Query = {
   visit?: Maybe<Visit>;
   /** Visit plans waiting for the caller's decision: their department's for a department manager, every department's for the general manager, oldest planned time first; empty for everyone else. */
   visitPlansAwaitingDecision: Array<Visit>;
+  /** A weekly board: overdue work, today, tomorrow and the rest of the week in the working calendar's time zone. The caller's own, or a staff member's for managers and the coordinator, showing only the work for customers the caller may read. Partners: FORBIDDEN. */
+  weeklyBoard: KanbanBoard;
 };
 
 
@@ -815,6 +907,13 @@ export type QueryMinutesArgs = {
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryMissedReturnVisitsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryMonthlyBoardArgs = {
+  month?: InputMaybe<Scalars['String']['input']>;
   staffId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -847,6 +946,12 @@ export type QueryVisitArgs = {
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryVisitPlansAwaitingDecisionArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The reads of the graph; each answers only what the caller may see. */
+export type QueryWeeklyBoardArgs = {
+  staffId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The customer's confirmation of approved minutes. */
@@ -1338,6 +1443,14 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['Visit'], {"id":true}> );
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  KanbanRecord:
+    | ( MinutesRecordModel )
+    | ( ReturnVisitRecordModel )
+    | ( VisitRecordModel )
+  ;
+}>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
@@ -1381,6 +1494,13 @@ export type ResolversTypes = ResolversObject<{
   InvitationStatus: ResolverTypeWrapper<Partial<InvitationStatus>>;
   InviteCustomerToEventInput: ResolverTypeWrapper<Partial<InviteCustomerToEventInput>>;
   InviteCustomerToEventPayload: ResolverTypeWrapper<Partial<Omit<InviteCustomerToEventPayload, 'invitation'> & { invitation?: Maybe<ResolversTypes['Invitation']> }>>;
+  KanbanBoard: ResolverTypeWrapper<KanbanBoardViewModel>;
+  KanbanBoardKind: ResolverTypeWrapper<Partial<KanbanBoardKind>>;
+  KanbanColumn: ResolverTypeWrapper<ArrangedColumnModel>;
+  KanbanColumnKey: ResolverTypeWrapper<Partial<KanbanColumnKey>>;
+  KanbanItem: ResolverTypeWrapper<BoardItemModel>;
+  KanbanItemKind: ResolverTypeWrapper<Partial<KanbanItemKind>>;
+  KanbanRecord: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['KanbanRecord']>>;
   LogInteractionInput: ResolverTypeWrapper<Partial<LogInteractionInput>>;
   LogInteractionPayload: ResolverTypeWrapper<Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>>;
   LoyaltyAccount: ResolverTypeWrapper<LoyaltyAccountShapeModel>;
@@ -1457,6 +1577,10 @@ export type ResolversParentTypes = ResolversObject<{
   InvitationConflictResolution: ConflictResolutionRecordModel;
   InviteCustomerToEventInput: Partial<InviteCustomerToEventInput>;
   InviteCustomerToEventPayload: Partial<Omit<InviteCustomerToEventPayload, 'invitation'> & { invitation?: Maybe<ResolversParentTypes['Invitation']> }>;
+  KanbanBoard: KanbanBoardViewModel;
+  KanbanColumn: ArrangedColumnModel;
+  KanbanItem: BoardItemModel;
+  KanbanRecord: Partial<ResolversUnionTypes<ResolversParentTypes>['KanbanRecord']>;
   LogInteractionInput: Partial<LogInteractionInput>;
   LogInteractionPayload: Partial<Omit<LogInteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> }>;
   LoyaltyAccount: LoyaltyAccountShapeModel;
@@ -1615,6 +1739,38 @@ export type InviteCustomerToEventPayloadResolvers<ContextType = RequestContext, 
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type KanbanBoardResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KanbanBoard'] = ResolversParentTypes['KanbanBoard']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['KanbanColumn']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['KanbanBoardKind'], ParentType, ContextType>;
+  staffMember?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type KanbanColumnResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KanbanColumn'] = ResolversParentTypes['KanbanColumn']> = ResolversObject<{
+  from?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['KanbanItem']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['KanbanColumnKey'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type KanbanItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KanbanItem'] = ResolversParentTypes['KanbanItem']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['KanbanItemKind'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  record?: Resolver<ResolversTypes['KanbanRecord'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type KanbanRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KanbanRecord'] = ResolversParentTypes['KanbanRecord']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Minutes' | 'ReturnVisit' | 'Visit', ParentType, ContextType>;
+}>;
+
 export type LogInteractionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LogInteractionPayload'] = ResolversParentTypes['LogInteractionPayload']> = ResolversObject<{
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -1709,11 +1865,13 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType, RequireFields<QueryInteractionArgs, 'id'>>;
   minutes?: Resolver<Maybe<ResolversTypes['Minutes']>, ParentType, ContextType, RequireFields<QueryMinutesArgs, 'id'>>;
   missedReturnVisits?: Resolver<Array<ResolversTypes['ReturnVisit']>, ParentType, ContextType, RequireFields<QueryMissedReturnVisitsArgs, 'first'>>;
+  monthlyBoard?: Resolver<ResolversTypes['KanbanBoard'], ParentType, ContextType, Partial<QueryMonthlyBoardArgs>>;
   overdueMinutes?: Resolver<Array<ResolversTypes['Minutes']>, ParentType, ContextType, RequireFields<QueryOverdueMinutesArgs, 'first'>>;
   returnVisit?: Resolver<Maybe<ResolversTypes['ReturnVisit']>, ParentType, ContextType, RequireFields<QueryReturnVisitArgs, 'id'>>;
   upcomingCustomerEvents?: Resolver<Array<ResolversTypes['CustomerEvent']>, ParentType, ContextType, RequireFields<QueryUpcomingCustomerEventsArgs, 'first'>>;
   visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitArgs, 'id'>>;
   visitPlansAwaitingDecision?: Resolver<Array<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitPlansAwaitingDecisionArgs, 'first'>>;
+  weeklyBoard?: Resolver<ResolversTypes['KanbanBoard'], ParentType, ContextType, Partial<QueryWeeklyBoardArgs>>;
 }>;
 
 export type RecordMinutesConfirmationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordMinutesConfirmationPayload'] = ResolversParentTypes['RecordMinutesConfirmationPayload']> = ResolversObject<{
@@ -1856,6 +2014,10 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   InvitationConflict?: InvitationConflictResolvers<ContextType>;
   InvitationConflictResolution?: InvitationConflictResolutionResolvers<ContextType>;
   InviteCustomerToEventPayload?: InviteCustomerToEventPayloadResolvers<ContextType>;
+  KanbanBoard?: KanbanBoardResolvers<ContextType>;
+  KanbanColumn?: KanbanColumnResolvers<ContextType>;
+  KanbanItem?: KanbanItemResolvers<ContextType>;
+  KanbanRecord?: KanbanRecordResolvers<ContextType>;
   LogInteractionPayload?: LogInteractionPayloadResolvers<ContextType>;
   LoyaltyAccount?: LoyaltyAccountResolvers<ContextType>;
   LoyaltyEntry?: LoyaltyEntryResolvers<ContextType>;

@@ -1,3 +1,4 @@
+import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 import { minutesConfirmedV1, minutesOverdueV1 } from '@crm/contracts';
@@ -168,6 +169,12 @@ export class MinutesService {
       { $project: { latest: { $slice: ['$latest', limit] } } },
     ]);
     return groups.flatMap((group) => group.latest);
+  }
+
+  /** Board items: minutes the staff member still has to write and submit, by due time. */
+  async openWork(staffId: string, from: Date | null, to: Date, limit: number): Promise<BoardItem[]> {
+    const open = await this.minutes.find({ staffId, status: 'DRAFT', dueAt: dueBetween(from, to) }).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<MinutesRecord[]>().exec();
+    return open.map((m) => ({ kind: 'MINUTES', recordId: String(m._id), customerId: m.customerId, title: 'Minutes to submit', dueAt: m.dueAt, state: m.status, record: m }));
   }
 
   /** Minutes of these staff members overdue at `now`: one query for the batch. */

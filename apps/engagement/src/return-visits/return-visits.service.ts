@@ -1,3 +1,4 @@
+import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 import { returnVisitMissedV1, type EventData, type orderDeliveredV1 } from '@crm/contracts';
@@ -142,6 +143,12 @@ export class ReturnVisitsService {
   /** Missed return visits of these staff members due in [from, to): one query for the batch. */
   missedOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<ReturnVisitRecord, 'staffId' | 'customerId'>[]> {
     return this.visits.find({ staffId: { $in: [...staffIds] }, status: 'MISSED', dueAt: { $gte: from, $lt: to } }, { staffId: 1, customerId: 1 }).lean<Pick<ReturnVisitRecord, 'staffId' | 'customerId'>[]>().exec();
+  }
+
+  /** Board items: the staff member's return visits not done yet (due or missed), by due time. */
+  async openWork(staffId: string, from: Date | null, to: Date, limit: number): Promise<BoardItem[]> {
+    const open = await this.visits.find({ staffId, status: { $in: ['DUE', 'MISSED'] }, dueAt: dueBetween(from, to) }).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<ReturnVisitRecord[]>().exec();
+    return open.map((v) => ({ kind: 'RETURN_VISIT', recordId: String(v._id), customerId: v.customerId, title: `Return visit ${v.sequence} after order ${v.orderId}`, dueAt: v.dueAt, state: v.status, record: v }));
   }
 
   missedAfter(visit: Pick<ReturnVisitRecord, 'dueAt'>): Date {

@@ -1,3 +1,4 @@
+import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
 import { visitApprovedV1, visitPlannedV1, visitRejectedV1 } from '@crm/contracts';
@@ -166,6 +167,17 @@ export class VisitsService {
       .find({ staffId: { $in: [...staffIds] }, status: 'REPORTED', 'report.visitedAt': { $gte: from, $lt: to } }, { staffId: 1, customerId: 1 })
       .lean<Pick<VisitRecord, 'staffId' | 'customerId'>[]>()
       .exec();
+  }
+
+  /** Board items: the staff member's visits still to make (planned or approved, theirs or accompanied), by planned time. */
+  async openWork(staffId: string, from: Date | null, to: Date, limit: number): Promise<BoardItem[]> {
+    const open = await this.visits
+      .find({ $or: [{ staffId }, { accompanyingStaffIds: staffId }], status: { $in: ['PLANNED', 'APPROVED'] }, plannedAt: dueBetween(from, to) })
+      .sort({ plannedAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<VisitRecord[]>()
+      .exec();
+    return open.map((visit) => ({ kind: 'VISIT', recordId: String(visit._id), customerId: visit.customerId, title: `Visit: ${visit.purpose}`, dueAt: visit.plannedAt, state: visit.status, record: visit }));
   }
 
   /** Plans waiting for a decision, the caller's to decide: their department's (every one for the general manager). */
