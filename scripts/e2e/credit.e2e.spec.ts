@@ -1,6 +1,7 @@
 // End to end for credit (issue 10) through the gateway: an order over the limit is held, released, delivered,
 // invoiced (receivables consume crm.credit.order.delivered), paid in part; the ageing shows what is left, and the
-// ABC run's crm.credit.sales-tier.computed reaches accounts' Customer.salesTier.
+// ABC run's crm.credit.sales-tier.computed reaches accounts' Customer.salesTier. A bad-customer case moves the
+// customer's lifecycle in accounts (BAD, then REMOVED), and credit refuses its orders with accounts' reason.
 import { toGlobalId } from '@crm/contracts';
 import { eventually, graphql, PROJECTION_WAIT_MS, tokenFor } from '@crm/testing';
 import { call } from '../platform/demo-data';
@@ -91,5 +92,56 @@ describe('credit through the gateway: held → released → delivered → invoic
       const res = await graphql(url, 'query($id: ID!) { customer(id: $id) { salesTier { tier basis periodEnd } } }', { id: customerId }, tokens.owner);
       expect(res.data?.customer?.salesTier).toMatchObject({ tier: 'A', basis: 'PURCHASE_AMOUNT_ABC', periodEnd: today });
     }, PROJECTION_WAIT_MS);
+  });
+
+  it("opens a bad-customer case: accounts shows the customer BAD, a new order is refused for it, and closing the case removes the customer", async () => {
+    const created = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: 'Forged Guarantee Trading Ltd', kind: 'ORGANISATION', listType: 'ENTERPRISE', region: 'East' } }, tokens.owner);
+    const customerId: string = created.createCustomer.customer.id;
+    for (const lifecycle of ['QUALIFYING', 'ACTIVE']) {
+      await call(url, 'mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { customer { lifecycle } userErrors { field code message } } }', { i: { id: customerId, changes: { lifecycle } } }, tokens.owner);
+    }
+    await call(url, 'mutation($i: SetCreditProfileInput!) { setCreditProfile(input: $i) { creditProfile { id } userErrors { field code message } } }', { i: { customerId, grade: 'B', creditLimit: 100_000, paymentTermDays: 30, expectedRevision: 0 } }, tokens.finance);
+    const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { order { id status } userErrors { field code message } } }';
+    const order = (n: number) => ({ i: { customerId, lines: [{ product: 'VALVE-20', quantity: n, unitPriceMinor: 120_000 }] } });
+    const before = await callWhenCreditKnows(url, PLACE, order(1), tokens.owner);
+    expect(before.placeOrder.order.status).toBe('OPEN');
+
+    // A fraud with its evidence; the evaluation proposes a case, finance opens it.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await call(url, 'mutation($i: RecordBadCustomerFactInput!) { recordBadCustomerFact(input: $i) { fact { id } userErrors { field code message } } }', { i: { customerId, kind: 'FRAUD', evidence: 'Forged bank guarantee, police report PD-2025-0417', occurredOn: today } }, tokens.finance);
+    const proposed = await call(url, 'mutation { proposeBadCustomerCases { cases { id customer { id } } userErrors { field code message } } }', {}, tokens.finance);
+    const badCase = (proposed.proposeBadCustomerCases.cases as { id: string; customer: { id: string } }[]).find((c) => c.customer.id === customerId);
+    expect(badCase).toBeDefined();
+    const opened = await call(url, 'mutation($i: OpenBadCustomerCaseInput!) { openBadCustomerCase(input: $i) { badCustomerCase { id status cancelledOrderIds } userErrors { field code message } } }', { i: { id: badCase!.id } }, tokens.finance);
+    // The open order is cancelled with the case (own ids in the list, the gateway's global id on the order).
+    const { status, cancelledOrderIds } = opened.openBadCustomerCase.badCustomerCase;
+    expect(status).toBe('OPEN');
+    expect(cancelledOrderIds.map((id: string) => toGlobalId('Order', id))).toEqual([before.placeOrder.order.id]);
+
+    // accounts consumes crm.credit.bad-customer-case.opened: the lifecycle is BAD, with the case in the history.
+    const HISTORY = 'query($id: ID!) { customer(id: $id) { lifecycle changes(first: 10) { edges { node { field before after actor { id } } } } } }';
+    const bad = await eventually(async () => {
+      const { customer } = await call(url, HISTORY, { id: customerId }, tokens.owner);
+      expect(customer.lifecycle).toBe('BAD');
+      return customer;
+    }, PROJECTION_WAIT_MS);
+    const entries = bad.changes.edges.map((e: { node: Record<string, unknown> }) => e.node);
+    expect(entries).toEqual(expect.arrayContaining([{ field: 'lifecycle', before: '"ACTIVE"', after: '"BAD"', actor: { id: 'fin-cre2e' } }]));
+    expect(toGlobalId('BadCustomerCase', JSON.parse(entries.find((e: { field: string }) => e.field === 'badCustomerCase').after).caseId)).toBe(badCase!.id);
+
+    // credit learns BAD from accounts' customer.updated: a new order is refused with accounts' reason.
+    await eventually(async () => {
+      const refused = await graphql(url, PLACE, order(2), tokens.owner);
+      expect(refused.data?.placeOrder ?? null).toBeNull();
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CUSTOMER_BAD' });
+    }, PROJECTION_WAIT_MS);
+
+    // Every measure done and the case closed: accounts removes the customer from the archive; the refusal says so.
+    for (const measure of ['COLLECT_RECEIVABLES', 'STOP_SHIPMENTS', 'REMOVE_FROM_ARCHIVE']) {
+      await call(url, 'mutation($i: CompleteBadCustomerMeasureInput!) { completeBadCustomerMeasure(input: $i) { badCustomerCase { id } userErrors { field code message } } }', { i: { caseId: badCase!.id, measure, note: 'done' } }, tokens.gm);
+    }
+    await call(url, 'mutation($i: CloseBadCustomerCaseInput!) { closeBadCustomerCase(input: $i) { badCustomerCase { status } userErrors { field code message } } }', { i: { id: badCase!.id, causeAnalysis: 'Guarantee not checked with the bank', preventiveMeasures: 'Check every guarantee with the issuing bank' } }, tokens.finance);
+    await eventually(async () => expect((await call(url, HISTORY, { id: customerId }, tokens.gm)).customer.lifecycle).toBe('REMOVED'), PROJECTION_WAIT_MS);
+    await eventually(async () => expect((await graphql(url, PLACE, order(3), tokens.gm)).errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CUSTOMER_REMOVED' }), PROJECTION_WAIT_MS);
   });
 });

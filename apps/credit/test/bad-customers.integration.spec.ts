@@ -190,7 +190,7 @@ describe('credit: bad customers (declarative criteria, dry run, cases with depar
     expect(closed).toMatchObject({ status: 'CLOSED', closedBy: { id: 'fin-1' }, causeAnalysis: expect.stringContaining('forged'), preventiveMeasures: expect.stringContaining('Verify') });
     expect(closed.archivedAt).toBe('2025-06-02T02:00:00.000Z');
     const published = await events(badCustomerCaseClosedV1.type, fraud);
-    expect(published.map((e) => e.data)).toEqual([{ caseId: id, customerId: fraud, causeAnalysis: closed.causeAnalysis, preventiveMeasures: closed.preventiveMeasures, removeFromArchive: true, closedAt: '2025-06-02T02:00:00.000Z' }]);
+    expect(published.map((e) => e.data)).toEqual([{ caseId: id, customerId: fraud, causeAnalysis: closed.causeAnalysis, preventiveMeasures: closed.preventiveMeasures, removeFromArchive: true, appliedMeasures: ['COLLECT_RECEIVABLES', 'CANCEL_OPEN_ORDERS', 'STOP_SHIPMENTS', 'REMOVE_FROM_ARCHIVE', 'LEGAL_ACTION', 'FREEZE_ACCOUNT'], closedAt: '2025-06-02T02:00:00.000Z' }]);
     expect((await close({ causeAnalysis: 'again', preventiveMeasures: 'again' })).userErrors).toEqual([expect.objectContaining({ code: 'CONFLICT' })]);
   });
 

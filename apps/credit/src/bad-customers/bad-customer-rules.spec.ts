@@ -1,5 +1,5 @@
 import { addDays } from '../money/calendar-day';
-import { activePaymentPromise, badCustomerRules, evaluateBadCustomer, laterDay, measuresFor, measureTable, ONE_YEAR_DAYS, type BadCustomerSubject, type RecordedFact } from './bad-customer-rules';
+import { activePaymentPromise, badCustomerRules, endsRelationship, evaluateBadCustomer, laterDay, measuresFor, measureTable, ONE_YEAR_DAYS, type BadCustomerSubject, type RecordedFact } from './bad-customer-rules';
 
 const AS_OF = '2025-06-30';
 const subject = (overrides: Partial<BadCustomerSubject> = {}): BadCustomerSubject => ({ customerId: 'c1', asOf: AS_OF, facts: [], oldestOpenDueOn: null, lastBusinessOn: AS_OF, ...overrides });
@@ -113,5 +113,20 @@ describe('bad-customer measures', () => {
     expect(measureTable.LEGAL_ACTION).toMatchObject({ kind: 'SPECIAL', department: 'ADMINISTRATION' });
     expect(measureTable.COLLECT_RECEIVABLES).toMatchObject({ kind: 'GENERAL', department: 'BUSINESS_DEPARTMENT' });
     expect(measureTable.FREEZE_ACCOUNT).toMatchObject({ kind: 'SPECIAL', department: 'FINANCE' });
+  });
+});
+
+describe('the closed event: whether a case ended the relationship', () => {
+  it.each([
+    [['COLLECT_RECEIVABLES', 'CANCEL_OPEN_ORDERS', 'STOP_SHIPMENTS', 'REMOVE_FROM_ARCHIVE'], true],
+    [['COLLECT_RECEIVABLES', 'DECLARE_RELATIONSHIP_ENDED'], true],
+    [['COLLECT_RECEIVABLES', 'LEGAL_ACTION', 'FREEZE_ACCOUNT'], false],
+    [[], false],
+  ] as const)('%j: %s', (applied, expected) => {
+    expect(endsRelationship(applied)).toBe(expected);
+  });
+
+  it('ends it for every case credit opens today (REMOVE_FROM_ARCHIVE is a general measure)', () => {
+    expect(endsRelationship(measuresFor([]))).toBe(true);
   });
 });

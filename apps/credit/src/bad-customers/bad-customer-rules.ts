@@ -147,3 +147,11 @@ export const measureTable: Record<BadCustomerMeasure, { kind: 'GENERAL' | 'SPECI
 export function measuresFor(chosen: readonly SpecialMeasure[]): BadCustomerMeasure[] {
   return [...generalMeasures, ...specialMeasures.filter((measure) => chosen.includes(measure))];
 }
+
+/** The measures that end the relationship: accounts removes the customer from the archive when a case closes with one done. */
+export const relationshipEndingMeasures: readonly BadCustomerMeasure[] = ['REMOVE_FROM_ARCHIVE', 'DECLARE_RELATIONSHIP_ENDED'];
+
+/** Whether a case that applied these measures (all done when it closes) ends the relationship. */
+export function endsRelationship(applied: readonly BadCustomerMeasure[]): boolean {
+  return applied.some((measure) => relationshipEndingMeasures.includes(measure));
+}

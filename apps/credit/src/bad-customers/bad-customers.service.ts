@@ -12,7 +12,7 @@ import type { CustomerFacts } from '../customer-facts/customer-facts';
 import { calendarDayOf, dayOfNumber } from '../money/calendar-day';
 import type { OrdersService } from '../orders/orders.service';
 import type { ReceivablesService } from '../receivables/receivables.service';
-import { badCustomerFactKinds, evaluateBadCustomer, laterDay, measuresFor, measureTable, specialMeasures, badCustomerMeasures, type BadCustomerSubject, type ResponsibleDepartment, type RuleFinding } from './bad-customer-rules';
+import { badCustomerFactKinds, endsRelationship, evaluateBadCustomer, laterDay, measuresFor, measureTable, specialMeasures, badCustomerMeasures, type BadCustomerSubject, type ResponsibleDepartment, type RuleFinding } from './bad-customer-rules';
 import type { BadCustomerCandidateView, BadCustomerCaseRecord, BadCustomerCaseStatus, BadCustomerDryRunView, BadCustomerFactRecord, MeasureTaskRecord } from './bad-customer.model';
 
 /** Who evaluates, opens, dismisses and closes bad-customer cases: finance and the general manager. */
@@ -226,11 +226,20 @@ export class BadCustomersService {
     const open = current.measures.filter((m) => m.status !== 'DONE').map((m) => m.measure);
     if (open.length > 0) throw new ConflictError(`Measures not done yet: ${open.join(', ')}`);
     const now = this.clock.now();
+    const applied = current.measures.map((m) => m.measure);
     const event = createEvent(badCustomerCaseClosedV1, {
       subject: current.customerId,
       actor: actorOf(caller),
       time: now,
-      data: { caseId: String(current._id), customerId: current.customerId, causeAnalysis: input.causeAnalysis, preventiveMeasures: input.preventiveMeasures, removeFromArchive: true, closedAt: now.toISOString() },
+      data: {
+        caseId: String(current._id),
+        customerId: current.customerId,
+        causeAnalysis: input.causeAnalysis,
+        preventiveMeasures: input.preventiveMeasures,
+        removeFromArchive: endsRelationship(applied),
+        appliedMeasures: applied,
+        closedAt: now.toISOString(),
+      },
     });
     return this.write(
       current,

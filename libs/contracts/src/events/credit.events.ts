@@ -133,7 +133,8 @@ export const badCustomerCaseOpenedV1 = defineEvent(
 
 /**
  * A bad-customer case was closed with its cause analysis and preventive measures, every measure done, and
- * archived. accounts moves the customer's lifecycle to REMOVED (the general measure "remove from the archive").
+ * archived. accounts moves the customer's lifecycle to REMOVED when the case ended the relationship (the general
+ * measure "remove from the archive", or the special one declaring it ended); otherwise the lifecycle stays BAD.
  */
 export const badCustomerCaseClosedV1 = defineEvent(
   'credit',
@@ -144,8 +145,10 @@ export const badCustomerCaseClosedV1 = defineEvent(
     customerId: customerIdSchema,
     causeAnalysis: z.string().min(1),
     preventiveMeasures: z.string().min(1),
-    /** Always true in v1: every case ends with the customer removed from the archive. */
+    /** Whether the case removed the customer from the archive or declared the relationship ended (every case applies REMOVE_FROM_ARCHIVE today). */
     removeFromArchive: z.boolean(),
+    /** The measures the case carried out (all done when it closes); absent from events published before it was added. */
+    appliedMeasures: z.array(z.string().min(1)).optional(),
     closedAt: z.string().datetime(),
   }),
 );
