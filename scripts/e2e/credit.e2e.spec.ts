@@ -1,6 +1,7 @@
 // End to end for credit (issue 10) through the gateway: an order over the limit is held, released, delivered,
 // invoiced (receivables consume crm.credit.order.delivered), paid in part; the ageing shows what is left, and the
-// ABC run's crm.credit.sales-tier.computed reaches accounts' Customer.salesTier. A bad-customer case moves the
+// ABC run's crm.credit.sales-tier.computed reaches accounts' Customer.salesTier; paid in full, the invoice earns
+// loyalty points in engagement (crm.credit.invoice.settled). A bad-customer case moves the
 // customer's lifecycle in accounts (BAD, then REMOVED), and credit refuses its orders with accounts' reason.
 import { toGlobalId } from '@crm/contracts';
 import { eventually, graphql, PROJECTION_WAIT_MS, tokenFor } from '@crm/testing';
@@ -92,6 +93,18 @@ describe('credit through the gateway: held → released → delivered → invoic
       const res = await graphql(url, 'query($id: ID!) { customer(id: $id) { salesTier { tier basis periodEnd } } }', { id: customerId }, tokens.owner);
       expect(res.data?.customer?.salesTier).toMatchObject({ tier: 'A', basis: 'PURCHASE_AMOUNT_ABC', periodEnd: today });
     }, PROJECTION_WAIT_MS);
+
+    // The rest paid: the invoice is settled (crm.credit.invoice.settled) and engagement's loyalty ledger earns one
+    // point per 100 yuan of it, once.
+    expect((await call(url, 'query($id: ID!) { customer(id: $id) { loyaltyPoints { balance } } }', { id: customerId }, tokens.owner)).customer.loyaltyPoints).toEqual({ balance: 0 });
+    await call(url, 'mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { field code message } } }', { i: { customerId, amountMinor: 50_000, receivedAt: new Date().toISOString(), reference: 'E2E-BANK-2', idempotencyKey: 'e2e-pay-2' } }, tokens.finance);
+    const loyalty = await eventually(async () => {
+      const { customer } = await call(url, 'query($id: ID!) { customer(id: $id) { receivables { invoices { settledAt } } loyaltyPoints { balance entries { points kind description } } } }', { id: customerId }, tokens.owner);
+      expect(customer.loyaltyPoints?.balance).toBe(20);
+      return customer;
+    }, PROJECTION_WAIT_MS);
+    expect(loyalty.receivables.invoices[0].settledAt).not.toBeNull();
+    expect(loyalty.loyaltyPoints.entries).toEqual([{ points: 20, kind: 'PURCHASE', description: `Purchase paid: invoice ${invoice.id}, 2000.00 CNY` }]);
   });
 
   it("opens a bad-customer case: accounts shows the customer BAD, a new order is refused for it, and closing the case removes the customer", async () => {

@@ -1,5 +1,6 @@
 import type { RunningService } from '@crm/kernel';
-import { graphql, newCustomerId, tokenFor } from '@crm/testing';
+import { invoiceSettledV1, streamFor } from '@crm/contracts';
+import { eventsOnStream, graphql, newCustomerId, tokenFor } from '@crm/testing';
 import type { mongo } from 'mongoose';
 import { creditTokens, DELIVER, invoiced, knownCustomer, ok, oneLine, payload, PLACE, setProfile, startCredit, user } from './credit-fixture';
 
@@ -105,6 +106,69 @@ describe('credit: receivables', () => {
     const allocated = ledger!.invoices.flatMap((i: { allocations: { amountMinor: number }[] }) => i.allocations).reduce((sum: number, a: { amountMinor: number }) => sum + a.amountMinor, 0);
     expect(allocated + ledger!.creditMinor).toBe(70_000);
     expect(ledger!.revision).toBe(1 + 6 + 10 - 1);
+  });
+
+  /** crm.credit.invoice.settled events of one customer on credit's stream, after the outbox was flushed. */
+  const settledEvents = async (customerId: string) => {
+    await service.flushOutbox();
+    return (await eventsOnStream(service.bus.jsm, streamFor('credit').name, invoiceSettledV1.type)).filter((e) => e.data.customerId === customerId);
+  };
+
+  it('publishes crm.credit.invoice.settled once for each invoice a payment pays in full', async () => {
+    const { customerId, orderIds } = await customerWithInvoices([
+      ['2025-01-02T02:00:00Z', 10_000],
+      ['2025-01-03T02:00:00Z', 20_000],
+      ['2025-01-04T02:00:00Z', 30_000],
+    ], { owner: user('settle-owner') });
+    clock.set('2025-01-12T02:00:00Z');
+    const first = await pay(customerId, 40_000, { receivedAt: '2025-01-11T08:00:00.000Z' });
+    const [a, b, c] = (await receivablesOf(customerId)).invoices as { id: string; orderId: string }[];
+    expect(first.userErrors).toEqual([]);
+    const afterFirst = await settledEvents(customerId);
+    expect(afterFirst.map((e) => e.data)).toEqual([
+      { invoiceId: a.id, orderId: orderIds[0], customerId, consultantId: user('settle-owner'), amount: { amountMinor: 10_000, currency: 'CNY' }, settledAt: '2025-01-11T08:00:00.000Z' },
+      { invoiceId: b.id, orderId: orderIds[1], customerId, consultantId: user('settle-owner'), amount: { amountMinor: 20_000, currency: 'CNY' }, settledAt: '2025-01-11T08:00:00.000Z' },
+    ]);
+    expect(afterFirst.map((e) => [e.subject, e.actorid])).toEqual([
+      [a.id, 'fin-1'],
+      [b.id, 'fin-1'],
+    ]);
+    // The rest of the third invoice settles it; an overpayment held as credit settles nothing more.
+    await pay(customerId, 20_000);
+    await pay(customerId, 5_000);
+    const all = await settledEvents(customerId);
+    expect(all.map((e) => e.data.invoiceId)).toEqual([a.id, b.id, c.id]);
+    expect(all[2].data.amount).toEqual({ amountMinor: 30_000, currency: 'CNY' });
+  });
+
+  it('publishes the settlement of an invoice that credit held pays in full when it is issued', async () => {
+    const { customerId } = await customerWithInvoices([]);
+    await pay(customerId, 50_000);
+    clock.set('2025-01-20T02:00:00Z');
+    const order = await ok(service, PLACE, { i: { customerId, lines: oneLine(20_000) } }, t.finance, 'order');
+    await ok(service, DELIVER, { i: { id: order.id } }, t.finance, 'order');
+    await invoiced(service, order.id);
+    const [settled] = await settledEvents(customerId);
+    expect(settled).toMatchObject({ actorid: 'system:receivables', data: { orderId: order.id, amount: { amountMinor: 20_000 }, settledAt: '2025-01-20T02:00:00.000Z' } });
+  });
+
+  it('announces each invoice once under concurrent payments for one customer', async () => {
+    const deliveries: [string, number][] = Array.from({ length: 6 }, (_, i) => [`2025-01-0${i + 1}T02:00:00Z`, 10_000]);
+    const { customerId } = await customerWithInvoices(deliveries);
+    clock.set('2025-01-10T02:00:00Z');
+    const answers = await Promise.all(Array.from({ length: 12 }, () => pay(customerId, 5_000)));
+    expect(answers.map((a) => a.userErrors)).toEqual(answers.map(() => []));
+    const invoiceIds = ((await receivablesOf(customerId)).invoices as { id: string }[]).map((i) => i.id).sort();
+    expect((await settledEvents(customerId)).map((e) => e.data.invoiceId).sort()).toEqual(invoiceIds);
+  });
+
+  it('publishes nothing for a payment refused or repeated under its idempotency key', async () => {
+    const { customerId } = await customerWithInvoices([['2025-01-02T02:00:00Z', 10_000]]);
+    expect((await pay(customerId, 10_000, { currency: 'USD' })).userErrors).toEqual([expect.objectContaining({ field: ['input', 'currency'] })]);
+    expect(await settledEvents(customerId)).toEqual([]);
+    await pay(customerId, 10_000, { idempotencyKey: 'remit-settle' });
+    await pay(customerId, 10_000, { idempotencyKey: 'remit-settle' });
+    expect(await settledEvents(customerId)).toHaveLength(1);
   });
 
   it('records a payment once per idempotency key, also when the twins race', async () => {

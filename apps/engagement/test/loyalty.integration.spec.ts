@@ -1,4 +1,4 @@
-import { orderDeliveredV1 } from '@crm/contracts';
+import { invoiceSettledV1, orderDeliveredV1 } from '@crm/contracts';
 import type { RunningService } from '@crm/kernel';
 import { announceCustomer, eventually, graphql } from '@crm/testing';
 import { eventsAbout, ok, orderDelivered, publishForeign, staffTokens, startEngagement, user, type FixedClock } from './engagement-fixture';
@@ -15,7 +15,7 @@ describe('engagement: the loyalty points ledger', () => {
   let t: Awaited<ReturnType<typeof staffTokens>>;
 
   beforeAll(async () => {
-    ({ service, clock } = await startEngagement('2025-01-16T01:00:00Z', { LOYALTY_ANNIVERSARY_POINTS: '100' }));
+    ({ service, clock } = await startEngagement('2025-01-16T01:00:00Z', { LOYALTY_ANNIVERSARY_POINTS: '100', LOYALTY_PURCHASE_UNITS_PER_POINT: '50' }));
     t = await staffTokens();
   });
   afterAll(() => service.stop());
@@ -74,6 +74,50 @@ describe('engagement: the loyalty points ledger', () => {
     const ledger = [...account.entries].reverse();
     expect(ledger.map((e) => e.sequence)).toEqual([1, 2, 3, 4]);
     ledger.reduce((balance, e) => (expect(e.balanceAfter).toBe(balance + e.points), e.balanceAfter), 0);
+  });
+
+  /** credit's crm.credit.invoice.settled for an invoice of `amountMinor` fen. */
+  const settled = (customerId: string, invoiceId: string, amountMinor: number) => ({
+    invoiceId,
+    orderId: `O-${invoiceId}`,
+    customerId,
+    consultantId: user('alice'),
+    amount: { amountMinor, currency: 'CNY' },
+    settledAt: '2025-01-15T06:00:00.000Z',
+  });
+  const purchases = async (customerId: string) => ((await accountOf(customerId))?.entries ?? []).filter((e) => e.kind === 'PURCHASE');
+
+  it('earns purchase points for each invoice paid in full, one per 50 yuan here (the configured rate), rounded down', async () => {
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
+    await publishForeign(service, invoiceSettledV1, 'INV-1', settled(customerId, 'INV-1', 1_249_999));
+    // Under 50 yuan earns nothing, and writes no entry.
+    await publishForeign(service, invoiceSettledV1, 'INV-2', settled(customerId, 'INV-2', 4_999));
+    await publishForeign(service, invoiceSettledV1, 'INV-3', settled(customerId, 'INV-3', 5_000));
+    await eventually(async () => expect(await purchases(customerId)).toHaveLength(2));
+    const account = (await accountOf(customerId))!;
+    expect(account.balance).toBe(249 + 1);
+    expect([...account.entries].reverse()).toEqual([
+      { sequence: 1, points: 249, balanceAfter: 249, kind: 'PURCHASE', description: 'Purchase paid: invoice INV-1, 12499.99 CNY', recordedBy: { id: 'system:loyalty', kind: 'SYSTEM' } },
+      { sequence: 2, points: 1, balanceAfter: 250, kind: 'PURCHASE', description: 'Purchase paid: invoice INV-3, 50.00 CNY', recordedBy: { id: 'system:loyalty', kind: 'SYSTEM' } },
+    ]);
+    const earned = (await eventsAbout(service, customerId)).filter((e) => e.type === 'crm.engagement.loyalty-points.earned');
+    expect(earned.map((e) => [e.data.kind, e.data.points])).toEqual([
+      ['PURCHASE', 249],
+      ['PURCHASE', 1],
+    ]);
+  });
+
+  it('earns the points of an invoice once, however often its event is delivered', async () => {
+    const customerId = await announceCustomer(service, { owner: user('alice'), department: 'D-EAST' });
+    const eventId = await publishForeign(service, invoiceSettledV1, 'INV-R', settled(customerId, 'INV-R', 100_000));
+    // The same event delivered again (at once and later), and the invoice announced under another event id.
+    await Promise.all([1, 2, 3].map(() => publishForeign(service, invoiceSettledV1, 'INV-R', settled(customerId, 'INV-R', 100_000), { id: eventId })));
+    await publishForeign(service, invoiceSettledV1, 'INV-R', settled(customerId, 'INV-R', 100_000));
+    // A later invoice shows when the ones before it are handled (one consumer, in order).
+    await publishForeign(service, invoiceSettledV1, 'INV-S', settled(customerId, 'INV-S', 50_000));
+    await eventually(async () => expect((await purchases(customerId)).map((e) => e.points)).toContain(10));
+    expect((await purchases(customerId)).map((e) => e.points).sort()).toEqual([10, 20]);
+    expect((await accountOf(customerId))!.balance).toBe(30);
   });
 
   it('lists every problem of a redemption at once, refuses partners, and redeems once per idempotency key', async () => {

@@ -1,4 +1,4 @@
-import { ageingBucketExpression, ageingBucketOf, allocateOldestFirst, applyPayment, daysPastDue, issueInvoice, ledgerSummary, openInvoicesOldestFirst, type InvoiceRecord, type LedgerState } from './ledger-rules';
+import { ageingBucketExpression, ageingBucketOf, allocateOldestFirst, applyPayment, daysPastDue, issueInvoice, ledgerSummary, newlySettled, openInvoicesOldestFirst, type InvoiceRecord, type LedgerState } from './ledger-rules';
 
 const at = (iso: string) => new Date(iso);
 const invoice = (id: string, amountMinor: number, dueDayNumber: number, overrides: Partial<InvoiceRecord> = {}): InvoiceRecord => ({
@@ -121,5 +121,39 @@ describe('ageing buckets at their edges', () => {
     };
     const expression = ageingBucketExpression('$days');
     for (const days of [-1, 0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366]) expect(evaluate(expression, days)).toBe(ageingBucketOf(days));
+  });
+});
+
+describe('invoices settled by a change (crm.credit.invoice.settled, once per invoice)', () => {
+  const received = at('2025-03-01T00:00:00Z');
+  it('names the invoices a payment pays in full, not the one it pays in part', () => {
+    const before = ledger([invoice('a', 300, 10), invoice('b', 500, 20), invoice('c', 700, 30)]);
+    const { state } = applyPayment(before, { ...payment('p', 1_000), receivedAt: received });
+    expect(newlySettled(before.invoices, state.invoices).map((i) => [i.id, i.settledAt])).toEqual([
+      ['a', received],
+      ['b', received],
+    ]);
+  });
+
+  it('names an invoice the last part pays, once: a later change that leaves it settled names it no more', () => {
+    const before = ledger([invoice('a', 300, 10, { paidMinor: 100, allocations: [{ paymentId: 'p0', amountMinor: 100, at: received }] })]);
+    const first = applyPayment(before, { ...payment('p1', 200), receivedAt: received }).state;
+    expect(newlySettled(before.invoices, first.invoices).map((i) => i.id)).toEqual(['a']);
+    const second = applyPayment(first, { ...payment('p2', 50), receivedAt: received }).state;
+    expect(newlySettled(first.invoices, second.invoices)).toEqual([]);
+    expect(second.creditMinor).toBe(50);
+  });
+
+  it('names a new invoice that credit held pays in full at issue, not one it pays in part', () => {
+    const before = ledger([], 1_000);
+    const issued = issueInvoice(before, invoice('n', 800, 40, { issuedAt: received }));
+    expect(newlySettled(before.invoices, issued.invoices).map((i) => [i.id, i.settledAt])).toEqual([['n', received]]);
+    const partly = issueInvoice(issued, invoice('m', 800, 41));
+    expect(newlySettled(issued.invoices, partly.invoices)).toEqual([]);
+  });
+
+  it('names nothing when no invoice changes (a reminder, an idempotent retry)', () => {
+    const settled = invoice('a', 300, 10, { paidMinor: 300, settledAt: received });
+    expect(newlySettled([settled], [{ ...settled, dunningLevel: 1 }])).toEqual([]);
   });
 });

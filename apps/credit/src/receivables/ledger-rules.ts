@@ -111,6 +111,12 @@ export function issueInvoice(state: LedgerState, invoice: InvoiceRecord): Ledger
   return { ...state, invoices: [...state.invoices, ...applied.invoices], creditMinor: applied.remainderMinor };
 }
 
+/** Invoices paid in full by this change: settled after it, open (or not there) before; each settles once. */
+export function newlySettled(before: readonly InvoiceRecord[], after: readonly InvoiceRecord[]): InvoiceRecord[] {
+  const open = new Map(before.map((invoice) => [invoice.id, invoice.settledAt === null]));
+  return after.filter((invoice) => invoice.settledAt !== null && outstandingOf(invoice) === 0 && (open.get(invoice.id) ?? true));
+}
+
 /** What the ledger keeps denormalised for reads and indexes: outstanding total and the oldest open due day. */
 export function ledgerSummary(state: Pick<LedgerState, 'invoices'>): { outstandingMinor: number; oldestOpenDueDayNumber: number | null } {
   const open = openInvoicesOldestFirst(state.invoices);

@@ -1,9 +1,9 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { customerIdSchema, type EventData, type orderDeliveredV1 } from '@crm/contracts';
+import { customerIdSchema, invoiceSettledV1, type EventData, type orderDeliveredV1 } from '@crm/contracts';
 import type { CustomerScopeDirectory } from '@crm/customer-scope';
 import { idempotencyKeyOf, isDuplicateKeyError } from '@crm/data';
-import { StaleRevisionError, updateVersioned, type CloudEvent } from '@crm/events';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
+import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent, type EventActor } from '@crm/events';
+import { actorOf, BadUserInputError, ConflictError, ForbiddenError, NotFoundError, parseInput, type Clock } from '@crm/kernel';
 import type { WorkingCalendarCopy } from '@crm/working-calendar';
 import { Types, type Model } from 'mongoose';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import type { CustomerFacts } from '../customer-facts/customer-facts';
 import { addDays, calendarDayOf, dayNumber, startOfDay } from '../money/calendar-day';
 import type { ReceivablesExposure } from '../orders/orders.service';
 import type { InvoiceView, LedgerRecord, PaymentView } from './ledger.model';
-import { ageingBucketExpression, ageingBuckets, applyPayment, issueInvoice, ledgerSummary, MAX_DUNNING_LEVEL, outstandingOf, type AgeingBucket, type InvoiceRecord, type LedgerState } from './ledger-rules';
+import { ageingBucketExpression, ageingBuckets, applyPayment, issueInvoice, ledgerSummary, MAX_DUNNING_LEVEL, newlySettled, outstandingOf, type AgeingBucket, type InvoiceRecord, type LedgerState } from './ledger-rules';
 import { calendarDayInput, recordDunningReminderInput, recordPaymentInput } from './receivables-input';
 
 /** Who records payments and sends reminders: finance and the general manager. */
@@ -34,6 +34,9 @@ export interface OverdueItem {
 
 /** Tries of one ledger change before a caller is told the ledger is busy (each retry re-reads and re-decides). */
 const MAX_LEDGER_TRIES = 40;
+
+/** Who settles an invoice that credit held from an overpayment pays when it is issued. */
+const RECEIVABLES_ACTOR: EventActor = { userId: 'system:receivables', roles: [] };
 
 /** Receivables: invoices from delivered orders, payments allocated oldest first, ageing and collections. */
 export class ReceivablesService implements ReceivablesExposure {
@@ -70,7 +73,7 @@ export class ReceivablesService implements ReceivablesExposure {
     const issuedOn = calendarDayOf(issuedAt, this.timeZone());
     const paymentTermDays = profile?.paymentTermDays ?? 0;
     const dueOn = addDays(issuedOn, paymentTermDays);
-    await this.modify(customerId, amount.currency, (state) => {
+    await this.modify(customerId, amount.currency, RECEIVABLES_ACTOR, (state) => {
       if (state.invoices.some((invoice) => invoice.orderId === orderId)) return { result: undefined };
       if (state.currency !== amount.currency) {
         this.logger.error({ customerId, orderId, ledgerCurrency: state.currency, orderCurrency: amount.currency }, 'order in another currency than the customer ledger; not invoiced');
@@ -108,7 +111,7 @@ export class ReceivablesService implements ReceivablesExposure {
     if (!customer) throw new NotFoundError('Customer', input.customerId);
     if (!(await this.scopes.canSee(caller, customer._id, now))) throw new ForbiddenError(`You may not record payments for customer ${input.customerId}`, { customerId: input.customerId });
     const key = idempotencyKeyOf(caller.userId, input.idempotencyKey) ?? null;
-    return this.modify(customer._id, input.currency, (state, current) => {
+    return this.modify(customer._id, input.currency, actorOf(caller), (state, current) => {
       const earlier = key ? state.payments.find((payment) => payment.idempotencyKey === key) : undefined;
       if (earlier) return { result: { payment: { ...earlier, customerId: customer._id, currency: state.currency }, ledger: current! } };
       if (state.currency !== input.currency) throw new BadUserInputError('input.currency', `must be ${state.currency}, the currency of the customer's ledger`);
@@ -133,7 +136,7 @@ export class ReceivablesService implements ReceivablesExposure {
     const owner = await this.ledgers.findOne({ 'invoices.id': input.invoiceId }, { _id: 1 }).lean<Pick<LedgerRecord, '_id'>>();
     if (!owner) throw new NotFoundError('Invoice', input.invoiceId);
     const today = dayNumber(calendarDayOf(now, this.timeZone()));
-    return this.modify(owner._id, null, (state) => {
+    return this.modify(owner._id, null, actorOf(caller), (state) => {
       const invoice = state.invoices.find((candidate) => candidate.id === input.invoiceId)!;
       if (outstandingOf(invoice) <= 0) throw new ConflictError(`Invoice ${input.invoiceId} is paid`);
       if (invoice.dueDayNumber >= today) throw new ConflictError(`Invoice ${input.invoiceId} is not overdue (due ${invoice.dueOn})`);
@@ -212,11 +215,14 @@ export class ReceivablesService implements ReceivablesExposure {
   /**
    * One change of a customer's ledger: read, decide, write at the revision read; a concurrent writer makes it
    * re-read and decide again, so concurrent payments for one customer apply one after the other. `decide` answers
-   * the new state (or none: nothing to write) and the result, which may depend on the saved ledger.
+   * the new state (or none: nothing to write) and the result, which may depend on the saved ledger. Every invoice the
+   * change pays in full publishes crm.credit.invoice.settled in the same write; a writer that lost the race finds it
+   * settled on its re-read, so each invoice is announced once.
    */
   private async modify<R>(
     customerId: string,
     currency: string | null,
+    actor: EventActor,
     decide: (state: LedgerState, current: LedgerRecord | null) => { state?: LedgerState; result: R | ((saved: LedgerRecord) => R) },
   ): Promise<R> {
     for (let attempt = 0; attempt < MAX_LEDGER_TRIES; attempt += 1) {
@@ -226,12 +232,13 @@ export class ReceivablesService implements ReceivablesExposure {
       const resultFor = (saved: LedgerRecord): R => (typeof outcome.result === 'function' ? (outcome.result as (saved: LedgerRecord) => R)(saved) : outcome.result);
       if (!outcome.state) return resultFor(current!);
       const fields = { currency: outcome.state.currency, invoices: outcome.state.invoices, payments: outcome.state.payments, creditMinor: outcome.state.creditMinor, ...ledgerSummary(outcome.state) };
+      const events = this.settledEvents(customerId, outcome.state.currency, state.invoices, outcome.state.invoices, actor);
       try {
         if (!current) {
-          const created = await this.ledgers.create({ _id: customerId, ...fields, revision: 1, pendingEvents: [] });
+          const created = await this.ledgers.create({ _id: customerId, ...fields, revision: 1, pendingEvents: events });
           return resultFor(created.toObject());
         }
-        return resultFor(await updateVersioned(this.ledgers, current, { $set: fields }, []));
+        return resultFor(await updateVersioned(this.ledgers, current, { $set: fields }, events));
       } catch (error) {
         if (!(error instanceof StaleRevisionError) && !isDuplicateKeyError(error)) throw error;
         // Someone else wrote first: back off a little (jittered) and decide again on what they wrote.
@@ -239,5 +246,17 @@ export class ReceivablesService implements ReceivablesExposure {
       }
     }
     throw new ConflictError(`The receivables of customer ${customerId} are busy; try again`);
+  }
+
+  private settledEvents(customerId: string, currency: string, before: InvoiceRecord[], after: InvoiceRecord[], actor: EventActor): CloudEvent[] {
+    const now = this.clock.now();
+    return newlySettled(before, after).map((invoice) =>
+      createEvent(invoiceSettledV1, {
+        subject: invoice.id,
+        actor,
+        time: now,
+        data: { invoiceId: invoice.id, orderId: invoice.orderId, customerId, consultantId: invoice.consultantId, amount: { amountMinor: invoice.amountMinor, currency }, settledAt: invoice.settledAt!.toISOString() },
+      }),
+    );
   }
 }

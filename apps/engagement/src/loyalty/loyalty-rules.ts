@@ -18,9 +18,25 @@ export function balanceAfter(balance: number, points: number): number | null {
   return next < 0 ? null : next;
 }
 
-/** Purchase points: one point per whole `minorUnitsPerPoint` of the amount paid (100 yuan per point by default). */
+/** Purchase points: one point per whole `minorUnitsPerPoint` of the amount paid (100 yuan per point by default), rounded down. */
 export function purchasePoints(amountMinor: number, minorUnitsPerPoint = 10_000): number {
   return amountMinor <= 0 ? 0 : Math.floor(amountMinor / minorUnitsPerPoint);
+}
+
+/** How many decimals a currency's minor unit has: 2 for CNY and USD, 0 for JPY, 3 for KWD. */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Points for an amount paid: one per whole `unitsPerPoint` currency units (yuan, dollars, yen), rounded down. */
+export function purchasePointsFor(amount: { amountMinor: number; currency: string }, unitsPerPoint: number): number {
+  return purchasePoints(amount.amountMinor, unitsPerPoint * 10 ** minorDigits(amount.currency));
+}
+
+/** An amount in words for a ledger entry: 1234567 CNY minor → "12345.67 CNY". */
+export function formatAmount(amount: { amountMinor: number; currency: string }): string {
+  const digits = minorDigits(amount.currency);
+  return `${(amount.amountMinor / 10 ** digits).toFixed(digits)} ${amount.currency}`;
 }
 
 /** Whole years of cooperation completed at `now` since `since`, counted on calendar days in `timeZone`. */

@@ -1,6 +1,6 @@
 import { isPartner } from '@crm/auth';
 import { customerScopeToken, defineCustomerKeyedLoader } from '@crm/customer-scope';
-import { orderDeliveredV1 } from '@crm/contracts';
+import { invoiceSettledV1, orderDeliveredV1 } from '@crm/contracts';
 import { groupByKeys } from '@crm/data';
 import { mutationPayload, parseInput, pluginToken, requiredActorRef, requireCaller } from '@crm/kernel';
 import { workingCalendarToken } from '@crm/working-calendar';
@@ -30,11 +30,12 @@ export const loyaltyPlugin = definePlugin({
   sdl: ['loyalty.graphql'],
   config: z.object({
     LOYALTY_ANNIVERSARY_POINTS: z.coerce.number().int().min(0).max(100_000).default(100).describe('Points a customer earns for each completed year of cooperation (counted from the first delivery).'),
+    LOYALTY_PURCHASE_UNITS_PER_POINT: z.coerce.number().int().min(1).max(1_000_000).default(100).describe('Currency units (yuan) of a paid invoice that earn one purchase point, rounded down.'),
   }),
   register({ connection, clock, config, use, provide }) {
     const scopes = use(customerScopeToken);
     const models = loyaltyModels(connection);
-    const loyalty = new LoyaltyService(models, clock, scopes, use(workingCalendarToken), config.LOYALTY_ANNIVERSARY_POINTS);
+    const loyalty = new LoyaltyService(models, clock, scopes, use(workingCalendarToken), config.LOYALTY_ANNIVERSARY_POINTS, config.LOYALTY_PURCHASE_UNITS_PER_POINT);
     provide(loyaltyToken, loyalty);
     // The balance is the newest entry's: the same one query per batch of customers serves balance and entries.
     const latestEntriesByCustomer = defineCustomerKeyedLoader<LoyaltyEntryRecord[] | null>('latestLoyaltyEntriesByCustomer', { scopes, clock }, null, async (customerIds) =>
@@ -71,8 +72,12 @@ export const loyaltyPlugin = definePlugin({
       resolvers,
       models: [models.entries, models.members],
       loaders: [latestEntriesByCustomer],
-      // Cooperation is counted from the first delivery credit reports.
-      eventHandlers: [{ contract: orderDeliveredV1, durable: 'engagement-loyalty-order-delivered', handle: (event) => loyalty.noteDelivery(event.data.customerId, new Date(event.data.deliveredAt)) }],
+      eventHandlers: [
+        // Cooperation is counted from the first delivery credit reports.
+        { contract: orderDeliveredV1, durable: 'engagement-loyalty-order-delivered', handle: (event) => loyalty.noteDelivery(event.data.customerId, new Date(event.data.deliveredAt)) },
+        // Purchase points once the customer has paid the invoice in full.
+        { contract: invoiceSettledV1, durable: 'engagement-loyalty-invoice-settled', handle: async (event) => void (await loyalty.earnForSettledInvoice(event)) },
+      ],
     };
   },
 });

@@ -1,15 +1,15 @@
 import { isPartner, type Caller } from '@crm/auth';
 import type { CustomerScopeDirectory } from '@crm/customer-scope';
-import { customerIdSchema, loyaltyPointsEarnedV1, loyaltyPointsRedeemedV1 } from '@crm/contracts';
+import { customerIdSchema, loyaltyPointsEarnedV1, loyaltyPointsRedeemedV1, type EventData, type invoiceSettledV1 } from '@crm/contracts';
 import { createOnce, idempotencyKeyOf, isDuplicateKeyError, type StoredIdempotencyKey } from '@crm/data';
-import { createEvent, type EventActor } from '@crm/events';
+import { createEvent, type CloudEvent, type EventActor } from '@crm/events';
 import { actorOf, BadUserInputError, ConflictError, ForbiddenError, idempotencyKeyInput, parseInput, type Clock } from '@crm/kernel';
 import type { WorkingCalendarCopy } from '@crm/working-calendar';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { requiredText } from '../common/text-input';
 import type { LoyaltyEntryRecord, LoyaltyModels } from './loyalty.model';
-import { balanceAfter, cooperationYears, redemptionKinds, type LoyaltyEntryKind } from './loyalty-rules';
+import { balanceAfter, cooperationYears, formatAmount, purchasePointsFor, redemptionKinds, type LoyaltyEntryKind } from './loyalty-rules';
 
 const redeemInput = z.object({
   idempotencyKey: idempotencyKeyInput,
@@ -41,6 +41,8 @@ export class LoyaltyService {
     private readonly scopes: CustomerScopeDirectory,
     private readonly calendar: WorkingCalendarCopy,
     private readonly anniversaryPoints: number,
+    /** Currency units (yuan) a purchase point takes. */
+    private readonly purchaseUnitsPerPoint: number,
   ) {}
 
   async redeem(caller: Caller, rawInput: unknown): Promise<LoyaltyEntryRecord> {
@@ -53,11 +55,18 @@ export class LoyaltyService {
   }
 
   /**
-   * Points for a purchase, once per credit event (its id is the source key). Ready for credit's invoice or payment
-   * event once its contract exists; nothing calls it before then.
+   * crm.credit.invoice.settled: points for the purchase the customer has paid in full, rounded down. The invoice is
+   * the source key, so a redelivered event (same id) or a second announcement of the invoice finds the entry.
    */
-  earnForPurchase(eventId: string, customerId: string, points: number, description: string): Promise<LoyaltyEntryRecord | null> {
-    return points > 0 ? this.append({ customerId, points, kind: 'PURCHASE', description, sourceKey: `credit:${eventId}`, actor: SYSTEM_ACTOR }) : Promise.resolve(null);
+  earnForSettledInvoice(event: CloudEvent<EventData<typeof invoiceSettledV1>>): Promise<LoyaltyEntryRecord | null> {
+    const { invoiceId, customerId, amount } = event.data;
+    const points = purchasePointsFor(amount, this.purchaseUnitsPerPoint);
+    return this.earnForPurchase(`credit:invoice:${invoiceId}`, customerId, points, `Purchase paid: invoice ${invoiceId}, ${formatAmount(amount)}`);
+  }
+
+  /** Points for a purchase, once per source (an earning whose source key is in the ledger already returns that entry). */
+  earnForPurchase(sourceKey: string, customerId: string, points: number, description: string): Promise<LoyaltyEntryRecord | null> {
+    return points > 0 ? this.append({ customerId, points, kind: 'PURCHASE', description, sourceKey, actor: SYSTEM_ACTOR }) : Promise.resolve(null);
   }
 
   /** A delivery makes the customer a member from its date (the earliest delivery wins). */

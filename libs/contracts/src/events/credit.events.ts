@@ -152,3 +152,26 @@ export const badCustomerCaseClosedV1 = defineEvent(
     closedAt: z.string().datetime(),
   }),
 );
+
+/**
+ * An invoice was paid in full (credit's receivables, docs/domain/credit.md): by a payment's allocation, or by credit
+ * held from an earlier overpayment when it was issued. Published once per invoice, in the ledger write that settles
+ * it. engagement's loyalty ledger earns purchase points from it.
+ */
+export const invoiceSettledV1 = defineEvent(
+  'credit',
+  'crm.credit.invoice.settled',
+  'v1',
+  z.object({
+    invoiceId: z.string().min(1),
+    /** The delivered order the invoice is for. */
+    orderId: z.string().min(1),
+    customerId: customerIdSchema,
+    /** The consultant the sale counts for (the customer's owner at order entry). */
+    consultantId: consultantIdSchema,
+    /** The invoice's amount: what the customer paid for the purchase. */
+    amount: moneySchema,
+    /** When the money that settled it was received (a payment's receipt, or the invoice's issue for credit held). */
+    settledAt: z.string().datetime(),
+  }),
+);
