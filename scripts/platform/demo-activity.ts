@@ -130,14 +130,40 @@ async function seedCreditLedger(gatewayUrl: string, tokens: Record<string, strin
   // The ABC tiers: a dry run to preview, then the published run (accounts shows Customer.salesTier from it).
   await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {dryRun: true}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
   await call(gatewayUrl, 'mutation { recomputeSalesTiers(input: {}) { run { id } userErrors { field code message } } }', {}, tokens.finance);
-  const badCase = await seedBadCustomerCase(gatewayUrl, tokens, customers, held, whenKnown);
+  const badCase = await seedBadCustomerCase(gatewayUrl, tokens, customers, held, whenKnown, log);
   log(`seeded ${orders} delivered credit orders over ten months, ${payments} payments, ${overdue.overdueCollections.length} overdue invoices reminded, ${held ? 'one held order' : 'no held order'}, the ABC tiers and ${badCase}`);
+  log(await purchasePointsSeen(gatewayUrl, tokens, customers.slice(0, 60)));
+}
+
+/**
+ * The loyalty ledgers the payments above filled: every invoice paid in full is announced by credit
+ * (crm.credit.invoice.settled) and earns purchase points in engagement. Waits a little for the last events.
+ */
+async function purchasePointsSeen(gatewayUrl: string, tokens: Record<string, string>, customers: string[]): Promise<string> {
+  const POINTS = 'query($id: ID!) { customer(id: $id) { loyaltyPoints { balance entries(first: 100) { kind points } } } }';
+  let earned = { customers: 0, entries: 0, points: 0 };
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const seen = { customers: 0, entries: 0, points: 0 };
+    for (const id of customers) {
+      const entries: { kind: string; points: number }[] = (await call(gatewayUrl, POINTS, { id }, tokens.generalManager)).customer?.loyaltyPoints?.entries ?? [];
+      const purchases = entries.filter((e) => e.kind === 'PURCHASE');
+      if (purchases.length > 0) seen.customers += 1;
+      seen.entries += purchases.length;
+      seen.points += purchases.reduce((sum, e) => sum + e.points, 0);
+    }
+    if (seen.entries > 0 && seen.entries === earned.entries) break;
+    earned = seen;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return `loyalty: ${earned.customers} customers earned ${earned.points} purchase points for ${earned.entries} invoices paid in full`;
 }
 
 /**
  * credit's bad customers (issue 10): a fraud recorded with its evidence, the case proposed and opened (its open order
- * cancelled, its measures as department tasks, one done), and an insolvency recorded after it, which the dry run
- * (badCustomerDryRun) shows as flagged with no case yet.
+ * cancelled, its measures as department tasks, one done; accounts moves the customer to BAD from the opened event), and
+ * an insolvency recorded after it, which the dry run (badCustomerDryRun) shows as flagged with no case yet.
+ * Customers are compared by `customer { id }`: the gateway answers the global id there, as `createCustomer` did, while
+ * `customerId` fields carry credit's own ids (ADR 0012).
  */
 async function seedBadCustomerCase(
   gatewayUrl: string,
@@ -145,14 +171,18 @@ async function seedBadCustomerCase(
   customers: string[],
   held: string | null,
   whenKnown: (query: string, variables: Record<string, unknown>) => Promise<Record<string, any> | null>,
+  log: (line: string) => void,
 ): Promise<string> {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const heldCustomer = held ? (await call(gatewayUrl, 'query($id: ID!) { order(id: $id) { customerId } }', { id: held }, tokens.finance)).order?.customerId : null;
+  const heldCustomer: string | null = held ? ((await call(gatewayUrl, 'query($id: ID!) { order(id: $id) { customer { id } } }', { id: held }, tokens.finance)).order?.customer?.id ?? null) : null;
   // Not a frozen (D) account, nor the customer of the held order, which stays on the credit controllers' list.
   const eligible = customers.map((customerId, i) => ({ customerId, i })).filter(({ customerId, i }) => i % 6 !== 5 && customerId !== heldCustomer).reverse();
   const FACT = 'mutation($i: RecordBadCustomerFactInput!) { recordBadCustomerFact(input: $i) { fact { id } userErrors { field code message } } }';
+  const lifecycleOf = async (id: string): Promise<string | null> => (await call(gatewayUrl, 'query($id: ID!) { customer(id: $id) { lifecycle } }', { id }, tokens.generalManager)).customer?.lifecycle ?? null;
   let bad: string | null = null;
   for (const { customerId } of eligible) {
+    // An active customer (accounts' lifecycle lets ACTIVE and DORMANT become BAD) that credit still accepts orders from.
+    if (!['ACTIVE', 'DORMANT'].includes((await lifecycleOf(customerId)) ?? '')) continue;
     const placed = await whenKnown('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { order { id status } userErrors { field code message } } }', {
       i: { customerId, lines: [{ product: 'VALVE-20', quantity: 2, unitPriceMinor: 120_000 }], idempotencyKey: `demo-bad-customer-order-${customerId}` },
     });
@@ -160,27 +190,40 @@ async function seedBadCustomerCase(
     bad = customerId;
     break;
   }
-  if (!bad) return 'no bad-customer case';
+  if (!bad) return 'no bad-customer case (no active customer to flag)';
   await call(gatewayUrl, FACT, { i: { customerId: bad, kind: 'FRAUD', evidence: 'Forged bank guarantee, police report PD-2025-0417', occurredOn: today } }, tokens.finance);
-  const proposed = await call(gatewayUrl, 'mutation { proposeBadCustomerCases { cases { id customerId } userErrors { field code message } } }', {}, tokens.finance);
-  const badCase = (proposed.proposeBadCustomerCases.cases as { id: string; customerId: string }[]).find((c) => c.customerId === bad);
-  if (!badCase) return 'no bad-customer case';
+  const proposed = await call(gatewayUrl, 'mutation { proposeBadCustomerCases { cases { id customer { id } } userErrors { field code message } } }', {}, tokens.finance);
+  // The evaluation job may have proposed it first (one active case per customer): then it is in the list of proposals.
+  const badCase =
+    (proposed.proposeBadCustomerCases.cases as { id: string; customer: { id: string } | null }[]).find((c) => c.customer?.id === bad) ??
+    (await call(gatewayUrl, 'query($c: ID) { badCustomerCases(filter: {customerId: $c, status: PROPOSED}, first: 1) { edges { node { id } } } }', { c: bad }, tokens.finance)).badCustomerCases.edges[0]?.node;
+  if (!badCase) return 'no bad-customer case (none was proposed for the fraud)';
+  const CASE = 'badCustomerCase { id status customer { name lifecycle } measures { measure kind department status note } cancelledOrderIds }';
   await call(
     gatewayUrl,
-    'mutation($i: OpenBadCustomerCaseInput!) { openBadCustomerCase(input: $i) { badCustomerCase { id status } userErrors { field code message } } }',
+    `mutation($i: OpenBadCustomerCaseInput!) { openBadCustomerCase(input: $i) { ${CASE} userErrors { field code message } } }`,
     { i: { id: badCase.id, specialMeasures: ['LEGAL_ACTION', 'FREEZE_ACCOUNT'], note: 'Guarantee forged; legal is informed' } },
     tokens.finance,
   );
-  await call(
+  const collected = await call(
     gatewayUrl,
-    'mutation($i: CompleteBadCustomerMeasureInput!) { completeBadCustomerMeasure(input: $i) { badCustomerCase { id } userErrors { field code message } } }',
+    `mutation($i: CompleteBadCustomerMeasureInput!) { completeBadCustomerMeasure(input: $i) { ${CASE} userErrors { field code message } } }`,
     { i: { caseId: badCase.id, measure: 'COLLECT_RECEIVABLES', note: 'Outstanding invoices handed to the collection agency' } },
     tokens.generalManager,
   );
+  const opened = collected.completeBadCustomerMeasure.badCustomerCase as { customer: { name: string } | null; cancelledOrderIds: string[]; measures: { measure: string; department: string; status: string }[] };
+  log(`bad-customer case OPEN for ${opened.customer?.name}: ${opened.cancelledOrderIds.length} open order(s) cancelled; tasks ${opened.measures.map((m) => `${m.measure} (${m.department}) ${m.status}`).join(', ')}`);
+  // accounts moves the customer to BAD from the opened event (and credit then refuses orders with CUSTOMER_BAD).
+  for (let attempt = 0; attempt < 50 && (await lifecycleOf(bad)) !== 'BAD'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 200));
+  log(`accounts lists ${opened.customer?.name} as ${await lifecycleOf(bad)}`);
   // A second customer flagged after the evaluation ran: the dry run shows it with no case yet.
   const insolvent = eligible.find(({ customerId }) => customerId !== bad)?.customerId;
   if (insolvent) await call(gatewayUrl, FACT, { i: { customerId: insolvent, kind: 'INSOLVENCY', evidence: 'Insolvency filing at the district court, case 2025-88', occurredOn: today } }, tokens.finance);
-  const dryRun = await call(gatewayUrl, '{ badCustomerDryRun { candidates { customerId } } }', {}, tokens.finance);
-  return `an open bad-customer case (the dry run flags ${dryRun.badCustomerDryRun.candidates.length})`;
+  const dryRun = await call(gatewayUrl, '{ badCustomerDryRun { evaluatedCustomers candidates { customer { name } findings { rule reason } activeCase { status } } } }', {}, tokens.finance);
+  const candidates = dryRun.badCustomerDryRun.candidates as { customer: { name: string } | null; findings: { rule: string; reason: string }[]; activeCase: { status: string } | null }[];
+  log(`bad-customer dry run over ${dryRun.badCustomerDryRun.evaluatedCustomers} customers flags ${candidates.length}:`);
+  for (const candidate of candidates) {
+    log(`  ${candidate.customer?.name ?? '?'} — ${candidate.findings.map((f) => `${f.rule}: ${f.reason}`).join('; ')} — ${candidate.activeCase ? `case ${candidate.activeCase.status}` : 'no case yet'}`);
+  }
+  return `an open bad-customer case (the dry run flags ${candidates.length})`;
 }
-
