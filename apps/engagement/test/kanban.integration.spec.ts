@@ -1,6 +1,6 @@
 import type { RunningService } from '@crm/kernel';
 import { announceCustomer, eventually, graphql } from '@crm/testing';
-import type * as mongo from 'mongodb';
+import type { mongo } from 'mongoose';
 import { orderDeliveredV1 } from '@crm/contracts';
 import { ok, okPayload, orderDelivered, publishForeign, staffTokens, startEngagement, user, type FixedClock } from './engagement-fixture';
 
