@@ -7,8 +7,14 @@ import { customerIdSchema, departmentIdSchema } from '../entity-keys';
  * apps subscribe to (the gateway's `complaintEvents` subscription feeds from it): every payload carries the
  * ticket key and the ticket's state after the change, `{ ticketId, customerId, status, severity, occurredAt }`,
  * plus what is specific to the change. They are emitted for tickets of type COMPLAINT only.
+ *
+ * Ticket lifecycle events (`crm.service-desk.ticket.*`: opened, resolved, reopened, closed) are emitted for every
+ * ticket type, in the same write as the change; they carry the ticket's type, first responder and department, and the
+ * survey response a follow-up ticket comes from (surveys sends its after-service questionnaire on `ticket.resolved`
+ * and closes its loop on `ticket.closed`).
  */
 
+export const ticketTypeSchema = z.enum(['COMPLAINT', 'SERVICE_REQUEST', 'INQUIRY', 'REPAIR', 'FAULT']);
 export const ticketSeveritySchema = z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
 export const ticketStatusSchema = z.enum(['RECEIVED', 'INVESTIGATING', 'ESCALATED', 'PLAN_AGREED', 'RESOLVED', 'FOLLOW_UP_VISITED', 'CLOSED']);
 /** The two SLA clocks a ticket runs. */
@@ -40,6 +46,8 @@ const openedPayload = complaintEventBaseSchema.extend({
   promisedReplyBy: isoDateTime.optional(),
   /** Resolution due time under the ticket's SLA policy; absent on events published before SLA policies. */
   resolutionDueAt: isoDateTime.optional(),
+  /** The survey response a follow-up ticket was opened from; null (or absent, on older events) for every other ticket. */
+  surveyResponseId: z.string().nullable().optional(),
 });
 
 /**
@@ -169,6 +177,77 @@ export type ComplaintEventContract = (typeof complaintEventContracts)[number];
 export type ComplaintEventType = ComplaintEventContract['type'];
 /** NATS subject filter for every complaint lifecycle event. */
 export const complaintEventsSubject = 'crm.service-desk.complaint.>';
+
+/** What every ticket lifecycle event carries: the ticket key, what kind of ticket, who owns it and its state after the change. */
+export const ticketEventBaseSchema = z.object({
+  ticketId: z.string(),
+  customerId: customerIdSchema,
+  type: ticketTypeSchema,
+  status: ticketStatusSchema,
+  severity: ticketSeveritySchema,
+  /** Whoever first received the customer; stays accountable whoever handles the ticket now. */
+  firstResponderId: z.string(),
+  /** The customer's department the ticket is scoped to. */
+  departmentId: departmentIdSchema,
+  /** The survey response a follow-up ticket was opened from; null for every other ticket. */
+  surveyResponseId: z.string().nullable(),
+  /** When the change happened (the ticket's clock, not the relay's). */
+  occurredAt: isoDateTime,
+});
+export type TicketEventBase = z.infer<typeof ticketEventBaseSchema>;
+
+export const ticketOpenedV1 = defineEvent(
+  'service-desk',
+  'crm.service-desk.ticket.opened',
+  'v1',
+  ticketEventBaseSchema.extend({
+    channel: z.string(),
+    /** When the matter was received (both SLA clocks start here). */
+    openedAt: isoDateTime,
+    /** The first-response due time promised to the customer. */
+    promisedReplyBy: isoDateTime,
+  }),
+);
+
+export const ticketResolvedV1 = defineEvent(
+  'service-desk',
+  'crm.service-desk.ticket.resolved',
+  'v1',
+  ticketEventBaseSchema.extend({
+    resolvedBy: z.string(),
+    resolvedAt: isoDateTime,
+    /** Finished at once by the first responder, within their remit. */
+    resolvedAtOnce: z.boolean(),
+    /** 1 for the first handling, 2+ after a reopen. */
+    handlingRound: z.number().int().positive(),
+  }),
+);
+
+export const ticketReopenedV1 = defineEvent(
+  'service-desk',
+  'crm.service-desk.ticket.reopened',
+  'v1',
+  ticketEventBaseSchema.extend({
+    reopenedBy: z.string(),
+    /** The handling round that starts now (2 for the first reopen). */
+    handlingRound: z.number().int().min(2),
+  }),
+);
+
+export const ticketClosedV1 = defineEvent(
+  'service-desk',
+  'crm.service-desk.ticket.closed',
+  'v1',
+  ticketEventBaseSchema.extend({
+    closedBy: z.string(),
+    closedAt: isoDateTime,
+  }),
+);
+
+/** Every ticket lifecycle contract (every ticket type), e.g. for a subscriber of `crm.service-desk.ticket.>`. */
+export const ticketEventContracts = [ticketOpenedV1, ticketResolvedV1, ticketReopenedV1, ticketClosedV1] as const;
+/** NATS subject filter for every ticket lifecycle event. */
+export const ticketEventsSubject = 'crm.service-desk.ticket.>';
 
 /** Who a fault report goes to at once: the customer's sales owner and the responsible manager. */
 export const faultRecipientSchema = z.object({
