@@ -89,7 +89,8 @@ export class FilingService {
       const filing = filingOf(current);
       const patch = fileNow(filing, this.clock.now(), by);
       if (!patch) return null;
-      return { set: filingSet(current, patch), changes: [{ field: 'filing.filedAt', before: null, after: patch.filedAt }] };
+      // The whole filing is set so the store's snapshot sees filedAt and announces `filed` in customer.updated.
+      return { set: { filing: { ...filing, ...patch } }, changes: [{ field: 'filing.filedAt', before: null, after: patch.filedAt }] };
     });
   }
 

@@ -17,6 +17,14 @@ const customerSnapshot = z.object({
   category: z.enum(['TARGET', 'GENERAL', 'KEY', 'POTENTIAL']).optional(),
   /** Staff serving the customer (the owner among them); a KEY customer has at least two. */
   assignedStaffIds: z.array(consultantIdSchema).optional(),
+  /** An individual's birthday (YYYY-MM-DD) when known, null otherwise: engagement's birthday greetings. Personal data. */
+  birthday: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
+  /** Whether the customer is filed (备案); gifts and entertainment are refused until it is (docs/domain/accounts.md). */
+  filed: z.boolean().optional(),
 });
 
 export const customerCreatedV1 = defineEvent('accounts', 'crm.accounts.customer.created', 'v1', z.object({ customer: customerSnapshot }));

@@ -173,3 +173,57 @@ export const loyaltyPointsEarnedV1 = defineEvent('engagement', 'crm.engagement.l
 
 /** Points were redeemed from a customer's loyalty ledger for a gift or a discount. */
 export const loyaltyPointsRedeemedV1 = defineEvent('engagement', 'crm.engagement.loyalty-points.redeemed', 'v1', loyaltyEntry);
+
+const careExpense = z.object({
+  expenseId: z.string(),
+  customerId: customerIdSchema,
+  /** The customer's department when the expense was recorded: its manager decides one above the budget. */
+  departmentId: z.string(),
+  kind: z.enum(['GIFT', 'ENTERTAINMENT']),
+  /** Integer minor units (fen for CNY) and the ISO 4217 currency. */
+  amount: z.object({ amountMinor: z.number().int().nonnegative(), currency: z.string().length(3) }),
+  description: z.string(),
+  /** The day the money was spent (YYYY-MM-DD, the working calendar's time zone). */
+  spentOn: calendarDaySchema,
+  recordedBy: z.string(),
+});
+
+/**
+ * A gift or an entertainment expense for a customer was recorded: APPROVED at once (within the budget, or
+ * entertainment), or PENDING_APPROVAL (a gift above the budget of the customer's category).
+ */
+export const careExpenseRecordedV1 = defineEvent(
+  'engagement',
+  'crm.engagement.care-expense.recorded',
+  'v1',
+  careExpense.extend({
+    status: z.enum(['APPROVED', 'PENDING_APPROVAL']),
+    /** The budget the gift was held against (minor units of its currency); null when none applied. */
+    budgetMinor: z.number().int().nonnegative().nullable(),
+  }),
+);
+
+/** The department manager approved a gift above the budget. */
+export const careExpenseApprovedV1 = defineEvent('engagement', 'crm.engagement.care-expense.approved', 'v1', careExpense.extend({ approvedBy: z.string() }));
+
+/** The department manager rejected a gift above the budget, with the reason. */
+export const careExpenseRejectedV1 = defineEvent('engagement', 'crm.engagement.care-expense.rejected', 'v1', careExpense.extend({ rejectedBy: z.string(), reason: z.string() }));
+
+/** A customer's relationship was evaluated against the published template's weighted indicators. */
+export const relationshipEvaluationRecordedV1 = defineEvent(
+  'engagement',
+  'crm.engagement.relationship-evaluation.recorded',
+  'v1',
+  z.object({
+    evaluationId: z.string(),
+    customerId: customerIdSchema,
+    templateVersion: z.number().int().positive(),
+    /** Each indicator's score (0..100) and weight (the weights sum to 100). */
+    scores: z.array(z.object({ indicator: z.string(), weight: z.number().int(), score: z.number().int().min(0).max(100) })),
+    /** The weighted sum, 0..100. */
+    total: z.number().min(0).max(100),
+    recommendation: z.enum(['IMPROVE', 'MAINTAIN', 'END']),
+    evaluatedBy: z.string(),
+    evaluatedAt: z.string().datetime(),
+  }),
+);
