@@ -7,7 +7,12 @@ import {
   complaintSlaBreachedV1,
   complaintSlaNearBreachV1,
   complaintTransferredV1,
+  ticketClosedV1,
+  ticketOpenedV1,
+  ticketReopenedV1,
+  ticketResolvedV1,
   type ComplaintEventBase,
+  type TicketEventBase,
 } from '@crm/contracts';
 import { createEvent, type CloudEvent, type EventActor } from '@crm/events';
 import { assertNever } from '@crm/kernel';
@@ -17,18 +22,50 @@ import type { TicketHistoryEntry, TicketRecord } from './ticket.model';
 const minutes = (ms: number) => Math.round((Number(ms) / 60_000) * 100) / 100;
 
 /**
- * The complaint lifecycle events for history entries just written: derived from the same entries that go
- * into the ticket's history, so the stream and the history can never disagree. Only COMPLAINT tickets
- * publish complaint events.
+ * The events for history entries just written, derived from the same entries that go into the ticket's history,
+ * so the stream and the history can never disagree: the complaint lifecycle events (COMPLAINT tickets only, the
+ * stream internal apps subscribe to) and the ticket lifecycle events (opened, resolved, reopened, closed; every type).
  */
-export function complaintEventsFor(ticket: TicketRecord, entries: readonly TicketHistoryEntry[], actor: EventActor): CloudEvent[] {
-  if (ticket.type !== 'COMPLAINT') return [];
+export function ticketEventsFor(ticket: TicketRecord, entries: readonly TicketHistoryEntry[], actor: EventActor): CloudEvent[] {
   const events: CloudEvent[] = [];
   for (const entry of entries) {
-    const event = complaintEventFor(ticket, entry, actor);
-    if (event) events.push(event);
+    const complaintEvent = ticket.type === 'COMPLAINT' ? complaintEventFor(ticket, entry, actor) : null;
+    if (complaintEvent) events.push(complaintEvent);
+    const lifecycleEvent = ticketLifecycleEventFor(ticket, entry, actor);
+    if (lifecycleEvent) events.push(lifecycleEvent);
   }
   return events;
+}
+
+function ticketLifecycleEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, actor: EventActor): CloudEvent | null {
+  const subject = String(ticket._id);
+  const base: TicketEventBase = {
+    ticketId: subject,
+    customerId: ticket.customerId,
+    type: ticket.type,
+    status: entry.toStatus,
+    severity: ticket.severity,
+    firstResponderId: ticket.firstResponderId,
+    departmentId: ticket.customerDepartmentId,
+    surveyResponseId: ticket.surveyResponseId ?? null,
+    occurredAt: entry.at.toISOString(),
+  };
+  const envelope = { subject, actor, time: entry.at };
+  switch (entry.kind) {
+    case 'OPENED':
+      return createEvent(ticketOpenedV1, { ...envelope, data: { ...base, channel: ticket.channel, openedAt: ticket.openedAt.toISOString(), promisedReplyBy: ticket.promisedReplyBy.toISOString() } });
+    case 'RESOLVED':
+      return createEvent(ticketResolvedV1, {
+        ...envelope,
+        data: { ...base, resolvedBy: entry.actorId, resolvedAt: entry.at.toISOString(), resolvedAtOnce: entry.details.atOnce, handlingRound: entry.details.handlingRound },
+      });
+    case 'REOPENED':
+      return createEvent(ticketReopenedV1, { ...envelope, data: { ...base, reopenedBy: entry.actorId, handlingRound: entry.details.handlingRound } });
+    case 'CLOSED':
+      return createEvent(ticketClosedV1, { ...envelope, data: { ...base, closedBy: entry.actorId, closedAt: entry.at.toISOString() } });
+    default:
+      return null;
+  }
 }
 
 function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, actor: EventActor): CloudEvent | null {
@@ -48,6 +85,7 @@ function complaintEventFor(ticket: TicketRecord, entry: TicketHistoryEntry, acto
           openedAt: ticket.openedAt.toISOString(),
           promisedReplyBy: ticket.promisedReplyBy.toISOString(),
           ...(ticket.resolutionDueAt ? { resolutionDueAt: ticket.resolutionDueAt.toISOString() } : {}),
+          surveyResponseId: ticket.surveyResponseId ?? null,
         },
       });
     case 'TRANSFERRED': {

@@ -181,6 +181,8 @@ export interface TicketRecord extends WithPendingEvents {
   escalations: EscalationRecord[];
   slaAlerts: SlaAlertRecord[];
   history: TicketHistoryEntry[];
+  /** The survey response (owned by surveys) a follow-up ticket was opened from; null for every other ticket. */
+  surveyResponseId?: string | null;
   /** Optimistic concurrency: every write names the revision it read. */
   revision: number;
 }
@@ -275,6 +277,7 @@ const ticketSchema = new Schema<TicketRecord>(
     escalations: { type: [escalationSchema], default: [] },
     slaAlerts: { type: [slaAlertSchema], default: [] },
     history: { type: [historyEntrySchema], default: [] },
+    surveyResponseId: { type: String, default: null },
     revision: { type: Number, required: true, default: 0 },
   },
   { versionKey: false, timestamps: true },

@@ -13,7 +13,7 @@ import type { SlaPolicyService } from '../sla/sla-policies.service';
 import { clockRules } from '../sla/sla-policy-rules';
 import type { SlaPolicyRecord } from '../sla/sla-policy.model';
 import { canOpenTicket, type TicketAccess } from './ticket-access';
-import { complaintEventsFor } from './ticket-events';
+import { ticketEventsFor } from './ticket-events';
 import { applyChange, escalationChange, planTicketChange, type ChangeContext, type TicketChange, type TicketCommand } from './ticket-lifecycle';
 import {
   complaintCauses,
@@ -142,7 +142,7 @@ export class TicketsService {
     const change = major ? escalationChange(draft, [major], await this.changeContext(draft, caller.userId, now)) : null;
     const { after, entries } = change ? applyChange(draft, change) : { after: draft, entries: [] };
     const ticket = { ...after, ...(await this.dueTimes(after, now)) };
-    const events = complaintEventsFor(ticket, [opened, ...entries], actorOf(caller));
+    const events = ticketEventsFor(ticket, [opened, ...entries], actorOf(caller));
     const created = await this.tickets.create({ ...ticket, pendingEvents: events, ...stored });
     return created.toObject();
   }
@@ -161,12 +161,12 @@ export class TicketsService {
 
   /**
    * Apply a change as one single-document write: the new state, its history entries, recomputed due times
-   * and the complaint events derived from those entries. Null when the ticket changed since it was read.
+   * and the complaint and ticket lifecycle events derived from those entries. Null when the ticket changed since it was read.
    */
   async commit(ticket: TicketRecord, change: TicketChange, actor: EventActor, now: Date): Promise<TicketRecord | null> {
     const { after, entries } = applyChange(ticket, change);
     const due = await this.dueTimes(after, now);
-    const events = complaintEventsFor({ ...after, ...due }, entries, actor);
+    const events = ticketEventsFor({ ...after, ...due }, entries, actor);
     const push: Record<string, unknown> = {};
     if (entries.length > 0) push.history = { $each: entries };
     if (change.transfers.length > 0) push.transfers = { $each: change.transfers };
