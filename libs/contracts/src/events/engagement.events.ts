@@ -116,6 +116,82 @@ export const returnVisitMissedV1 = defineEvent(
   }),
 );
 
+/** The five kinds of urgent report (走访应急报告) a staff member sends their manager at once. */
+export const urgentReportKinds = ['COMPETITOR_NEW_PRODUCT', 'COMPETITOR_SALES_POLICY_CHANGE', 'COMPETITOR_SALES_OR_SERVICE_MOVE', 'SERIOUS_PRODUCT_PROBLEM', 'OTHER'] as const;
+
+/** An urgent report was filed: it is in the inbox of the filer's department manager (and the general manager's) now. */
+export const urgentReportFiledV1 = defineEvent(
+  'engagement',
+  'crm.engagement.urgent-report.filed',
+  'v1',
+  z.object({
+    reportId: z.string(),
+    kind: z.enum(urgentReportKinds),
+    /** The department whose manager receives it (the filer's, or the customer's when the filer has none). */
+    departmentId: z.string(),
+    /** The customer it is about; null when it is about no one customer (a competitor's launch). */
+    customerId: customerIdSchema.nullable(),
+    title: z.string(),
+    details: z.string(),
+    /** The product concerned (ours or the competitor's); null when none. */
+    product: z.string().nullable(),
+    /** The competitor concerned; null when none. */
+    competitor: z.string().nullable(),
+    filedBy: z.string(),
+    filedAt: z.string().datetime(),
+  }),
+);
+
+/** Purchase stages a follow-up plan belongs to: a prospect, a customer who has just bought, a repeat buyer. */
+export const followUpStages = ['PROSPECT', 'NEW_BUYER', 'REPEAT_BUYER'] as const;
+/** What a follow-up is for. */
+export const followUpKinds = ['CONTACT', 'USAGE_CHECK', 'AFTER_SALES', 'REPEAT_PURCHASE', 'OTHER'] as const;
+
+const followUp = z.object({
+  followUpId: z.string(),
+  customerId: customerIdSchema,
+  /** The staff member it is due from. */
+  staffId: z.string(),
+  stage: z.enum(followUpStages),
+  kind: z.enum(followUpKinds),
+  dueAt: z.string().datetime(),
+});
+
+/** A follow-up was planned: by hand, by the cadence after the previous one, or when a prospect converted. */
+export const followUpPlannedV1 = defineEvent(
+  'engagement',
+  'crm.engagement.follow-up.planned',
+  'v1',
+  followUp.extend({
+    goal: z.string(),
+    origin: z.enum(['PLAN', 'PROSPECT_START', 'CADENCE', 'CONVERSION']),
+    /** The follow-up whose completion scheduled this one; null for the others. */
+    previousFollowUpId: z.string().nullable(),
+  }),
+);
+
+/** A follow-up was done: a logged interaction or a reported visit recorded it, or staff completed it explicitly. */
+export const followUpCompletedV1 = defineEvent(
+  'engagement',
+  'crm.engagement.follow-up.completed',
+  'v1',
+  followUp.extend({
+    by: z.enum(['EXPLICIT', 'INTERACTION', 'VISIT']),
+    /** The interaction's or the visit's id; null when completed explicitly. */
+    recordId: z.string().nullable(),
+    completedBy: z.string(),
+    completedAt: z.string().datetime(),
+    /** The follow-up the cadence scheduled next; null when none follows. */
+    nextFollowUpId: z.string().nullable(),
+  }),
+);
+
+/** A follow-up passed its due time undone; raised once per follow-up. */
+export const followUpOverdueV1 = defineEvent('engagement', 'crm.engagement.follow-up.overdue', 'v1', followUp);
+
+/** An open follow-up was dropped: the prospect converted (buyer follow-ups replace it) or the customer was removed. */
+export const followUpCancelledV1 = defineEvent('engagement', 'crm.engagement.follow-up.cancelled', 'v1', followUp.extend({ reason: z.enum(['CONVERTED', 'CUSTOMER_REMOVED']) }));
+
 /**
  * A customer's invitation to an event was confirmed: the inviting department holds the customer for that event,
  * and a sale made at the event counts for `inviterId` (credit's order.delivered carries the event id).
