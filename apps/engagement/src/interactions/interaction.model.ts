@@ -46,6 +46,8 @@ interactionSchema.plugin(outboxPlugin);
 withIdempotencyKey(interactionSchema);
 // Customer.interactions: a batch of customers' latest interactions ($match customerId $in, $sort newest first).
 interactionSchema.index({ customerId: 1, occurredAt: -1, _id: -1 });
+// A staff member's day (daily reports) and period (activity figures).
+interactionSchema.index({ staffId: 1, occurredAt: 1 });
 
 export function interactionModel(connection: Connection): Model<InteractionRecord> {
   return connection.model<InteractionRecord>('Interaction', interactionSchema, 'interactions');

@@ -98,6 +98,11 @@ export class InteractionsService {
     return this.interactions.find({ _id: { $in: valid } }).lean<InteractionRecord[]>().exec();
   }
 
+  /** The interactions these staff members had with a time in [from, to), in time order: one query for the batch (daily reports). */
+  ofStaffBetween(staffIds: readonly string[], from: Date, to: Date): Promise<InteractionRecord[]> {
+    return this.interactions.find({ staffId: { $in: [...staffIds] }, occurredAt: { $gte: from, $lt: to } }).sort({ occurredAt: 1, _id: 1 }).lean<InteractionRecord[]>().exec();
+  }
+
   /** The newest `limit` interactions of each customer, newest first, in one aggregation for the whole batch. */
   async newestForCustomers(customerIds: readonly string[], limit: number): Promise<InteractionRecord[]> {
     const groups = await this.interactions.aggregate<{ _id: string; latest: InteractionRecord[] }>([
@@ -108,4 +113,5 @@ export class InteractionsService {
     ]);
     return groups.flatMap((group) => group.latest);
   }
+
 }

@@ -177,8 +177,11 @@ export class MinutesService {
     return open.map((m) => ({ kind: 'MINUTES', recordId: String(m._id), customerId: m.customerId, title: 'Minutes to submit', dueAt: m.dueAt, state: m.status, record: m }));
   }
 
-  /** Minutes of these staff members overdue at `now`: one query for the batch. */
-  overdueOfStaff(staffIds: readonly string[], now: Date): Promise<Pick<MinutesRecord, 'staffId' | 'customerId'>[]> {
-    return this.minutes.find({ staffId: { $in: [...staffIds] }, status: 'DRAFT', dueAt: { $lt: now } }, { staffId: 1, customerId: 1 }).lean<Pick<MinutesRecord, 'staffId' | 'customerId'>[]>().exec();
+  /** Minutes of these staff members due in [from, to), submitted or not: one query for the batch. */
+  dueOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<MinutesRecord, 'staffId' | 'customerId' | 'dueAt' | 'submittedAt'>[]> {
+    return this.minutes
+      .find({ staffId: { $in: [...staffIds] }, dueAt: { $gte: from, $lt: to } }, { staffId: 1, customerId: 1, dueAt: 1, submittedAt: 1 })
+      .lean<Pick<MinutesRecord, 'staffId' | 'customerId' | 'dueAt' | 'submittedAt'>[]>()
+      .exec();
   }
 }
