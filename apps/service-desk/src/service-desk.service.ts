@@ -7,10 +7,11 @@ import { customerDirectoryPlugin } from './customer-directory/customer-directory
 import { faultsPlugin } from './faults/faults.plugin';
 import { slaPoliciesPlugin } from './sla/sla-policies.plugin';
 import { supervisionPlugin } from './supervision/supervision.plugin';
+import { surveyFollowUpPlugin } from './survey-follow-up/survey-follow-up.plugin';
 import { ticketsPlugin } from './tickets/tickets.plugin';
 
 /** service-desk: tickets, first-responder ownership, SLA clocks and escalation, faults, supervision (docs/domain/service-desk.md). */
 export const serviceDeskService = createService({
   name: 'service-desk',
-  plugins: [customerScopePlugin('service-desk', 'ticket'), customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin, complaintEventsPlugin, viewerPlugin],
+  plugins: [customerScopePlugin('service-desk', 'ticket'), customerDirectoryPlugin, calendarPlugin, slaPoliciesPlugin, ticketsPlugin, faultsPlugin, supervisionPlugin, surveyFollowUpPlugin, complaintEventsPlugin, viewerPlugin],
 });

@@ -61,6 +61,13 @@ export interface TicketClocks {
   resolution: SlaClockState;
 }
 
+/** Who opens a ticket: the actor recorded and on its events, its first responder, and the survey response it follows up. */
+interface Opening {
+  actor: EventActor;
+  firstResponderId: string;
+  surveyResponseId: string | null;
+}
+
 const SYSTEM_ACTOR: EventActor = { userId: 'system:sla-watch', roles: ['internal_app'] };
 
 /** Ticket rules: opening, the handling steps, and the one write that records a change with its events. */
@@ -79,10 +86,22 @@ export class TicketsService {
     if (!canOpenTicket(caller)) throw new ForbiddenError('Partners cannot open tickets');
     const input = parseInput(openTicketInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
-    return createOnce(this.tickets, idempotencyKey, (stored) => this.openNew(caller, input, stored));
+    const opening: Opening = { actor: actorOf(caller), firstResponderId: caller.userId, surveyResponseId: null };
+    return createOnce(this.tickets, idempotencyKey, (stored) => this.openNew(opening, input, stored));
   }
 
-  private async openNew(caller: Caller, input: z.infer<typeof openTicketInput>, stored: StoredIdempotencyKey): Promise<TicketRecord> {
+  /**
+   * Open a ticket on another service's behalf (no caller, e.g. a survey's follow-up): the same input rules, SLA and
+   * events as `open`, once per `idempotencyKey` (a replay answers the ticket the first delivery opened). With no
+   * first responder named, the ticket goes to the customer's owner.
+   */
+  async openOnBehalf(opening: Omit<Opening, 'firstResponderId'> & { firstResponderId: string | null; idempotencyKey: string }, rawInput: unknown): Promise<TicketRecord> {
+    const input = parseInput(openTicketInput, rawInput);
+    const { idempotencyKey, ...rest } = opening;
+    return createOnce(this.tickets, idempotencyKeyOf(opening.actor.userId, idempotencyKey), (stored) => this.openNew(rest, input, stored));
+  }
+
+  private async openNew(opening: Omit<Opening, 'firstResponderId'> & { firstResponderId: string | null }, input: z.infer<typeof openTicketInput>, stored: StoredIdempotencyKey): Promise<TicketRecord> {
     // Every problem at once: the customer and the time of receipt are checked together.
     const problems: InputProblem[] = [];
     const customer = await this.directory.find(input.customerId);
@@ -94,7 +113,8 @@ export class TicketsService {
     if (now.getTime() - openedAt.getTime() > MAX_BACKDATE_MS) problems.push({ field: 'input.receivedAt', message: 'cannot be more than 30 days ago' });
     if (!customer || problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
     const policy = await this.policies.inEffectAt(openedAt);
-    const opened: TicketHistoryEntry = { seq: 1, kind: 'OPENED', at: openedAt, actorId: caller.userId, fromStatus: null, toStatus: 'RECEIVED', note: input.matter, details: { channel: input.channel, severity: input.severity } };
+    const firstResponderId = opening.firstResponderId ?? customer.ownerId;
+    const opened: TicketHistoryEntry = { seq: 1, kind: 'OPENED', at: openedAt, actorId: opening.actor.userId, fromStatus: null, toStatus: 'RECEIVED', note: input.matter, details: { channel: input.channel, severity: input.severity } };
     const draft: TicketRecord = {
       _id: new Types.ObjectId(),
       type: input.type,
@@ -111,8 +131,8 @@ export class TicketsService {
       product: input.product ?? null,
       origin: input.origin ?? 'CUSTOMER',
       cause: input.cause ?? null,
-      firstResponderId: caller.userId,
-      assigneeId: caller.userId,
+      firstResponderId,
+      assigneeId: firstResponderId,
       assigneeRole: 'FIRST_RESPONDER',
       status: 'RECEIVED',
       openedAt,
@@ -134,15 +154,16 @@ export class TicketsService {
       escalations: [],
       slaAlerts: [],
       history: [opened],
+      surveyResponseId: opening.surveyResponseId,
       revision: 0,
       pendingEvents: [],
     };
     // A major matter goes to the general manager at once, in the same write as the ticket itself.
     const major = majorMatterStep(draft.severity, 0);
-    const change = major ? escalationChange(draft, [major], await this.changeContext(draft, caller.userId, now)) : null;
+    const change = major ? escalationChange(draft, [major], await this.changeContext(draft, opening.actor.userId, now)) : null;
     const { after, entries } = change ? applyChange(draft, change) : { after: draft, entries: [] };
     const ticket = { ...after, ...(await this.dueTimes(after, now)) };
-    const events = ticketEventsFor(ticket, [opened, ...entries], actorOf(caller));
+    const events = ticketEventsFor(ticket, [opened, ...entries], opening.actor);
     const created = await this.tickets.create({ ...ticket, pendingEvents: events, ...stored });
     return created.toObject();
   }
