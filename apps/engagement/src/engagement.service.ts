@@ -10,7 +10,8 @@ import { returnVisitsPlugin } from './return-visits/return-visits.plugin';
 import { eventsInvitationsPlugin } from './events-invitations/events-invitations.plugin';
 import { loyaltyPlugin } from './loyalty/loyalty.plugin';
 import { kanbanPlugin } from './kanban/kanban.plugin';
+import { carePlugin } from './care/care.plugin';
 import { activityPlugin } from './activity/activity.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, eventsInvitationsPlugin, loyaltyPlugin, kanbanPlugin, activityPlugin, watchesPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, eventsInvitationsPlugin, loyaltyPlugin, carePlugin, kanbanPlugin, activityPlugin, watchesPlugin, viewerPlugin] });
