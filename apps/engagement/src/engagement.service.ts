@@ -11,7 +11,8 @@ import { eventsInvitationsPlugin } from './events-invitations/events-invitations
 import { loyaltyPlugin } from './loyalty/loyalty.plugin';
 import { kanbanPlugin } from './kanban/kanban.plugin';
 import { carePlugin } from './care/care.plugin';
+import { reportsPlugin } from './reports/reports.plugin';
 import { activityPlugin } from './activity/activity.plugin';
 
 /** engagement: contact with customers, visits, follow-up and care (docs/domain/engagement.md). */
-export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, eventsInvitationsPlugin, loyaltyPlugin, carePlugin, kanbanPlugin, activityPlugin, watchesPlugin, viewerPlugin] });
+export const engagementService = createService({ name: 'engagement', plugins: [workingCalendarPlugin('engagement'), customerScopePlugin('engagement'), interactionsPlugin, visitsPlugin, minutesPlugin, returnVisitsPlugin, eventsInvitationsPlugin, loyaltyPlugin, carePlugin, kanbanPlugin, reportsPlugin, activityPlugin, watchesPlugin, viewerPlugin] });

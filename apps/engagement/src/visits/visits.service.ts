@@ -161,6 +161,11 @@ export class VisitsService {
     return groups.flatMap((group) => group.latest);
   }
 
+  /** The visits these staff members reported with a visit time in [from, to), in time order: one query for the batch (daily reports). */
+  reportedOfStaffBetween(staffIds: readonly string[], from: Date, to: Date): Promise<VisitRecord[]> {
+    return this.visits.find({ staffId: { $in: [...staffIds] }, status: 'REPORTED', 'report.visitedAt': { $gte: from, $lt: to } }).sort({ 'report.visitedAt': 1, _id: 1 }).lean<VisitRecord[]>().exec();
+  }
+
   /** Reported visits of these staff members with a visit time in [from, to): one query for the batch. */
   reportedByStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<VisitRecord, 'staffId' | 'customerId'>[]> {
     return this.visits
