@@ -2,7 +2,7 @@ import { orderDeliveredV1, streamFor, surveyResponseRecordedV1 } from '@crm/cont
 import { fixedClock, type RunningService } from '@crm/kernel';
 import { announceCustomer, eventsAboutCustomer, eventsOnStream, graphql, testServiceEnv, tokenFor } from '@crm/testing';
 import { surveysService } from '../src/surveys.service';
-import { closeComplaint, deliveredOrder, maintenanceVisit, publishEvent, newId, openComplaint, publishVisit, republish, resolveComplaint, waitFor } from './surveys-fixture';
+import { closeTicket, deliveredOrder, maintenanceVisit, publishEvent, newId, openTicket, publishVisit, republish, resolveTicket, waitFor } from './surveys-fixture';
 
 const REQUEST = 'id state template templateVersion source sourceReference dueAt skip { reason note throttledBy } attribution { consultantId departmentId region products } sourceTicketFirstResponder { id } requestedBy { id kind } responseId questionnaire { version }';
 const REQUESTS_OF = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surveyRequests { ${REQUEST} } } } }`;
@@ -81,11 +81,11 @@ describe('surveys: requests dispatched from events, throttled, answered, and the
     expect(third.skipReason).toBeNull();
   });
 
-  it('sends the after-service questionnaire for a resolved ticket, counting for its first responder, and closes the loop when the follow-up ticket closes', async () => {
+  it('sends the after-service questionnaire for a resolved ticket of any type, counting for its first responder, and closes the loop when the follow-up ticket closes', async () => {
     const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
     const ticketId = newId();
-    await openComplaint(service, ticketId, customerId, 'agent-7');
-    const resolved = await resolveComplaint(service, ticketId, customerId, 'tech-3');
+    // A repair: the resolve names its first responder, nothing else about the ticket is needed.
+    const resolved = await resolveTicket(service, ticketId, customerId, 'agent-7', { type: 'REPAIR', resolvedBy: 'tech-3' });
     const [request] = await waitFor(service, 'survey_requests', { customerId, source: 'TICKET_RESOLVED' });
     expect(request).toMatchObject({ template: 'AFTER_SERVICE', sourceReference: ticketId, sourceTicketFirstResponderId: 'agent-7', attribution: { consultantId: 'agent-7', departmentId: 'D-EAST' } });
     await republish(service, 'service-desk', resolved);
@@ -115,11 +115,11 @@ describe('surveys: requests dispatched from events, throttled, answered, and the
     expect((await graphql(service.url, OVERDUE, {}, agent)).data!.overdueSurveyFollowUps).toContainEqual({ id: response.id });
     // The service desk opens the follow-up for the first responder, and closes it.
     const followUpTicket = newId();
-    await openComplaint(service, followUpTicket, customerId, 'agent-7', response.id);
+    await openTicket(service, followUpTicket, customerId, 'agent-7', { type: 'COMPLAINT', surveyResponseId: response.id });
     await waitFor(service, 'service_desk_tickets', { _id: followUpTicket, surveyResponseId: response.id });
     const open = await graphql(service.url, RESPONSE, { id: response.id }, agent);
     expect(open.data!.surveyResponse.followUp).toMatchObject({ state: 'OPEN', ticketStatus: 'RECEIVED', overdue: true, ticket: { id: followUpTicket }, firstResponder: { id: 'agent-7' } });
-    await closeComplaint(service, followUpTicket, customerId, 'agent-7');
+    await closeTicket(service, followUpTicket, customerId, 'agent-7', { type: 'COMPLAINT', surveyResponseId: response.id });
     await waitFor(service, 'service_desk_tickets', { _id: followUpTicket, status: 'CLOSED' });
     await waitFor(service, 'survey_responses', { followUpClosedAt: new Date('2025-03-05T09:00:00.000Z') });
     const closed = await graphql(service.url, RESPONSE, { id: response.id }, agent);
@@ -127,9 +127,28 @@ describe('surveys: requests dispatched from events, throttled, answered, and the
     expect((await graphql(service.url, OVERDUE, {}, agent)).data!.overdueSurveyFollowUps).not.toContainEqual({ id: response.id });
 
     // The follow-up ticket's own resolve is not surveyed (the customer would be asked about being asked).
-    await resolveComplaint(service, followUpTicket, customerId, 'agent-7');
+    await resolveTicket(service, followUpTicket, customerId, 'agent-7', { type: 'COMPLAINT', surveyResponseId: response.id });
     const [skipped] = await waitFor(service, 'survey_requests', { sourceReference: followUpTicket });
     expect(skipped).toMatchObject({ state: 'SKIPPED', skipReason: 'FOLLOW_UP_TICKET' });
+  });
+
+  it('closes the loop from the follow-up ticket’s close alone (its opened event not arrived yet): every ticket event names the response and first responder', async () => {
+    const customerId = await announceCustomer(service, { owner: 'alice', department: 'D-EAST' });
+    const ticketId = newId();
+    await resolveTicket(service, ticketId, customerId, 'tech-3', { type: 'SERVICE_REQUEST' });
+    const [request] = await waitFor(service, 'survey_requests', { customerId, source: 'TICKET_RESOLVED' });
+    expect(request).toMatchObject({ template: 'AFTER_SERVICE', sourceReference: ticketId, sourceTicketFirstResponderId: 'tech-3' });
+    const answered = await graphql(service.url, RECORD, { i: { requestId: String(request._id), respondedAt: '2025-03-01T11:00:00Z', answers: serviceAnswers(['SATISFIED', 'NOT_VERY_SATISFIED', 'SATISFIED', 'SATISFIED', 'SATISFIED']) } }, agent);
+    const response = answered.data!.recordSurveyResponse.surveyResponse;
+    const followUpTicket = newId();
+    await closeTicket(service, followUpTicket, customerId, 'tech-4', { type: 'COMPLAINT', surveyResponseId: response.id, firstResponderId: 'tech-3', at: '2025-03-04T09:00:00.000Z' });
+    await waitFor(service, 'survey_responses', { followUpClosedAt: new Date('2025-03-04T09:00:00.000Z') });
+    const closed = await graphql(service.url, RESPONSE, { id: response.id }, agent);
+    expect(closed.data!.surveyResponse.followUp).toMatchObject({ state: 'CLOSED', ticketStatus: 'CLOSED', closedBy: { id: 'tech-4' }, firstResponder: { id: 'tech-3' }, ticket: { id: followUpTicket } });
+    // The late opened event does not roll the status back.
+    const lateOpened = await openTicket(service, followUpTicket, customerId, 'tech-3', { type: 'COMPLAINT', surveyResponseId: response.id });
+    await waitFor(service, 'processed_events', { _id: { $regex: `^surveys-ticket-copies-ticket-opened.*:${lateOpened.id}$` } });
+    expect((await graphql(service.url, RESPONSE, { id: response.id }, agent)).data!.surveyResponse.followUp).toMatchObject({ state: 'CLOSED', ticketStatus: 'CLOSED' });
   });
 
   it('sends the after-sale questionnaire for a delivered order, attributed to the order’s consultant, department, region and products, once per event', async () => {

@@ -1,9 +1,8 @@
-import { complaintClosedV1, complaintResolvedV1, streamFor, visitReportedV1, type EventContract, type ServiceName } from '@crm/contracts';
+import { streamFor, ticketClosedV1, ticketOpenedV1, ticketResolvedV1, visitReportedV1, type EventContract, type ServiceName } from '@crm/contracts';
 import { createEvent, encodeEvent, ensureStream, type CloudEvent } from '@crm/events';
 import type { RunningService } from '@crm/kernel';
 import { eventually } from '@crm/testing';
 import { randomBytes } from 'node:crypto';
-import { ticketOpenedAsRead } from '../src/follow-up/ticket-projection';
 
 /** Publish another service's event the way it would (a real event on its real stream); returns the event. */
 export async function publishEvent(service: RunningService, contract: EventContract, subject: string, data: unknown, actorId = 'test-producer'): Promise<CloudEvent> {
@@ -25,42 +24,55 @@ export function maintenanceVisit(customerId: string, overrides: Record<string, u
   return { visitId, customerId, staffId: 'tech-1', accompanyingStaffIds: [], kind: 'MAINTENANCE', product: 'Chiller X2', visitedAt: '2025-03-01T09:00:00Z', reportedAt: '2025-03-01T12:00:00Z', ...overrides };
 }
 
-/**
- * A complaint opened (optionally as the follow-up of a response), as the service desk is to publish it: with
- * `surveyResponseId`, the field surveys asks it to add (built through surveys' reader, which keeps the field).
- */
-export function openComplaint(service: RunningService, ticketId: string, customerId: string, firstResponderId: string, surveyResponseId?: string) {
+type TicketType = 'COMPLAINT' | 'SERVICE_REQUEST' | 'INQUIRY' | 'REPAIR' | 'FAULT';
+
+/** What every ticket lifecycle event of a test ticket carries (a MEDIUM ticket of the customer's department). */
+const ticketBase = (ticketId: string, customerId: string, type: TicketType, firstResponderId: string, surveyResponseId: string | null) => ({
+  ticketId,
+  customerId,
+  type,
+  severity: 'MEDIUM',
+  firstResponderId,
+  departmentId: 'D-EAST',
+  surveyResponseId,
+});
+
+/** crm.service-desk.ticket.opened as the service desk publishes it, for any ticket type (a survey's follow-up names the response). */
+export function openTicket(service: RunningService, ticketId: string, customerId: string, firstResponderId: string, options: { type?: TicketType; surveyResponseId?: string } = {}) {
   const at = '2025-03-02T09:00:00.000Z';
-  return publishEvent(service, ticketOpenedAsRead, ticketId, {
-    ticketId,
-    customerId,
+  return publishEvent(service, ticketOpenedV1, ticketId, {
+    ...ticketBase(ticketId, customerId, options.type ?? 'REPAIR', firstResponderId, options.surveyResponseId ?? null),
     status: 'RECEIVED',
-    severity: 'MEDIUM',
     occurredAt: at,
     channel: 'PHONE',
-    matter: 'The machine is loud',
-    firstResponderId,
     openedAt: at,
-    ...(surveyResponseId ? { surveyResponseId } : {}),
+    promisedReplyBy: '2025-03-02T13:00:00.000Z',
   });
 }
 
-export function resolveComplaint(service: RunningService, ticketId: string, customerId: string, resolvedBy: string) {
-  return publishEvent(service, complaintResolvedV1, ticketId, {
-    ticketId,
-    customerId,
+/** crm.service-desk.ticket.resolved: the first responder rides on the event, so no earlier event is needed. */
+export function resolveTicket(service: RunningService, ticketId: string, customerId: string, firstResponderId: string, options: { type?: TicketType; surveyResponseId?: string; resolvedBy?: string } = {}) {
+  const at = '2025-03-03T09:00:00.000Z';
+  return publishEvent(service, ticketResolvedV1, ticketId, {
+    ...ticketBase(ticketId, customerId, options.type ?? 'REPAIR', firstResponderId, options.surveyResponseId ?? null),
     status: 'RESOLVED',
-    severity: 'MEDIUM',
-    occurredAt: '2025-03-03T09:00:00.000Z',
-    resolvedBy,
-    resolution: 'Bearing replaced',
+    occurredAt: at,
+    resolvedBy: options.resolvedBy ?? firstResponderId,
+    resolvedAt: at,
     resolvedAtOnce: false,
     handlingRound: 1,
   });
 }
 
-export function closeComplaint(service: RunningService, ticketId: string, customerId: string, closedBy: string, at = '2025-03-05T09:00:00.000Z') {
-  return publishEvent(service, complaintClosedV1, ticketId, { ticketId, customerId, status: 'CLOSED', severity: 'MEDIUM', occurredAt: at, closedBy, satisfactionConfirmedAt: at, handlingRounds: 1 });
+export function closeTicket(service: RunningService, ticketId: string, customerId: string, closedBy: string, options: { type?: TicketType; surveyResponseId?: string; at?: string; firstResponderId?: string } = {}) {
+  const at = options.at ?? '2025-03-05T09:00:00.000Z';
+  return publishEvent(service, ticketClosedV1, ticketId, {
+    ...ticketBase(ticketId, customerId, options.type ?? 'REPAIR', options.firstResponderId ?? closedBy, options.surveyResponseId ?? null),
+    status: 'CLOSED',
+    occurredAt: at,
+    closedBy,
+    closedAt: at,
+  });
 }
 
 export const publishVisit = (service: RunningService, data: ReturnType<typeof maintenanceVisit>) => publishEvent(service, visitReportedV1, data.visitId, data, 'engagement-app');

@@ -1,18 +1,16 @@
-import { complaintResolvedV1, orderDeliveredV1, visitReportedV1, type EventData } from '@crm/contracts';
+import { orderDeliveredV1, ticketResolvedV1, visitReportedV1, type EventData } from '@crm/contracts';
 import type { CloudEvent, EventHandlerDefinition } from '@crm/events';
-import type { TicketCopies } from '../follow-up/ticket-projection';
 import type { SurveyRequestsService } from './survey-requests.service';
 
 /*
  * Where survey requests come from (docs/domain/surveys.md):
  * - engagement's visit report of a MAINTENANCE visit → the visit questionnaire, for the staff member who visited;
- * - the service desk's resolved ticket → the after-service questionnaire, for the ticket's first responder. Today
- *   only COMPLAINT tickets publish their resolve (crm.service-desk.complaint.resolved); repairs and service
- *   requests join when the service desk publishes a resolve for every ticket type (docs/adr/0013);
+ * - the service desk's resolved ticket of any type (crm.service-desk.ticket.resolved: repairs, service requests,
+ *   complaints …) → the after-service questionnaire, for the ticket's first responder named in the event;
  * - credit's delivered order → the after-sale questionnaire, for the order's consultant, department and region
  *   (the customer's at order entry) and the products of its lines.
  */
-export function dispatchHandlers(requests: SurveyRequestsService, tickets: TicketCopies) {
+export function dispatchHandlers(requests: SurveyRequestsService) {
   const orderDelivered: EventHandlerDefinition<typeof orderDeliveredV1> = {
     contract: orderDeliveredV1,
     durable: 'surveys-dispatch-order-delivered',
@@ -44,25 +42,22 @@ export function dispatchHandlers(requests: SurveyRequestsService, tickets: Ticke
       });
     },
   };
-  const ticketResolved: EventHandlerDefinition<typeof complaintResolvedV1> = {
-    contract: complaintResolvedV1,
-    durable: 'surveys-dispatch-ticket-resolved',
-    handle: async (event: CloudEvent<EventData<typeof complaintResolvedV1>>) => {
+  const ticketResolved: EventHandlerDefinition<typeof ticketResolvedV1> = {
+    contract: ticketResolvedV1,
+    // Named after ticket.resolved (every type); the durable that read complaint.resolved stays behind, idle.
+    durable: 'surveys-dispatch-any-ticket-resolved',
+    handle: async (event: CloudEvent<EventData<typeof ticketResolvedV1>>) => {
       const resolved = event.data;
-      // The first responder comes from the ticket's opened event, consumed by the ticket copies; until that copy
-      // exists the delivery fails and is retried.
-      const ticket = await tickets.byId(resolved.ticketId);
-      if (!ticket?.firstResponderId) throw new Error(`ticket ${resolved.ticketId} is not known to surveys yet; retrying`);
       await requests.fromEvent({
         eventId: event.id,
         source: 'TICKET_RESOLVED',
         customerId: resolved.customerId,
         reference: resolved.ticketId,
-        context: { consultantId: ticket.firstResponderId },
+        context: { consultantId: resolved.firstResponderId },
         actorId: event.actorid,
-        sourceTicketFirstResponderId: ticket.firstResponderId,
+        sourceTicketFirstResponderId: resolved.firstResponderId,
         // A follow-up of a survey is not surveyed again: the customer would be asked about being asked.
-        skip: ticket.surveyResponseId ? { reason: 'FOLLOW_UP_TICKET', note: `The ticket follows up survey response ${ticket.surveyResponseId}` } : null,
+        skip: resolved.surveyResponseId ? { reason: 'FOLLOW_UP_TICKET', note: `The ticket follows up survey response ${resolved.surveyResponseId}` } : null,
       });
     },
   };

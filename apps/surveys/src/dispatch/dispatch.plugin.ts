@@ -5,7 +5,6 @@ import { isPartner } from '@crm/auth';
 import { z } from 'zod';
 import { attributionToken } from '../attribution/attribution.plugin';
 import { definePlugin } from '../define-plugin';
-import { ticketCopiesToken } from '../follow-up/ticket-copies.plugin';
 import { templatesToken, versionKey } from '../templates/templates.plugin';
 import { surveyRequestModel, type SurveyRequestRecord } from './survey-request.model';
 import { SurveyRequestsService } from './survey-requests.service';
@@ -16,7 +15,7 @@ export const surveyRequestsToken = pluginToken<SurveyRequestsService>('surveys.r
 /** Survey requests dispatched from credit's, engagement's and the service desk's events, throttled against fatigue. */
 export const dispatchPlugin = definePlugin({
   name: 'dispatch',
-  uses: [customerScopeToken, templatesToken, attributionToken, ticketCopiesToken],
+  uses: [customerScopeToken, templatesToken, attributionToken],
   provides: [surveyRequestsToken],
   sdl: ['requests.graphql'],
   config: z.object({
@@ -64,7 +63,7 @@ export const dispatchPlugin = definePlugin({
       },
       models: [Request],
       loaders: [readableRequestById, requestsByCustomer],
-      eventHandlers: dispatchHandlers(requests, use(ticketCopiesToken)),
+      eventHandlers: dispatchHandlers(requests),
       jobs: [{ name: 'survey-request-expiry', intervalMs: config.SURVEYS_EXPIRY_INTERVAL_MS, run: async () => void (await requests.expireDue()) }],
     };
   },

@@ -1,6 +1,6 @@
-import { complaintClosedV1, complaintReopenedV1, complaintResolvedV1 } from '@crm/contracts';
+import { ticketClosedV1, ticketOpenedV1, ticketReopenedV1, ticketResolvedV1 } from '@crm/contracts';
 import { defineSchemaLessPlugin, pluginToken } from '@crm/kernel';
-import { TicketCopies, ticketCopyModel, ticketOpenedAsRead } from './ticket-projection';
+import { TicketCopies, ticketCopyModel } from './ticket-projection';
 
 export const ticketCopiesToken = pluginToken<TicketCopies>('surveys.ticket-copies');
 
@@ -15,10 +15,11 @@ export const ticketCopiesPlugin = defineSchemaLessPlugin({
     return {
       models: [copies.model],
       eventHandlers: [
-        { contract: ticketOpenedAsRead, durable: 'surveys-ticket-copies-opened', handle: (event) => copies.opened(event) },
-        { contract: complaintResolvedV1, durable: 'surveys-ticket-copies-resolved', handle: (event) => copies.resolved(event) },
-        { contract: complaintReopenedV1, durable: 'surveys-ticket-copies-reopened', handle: (event) => copies.reopened(event) },
-        { contract: complaintClosedV1, durable: 'surveys-ticket-copies-closed', handle: (event) => copies.closed(event) },
+        // Durables named after the ticket.* events they read (the complaint.* ones they replaced stay behind, idle).
+        { contract: ticketOpenedV1, durable: 'surveys-ticket-copies-ticket-opened', handle: (event) => copies.opened(event) },
+        { contract: ticketResolvedV1, durable: 'surveys-ticket-copies-ticket-resolved', handle: (event) => copies.resolved(event) },
+        { contract: ticketReopenedV1, durable: 'surveys-ticket-copies-ticket-reopened', handle: (event) => copies.reopened(event) },
+        { contract: ticketClosedV1, durable: 'surveys-ticket-copies-ticket-closed', handle: (event) => copies.closed(event) },
       ],
     };
   },

@@ -1,17 +1,12 @@
-import { complaintClosedV1, complaintOpenedV1, complaintReopenedV1, complaintResolvedV1, type EventContract, type EventData } from '@crm/contracts';
+import { ticketClosedV1, ticketOpenedV1, ticketReopenedV1, ticketResolvedV1, type EventContract, type EventData, type TicketEventBase } from '@crm/contracts';
 import type { CloudEvent } from '@crm/events';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { z } from 'zod';
 
 /*
- * surveys' copy of the service desk's tickets, kept from its ticket lifecycle events: the first responder of a
- * ticket a survey is sent after (the after-service survey counts for them, and a follow-up goes back to them), and
- * the follow-up tickets opened from dissatisfied responses with their state, for SurveyResponse.followUp.
- *
- * Today service-desk publishes lifecycle events for COMPLAINT tickets only (crm.service-desk.complaint.*), and its
- * opened event does not name the survey response a follow-up ticket comes from. surveys reads an optional
- * `surveyResponseId` on complaint.opened (a tolerant reader of the field service-desk is to add, docs/adr/0013);
- * without it a ticket is simply not a follow-up.
+ * surveys' copy of the service desk's tickets, kept from its ticket lifecycle events (crm.service-desk.ticket.*,
+ * published for every ticket type): the follow-up tickets opened from dissatisfied responses (each event names
+ * `surveyResponseId`) with their state, first responder and who closed them, for SurveyResponse.followUp. Every
+ * event carries the first responder and the survey link, so a copy is complete whichever event arrives first.
  */
 
 export interface TicketCopyRecord {
@@ -52,14 +47,6 @@ export function ticketCopyModel(connection: Connection): Model<TicketCopyRecord>
   return connection.model<TicketCopyRecord>('ServiceDeskTicketCopy', ticketCopySchema, 'service_desk_tickets');
 }
 
-const followUpLink = z.object({ surveyResponseId: z.string().min(1).nullish() });
-
-/** complaint.opened as surveys reads it: the contract's payload plus the optional survey response it follows up. */
-export const ticketOpenedAsRead = {
-  ...complaintOpenedV1,
-  data: z.unknown().transform((raw) => ({ ...complaintOpenedV1.data.parse(raw), surveyResponseId: followUpLink.parse(raw ?? {}).surveyResponseId ?? null })),
-} satisfies EventContract;
-
 type Delivered<C extends EventContract> = Pick<CloudEvent<EventData<C>>, 'data' | 'time'>;
 
 /** Keeping the copy: each event sets what it knows, and the status only moves forward in time. */
@@ -73,28 +60,23 @@ export class TicketCopies {
     this.closedListeners.push(listener);
   }
 
-  async opened(event: Delivered<typeof ticketOpenedAsRead>): Promise<void> {
+  async opened(event: Delivered<typeof ticketOpenedV1>): Promise<void> {
     const d = event.data;
-    await this.apply(d.ticketId, d.customerId, d.status, new Date(d.occurredAt), {
-      firstResponderId: d.firstResponderId,
-      openedAt: new Date(d.openedAt),
-      ...(d.surveyResponseId ? { surveyResponseId: d.surveyResponseId } : {}),
-    });
+    await this.apply(d, { openedAt: new Date(d.openedAt) });
   }
 
-  async resolved(event: Delivered<typeof complaintResolvedV1>): Promise<void> {
+  async resolved(event: Delivered<typeof ticketResolvedV1>): Promise<void> {
     const d = event.data;
-    await this.apply(d.ticketId, d.customerId, d.status, new Date(d.occurredAt), { resolvedAt: new Date(d.occurredAt) });
+    await this.apply(d, { resolvedAt: new Date(d.resolvedAt) });
   }
 
-  async reopened(event: Delivered<typeof complaintReopenedV1>): Promise<void> {
-    const d = event.data;
-    await this.apply(d.ticketId, d.customerId, d.status, new Date(d.occurredAt), {});
+  async reopened(event: Delivered<typeof ticketReopenedV1>): Promise<void> {
+    await this.apply(event.data, {});
   }
 
-  async closed(event: Delivered<typeof complaintClosedV1>): Promise<void> {
+  async closed(event: Delivered<typeof ticketClosedV1>): Promise<void> {
     const d = event.data;
-    await this.apply(d.ticketId, d.customerId, d.status, new Date(d.occurredAt), { closedAt: new Date(d.occurredAt), closedBy: d.closedBy });
+    await this.apply(d, { closedAt: new Date(d.closedAt), closedBy: d.closedBy });
     const ticket = await this.model.findById(d.ticketId).lean<TicketCopyRecord>();
     if (ticket) for (const listener of this.closedListeners) await listener(ticket);
   }
@@ -112,11 +94,11 @@ export class TicketCopies {
   }
 
   /** Facts are set whatever the order; the status only when this event is not older than the one the copy reflects. */
-  private async apply(ticketId: string, customerId: string, status: string, at: Date, facts: Partial<TicketCopyRecord>): Promise<void> {
-    await this.model.updateOne({ _id: ticketId }, { $set: { customerId, ...facts }, $setOnInsert: { status, asOf: at } }, { upsert: true });
+  private async apply(event: TicketEventBase, facts: Partial<TicketCopyRecord>): Promise<void> {
+    const { ticketId, customerId, status, firstResponderId } = event;
+    const at = new Date(event.occurredAt);
+    const link = event.surveyResponseId ? { surveyResponseId: event.surveyResponseId } : {};
+    await this.model.updateOne({ _id: ticketId }, { $set: { customerId, firstResponderId, ...link, ...facts }, $setOnInsert: { status, asOf: at } }, { upsert: true });
     await this.model.updateOne({ _id: ticketId, asOf: { $lte: at } }, { $set: { status, asOf: at } });
   }
 }
-
-export type TicketOpenedData = EventData<typeof ticketOpenedAsRead>;
-export type ComplaintResolvedData = EventData<typeof complaintResolvedV1>;
