@@ -1,5 +1,6 @@
 import { createService } from '@crm/kernel';
 import { customerScopePlugin } from '@crm/customer-scope';
+import { workingCalendarPlugin } from '@crm/working-calendar';
 import { attributionPlugin } from './attribution/attribution.plugin';
 import { analysisPlugin } from './analysis/analysis.plugin';
 import { dispatchPlugin } from './dispatch/dispatch.plugin';
@@ -13,5 +14,5 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 /** surveys: customer satisfaction (docs/domain/surveys.md). */
 export const surveysService = createService({
   name: 'surveys',
-  plugins: [customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, analysisPlugin, improvementPlugin, viewerPlugin],
+  plugins: [workingCalendarPlugin('surveys'), customerScopePlugin('surveys'), attributionPlugin, templatesPlugin, ticketCopiesPlugin, dispatchPlugin, surveyResponsesPlugin, followUpPlugin, analysisPlugin, improvementPlugin, viewerPlugin],
 });

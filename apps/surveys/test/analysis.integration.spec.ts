@@ -18,6 +18,7 @@ describe('surveys: analysis on every axis and the satisfaction KPIs', () => {
   let agent: string;
   let alice: string;
   let partner: string;
+  let east2Id: string;
   const commands: mongo.CommandStartedEvent[] = [];
 
   beforeAll(async () => {
@@ -31,6 +32,7 @@ describe('surveys: analysis on every axis and the satisfaction KPIs', () => {
     // Two customers in AN-EAST (alice's), one in AN-WEST (bob's). Three maintenance visits dispatch three requests.
     const east1 = await announceCustomer(service, { owner: 'an-alice', department: 'AN-EAST' });
     const east2 = await announceCustomer(service, { owner: 'an-alice', department: 'AN-EAST' });
+    east2Id = east2;
     const west = await announceCustomer(service, { owner: 'an-bob', department: 'AN-WEST' });
     for (const customerId of [east1, east2, west]) await publishVisit(service, maintenanceVisit(customerId, { staffId: customerId === west ? 'an-bob' : 'an-alice', product: 'Chiller X2' }));
     const requests = await waitFor(service, 'survey_requests', { 'attribution.departmentId': { $in: ['AN-EAST', 'AN-WEST'] } }, 3);
@@ -121,5 +123,24 @@ describe('surveys: analysis on every axis and the satisfaction KPIs', () => {
     expect(own.data!._entities.map((e: { satisfaction: unknown }) => e.satisfaction === null)).toEqual([false, true]);
     const none = await graphql(service.url, KPIS, { r: [{ __typename: 'Department', id: 'AN-EAST' }] }, partner);
     expect(none.data!._entities[0].satisfaction).toBeNull();
+  });
+
+  it("shows a department manager their department's figure and, of a consultant elsewhere, only what counts for their department", async () => {
+    const westManager = await tokenFor({ sub: 'an-mgr-west', roles: ['department_manager'], department_id: 'AN-WEST' });
+    const res = await graphql(service.url, KPIS, { r: [{ __typename: 'Consultant', id: 'an-alice' }, { __typename: 'Consultant', id: 'an-bob' }, { __typename: 'Department', id: 'AN-WEST' }, { __typename: 'Department', id: 'AN-EAST' }] }, westManager);
+    expect(res.errors).toBeUndefined();
+    const [aliceKpi, bobKpi, west, east] = res.data!._entities;
+    expect(aliceKpi.satisfaction).toMatchObject({ responses: 0, meanScore: null });
+    expect(bobKpi.satisfaction).toMatchObject({ responses: 1, meanScore: 4 });
+    expect(west.satisfaction).toMatchObject({ responses: 1 });
+    expect(east.satisfaction).toBeNull();
+  });
+
+  it("counts a response by the calendar's time zone: 1 April 07:00 in China is still March in UTC, but Q2", async () => {
+    clock.set('2025-04-02T00:00:00Z');
+    const res = await graphql(service.url, RECORD, { i: { customerId: east2Id, template: 'VISIT', respondedAt: '2025-03-31T23:00:00Z', answers: VISIT.map((item) => ({ item, level: 'SATISFIED' })) } }, agent);
+    expect(res.data!.recordSurveyResponse.userErrors).toEqual([]);
+    const q2 = await graphql(service.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Consultant { satisfaction(period: "2025-Q2") { responses } march: satisfaction(period: "2025-03") { responses } } } }`, { r: [{ __typename: 'Consultant', id: 'an-alice' }] }, gm);
+    expect(q2.data!._entities[0]).toEqual({ satisfaction: { responses: 1 }, march: { responses: 1 } });
   });
 });

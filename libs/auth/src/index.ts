@@ -1,3 +1,4 @@
 export * from './caller';
 export * from './token-verifier';
 export * from './dev-token';
+export * from './staff-figures';

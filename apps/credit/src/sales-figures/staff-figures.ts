@@ -1,4 +1,4 @@
-import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { staffFigureReach, type Caller } from '@crm/auth';
 import { defineLoader } from '@crm/kernel';
 import type { Model, PipelineStage } from 'mongoose';
 import type { OrderRecord } from '../orders/order.model';
@@ -24,19 +24,13 @@ export interface StaffFigureKey {
 }
 
 /**
- * Whose figures the caller reads, as a condition on the records: finance and the general manager everyone's; a
- * consultant their own; a department manager their department and, of any consultant, the part booked in their
- * department. Null: not readable (partners, everyone else).
+ * Whose figures the caller reads, as a condition on the records: the platform's KPI rule (`staffFigureReach`), with
+ * finance reading everyone's money figures. Null: not readable.
  */
 export function staffFiguresScope(caller: Caller, kind: StaffKind, id: string): Record<string, string> | null {
-  if (isPartner(caller)) return null;
-  if (hasRole(caller, 'finance', 'general_manager')) return {};
-  if (hasRole(caller, 'department_manager') && caller.departmentId) {
-    if (kind === 'DEPARTMENT') return id === caller.departmentId ? {} : null;
-    return { departmentId: caller.departmentId };
-  }
-  if (kind === 'CONSULTANT' && caller.userId === id && hasRole(caller, 'consultant')) return {};
-  return null;
+  const reach = staffFigureReach(caller, { kind, id }, ['finance']);
+  if (reach === null) return null;
+  return reach === 'ALL' ? {} : { departmentId: reach.departmentId };
 }
 
 export const staffFigureKey = (key: StaffFigureKey): string => JSON.stringify([key.kind, key.id, key.measure, key.currency, key.period?.label ?? null, key.period?.from.toISOString() ?? null, key.period?.to.toISOString() ?? null]);

@@ -1,4 +1,6 @@
+import { TZDate } from '@date-fns/tz';
 import { BadUserInputError } from '@crm/kernel';
+import { parseReportPeriod } from '@crm/working-calendar';
 import type { SatisfactionLevel } from '../survey-responses/survey-templates';
 
 export const analysisAxes = ['ITEM', 'TEMPLATE', 'TEMPLATE_VERSION', 'CONSULTANT', 'DEPARTMENT', 'PRODUCT', 'REGION', 'PERIOD'] as const;
@@ -42,32 +44,28 @@ export interface Period {
 
 const PERIOD = /^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$/;
 
-export function parsePeriod(label: string, field = 'period'): Period {
+/** A year, quarter or month label as the span [start, end) it names in the working calendar's time zone. */
+export function parsePeriod(label: string, timeZone: string, field = 'period'): Period {
   const match = PERIOD.exec(label);
   if (!match) throw new BadUserInputError(field, 'must read YYYY, YYYY-Qn or YYYY-MM');
-  const year = Number(match[1]);
-  if (match[2]) {
-    const q = Number(match[2]);
-    return { label, granularity: 'QUARTER', start: new Date(Date.UTC(year, (q - 1) * 3, 1)), end: new Date(Date.UTC(year, q * 3, 1)) };
-  }
-  if (match[3]) {
-    const m = Number(match[3]);
-    return { label, granularity: 'MONTH', start: new Date(Date.UTC(year, m - 1, 1)), end: new Date(Date.UTC(year, m, 1)) };
-  }
-  return { label, granularity: 'YEAR', start: new Date(Date.UTC(year, 0, 1)), end: new Date(Date.UTC(year + 1, 0, 1)) };
+  const { from, to } = parseReportPeriod(label, timeZone, field);
+  const granularity: PeriodGranularity = match[2] ? 'QUARTER' : match[3] ? 'MONTH' : 'YEAR';
+  return { label, granularity, start: from, end: to };
 }
 
-/** The label of the period an instant falls in (UTC), as the aggregation computes it. */
-export function periodLabelOf(at: Date, granularity: PeriodGranularity): string {
-  const year = at.getUTCFullYear();
+/** The label of the period an instant falls in, in the time zone, as the aggregation computes it. */
+export function periodLabelOf(at: Date, granularity: PeriodGranularity, timeZone: string): string {
+  const local = new TZDate(at.getTime(), timeZone);
+  const year = local.getFullYear();
   if (granularity === 'YEAR') return String(year);
-  if (granularity === 'QUARTER') return `${year}-Q${Math.floor(at.getUTCMonth() / 3) + 1}`;
-  return `${year}-${String(at.getUTCMonth() + 1).padStart(2, '0')}`;
+  if (granularity === 'QUARTER') return `${year}-Q${Math.floor(local.getMonth() / 3) + 1}`;
+  return `${year}-${String(local.getMonth() + 1).padStart(2, '0')}`;
 }
 
 /** The aggregation expression of `periodLabelOf` over a date path (no $switch or $dateTrunc: the dev server lacks them). */
-export function periodExpression(path: string, granularity: PeriodGranularity): unknown {
-  if (granularity === 'YEAR') return { $dateToString: { format: '%Y', date: path } };
-  if (granularity === 'MONTH') return { $dateToString: { format: '%Y-%m', date: path } };
-  return { $concat: [{ $dateToString: { format: '%Y', date: path } }, '-Q', { $toString: { $toInt: { $ceil: { $divide: [{ $month: path }, 3] } } } }] };
+export function periodExpression(path: string, granularity: PeriodGranularity, timeZone: string): unknown {
+  const formatted = (format: string) => ({ $dateToString: { format, date: path, timezone: timeZone } });
+  if (granularity === 'YEAR') return formatted('%Y');
+  if (granularity === 'MONTH') return formatted('%Y-%m');
+  return { $concat: [formatted('%Y'), '-Q', { $toString: { $toInt: { $ceil: { $divide: [{ $month: { date: path, timezone: timeZone } }, 3] } } } }] };
 }

@@ -2,18 +2,19 @@ import { requireCaller, defineLoader } from '@crm/kernel';
 import { customerScopeToken } from '@crm/customer-scope';
 import { definePlugin } from '../define-plugin';
 import { surveyResponsesToken } from '../survey-responses/survey-responses.plugin';
-import { mayReadConsultantSatisfaction, mayReadDepartmentSatisfaction } from './analysis-access';
+import { satisfactionReach } from './analysis-access';
+import { workingCalendarToken } from '@crm/working-calendar';
 import { parsePeriod, type Period } from './analysis-rules';
 import { AnalysisService, satisfactionFigures, type SatisfactionFigure } from './analysis.service';
 
-const loaderOf = (name: string, path: 'attribution.consultantId' | 'attribution.departmentId', responses: () => Parameters<typeof satisfactionFigures>[0]) =>
-  defineLoader<string, SatisfactionFigure>(name, (keys) =>
+const loaderOf = (name: string, kind: 'CONSULTANT' | 'DEPARTMENT', responses: () => Parameters<typeof satisfactionFigures>[0], timeZone: () => string) =>
+  defineLoader<string, SatisfactionFigure | null>(name, (keys, { caller }) =>
     satisfactionFigures(
       responses(),
-      path,
+      kind === 'CONSULTANT' ? 'attribution.consultantId' : 'attribution.departmentId',
       keys.map((key) => {
         const [id, label] = key.split('\u0000');
-        return { id, period: parsePeriod(label) };
+        return { id, period: parsePeriod(label, timeZone()), reach: caller ? satisfactionReach(caller, { kind, id }) : null };
       }),
     ),
   );
@@ -21,14 +22,16 @@ const loaderOf = (name: string, path: 'attribution.consultantId' | 'attribution.
 /** Satisfaction analysis on every axis, and the consultants' and departments' satisfaction KPIs (batched). */
 export const analysisPlugin = definePlugin({
   name: 'analysis',
-  uses: [surveyResponsesToken, customerScopeToken],
+  uses: [surveyResponsesToken, customerScopeToken, workingCalendarToken],
   sdl: ['analysis.graphql'],
   register({ clock, use }) {
     const responses = use(surveyResponsesToken);
-    const analysis = new AnalysisService(responses.model, 'survey_requests', use(customerScopeToken), clock);
-    const byConsultant = loaderOf('consultantSatisfaction', 'attribution.consultantId', () => responses.model);
-    const byDepartment = loaderOf('departmentSatisfaction', 'attribution.departmentId', () => responses.model);
-    const period = (label: string): Period => parsePeriod(label, 'period');
+    const calendar = use(workingCalendarToken);
+    const timeZone = () => calendar.current().config.timeZone;
+    const analysis = new AnalysisService(responses.model, 'survey_requests', use(customerScopeToken), clock, timeZone);
+    const byConsultant = loaderOf('consultantSatisfaction', 'CONSULTANT', () => responses.model, timeZone);
+    const byDepartment = loaderOf('departmentSatisfaction', 'DEPARTMENT', () => responses.model, timeZone);
+    const period = (label: string): Period => parsePeriod(label, timeZone(), 'period');
     return {
       resolvers: {
         Query: {
@@ -37,14 +40,14 @@ export const analysisPlugin = definePlugin({
         Consultant: {
           __resolveReference: (ref) => ({ id: String(ref.id) }),
           satisfaction: (consultant, args, ctx) => {
-            if (!mayReadConsultantSatisfaction(requireCaller(ctx), String(consultant.id))) return null;
+            requireCaller(ctx);
             return ctx.loaders.get(byConsultant).load(`${String(consultant.id)}\u0000${period(args.period).label}`);
           },
         },
         Department: {
           __resolveReference: (ref) => ({ id: String(ref.id) }),
           satisfaction: (department, args, ctx) => {
-            if (!mayReadDepartmentSatisfaction(requireCaller(ctx), String(department.id))) return null;
+            requireCaller(ctx);
             return ctx.loaders.get(byDepartment).load(`${String(department.id)}\u0000${period(args.period).label}`);
           },
         },

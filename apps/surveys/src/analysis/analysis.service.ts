@@ -1,3 +1,4 @@
+import type { StaffFigureReach } from '@crm/auth';
 import { isPartner, type Caller } from '@crm/auth';
 import type { CustomerScopeDirectory } from '@crm/customer-scope';
 import { dateTimeInput, ForbiddenError, parseInput, type Clock } from '@crm/kernel';
@@ -93,6 +94,8 @@ export class AnalysisService {
     private readonly requestsCollection: string,
     private readonly scopes: CustomerScopeDirectory,
     private readonly clock: Clock,
+    /** The working calendar's time zone: periods are its months, quarters and years. */
+    private readonly timeZone: () => string,
   ) {}
 
   async analyse(caller: Caller, rawInput: unknown): Promise<AnalysisResult> {
@@ -120,8 +123,8 @@ export class AnalysisService {
     const responseKey: Record<string, unknown> = {};
     const requestKey: Record<string, unknown> = {};
     for (const axis of input.by) {
-      responseKey[keyField[axis]] = axis === 'PERIOD' ? periodExpression('$respondedAt', granularity) : responsePath[axis];
-      if (axis !== 'ITEM') requestKey[keyField[axis]] = axis === 'PERIOD' ? periodExpression('$createdAt', granularity) : responsePath[axis];
+      responseKey[keyField[axis]] = axis === 'PERIOD' ? periodExpression('$respondedAt', granularity, this.timeZone()) : responsePath[axis];
+      if (axis !== 'ITEM') requestKey[keyField[axis]] = axis === 'PERIOD' ? periodExpression('$createdAt', granularity, this.timeZone()) : responsePath[axis];
     }
     const unwound = byItem || Boolean(input.item);
     const levels = Object.fromEntries(levelsBestFirst.map((level, i) => [`l${i}`, countOfLevel(level, unwound)]));
@@ -177,24 +180,30 @@ export interface SatisfactionFigure {
 export async function satisfactionFigures(
   responses: Model<SurveyResponseRecord>,
   path: 'attribution.consultantId' | 'attribution.departmentId',
-  keys: readonly { id: string; period: { label: string; start: Date; end: Date } }[],
-): Promise<SatisfactionFigure[]> {
-  const periods = new Map(keys.map((k) => [k.period.label, k.period]));
+  keys: readonly { id: string; period: { label: string; start: Date; end: Date }; reach: StaffFigureReach }[],
+): Promise<(SatisfactionFigure | null)[]> {
+  // One facet per (period, reach): a department manager reads of another department's consultant only the
+  // responses counted for their own department.
+  const facetOf = (k: (typeof keys)[number]) => JSON.stringify([k.period.label, k.reach === 'ALL' ? null : k.reach?.departmentId]);
+  const readable = keys.filter((k) => k.reach !== null);
+  const groups = new Map(readable.map((k) => [facetOf(k), { period: k.period, reach: k.reach, ids: new Set<string>() }]));
+  for (const k of readable) groups.get(facetOf(k))!.ids.add(k.id);
+  const names = new Map([...groups.keys()].map((name, i) => [name, `p${i}`]));
   const facets = Object.fromEntries(
-    [...periods.values()].map((period, i) => [
-      `p${i}`,
+    [...groups].map(([name, { period, reach, ids }]) => [
+      names.get(name)!,
       [
-        { $match: { [path]: { $in: [...new Set(keys.filter((k) => k.period.label === period.label).map((k) => k.id))] }, respondedAt: { $gte: period.start, $lt: period.end } } },
+        { $match: { [path]: { $in: [...ids] }, respondedAt: { $gte: period.start, $lt: period.end }, ...(reach === 'ALL' || reach === null ? {} : { 'attribution.departmentId': reach.departmentId }) } },
         { $group: { _id: `$${path}`, responses: { $sum: 1 }, ...Object.fromEntries(levelsBestFirst.map((level, l) => [`l${l}`, countOfLevel(level, false)])) } },
       ],
     ]),
   );
-  const [result] = keys.length === 0 ? [{}] : await responses.aggregate<Record<string, GroupRow[]>>([{ $match: { [path]: { $in: [...new Set(keys.map((k) => k.id))] } } }, { $facet: facets }]);
-  const labels = [...periods.keys()];
+  const [result] = readable.length === 0 ? [{}] : await responses.aggregate<Record<string, GroupRow[]>>([{ $match: { [path]: { $in: [...new Set(readable.map((k) => k.id))] } } }, { $facet: facets }]);
   const found = new Map<string, GroupRow>();
-  labels.forEach((label, i) => (result?.[`p${i}`] ?? []).forEach((row) => found.set(`${String(row._id)}|${label}`, row)));
+  for (const [name, facet] of names) (result?.[facet] ?? []).forEach((row) => found.set(`${String(row._id)}|${name}`, row));
   return keys.map((k) => {
-    const row = found.get(`${k.id}|${k.period.label}`);
+    if (k.reach === null) return null;
+    const row = found.get(`${k.id}|${facetOf(k)}`);
     const distribution: Distribution = row ? [row.l0, row.l1, row.l2, row.l3, row.l4] : [0, 0, 0, 0, 0];
     const figures = figuresOf(distribution);
     return {
