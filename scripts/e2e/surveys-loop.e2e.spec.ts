@@ -5,6 +5,7 @@ import { DEV_JWT_SECRET } from '@crm/auth';
 import { ownIdOf } from '@crm/contracts';
 import { eventually } from '@crm/testing';
 import { call, callWhenKnown, demoConsultants, demoDepartments, demoTokens } from '../platform/demo-data';
+import { seedSurveysLoop } from '../platform/demo-surveys-loop';
 import type { RunningPlatform } from '../platform/platform';
 import { startE2ePlatform } from './e2e-platform';
 
@@ -102,5 +103,13 @@ describe('surveys through the gateway: the closed loop', () => {
       return found;
     }, 60_000);
     expect(skipped).toMatchObject({ state: 'SKIPPED', skip: { reason: 'FOLLOW_UP_TICKET' } });
+  });
+
+  it('seeds the demo’s two loops: one closed, one open with its first responder', async () => {
+    const lines: string[] = [];
+    await seedSurveysLoop(url, tokens, (line) => lines.push(line));
+    expect(lines).toEqual([expect.stringMatching(/^surveys: closed loop for Jinling Cold Chain .* by agent-he$/), 'surveys: open loop for Baiyun Dairy (surveys loop, open): follow-up ticket RECEIVED with tech-qian']);
+    const open = await call(url, '{ tickets(filter: {assigneeId: "tech-qian", type: COMPLAINT}) { edges { node { status surveyResponse { id } } } } }', {}, tokens.generalManager);
+    expect(open.tickets.edges).toEqual([{ node: { status: 'RECEIVED', surveyResponse: { id: expect.any(String) } } }]);
   });
 });

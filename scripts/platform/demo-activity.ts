@@ -3,6 +3,7 @@ import { call, callWhenKnown, demoConsultants } from './demo-data';
 import { seedEngagement } from './demo-engagement';
 import { seedServiceDesk } from './demo-service-desk';
 import { seedSurveys } from './demo-surveys';
+import { seedSurveysLoop } from './demo-surveys-loop';
 
 export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string, string>, customers: string[], log: (line: string) => void): Promise<void> {
   await seedServiceDesk(gatewayUrl, tokens, customers, log);
@@ -42,6 +43,7 @@ export async function seedDemoActivity(gatewayUrl: string, tokens: Record<string
   // After credit's deliveries, so return-visit schedules exist.
   await seedEngagement(gatewayUrl, tokens, customers, log);
   await seedSurveys(gatewayUrl, tokens, customers, log);
+  await seedSurveysLoop(gatewayUrl, tokens, log);
 }
 
 /**
