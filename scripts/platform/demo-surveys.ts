@@ -1,8 +1,8 @@
 // Demo data for surveys (issue 11), through the gateway: two versions of the visit questionnaire, survey requests
 // pending and answered (mystery checks planned by hand; the event-driven ones come from tickets, visits and orders
-// the other demos create), dissatisfied answers whose follow-up loop is open (the service desk closes it once it
-// consumes crm.surveys.response.recorded, docs/adr/0013), improvement proposals in each state, and an analysis
-// with numbers. The lead wires `seedSurveys` into the demo after the customers exist.
+// the other demos create), dissatisfied answers whose follow-up loop is open (the service desk opens a follow-up
+// ticket for each; demo-surveys-loop.ts closes one loop end to end), improvement proposals in each state, and an
+// analysis with numbers. The lead wires `seedSurveys` into the demo after the customers exist.
 import { call, callWhenKnown } from './demo-data';
 
 const USER_ERRORS = 'userErrors { field code message }';
