@@ -224,4 +224,29 @@ describe('service-desk: fault reports and supervision', () => {
     const bad = await graphql(service.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Consultant { complaintCount(period: "last month") } } }', reps, gm);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'period' });
   });
+
+  it("rolls complaints up per department, for its manager and the company-wide roles; another department's manager reads of a consultant only the part booked in theirs", async () => {
+    clock.set(cst('2024-12-05T10:00:00'));
+    const east = await announceCustomer(service, { owner: 'erin', department: 'D-KPI-EAST' });
+    await announceCustomer(service, { owner: 'erin', department: 'D-KPI-EAST' });
+    const west = await announceCustomer(service, { owner: 'erin', department: 'D-KPI-WEST' });
+    await openTicket(service, complaint(east), agent);
+    await openTicket(service, complaint(west), agent);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Department { id complaintCount(period: "2024-12") complaintRate(period: "2024-12") } ... on Consultant { id complaintCount(period: "2024-12") } } }`;
+    const reps = { r: [{ __typename: 'Department', id: 'D-KPI-EAST' }, { __typename: 'Department', id: 'D-KPI-WEST' }, { __typename: 'Consultant', id: 'erin' }] };
+    expect((await ok(service, query, reps, gm))._entities).toEqual([
+      { id: 'D-KPI-EAST', complaintCount: 1, complaintRate: 0.5 },
+      { id: 'D-KPI-WEST', complaintCount: 1, complaintRate: 1 },
+      { id: 'erin', complaintCount: 2 },
+    ]);
+    const { tokenFor } = await import('@crm/testing');
+    const eastManager = await tokenFor({ sub: 'mgr-kpi-east', roles: ['department_manager'], department_id: 'D-KPI-EAST' });
+    expect((await ok(service, query, reps, eastManager))._entities).toEqual([
+      { id: 'D-KPI-EAST', complaintCount: 1, complaintRate: 0.5 },
+      { id: 'D-KPI-WEST', complaintCount: null, complaintRate: null },
+      { id: 'erin', complaintCount: 1 },
+    ]);
+    const consultant = await tokenFor({ sub: 'erin', roles: ['consultant'], department_id: 'D-KPI-EAST' });
+    expect((await ok(service, query, reps, consultant))._entities[0]).toEqual({ id: 'D-KPI-EAST', complaintCount: null, complaintRate: null });
+  });
 });

@@ -1,4 +1,4 @@
-import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { staffFigureReach, type Caller } from '@crm/auth';
 
 /** A staff member's engagement over one period: what the consultant KPIs of engagement count. */
 export interface ActivityFigures {
@@ -16,10 +16,13 @@ export interface ActivityFigures {
   minutesOverdue: number;
 }
 
-/** Whose activity a caller reads: their own; managers, the coordinator, marketing and the general manager anyone's (their customers' records only); partners nobody's. */
+/**
+ * Whose activity a caller reads: the platform's KPI rule (staffFigureReach), with the coordinator and marketing
+ * reading everyone's. What is counted is then limited to the customers the caller may read, so a department manager
+ * looking at a consultant elsewhere sees the part about their department's customers.
+ */
 export function mayReadStaffActivity(caller: Caller, staffId: string): boolean {
-  if (isPartner(caller)) return false;
-  return caller.userId === staffId || hasRole(caller, 'department_manager', 'general_manager', 'coordinator', 'marketing', 'internal_app');
+  return staffFigureReach(caller, { kind: 'CONSULTANT', id: staffId }, ['coordinator', 'marketing']) !== null;
 }
 
 /** Minutes count as overdue when they were submitted after their due time, or are still unsubmitted past it. */

@@ -89,4 +89,11 @@ export class CustomerDirectory {
       .aggregate<{ _id: string; count: number }>([{ $match: { ownerId: { $in: [...consultantIds] }, lifecycle: { $ne: 'REMOVED' } } }, { $group: { _id: '$ownerId', count: { $sum: 1 } } }]);
     return new Map(rows.map((row) => [row._id, row.count]));
   }
+
+  /** Customers per department (removed ones left out): the denominator of a department's complaint rate. */
+  async countInDepartments(departmentIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.customers
+      .aggregate<{ _id: string; count: number }>([{ $match: { departmentId: { $in: [...departmentIds] }, lifecycle: { $ne: 'REMOVED' } } }, { $group: { _id: '$departmentId', count: { $sum: 1 } } }]);
+    return new Map(rows.map((row) => [row._id, row.count]));
+  }
 }

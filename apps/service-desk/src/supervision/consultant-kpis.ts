@@ -1,4 +1,4 @@
-import { hasRole, isPartner, type Caller } from '@crm/auth';
+import { staffFigureReach, type Caller, type StaffFigureReach, type StaffFigureSubject } from '@crm/auth';
 import { defineLoader } from '@crm/kernel';
 import type { Model } from 'mongoose';
 import type { CalendarService } from '../calendar/calendar.service';
@@ -8,59 +8,76 @@ import type { TicketRecord } from '../tickets/ticket.model';
 import { parseReportPeriod } from './report-period';
 
 export interface ComplaintFigures {
-  /** Complaints received in the period about customers the consultant owned then, as far as the caller may see. */
+  /** Complaints received in the period, as far as the caller may see. */
   complaintCount: number;
-  /** complaintCount ÷ customers the consultant owns; null when they own none. */
+  /** complaintCount ÷ the customers the consultant owns (the department has); null when there are none. */
   complaintRate: number | null;
 }
 
-/** Whose complaint figures a caller may read: their own; a manager's or supervisor's anyone's (within what they see). */
-export function mayReadComplaintFigures(caller: Caller, consultantId: string): boolean {
-  if (isPartner(caller)) return false;
-  if (hasRole(caller, 'general_manager', 'department_manager', 'coordinator', 'service_agent', 'internal_app')) return true;
-  return caller.userId === consultantId;
+/** How much of a complaint figure a caller reads: the platform's KPI rule, with the coordinator and service agents reading everyone's (within the tickets they see). */
+export function complaintFiguresReach(caller: Caller, subject: StaffFigureSubject): StaffFigureReach {
+  return staffFigureReach(caller, subject, ['coordinator', 'service_agent']);
 }
 
+/** Whose complaint figures a caller may read at all. */
+export function mayReadComplaintFigures(caller: Caller, consultantId: string): boolean {
+  return complaintFiguresReach(caller, { kind: 'CONSULTANT', id: consultantId }) !== null;
+}
+
+/** A consultant's complaints count where the customer's owner was when the matter was received; a department's by the customer's department. */
+const fieldOf = { CONSULTANT: 'consultantAtOpeningId', DEPARTMENT: 'customerDepartmentId' } as const;
+
 /**
- * Complaint rate per consultant (a KPI that meets the others on the Consultant entity). A loader key is
- * `consultantId|period`; one aggregation per period per request, whatever the number of consultants.
+ * Complaint count and rate per consultant and per department (KPIs that meet the others on Consultant and
+ * Department). A loader key is `kind|id|period`; one aggregation per (kind, period, reach) per request and one count
+ * of the customers, whatever the number of consultants or departments.
  */
 export function complaintFiguresLoader(tickets: Model<TicketRecord>, access: TicketAccess, directory: CustomerDirectory, calendar: CalendarService) {
-  return defineLoader<string, ComplaintFigures | null>('complaintFiguresByConsultantPeriod', async (keys, { caller }) => {
-    if (!caller) return keys.map(() => null);
+  return defineLoader<string, ComplaintFigures | null>('complaintFiguresByStaffPeriod', async (rawKeys, { caller }) => {
+    if (!caller) return rawKeys.map(() => null);
     const { timeZone } = await calendar.calendar();
-    const byPeriod = new Map<string, string[]>();
+    const keys = rawKeys.map(splitKey).map((key) => ({ ...key, reach: complaintFiguresReach(caller, key) }));
+    const groups = new Map<string, { kind: StaffFigureSubject['kind']; period: string; reach: Exclude<StaffFigureReach, null>; ids: Set<string> }>();
     for (const key of keys) {
-      const [consultantId, period] = splitKey(key);
-      if (!mayReadComplaintFigures(caller, consultantId)) continue;
-      byPeriod.set(period, [...(byPeriod.get(period) ?? []), consultantId]);
+      if (key.reach === null) continue;
+      const name = groupOf(key.kind, key.period, key.reach);
+      const group = groups.get(name) ?? { kind: key.kind, period: key.period, reach: key.reach, ids: new Set<string>() };
+      groups.set(name, group.ids.add(key.id) && group);
     }
-    const allConsultants = [...new Set([...byPeriod.values()].flat())];
-    const owned = allConsultants.length > 0 ? await directory.countOwnedBy(allConsultants) : new Map<string, number>();
+    const readable = keys.filter((key) => key.reach !== null);
+    const ofKind = (kind: StaffFigureSubject['kind']) => [...new Set(readable.filter((key) => key.kind === kind).map((key) => key.id))];
+    const [ownedByConsultant, ownedByDepartment] = await Promise.all([
+      ofKind('CONSULTANT').length > 0 ? directory.countOwnedBy(ofKind('CONSULTANT')) : new Map<string, number>(),
+      ofKind('DEPARTMENT').length > 0 ? directory.countInDepartments(ofKind('DEPARTMENT')) : new Map<string, number>(),
+    ]);
+    const visible = groups.size > 0 ? await access.filter(caller) : {};
     const counts = new Map<string, number>();
-    for (const [label, consultantIds] of byPeriod) {
-      const period = parseReportPeriod(label, timeZone);
+    for (const [name, group] of groups) {
+      const period = parseReportPeriod(group.period, timeZone);
+      const field = fieldOf[group.kind];
+      const booked = group.reach === 'ALL' ? {} : { customerDepartmentId: group.reach.departmentId };
       const rows = await tickets.aggregate<{ _id: string; count: number }>([
-        { $match: { $and: [{ type: 'COMPLAINT', consultantAtOpeningId: { $in: consultantIds }, openedAt: { $gte: period.from, $lt: period.to } }, await access.filter(caller)] } },
-        { $group: { _id: '$consultantAtOpeningId', count: { $sum: 1 } } },
+        { $match: { $and: [{ type: 'COMPLAINT', [field]: { $in: [...group.ids] }, openedAt: { $gte: period.from, $lt: period.to }, ...booked }, visible] } },
+        { $group: { _id: `$${field}`, count: { $sum: 1 } } },
       ]);
-      for (const row of rows) counts.set(`${row._id}|${label}`, row.count);
+      for (const row of rows) counts.set(`${name}|${row._id}`, row.count);
     }
     return keys.map((key) => {
-      const [consultantId] = splitKey(key);
-      if (!mayReadComplaintFigures(caller, consultantId)) return null;
-      const complaintCount = counts.get(key) ?? 0;
-      const customers = owned.get(consultantId) ?? 0;
+      if (key.reach === null) return null;
+      const complaintCount = counts.get(`${groupOf(key.kind, key.period, key.reach)}|${key.id}`) ?? 0;
+      const customers = (key.kind === 'CONSULTANT' ? ownedByConsultant : ownedByDepartment).get(key.id) ?? 0;
       return { complaintCount, complaintRate: customers === 0 ? null : Math.round((complaintCount / customers) * 10_000) / 10_000 };
     });
   });
 }
 
-export function complaintFiguresKey(consultantId: string, period: string): string {
-  return `${consultantId}|${period}`;
+const groupOf = (kind: string, period: string, reach: Exclude<StaffFigureReach, null>) => JSON.stringify([kind, period, reach === 'ALL' ? null : reach.departmentId]);
+
+export function complaintFiguresKey(kind: StaffFigureSubject['kind'], id: string, period: string): string {
+  return JSON.stringify([kind, id, period]);
 }
 
-function splitKey(key: string): [string, string] {
-  const at = key.lastIndexOf('|');
-  return [key.slice(0, at), key.slice(at + 1)];
+function splitKey(key: string): StaffFigureSubject & { period: string } {
+  const [kind, id, period] = JSON.parse(key) as [StaffFigureSubject['kind'], string, string];
+  return { kind, id, period };
 }

@@ -31,10 +31,10 @@ export const supervisionPlugin = definePlugin({
     const complaintFigures = complaintFiguresLoader(tickets.model, tickets.access, use(customerDirectoryToken), calendar);
     provide(reportRunnerToken, runner);
 
-    const figures = async (consultantId: string, period: string, ctx: Parameters<typeof requireCaller>[0]) => {
+    const figures = async (kind: 'CONSULTANT' | 'DEPARTMENT', id: string, period: string, ctx: Parameters<typeof requireCaller>[0]) => {
       requireCaller(ctx);
       parseReportPeriod(period, (await calendar.calendar()).timeZone);
-      return ctx.loaders.get(complaintFigures).load(complaintFiguresKey(consultantId, period));
+      return ctx.loaders.get(complaintFigures).load(complaintFiguresKey(kind, id, period));
     };
     const resolvers: Resolvers = {
       Query: {
@@ -58,8 +58,13 @@ export const supervisionPlugin = definePlugin({
       },
       Consultant: {
         __resolveReference: (ref) => ({ id: ref.id }),
-        complaintCount: async (consultant, { period }, ctx) => (await figures(String(consultant.id), period, ctx))?.complaintCount ?? null,
-        complaintRate: async (consultant, { period }, ctx) => (await figures(String(consultant.id), period, ctx))?.complaintRate ?? null,
+        complaintCount: async (consultant, { period }, ctx) => (await figures('CONSULTANT', String(consultant.id), period, ctx))?.complaintCount ?? null,
+        complaintRate: async (consultant, { period }, ctx) => (await figures('CONSULTANT', String(consultant.id), period, ctx))?.complaintRate ?? null,
+      },
+      Department: {
+        __resolveReference: (ref) => ({ id: ref.id }),
+        complaintCount: async (department, { period }, ctx) => (await figures('DEPARTMENT', String(department.id), period, ctx))?.complaintCount ?? null,
+        complaintRate: async (department, { period }, ctx) => (await figures('DEPARTMENT', String(department.id), period, ctx))?.complaintRate ?? null,
       },
     };
     return {
