@@ -1,6 +1,7 @@
 import { createService } from '@crm/kernel';
 import { workingCalendarPlugin } from '@crm/working-calendar';
 import { accessPlugin } from './access/access.plugin';
+import { acquisitionPlugin } from './acquisition/acquisition.plugin';
 import { badCustomerCasesPlugin } from './bad-customer-cases/bad-customer-cases.plugin';
 import { classificationPlugin } from './classification/classification.plugin';
 import { customersPlugin } from './customers/customers.plugin';
@@ -15,5 +16,5 @@ import { viewerPlugin } from './viewer/viewer.plugin';
 /** accounts: the customer archive, consultants and departments (docs/domain/accounts.md). */
 export const accountsService = createService({
   name: 'accounts',
-  plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, badCustomerCasesPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin, viewerPlugin],
+  plugins: [workingCalendarPlugin('accounts'), organisationPlugin, accessPlugin, customersPlugin, classificationPlugin, badCustomerCasesPlugin, acquisitionPlugin, filingPlugin, listReviewPlugin, qualificationPlugin, duplicatesPlugin, handoverPlugin, viewerPlugin],
 });
