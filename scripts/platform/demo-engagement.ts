@@ -3,6 +3,7 @@
 // contested invitation the coordinator resolved. Return visits and loyalty ledgers follow from credit's deliveries
 // (the credit demo's delivered orders); a missed return visit needs a delivery more than a month old.
 import { call, callWhenKnown } from './demo-data';
+import { seedEngagementCare } from './demo-engagement-care';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -84,4 +85,5 @@ export async function seedEngagement(gatewayUrl: string, tokens: Record<string, 
     );
   }
   log(`engagement demo: visits (approved, pending, rejected, reported), minutes in review and overdue, seminar ${eventId}`);
+  await seedEngagementCare(gatewayUrl, tokens, log);
 }

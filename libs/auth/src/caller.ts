@@ -36,10 +36,28 @@ export interface Caller {
   token: string;
 }
 
+/**
+ * Whether the caller acts in one of `wanted`. A partner acts as a partner only: the staff roles a partner token
+ * also claims never count (see `asPartnerOnly`), so no role gate lets a partner through.
+ */
 export function hasRole(caller: Caller, ...wanted: Role[]): boolean {
+  if (isPartner(caller)) return wanted.includes('partner');
   return wanted.some((role) => caller.roles.includes(role));
 }
 
-export function isPartner(caller: Caller): boolean {
+/** Any caller carrying a partner id (or the partner role) is a partner, whatever other roles it claims. */
+export function isPartner(caller: Pick<Caller, 'partnerId' | 'roles'>): boolean {
   return caller.partnerId !== undefined || caller.roles.includes('partner');
+}
+
+/**
+ * The caller as every rule must see it: a partner keeps its partner id and the role `partner` only, and no
+ * department (staff roles and a department claimed by a partner token would open staff paths that compare
+ * `roles` or `departmentId` directly). Applied once, where a token is verified.
+ */
+export function asPartnerOnly<C extends Caller>(caller: C): C {
+  if (!isPartner(caller)) return caller;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { departmentId, ...partner } = caller;
+  return { ...partner, roles: ['partner'] } as C;
 }

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { crmClaimsSchema, type Caller } from './caller';
+import { asPartnerOnly, crmClaimsSchema, type Caller } from './caller';
 
 export interface TokenVerifierConfig {
   JWT_SECRET?: string;
@@ -41,14 +41,15 @@ export function createTokenVerifier(config: TokenVerifierConfig): VerifyToken {
     }
     const claims = crmClaimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError(`claims: ${claims.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-    return {
+    // A token with a partner id is a partner everywhere, whatever roles it also claims.
+    return asPartnerOnly({
       userId: claims.data.sub,
       name: claims.data.name,
       roles: claims.data.roles,
       departmentId: claims.data.department_id,
       partnerId: claims.data.partner_id,
       token,
-    };
+    });
   };
 }
 
