@@ -68,6 +68,8 @@ const samples: Record<string, (harvest: Harvest, field: GraphQLField<unknown, un
   'to: String!': () => isoDay(Date.now() + 365 * DAY),
   'asOf: Date!': () => isoDay(Date.now()),
   'asOf: DateTime!': () => new Date().toISOString(),
+  'from: DateTime!': () => new Date(Date.now() - 365 * DAY).toISOString(),
+  'to: DateTime!': () => new Date(Date.now() + 365 * DAY).toISOString(),
   'period: String!': () => String(new Date().getUTCFullYear()),
   'SurveyAnalysisInput!': () => ({ by: ['ITEM'] }),
   // No argument-free root query lists these; an id nobody has still runs the field's read rule (NOT_FOUND).

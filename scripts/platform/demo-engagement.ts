@@ -3,6 +3,7 @@
 // contested invitation the coordinator resolved. Return visits and loyalty ledgers follow from credit's deliveries
 // (the credit demo's delivered orders); a missed return visit needs a delivery more than a month old.
 import { call, callWhenKnown } from './demo-data';
+import { seedEngagementReports } from './demo-engagement-reports';
 import { seedEngagementCare } from './demo-engagement-care';
 
 const DAY = 86_400_000;
@@ -85,5 +86,6 @@ export async function seedEngagement(gatewayUrl: string, tokens: Record<string, 
     );
   }
   log(`engagement demo: visits (approved, pending, rejected, reported), minutes in review and overdue, seminar ${eventId}`);
+  await seedEngagementReports(gatewayUrl, tokens, customers, log);
   await seedEngagementCare(gatewayUrl, tokens, log);
 }
