@@ -81,4 +81,30 @@ describe('CustomerScopeDirectory (against the test Mongo)', () => {
     expect(await directory.filterFor(caller('frank', ['consultant']), now)).toEqual({ unrestricted: false, customerIds: [c] });
     expect(await directory.filterFor({ ...caller('p', ['partner']), partnerId: 'P-1' }, now)).toEqual({ unrestricted: false, customerIds: [] });
   });
+
+  it("keeps the partner links accounts announces: a partner reads its linked customers' tickets, never the internal records", async () => {
+    const tickets = new CustomerScopeDirectory(connection, 'ticket');
+    const [linked, unlinked, merged] = [id(), id(), id()];
+    const withPartners = (customerId: string, partnerIds?: string[]) => ({ customer: { ...snapshot(customerId, 'alice').customer, ...(partnerIds ? { partnerIds } : {}) } });
+    await tickets.applyCustomer({ time: '2025-06-01T10:00:00Z', data: withPartners(linked, ['P-1']) });
+    await tickets.applyCustomer({ time: '2025-06-01T10:00:00Z', data: withPartners(unlinked, ['P-2']) });
+    await tickets.applyCustomer({ time: '2025-06-01T10:00:00Z', data: withPartners(merged, []) });
+    const portal: Caller = { ...caller('portal', ['partner']), partnerId: 'P-1' };
+    expect(await tickets.filterFor(portal, now)).toEqual({ unrestricted: false, customerIds: [linked] });
+    expect([...(await tickets.visibleCustomerIds(portal, [linked, unlinked, merged], now))]).toEqual([linked]);
+    // The same copy read for internal records (engagement, surveys, credit) opens nothing to a partner.
+    const internal = new CustomerScopeDirectory(connection);
+    expect(internal.kind).toBe('internal-record');
+    expect(await internal.filterFor(portal, now)).toEqual({ unrestricted: false, customerIds: [] });
+    expect((await internal.visibleCustomerIds(portal, [linked], now)).size).toBe(0);
+    // An event from before links were announced keeps the links known; an unlink closes them.
+    await tickets.applyCustomer({ time: '2025-06-02T10:00:00Z', data: withPartners(linked) });
+    expect(await tickets.canSee({ ...portal }, linked, now)).toBe(true);
+    await tickets.applyCustomer({ time: '2025-06-03T10:00:00Z', data: withPartners(linked, []) });
+    expect(await tickets.canSee({ ...portal }, linked, now)).toBe(false);
+    // A duplicate merged into a linked survivor reads like it.
+    await tickets.applyCustomer({ time: '2025-06-03T10:00:00Z', data: withPartners(unlinked, ['P-1']) });
+    await tickets.applyMerge({ time: '2025-06-04T10:00:00Z', data: { survivorId: unlinked, duplicateId: merged, survivorOwnerConsultantId: 'alice', survivorDepartmentId: 'D-EAST', mergedAt: '2025-06-04T10:00:00Z' } });
+    expect(await tickets.canSee({ ...portal }, merged, now)).toBe(true);
+  });
 });

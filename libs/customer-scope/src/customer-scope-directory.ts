@@ -2,7 +2,7 @@ import { isPartner, type Caller } from '@crm/auth';
 import { accessApprovedV1, accessRevokedV1, customerCreatedV1, customerHandedOverV1, customerMergedV1, customerUpdatedV1, type AccessScopePayload, type EventData } from '@crm/contracts';
 import { upsertUnlessNewer } from '@crm/data';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { customerScopeFilter, seesEveryCustomer, type CustomerGrant, type ScopedRecordKind } from './visibility-rules';
+import { customerScopeFilter, partnersRead, seesEveryCustomer, type CustomerGrant, type ScopedRecordKind } from './visibility-rules';
 
 /*
  * A service's own copy of who may read each customer, kept from accounts' events (ADR 0003: authorization
@@ -26,6 +26,8 @@ export interface CustomerScopeRecord {
   ownerId: string;
   departmentId: string;
   assignedStaffIds: string[];
+  /** Partners linked to the customer: they read its records where the kind's rule lets them (tickets). */
+  partnerIds: string[];
   /** Set when this customer was merged into another one: it now reads like the survivor. */
   mergedInto?: string;
   /** Time of the accounts event this copy reflects; older events never overwrite newer ones. */
@@ -52,6 +54,7 @@ const customerScopeSchema = new Schema<CustomerScopeRecord>(
     ownerId: { type: String, required: true },
     departmentId: { type: String, required: true },
     assignedStaffIds: { type: [String], default: [] },
+    partnerIds: { type: [String], default: [] },
     mergedInto: { type: String },
     asOf: { type: Date, required: true },
   },
@@ -60,6 +63,8 @@ const customerScopeSchema = new Schema<CustomerScopeRecord>(
 customerScopeSchema.index({ ownerId: 1 });
 customerScopeSchema.index({ departmentId: 1 });
 customerScopeSchema.index({ mergedInto: 1 });
+// A partner's linked customers (service-desk's partner slice).
+customerScopeSchema.index({ partnerIds: 1 });
 
 const accessGrantSchema = new Schema<AccessGrantProjectionRecord>(
   {
@@ -92,7 +97,7 @@ export class CustomerScopeDirectory {
   /** `kind`: whose visibility rule applies to the records this service keeps (a row of `visibilityRules`). */
   constructor(
     connection: Connection,
-    readonly kind: ScopedRecordKind = 'customer',
+    readonly kind: ScopedRecordKind = 'internal-record',
   ) {
     this.scopes = connection.models.CustomerScope ?? connection.model<CustomerScopeRecord>('CustomerScope', customerScopeSchema, 'customer_scopes');
     this.grants = connection.models.AccessGrantProjection ?? connection.model<AccessGrantProjectionRecord>('AccessGrantProjection', accessGrantSchema, 'access_grants_projection');
@@ -106,7 +111,9 @@ export class CustomerScopeDirectory {
   /** customer.created / customer.updated: idempotent, and a late (older) event never rolls the copy back. */
   async applyCustomer(event: CustomerSnapshotEvent): Promise<void> {
     const { customer } = event.data;
-    await this.upsert(customer.id, { ownerId: customer.ownerConsultantId, departmentId: customer.departmentId, assignedStaffIds: customer.assignedStaffIds ?? [] }, new Date(event.time));
+    // Events written before partner links were announced carry none: the copy keeps what it knew.
+    const links = customer.partnerIds ? { partnerIds: customer.partnerIds } : {};
+    await this.upsert(customer.id, { ownerId: customer.ownerConsultantId, departmentId: customer.departmentId, assignedStaffIds: customer.assignedStaffIds ?? [], ...links }, new Date(event.time));
   }
 
   /**
@@ -126,7 +133,7 @@ export class CustomerScopeDirectory {
     const asOf = new Date(mergedAt);
     await this.upsert(survivorId, { ownerId: survivorOwnerConsultantId, departmentId: survivorDepartmentId }, asOf);
     const survivor = await this.scopes.findById(survivorId).lean<CustomerScopeRecord>();
-    await this.upsert(duplicateId, { ownerId: survivor!.ownerId, departmentId: survivor!.departmentId, assignedStaffIds: survivor!.assignedStaffIds }, asOf);
+    await this.upsert(duplicateId, { ownerId: survivor!.ownerId, departmentId: survivor!.departmentId, assignedStaffIds: survivor!.assignedStaffIds, partnerIds: survivor!.partnerIds ?? [] }, asOf);
     // The pointer is set whatever the times: a merged record never comes back (accounts removes the duplicate).
     await this.scopes.updateOne({ _id: duplicateId }, { $set: { mergedInto: survivorId } });
   }
@@ -158,12 +165,12 @@ export class CustomerScopeDirectory {
 
   /**
    * Which of `candidateIds` the caller may read: one query on the scopes for the whole batch (plus, for scoped
-   * roles, the caller's grants once per request). The all-seeing roles need no query; partners see nothing
-   * (accounts' events do not carry partner links, and these services show partners nothing anyway).
+   * roles, the caller's grants once per request). The all-seeing roles need no query; partners see their linked
+   * customers where the kind's rule lets them (tickets), nothing otherwise.
    */
   async visibleCustomerIds(caller: Caller, candidateIds: readonly string[], now: Date): Promise<Set<string>> {
     if (seesEveryCustomer(caller, this.kind)) return new Set(candidateIds);
-    if (isPartner(caller) || candidateIds.length === 0) return new Set();
+    if ((isPartner(caller) && !partnersRead(this.kind)) || candidateIds.length === 0) return new Set();
     // Answers are remembered for the request, so loaders batching the same customers (a customer's responses
     // and its score) share one scope query.
     let known = this.visibilityByRequest.get(caller);
@@ -203,7 +210,7 @@ export class CustomerScopeDirectory {
    */
   async filterFor(caller: Caller, now: Date): Promise<VisibleCustomers> {
     if (seesEveryCustomer(caller, this.kind)) return { unrestricted: true };
-    if (isPartner(caller)) return { unrestricted: false, customerIds: [] };
+    if (isPartner(caller) && !partnersRead(this.kind)) return { unrestricted: false, customerIds: [] };
     const grants = await this.grantsOf(caller, now);
     const rows = await this.scopes.find(customerScopeFilter(caller, grants, { now, kind: this.kind }), { _id: 1 }).lean<Pick<CustomerScopeRecord, '_id'>[]>();
     return { unrestricted: false, customerIds: rows.map((row) => row._id) };
@@ -219,9 +226,12 @@ export class CustomerScopeDirectory {
   }
 
   private async upsert(customerId: string, fields: Partial<Omit<CustomerScopeRecord, '_id' | 'asOf'>> & Pick<CustomerScopeRecord, 'ownerId' | 'departmentId'>, asOf: Date): Promise<void> {
-    await upsertUnlessNewer(this.scopes, customerId, fields, 'asOf', asOf, { assignedStaffIds: [] });
+    await upsertUnlessNewer(this.scopes, customerId, fields, 'asOf', asOf, { assignedStaffIds: [], partnerIds: [] });
     // Customers merged into this one read like it.
-    await this.scopes.updateMany({ mergedInto: customerId, asOf: { $lte: asOf } }, { $set: { ownerId: fields.ownerId, departmentId: fields.departmentId, ...(fields.assignedStaffIds ? { assignedStaffIds: fields.assignedStaffIds } : {}), asOf } });
+    await this.scopes.updateMany(
+      { mergedInto: customerId, asOf: { $lte: asOf } },
+      { $set: { ownerId: fields.ownerId, departmentId: fields.departmentId, ...(fields.assignedStaffIds ? { assignedStaffIds: fields.assignedStaffIds } : {}), ...(fields.partnerIds ? { partnerIds: fields.partnerIds } : {}), asOf } },
+    );
   }
 }
 

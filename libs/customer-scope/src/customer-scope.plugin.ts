@@ -11,7 +11,7 @@ export const customerScopeToken = pluginToken<CustomerScopeDirectory>('customer-
  * Until accounts announces a customer it is visible only to the roles that see every customer. `kind` picks the
  * row of the visibility rule table for the records this service keeps.
  */
-export function customerScopePlugin(service: ServiceName, kind: ScopedRecordKind = 'customer') {
+export function customerScopePlugin(service: ServiceName, kind: ScopedRecordKind = 'internal-record') {
   return defineSchemaLessPlugin({
     name: 'customer-scope',
     provides: [customerScopeToken],

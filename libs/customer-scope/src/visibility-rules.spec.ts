@@ -5,11 +5,13 @@ import {
   grantCovers,
   grantScopeFilter,
   grantsInForce,
+  partnersRead,
   rolesSeeingEveryCustomer,
   seesEveryCustomer,
   visibilityRules,
   type CustomerGrant,
   type CustomerScope,
+  type ScopedRecordKind,
 } from './visibility-rules';
 
 const caller = (roles: Role[], extra: Partial<Caller> = {}): Caller => ({ userId: 'alice', roles, token: 't', ...extra });
@@ -39,7 +41,7 @@ describe('customer scope rules (docs/domain/accounts.md confidentiality)', () =>
     expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-1' }), scope)).toBe(true);
     expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-2' }), scope)).toBe(false);
     expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-2' }), scope, [until('2030-01-01T00:00:00Z', { customerId: 'c1' })], now)).toBe(false);
-    // Outside accounts the scopes carry no partner links: partners see nothing there.
+    // A scope copy without partner links (an event from before they were announced) opens nothing to a partner.
     expect(canSeeCustomerScope(caller(['partner'], { partnerId: 'P-1' }), { ...scope, partnerIds: undefined })).toBe(false);
     expect(customerScopeFilter(caller(['partner'], { partnerId: 'P-1' }))).toEqual({ partnerIds: 'P-1' });
   });
@@ -148,5 +150,26 @@ describe('customer scope rules at their edges', () => {
     expect(customerScopeFilter(caller(['finance', 'department_manager'], { departmentId: 'D-EAST' }), [], { kind: 'ticket' })).toEqual({ departmentId: 'D-EAST' });
     expect(seesEveryCustomer(caller(['finance']), 'ticket')).toBe(false);
     expect(seesEveryCustomer(caller(['finance']))).toBe(true);
+  });
+});
+
+describe('the partner column of the rule table', () => {
+  const linked = caller(['partner'], { userId: 'portal', partnerId: 'P-1' });
+  const other = caller(['partner'], { userId: 'portal-2', partnerId: 'P-2' });
+  const kinds = Object.keys(visibilityRules) as ScopedRecordKind[];
+
+  it.each(kinds.map((kind) => [kind, visibilityRules[kind].partners] as const))('%s: partners read %s', (kind, partners) => {
+    const open = partners === 'linked';
+    expect(partnersRead(kind)).toBe(open);
+    expect(canSeeCustomerScope(linked, scope, [], now, kind)).toBe(open);
+    expect(canSeeCustomerScope(other, scope, [], now, kind)).toBe(false);
+    expect(customerScopeFilter(linked, [], { kind })).toEqual(open ? { partnerIds: 'P-1' } : { _id: null });
+    // Never more than the links, whatever grant or role the token also claims.
+    expect(canSeeCustomerScope({ ...other, roles: ['partner', 'general_manager'] }, scope, [until('2030-01-01T00:00:00Z', { customerId: 'c1' })], now, kind)).toBe(false);
+    expect(seesEveryCustomer({ ...linked, roles: ['general_manager'] }, kind)).toBe(false);
+  });
+
+  it('lets partners read their linked customers and tickets, and none of the internal records', () => {
+    expect(Object.fromEntries(kinds.map((kind) => [kind, visibilityRules[kind].partners]))).toEqual({ customer: 'linked', ticket: 'linked', 'internal-record': 'none' });
   });
 });

@@ -6,28 +6,45 @@ import { hasRole, isPartner, type Caller, type Role } from '@crm/auth';
  * events), so that authorization stays next to the data without asking accounts on every read.
  */
 
-/** The kinds of customer-scoped records whose visibility differs; a new kind is a new row of `visibilityRules`. */
-export type ScopedRecordKind = 'customer' | 'ticket';
+/**
+ * The kinds of customer-scoped records whose visibility differs; a new kind is a new row of `visibilityRules`.
+ * - `customer`: accounts' archive itself (the customer card);
+ * - `ticket`: service-desk's tickets and fault reports;
+ * - `internal-record`: what the other subgraphs keep about a customer for internal work (engagement's contacts,
+ *   visits and care, surveys' responses, credit's orders, receivables and profiles).
+ */
+export type ScopedRecordKind = 'customer' | 'ticket' | 'internal-record';
 
 export interface VisibilityRule {
   /** Internal roles that read every record of this kind. */
   rolesSeeingAll: readonly Role[];
   /** Roles that read no record of this kind, unless another role of theirs opens it (not even through grants). */
   rolesWithoutAccess: readonly Role[];
+  /** Partners read the records of the customers linked to them (`linked`), or none at all (`none`). */
+  partners: 'linked' | 'none';
 }
 
 const internalRolesSeeingEveryCustomer: readonly Role[] = ['general_manager', 'marketing', 'service_agent', 'technical_staff', 'coordinator', 'finance', 'internal_app'];
 
 /**
- * Beyond these rows every kind is read the same way: partners only their linked customers' records; a department
+ * Beyond these rows every kind is read the same way: partners (where the row lets them) only their linked customers' records; a department
  * manager their department's; a consultant their own customers' and those they are assigned staff of; anyone
  * else (not a partner) through an approved grant in force.
  */
 export const visibilityRules: Readonly<Record<ScopedRecordKind, VisibilityRule>> = {
-  customer: { rolesSeeingAll: internalRolesSeeingEveryCustomer, rolesWithoutAccess: [] },
-  // Finance works credit and receivables: complaints and service tickets are not theirs to read.
-  ticket: { rolesSeeingAll: internalRolesSeeingEveryCustomer.filter((role) => role !== 'finance'), rolesWithoutAccess: ['finance'] },
+  // A partner portal shows the linked customers' cards, masked (accounts withholds the internal fields).
+  customer: { rolesSeeingAll: internalRolesSeeingEveryCustomer, rolesWithoutAccess: [], partners: 'linked' },
+  // Finance works credit and receivables: complaints and service tickets are not theirs to read. A partner follows
+  // the tickets of its linked customers (complainant contact masked) and may open service requests for them.
+  ticket: { rolesSeeingAll: internalRolesSeeingEveryCustomer.filter((role) => role !== 'finance'), rolesWithoutAccess: ['finance'], partners: 'linked' },
+  // Contacts, visits, surveys, orders and receivables are internal work: no partner reads them.
+  'internal-record': { rolesSeeingAll: internalRolesSeeingEveryCustomer, rolesWithoutAccess: [], partners: 'none' },
 };
+
+/** Whether partners read records of this kind at all (then only for the customers linked to them). */
+export function partnersRead(kind: ScopedRecordKind): boolean {
+  return visibilityRules[kind].partners === 'linked';
+}
 
 /** Internal roles that serve every customer (service desk, finance, archive keepers, the general manager). */
 export const rolesSeeingEveryCustomer: readonly Role[] = visibilityRules.customer.rolesSeeingAll;
@@ -77,12 +94,12 @@ export function grantCovers(grant: CustomerGrant, scope: CustomerScopeFacts): bo
 }
 
 /**
- * Whether the caller may read a customer: partners only linked customers (never through grants); the all-seeing
+ * Whether the caller may read a customer: partners only linked customers, where the kind lets them (never through grants); the all-seeing
  * roles every customer; a department manager their department's; a consultant their own and those they are
  * assigned staff of; anyone else (not a partner) through an approved grant in force at `now`.
  */
 export function canSeeCustomerScope(caller: Caller, scope: CustomerScopeFacts, grants: readonly CustomerGrant[] = [], now?: Date, kind: ScopedRecordKind = 'customer'): boolean {
-  if (isPartner(caller)) return Boolean(caller.partnerId && (scope.partnerIds ?? []).includes(caller.partnerId));
+  if (isPartner(caller)) return partnersRead(kind) && Boolean(caller.partnerId && (scope.partnerIds ?? []).includes(caller.partnerId));
   if (barredFrom(caller, kind)) return false;
   if (seesEveryCustomer(caller, kind)) return true;
   if (hasRole(caller, 'department_manager') && caller.departmentId !== undefined && caller.departmentId === scope.departmentId) return true;
@@ -106,8 +123,8 @@ const NOTHING = { _id: null };
  * `assignedStaffIds`, `partnerIds`) selecting what the caller may read; `{}` for the all-seeing roles.
  */
 export function customerScopeFilter(caller: Caller, grants: readonly CustomerGrant[] = [], options: ScopeFilterOptions = {}): Record<string, unknown> {
-  if (isPartner(caller)) return caller.partnerId ? { partnerIds: caller.partnerId } : NOTHING;
   const kind = options.kind ?? 'customer';
+  if (isPartner(caller)) return partnersRead(kind) && caller.partnerId ? { partnerIds: caller.partnerId } : NOTHING;
   if (barredFrom(caller, kind)) return NOTHING;
   if (seesEveryCustomer(caller, kind)) return {};
   const scopes: Record<string, unknown>[] = [];

@@ -6,7 +6,7 @@ export type CustomerSnapshot = EventData<typeof customerCreatedV1>['customer'];
 // The classification axes are in the contract but not in the core record: a customer without them gets the defaults.
 type SnapshotSource = Pick<CustomerCoreRecord, '_id' | 'name' | 'kind' | 'lifecycle' | 'ownerId' | 'departmentId' | 'region'> &
   Partial<Pick<CustomerSnapshot, 'importance' | 'category' | 'assignedStaffIds'>> &
-  Partial<Pick<CustomerCoreRecord, 'individual'>> & { filing?: { filedAt?: Date | null } | null };
+  Partial<Pick<CustomerCoreRecord, 'individual' | 'partnerIds'>> & { filing?: { filedAt?: Date | null } | null };
 
 /** What every service keeps of a customer (customer.created / customer.updated). */
 export function snapshot(customer: SnapshotSource): CustomerSnapshot {
@@ -24,6 +24,7 @@ export function snapshot(customer: SnapshotSource): CustomerSnapshot {
     birthday: customer.kind === 'INDIVIDUAL' ? (customer.individual?.birthday ?? null) : null,
     // A customer without a filing record predates the deadline and counts as filed (filing-rules filingOf).
     filed: customer.filing ? Boolean(customer.filing.filedAt) : true,
+    partnerIds: customer.partnerIds ?? [],
   };
 }
 

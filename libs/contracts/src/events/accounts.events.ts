@@ -25,6 +25,8 @@ const customerSnapshot = z.object({
     .optional(),
   /** Whether the customer is filed (备案); gifts and entertainment are refused until it is (docs/domain/accounts.md). */
   filed: z.boolean().optional(),
+  /** Partners linked to the customer: the service desk shows them its tickets (docs/domain/confidentiality.md). */
+  partnerIds: z.array(z.string().min(1)).optional(),
 });
 
 export const customerCreatedV1 = defineEvent('accounts', 'crm.accounts.customer.created', 'v1', z.object({ customer: customerSnapshot }));
