@@ -26,6 +26,7 @@ import { seedDemoActivity } from '../platform/demo-activity';
 import { call, demoCustomers, demoTokens, seedDemoData } from '../platform/demo-data';
 import type { RunningPlatform } from '../platform/platform';
 import { startE2ePlatform } from './e2e-platform';
+import { describeKpiScorecard } from './kpi-scorecard';
 
 jest.setTimeout(300_000);
 
@@ -67,6 +68,8 @@ const samples: Record<string, (harvest: Harvest, field: GraphQLField<unknown, un
   'from: String!': () => isoDay(Date.now()),
   'to: String!': () => isoDay(Date.now() + 365 * DAY),
   'asOf: Date!': () => isoDay(Date.now()),
+  'from: Date!': () => isoDay(Date.now()),
+  'to: Date!': () => isoDay(Date.now() + 365 * DAY),
   'asOf: DateTime!': () => new Date().toISOString(),
   'from: DateTime!': () => new Date(Date.now() - 365 * DAY).toISOString(),
   'to: DateTime!': () => new Date(Date.now() + 365 * DAY).toISOString(),
@@ -83,12 +86,14 @@ describe('every root query through the gateway, as the general manager on demo d
   let platform: RunningPlatform;
   let url: string;
   let gm: string;
+  let tokens: Record<string, string>;
   const answers = new Map<string, { query: string; variables: Record<string, unknown>; response: GraphQLResponse } | { unfillable: string }>();
 
   beforeAll(async () => {
-    platform = await startE2ePlatform({ jwtSecret: DEV_JWT_SECRET });
+    // Commands are monitored for the KPI scorecard's read counts.
+    platform = await startE2ePlatform({ jwtSecret: DEV_JWT_SECRET, envFor: () => ({ MONGO_MONITOR_COMMANDS: 'true' }) });
     url = platform.gateway.graphqlUrl;
-    const tokens = await demoTokens(DEV_JWT_SECRET);
+    tokens = await demoTokens(DEV_JWT_SECRET);
     gm = tokens.generalManager;
     const seeded = await seedDemoData(url, tokens);
     // The whole archive as npm start seeds it; activity (tickets, interactions, surveys, credit) for a few customers only.
@@ -132,6 +137,9 @@ describe('every root query through the gateway, as the general manager on demo d
     });
     expect({ query: answer.query, problems }).toEqual({ query: answer.query, problems: [] });
   });
+
+  // The same seeded platform answers the KPI scorecard.
+  describeKpiScorecard(() => ({ platform, url, tokens }));
 });
 
 describe('the root query sweep itself', () => {
