@@ -11,6 +11,7 @@ const FIGURES = `newCustomers(period: $p) convertedCustomers(period: $p) convers
 const SCORECARD = `query($p: String!) { departments { id name ${FIGURES}
   consultants { id name ${FIGURES} engagementActivity(period: $p) { visitsDone interactionsLogged returnVisitsMissed minutesDue minutesOverdue } } } }`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely, as call() returns them
 type Row = Record<string, any>;
 
 /** What the scorecard tests need from the platform their caller started and seeded (services started with MONGO_MONITOR_COMMANDS). */
