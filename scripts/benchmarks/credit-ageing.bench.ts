@@ -1,116 +1,21 @@
 // Benchmark (never part of `npm test`): credit's ageing and sales composition over many invoices on the dev
 // MongoDB-wire server (ADR 0001; or any MONGO_URL/NATS_URL given). Seeds invoices in steps and times both queries
 // through the credit subgraph's GraphQL at each size, so the growth is visible. Printed, not asserted.
-// Run: `npx tsx scripts/benchmarks/credit-ageing.bench.ts` (default 1,000,000 invoices at the sizes 10k, 100k, 1M);
-// CREDIT_BENCH_INVOICES=100000 stops earlier; CREDIT_BENCH_SIZES=5000,20000 chooses the steps; CREDIT_BENCH_RUNS=3
-// repeats each query. Results go to docs/adr/0011-credit-ledger.md.
+// Run: `npx tsx scripts/benchmarks/credit-ageing.bench.ts --sizes=10000,100000` (or CREDIT_BENCH_SIZES=10000,100000;
+// default 10k, 100k, 1M); CREDIT_BENCH_RUNS=3 repeats each query; CREDIT_BENCH_BATCH=1000 ledgers per insertMany.
+// The in-memory dev server keeps ~7 KB of Java heap per invoice and its order, so 1M needs BENCH_MONGO_HEAP=12g, or
+// BENCH_MONGO_DATA=<dir> for the server's file backend (H2), whose heap stays small. Results go to docs/adr/0011.
 import { fixedClock } from '@crm/kernel';
-import { graphql, resolveServers, testServiceEnv, tokenFor } from '@crm/testing';
-import { Types } from 'mongoose';
+import { graphql, testServiceEnv, tokenFor } from '@crm/testing';
 import { performance } from 'node:perf_hooks';
 import { creditService } from '../../apps/credit/src/credit.service';
-import { addDays, dayNumber } from '../../apps/credit/src/money/calendar-day';
+import { benchServers, benchSizes, seedInBatches } from './bench-seeding';
+import { AS_OF, creditBatch, PER_LEDGER } from './credit-ageing.data';
 
-const total = Number(process.env.CREDIT_BENCH_INVOICES ?? 1_000_000);
-const sizes = (process.env.CREDIT_BENCH_SIZES ?? '10000,100000,1000000')
-  .split(',')
-  .map(Number)
-  .filter((n) => Number.isInteger(n) && n > 0 && n < total)
-  .concat(total)
-  .filter((n, i, all) => all.indexOf(n) === i)
-  .sort((a, b) => a - b);
+const sizes = benchSizes('CREDIT_BENCH_SIZES', [10_000, 100_000, 1_000_000]);
 const runs = Number(process.env.CREDIT_BENCH_RUNS ?? 3);
-
-/** Invoices per customer ledger: 1,000,000 invoices are 20,000 customers' ledgers and 1,000,000 delivered orders. */
-const PER_LEDGER = 50;
-const AS_OF = '2025-12-31';
-const FIRST_DAY = '2024-01-01';
-const SPAN_DAYS = dayNumber(AS_OF) - dayNumber(FIRST_DAY);
-const PRODUCTS = Array.from({ length: 20 }, (_, i) => `P-${String(i).padStart(2, '0')}`);
-const REGIONS = ['East', 'West', 'North', 'South', 'Central', null];
-const TIERS = ['A', 'B', 'C', 'D'];
-
-/** A deterministic pseudo-random stream, so runs seed the same data. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const customerIdOf = (n: number) => n.toString(16).padStart(24, '0');
-
-/** Ledgers and delivered orders for customers [from, to): PER_LEDGER invoices each over 2024–2025, ~60 % paid. */
-function seedBatch(from: number, to: number) {
-  const next = random(from + 1);
-  const ledgers: Record<string, unknown>[] = [];
-  const orders: Record<string, unknown>[] = [];
-  const tiers: Record<string, unknown>[] = [];
-  for (let c = from; c < to; c += 1) {
-    const customerId = customerIdOf(c + 1);
-    const region = REGIONS[c % REGIONS.length];
-    const invoices: Record<string, unknown>[] = [];
-    let outstanding = 0;
-    let oldestOpen: number | null = null;
-    for (let i = 0; i < PER_LEDGER; i += 1) {
-      const issuedOn = addDays(FIRST_DAY, Math.floor(next() * SPAN_DAYS));
-      const issuedAt = new Date(`${issuedOn}T02:00:00Z`);
-      const dueOn = addDays(issuedOn, 30);
-      const amountMinor = 1_000 + Math.floor(next() * 5_000_000);
-      const paid = next();
-      const paidMinor = paid < 0.6 ? amountMinor : paid < 0.75 ? Math.floor(amountMinor / 2) : 0;
-      const orderId = new Types.ObjectId();
-      const product = PRODUCTS[Math.floor(next() * PRODUCTS.length)];
-      invoices.push({
-        id: new Types.ObjectId().toHexString(),
-        orderId: orderId.toHexString(),
-        consultantId: `c-${c % 50}`,
-        departmentId: `D-${c % 5}`,
-        region,
-        amountMinor,
-        paidMinor,
-        issuedAt,
-        issuedOn,
-        dueOn,
-        dueDayNumber: dayNumber(dueOn),
-        paymentTermDays: 30,
-        settledAt: paidMinor === amountMinor ? new Date(issuedAt.getTime() + 20 * 86_400_000) : null,
-        allocations: paidMinor > 0 ? [{ paymentId: null, amountMinor: paidMinor, at: new Date(issuedAt.getTime() + 20 * 86_400_000) }] : [],
-        dunningLevel: 0,
-        lastReminderAt: null,
-      });
-      if (paidMinor < amountMinor) {
-        outstanding += amountMinor - paidMinor;
-        oldestOpen = oldestOpen === null ? dayNumber(dueOn) : Math.min(oldestOpen, dayNumber(dueOn));
-      }
-      orders.push({
-        _id: orderId,
-        customerId,
-        consultantId: `c-${c % 50}`,
-        departmentId: `D-${c % 5}`,
-        region,
-        eventId: null,
-        lines: [{ product, quantity: 1, unitPriceMinor: amountMinor, amountMinor }],
-        currency: 'CNY',
-        amountMinor,
-        status: 'DELIVERED',
-        creditCheck: { at: issuedAt, outcome: 'PASSED', reasons: [], exposureMinor: 0, availableMinor: null, creditLimitMinor: null, openReceivablesMinor: 0, openOrdersMinor: 0, oldestOverdueDays: null },
-        decisions: [],
-        placedBy: 'bench',
-        placedAt: issuedAt,
-        orderedAt: issuedAt,
-        deliveredAt: issuedAt,
-        deliveredBy: 'bench',
-        revision: 2,
-        pendingEvents: [],
-      });
-    }
-    ledgers.push({ _id: customerId, currency: 'CNY', invoices, payments: [], creditMinor: 0, outstandingMinor: outstanding, oldestOpenDueDayNumber: oldestOpen, revision: 1, pendingEvents: [] });
-    tiers.push({ _id: customerId, tier: TIERS[c % TIERS.length], salesMinor: 0, currency: 'CNY', periodStart: '2025-01-01', periodEnd: AS_OF, ruleVersion: 'bench', computedAt: new Date(), runId: 'bench', pendingEvents: [] });
-  }
-  return { ledgers, orders, tiers };
-}
+/** Ledgers per batch: 1000 ledgers are 50,000 invoices and as many orders per round of insertMany. */
+const batchSize = Number(process.env.CREDIT_BENCH_BATCH ?? 1000);
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -119,26 +24,19 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 }
 
 async function main(): Promise<void> {
-  process.env.CRM_SKIP_DOCKER ??= 'true';
-  const servers = await resolveServers({ env: process.env });
+  const servers = await benchServers();
   process.env.MONGO_URL = servers.mongoUrl;
   process.env.NATS_URL = servers.natsUrl;
-  const service = await creditService.start({ env: testServiceEnv('credit', { SALES_TIER_RECOMPUTE_EVERY_HOURS: '0', CREDIT_REVIEW_WATCH_INTERVAL_MS: '3600000' }), clock: fixedClock(`${AS_OF}T10:00:00Z`) });
+  const service = await creditService.start({ env: testServiceEnv('credit', { SALES_TIER_RECOMPUTE_EVERY_HOURS: '0', CREDIT_REVIEW_WATCH_INTERVAL_MS: '3600000', BAD_CUSTOMER_EVALUATION_INTERVAL_MS: '86400000' }), clock: fixedClock(`${AS_OF}T10:00:00Z`) });
   const finance = await tokenFor({ sub: 'fin-bench', roles: ['finance'] });
-  const db = service.connection;
+  const db = service.connection.db!;
   const rows: string[] = [];
+  console.log(`credit benchmark: sizes ${sizes.map((n) => n.toLocaleString('en')).join(', ')} invoices; ${servers.source} servers${process.env.BENCH_MONGO_DATA ? ' (file backend)' : ''}`);
   try {
     let customers = 0;
     for (const size of sizes) {
       const target = Math.ceil(size / PER_LEDGER);
-      const seeding = await timed(async () => {
-        for (let from = customers; from < target; from += 200) {
-          const batch = seedBatch(from, Math.min(target, from + 200));
-          await db.collection('credit_ledgers').insertMany(batch.ledgers as never[], { ordered: false });
-          await db.collection('credit_orders').insertMany(batch.orders as never[], { ordered: false });
-          await db.collection('credit_sales_tiers').insertMany(batch.tiers as never[], { ordered: false });
-        }
-      });
+      const seeding = await timed(() => seedInBatches(db, { from: customers, to: target, batchSize, build: creditBatch, unit: 'ledgers', log: console.log }));
       customers = target;
       const invoices = customers * PER_LEDGER;
       const ageing: number[] = [];
