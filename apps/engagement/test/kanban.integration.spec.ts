@@ -4,7 +4,7 @@ import type { mongo } from 'mongoose';
 import { orderDeliveredV1 } from '@crm/contracts';
 import { ok, okPayload, orderDelivered, publishForeign, staffTokens, startEngagement, user, type FixedClock } from './engagement-fixture';
 
-const ITEM = 'id kind title dueAt overdue state customer { id } record { __typename ... on Visit { id purpose } ... on Minutes { id status } ... on ReturnVisit { id sequence } }';
+const ITEM = 'id kind title dueAt overdue state customer { id } record { __typename ... on Visit { id purpose } ... on Minutes { id status } ... on ReturnVisit { id sequence } ... on FollowUp { id } ... on CareTask { id } }';
 const WEEKLY = `query($staffId: ID) { weeklyBoard(staffId: $staffId) { id kind itemCount truncated staffMember { id } columns { key label from to items { ${ITEM} } } } }`;
 const MONTHLY = `query($staffId: ID, $month: String) { monthlyBoard(staffId: $staffId, month: $month) { kind itemCount columns { key label items { kind dueAt } } } }`;
 const PLAN = `mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id } userErrors { field code message } } }`;
@@ -75,10 +75,12 @@ describe('engagement: kanban boards', () => {
         const command = c.command as { find?: string; aggregate?: string; filter?: Record<string, unknown> };
         return (command.find === collection || command.aggregate === collection) && !JSON.stringify(command.filter ?? {}).includes('pendingEvents');
       }).length;
-    expect(['visits', 'minutes', 'return_visits'].map((c) => [c, reads(c)])).toEqual([
+    expect(['visits', 'minutes', 'return_visits', 'follow_ups', 'care_tasks'].map((c) => [c, reads(c)])).toEqual([
       ['visits', 1],
       ['minutes', 1],
       ['return_visits', 1],
+      ['follow_ups', 1],
+      ['care_tasks', 1],
     ]);
     expect(reads('customer_scopes')).toBeLessThanOrEqual(1);
   });
@@ -102,6 +104,13 @@ describe('engagement: kanban boards', () => {
     }
     const own = await graphql(service.url, WEEKLY, {}, t.partner);
     expect(own.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('puts a follow-up on the board in the column of its due day, as its own record type', async () => {
+    const planned = await okPayload(service, `mutation($input: PlanFollowUpInput!) { planFollowUp(input: $input) { followUp { id } userErrors { field code message } } }`, { input: { customerId, goal: 'Send the quotation for 3 pumps', dueAt: '2025-01-17T08:00:00Z' } }, t.alice);
+    const board = await weekly(t.alice);
+    const friday = column(board, 'THIS_WEEK').items;
+    expect(friday.map((i) => [i.kind, i.state, i.title, i.record.__typename, i.record.id])).toEqual([['FOLLOW_UP', 'PLANNED', 'Follow-up: Send the quotation for 3 pumps', 'FollowUp', planned.followUp.id]]);
   });
 
   it("shows nothing on another consultant's own board", async () => {

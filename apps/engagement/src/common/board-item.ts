@@ -5,7 +5,7 @@
  */
 
 /** Kinds of work a board shows; each is the GraphQL type of the item's record. */
-export const boardItemKinds = ['VISIT', 'MINUTES', 'RETURN_VISIT'] as const;
+export const boardItemKinds = ['VISIT', 'MINUTES', 'RETURN_VISIT', 'FOLLOW_UP', 'CARE_TASK'] as const;
 export type BoardItemKind = (typeof boardItemKinds)[number];
 
 /** One open piece of work with the time it is due. */
