@@ -70,8 +70,6 @@ const samples: Record<string, (harvest: Harvest, field: GraphQLField<unknown, un
   'asOf: Date!': () => isoDay(Date.now()),
   'from: Date!': () => isoDay(Date.now()),
   'to: Date!': () => isoDay(Date.now() + 365 * DAY),
-  'from: Date!': () => isoDay(Date.now()),
-  'to: Date!': () => isoDay(Date.now() + 365 * DAY),
   'asOf: DateTime!': () => new Date().toISOString(),
   'from: DateTime!': () => new Date(Date.now() - 365 * DAY).toISOString(),
   'to: DateTime!': () => new Date(Date.now() + 365 * DAY).toISOString(),
