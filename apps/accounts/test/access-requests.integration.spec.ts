@@ -207,7 +207,8 @@ describe('accounts access: requests, approvals and grants', () => {
     const id = await world.grant(world.tokens.alice, { kind: 'CONSULTANT', consultantId: 'bob' }, world.tokens.eastManager);
     expect((await world.ok(ONE, { id }, world.tokens.carol)).accessRequest).toBeNull();
     expect((await world.ok(ONE, { id }, world.tokens.westManager)).accessRequest).toBeNull();
-    expect((await world.ok(ONE, { id }, world.tokens.partner)).accessRequest).toBeNull();
+    // Access requests are staff business: a partner is refused, not told null.
+    expect((await world.call(ONE, { id }, world.tokens.partner)).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect((await world.ok(ONE, { id }, world.tokens.gm)).accessRequest.id).toBe(id);
 
     const grantsSeenBy = async (token: string) => nodeIds((await world.ok(GRANTS, {}, token)).accessGrantsInForce);

@@ -1,17 +1,24 @@
-import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller, type RequestContext } from '@crm/kernel';
+import { refusePartners } from './partner-slice';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
 import type { AccessRequestsService } from './access-requests.service';
 import type { PersonalDataReadsService } from './personal-data-reads.service';
 
 export function accessResolvers(requests: AccessRequestsService, reads: PersonalDataReadsService, organisation: OrganisationLoaders): Resolvers {
+  // Access requests, grants and the audit log are internal: partners hold none and read none.
+  const staff = (ctx: RequestContext, what: string) => {
+    const caller = requireCaller(ctx);
+    refusePartners(caller, what);
+    return caller;
+  };
   return {
     Query: {
-      accessRequest: (_, { id }, ctx) => requests.find(requireCaller(ctx), id),
-      myAccessRequests: (_, { status, ...page }, ctx) => requests.mine(requireCaller(ctx), status, page),
-      accessRequestsAwaitingMyApproval: (_, page, ctx) => requests.awaitingApproval(requireCaller(ctx), page),
-      accessGrantsInForce: (_, { granteeId, ...page }, ctx) => requests.grantsInForce(requireCaller(ctx), granteeId, page),
-      personalDataReads: (_, { filter, ...page }, ctx) => reads.list(requireCaller(ctx), filter, page),
+      accessRequest: (_, { id }, ctx) => requests.find(staff(ctx, 'accessRequest'), id),
+      myAccessRequests: (_, { status, ...page }, ctx) => requests.mine(staff(ctx, 'myAccessRequests'), status, page),
+      accessRequestsAwaitingMyApproval: (_, page, ctx) => requests.awaitingApproval(staff(ctx, 'accessRequestsAwaitingMyApproval'), page),
+      accessGrantsInForce: (_, { granteeId, ...page }, ctx) => requests.grantsInForce(staff(ctx, 'accessGrantsInForce'), granteeId, page),
+      personalDataReads: (_, { filter, ...page }, ctx) => reads.list(staff(ctx, 'personalDataReads'), filter, page),
     },
     Mutation: {
       // What the caller can fix comes back as the payload's userErrors; permission stays a top-level error.

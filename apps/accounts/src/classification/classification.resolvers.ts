@@ -14,8 +14,12 @@ export function classificationResolvers(classification: ClassificationService, {
     },
     Customer: {
       category: (c) => c.category ?? 'POTENTIAL',
+      // How loyal a customer is, is our assessment: withheld from partners.
+      loyalty: (c, _, ctx) => (viewer(ctx).isPartner ? null : (c.loyalty ?? null)),
       importance: (c) => c.importance ?? 'GENERAL',
+      // The staff serving a customer are internal: a partner reads only the owner.
       assignedStaff: async (c, _, ctx) => {
+        if (viewer(ctx).isPartner) return [];
         const staff = await ctx.loaders.get(organisation.consultantById).loadMany(staffOf(c));
         return staff.filter((s): s is ConsultantRecord => s !== null && !(s instanceof Error));
       },

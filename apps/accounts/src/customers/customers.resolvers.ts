@@ -1,6 +1,7 @@
 import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { AccessService } from '../access/access.plugin';
 import type { CustomerAccess } from '../access/customer-access';
+import { partnerOrganisationProfile } from '../access/partner-slice';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
 import { changeActor } from './change-actor';
@@ -47,7 +48,8 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       __resolveReference: (ref, ctx) => customers.getReadable(viewer(ctx), String(ref.id), (id) => ctx.loaders.get(loaders.customerById).load(id)),
       id: (c) => String(c._id),
       contacts: (c, _, ctx) => viewer(ctx).contactsOf(c),
-      organisation: (c) => (c.kind === 'ORGANISATION' ? (c.organisation ?? {}) : null),
+      // A partner reads only who the company is (docs/adr/0015-partner-slice.md); the other members are null.
+      organisation: (c, _, ctx) => (c.kind !== 'ORGANISATION' ? null : viewer(ctx).isPartner ? partnerOrganisationProfile(c.organisation ?? {}) : (c.organisation ?? {})),
       individual: (c) => (c.kind === 'INDIVIDUAL' ? { customer: c, profile: c.individual ?? {} } : null),
       needs: (c, _, ctx) => internal(ctx, c.needs ?? { focusPoints: [] }),
       characteristics: (c, _, ctx) => internal(ctx, c.characteristics ?? {}),
@@ -58,7 +60,7 @@ export function customersResolvers({ customers, loaders, organisation, access, c
       owner: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.consultantById), c.ownerId, 'Consultant'),
       department: (c, _, ctx) => loadExisting(ctx.loaders.get(organisation.departmentById), c.departmentId, 'Department'),
       lastVerifiedAt: (c) => c.lastVerifiedAt ?? c.createdAt,
-      lastVerifiedBy: (c) => actorRef(c.lastVerifiedBy),
+      lastVerifiedBy: (c, _, ctx) => internal(ctx, actorRef(c.lastVerifiedBy)),
       stale: (c) => customers.isStale({ lastVerifiedAt: c.lastVerifiedAt ?? c.createdAt }),
       // The history names who changed what: internal readers only, with the same audit as the fields themselves.
       history: (c, _, ctx) => historyFor(c, ctx),

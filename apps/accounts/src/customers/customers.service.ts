@@ -4,6 +4,7 @@ import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, I
 import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput, type InputProblem } from '@crm/kernel';
 import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
+import { partnerListRefusal } from '../access/partner-slice';
 import type { OrganisationService } from '../organisation/organisation.service';
 import { cardChanges, cardOf, kindAndListTypeProblems, kindVariantProblems, pastDayProblems, refuseProblems } from './customer-card';
 import type { CustomerDraft, CustomerExtensions } from './customer-extensions';
@@ -164,6 +165,9 @@ export class CustomersService {
   }
 
   async list(access: CustomerAccess, filter: CustomerFilter = {}, page: PageArgs, sort?: CustomerSort | null): Promise<Page<CustomerRecord>> {
+    // A partner's list may not reveal what is withheld from it: refused before anything is read.
+    const refusal = partnerListRefusal(access.caller, filter, sort);
+    if (refusal) throw refusal;
     pageSize(page);
     const criteria = [await access.filter(), ...this.criteria(filter)];
     const query = { $and: criteria };

@@ -1,4 +1,5 @@
 import { mutationPayload, requireCaller, type RequestContext } from '@crm/kernel';
+import { refusePartners } from '../access/partner-slice';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { DuplicatesService } from './duplicates.service';
@@ -9,7 +10,8 @@ export function duplicatesResolvers(duplicates: DuplicatesService, { access, loa
     Query: {
       possibleDuplicates: async (_, { input }, ctx) => {
         const me = viewer(ctx);
-        if (me.isPartner) return [];
+        // Probing the archive for a name or phone is staff work (it would tell a partner who else is a customer).
+        refusePartners(me.caller, 'possibleDuplicates');
         const found = await duplicates.probe(input);
         const customers = await ctx.loaders.get(loaders.customerById).loadMany(found.map((c) => c.customerId));
         return Promise.all(

@@ -1,4 +1,5 @@
 import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { refusePartners } from '../access/partner-slice';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
@@ -10,8 +11,9 @@ export function filingResolvers(filing: FilingService, { access, customers }: Cu
   return {
     Query: {
       overdueFilings: (_, { departmentId, first, after, last, before }, ctx) =>
-        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after, last, before }, { field: 'FILING_DUE_AT', direction: 'ASC' }),
-      expenseAllowed: (_, { customerId, kind }, ctx) => filing.expenseCheck(viewer(ctx), customerId, kind),
+        (refusePartners(requireCaller(ctx), 'overdueFilings'),
+        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after, last, before }, { field: 'FILING_DUE_AT', direction: 'ASC' })),
+      expenseAllowed: (_, { customerId, kind }, ctx) => (refusePartners(requireCaller(ctx), 'expenseAllowed'), filing.expenseCheck(viewer(ctx), customerId, kind)),
     },
     Mutation: {
       fileCustomer: (_, { input }, ctx) => mutationPayload('customer', () => filing.file(viewer(ctx), input)),

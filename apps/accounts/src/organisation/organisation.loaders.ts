@@ -10,6 +10,11 @@ export function organisationLoaders(organisation: OrganisationService) {
     consultantsByDepartment: defineLoader<string, ConsultantRecord[]>('consultantsByDepartment', async (ids) =>
       groupByKeys(ids, await organisation.consultantsOfDepartments(ids), (c) => c.departmentId),
     ),
+    /** The consultants a partner may read (those owning one of its linked customers), by partner id: one query per request. */
+    consultantsOfPartner: defineLoader<string, Set<string>>('consultantsOfPartner', async (partnerIds) => {
+      const owners = await organisation.ownersOfLinkedCustomers(partnerIds);
+      return partnerIds.map((id) => owners.get(id) ?? new Set());
+    }),
   };
 }
 export type OrganisationLoaders = ReturnType<typeof organisationLoaders>;

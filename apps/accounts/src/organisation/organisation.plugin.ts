@@ -1,4 +1,6 @@
 import { pluginToken } from '@crm/kernel';
+import type { Model } from 'mongoose';
+import type { CustomerRecord } from '../customers/customer.model';
 import { definePlugin } from '../define-plugin';
 import { organisationLoaders, type OrganisationLoaders } from './organisation.loaders';
 import { organisationModels } from './organisation.model';
@@ -14,7 +16,13 @@ export const organisationPlugin = definePlugin({
   sdl: ['organisation.graphql'],
   register({ connection, provide }) {
     const models = organisationModels(connection);
-    const organisation = new OrganisationService(models);
+    // The customers plugin registers after this one, so its collection is looked up when a partner reads staff.
+    const linkedOwners = (partnerIds: readonly string[]) =>
+      (connection.model('Customer') as Model<CustomerRecord>)
+        .find({ partnerIds: { $in: [...partnerIds] }, mergedInto: null }, { ownerId: 1, partnerIds: 1 })
+        .lean<Pick<CustomerRecord, 'ownerId' | 'partnerIds'>[]>()
+        .exec();
+    const organisation = new OrganisationService(models, linkedOwners);
     const loaders = organisationLoaders(organisation);
     provide(organisationToken, { organisation, loaders });
     return {

@@ -8,7 +8,20 @@ const consultantInput = z.object({ id: z.string().trim().min(1).max(64), name: z
 
 /** Departments and consultants: the people customers belong to. Maintained by the general manager. */
 export class OrganisationService {
-  constructor(private readonly models: OrganisationModels) {}
+  constructor(
+    private readonly models: OrganisationModels,
+    /** The owners of each partner's linked customers (the customers plugin's collection, looked up when used). */
+    private readonly linkedOwners: (partnerIds: readonly string[]) => Promise<{ ownerId: string; partnerIds: string[] }[]> = async () => [],
+  ) {}
+
+  /** Per partner id, the consultants who own one of its linked customers: the only staff a partner may read. */
+  async ownersOfLinkedCustomers(partnerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const owners = new Map(partnerIds.map((id) => [id, new Set<string>()]));
+    for (const customer of await this.linkedOwners(partnerIds)) {
+      for (const partnerId of customer.partnerIds) owners.get(partnerId)?.add(customer.ownerId);
+    }
+    return owners;
+  }
 
   async upsertDepartment(caller: Caller, input: unknown): Promise<DepartmentRecord> {
     requireGeneralManager(caller);
