@@ -28,11 +28,15 @@ const timeOfDay = (fallback: string) =>
 
 /** Env fields of the working calendar, to spread into a service's own config object. */
 export const workingCalendarConfigFields = {
-  WORKING_CALENDAR_TZ: z.string().default(DEFAULT_WORKING_TIME_ZONE).refine(isValidTimeZone, { message: 'must be an IANA time zone' }),
-  WORKING_CALENDAR_HOLIDAYS: calendarDayList(),
-  WORKING_CALENDAR_MAKEUP_DAYS: calendarDayList(),
-  WORKDAY_START: timeOfDay(DEFAULT_WORKDAY_START),
-  WORKDAY_END: timeOfDay(DEFAULT_WORKDAY_END),
+  WORKING_CALENDAR_TZ: z
+    .string()
+    .default(DEFAULT_WORKING_TIME_ZONE)
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone' })
+    .describe('IANA time zone of the working calendar: working days, deadlines and the months, quarters and years of every report and KPI.'),
+  WORKING_CALENDAR_HOLIDAYS: calendarDayList().describe('Holidays (YYYY-MM-DD, comma-separated) that are not working days; service-desk also keeps days edited through the graph.'),
+  WORKING_CALENDAR_MAKEUP_DAYS: calendarDayList().describe('Weekend days (YYYY-MM-DD, comma-separated) worked to make up for a holiday.'),
+  WORKDAY_START: timeOfDay(DEFAULT_WORKDAY_START).describe('Start of the working day (HH:mm), for working-minute SLA clocks.'),
+  WORKDAY_END: timeOfDay(DEFAULT_WORKDAY_END).describe('End of the working day (HH:mm).'),
 };
 
 export type WorkingCalendarEnv = {
