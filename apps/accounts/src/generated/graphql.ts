@@ -244,12 +244,36 @@ export type Consultant = Node & {
   __typename?: 'Consultant';
   /** False once the consultant has left; a consultant who still owns customers cannot be deactivated. */
   active: Scalars['Boolean']['output'];
+  /** convertedCustomers ÷ newCustomers (0 to 1); null without new customers, or when the caller may not read it. */
+  conversionRate?: Maybe<Scalars['Float']['output']>;
+  /** Of newCustomers, those that have bought since (credit delivered them an order); null when the caller may not read it. */
+  convertedCustomers?: Maybe<Scalars['Int']['output']>;
   /** The department the consultant works in. */
   department: Department;
   /** The consultant's user id (the `sub` of their token). */
   id: Scalars['ID']['output'];
   /** The consultant's name. */
   name: Scalars['String']['output'];
+  /** Customers the consultant owns that were created in the period (a month 2025-03, a quarter 2025-Q1 or a year 2025, in the working calendar's time zone). Null when the caller may not read it: the consultant, their department's manager (for the customers of that department) and the general manager may. */
+  newCustomers?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** A member of staff who owns or serves customers, in one department; the id is the user id of their token. Owned by accounts. */
+export type ConsultantConversionRateArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+/** A member of staff who owns or serves customers, in one department; the id is the user id of their token. Owned by accounts. */
+export type ConsultantConvertedCustomersArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+/** A member of staff who owns or serves customers, in one department; the id is the user id of their token. Owned by accounts. */
+export type ConsultantNewCustomersArgs = {
+  period: Scalars['String']['input'];
 };
 
 /** A person to talk to at the customer (know the receptionist too). Phone and email are personal data: masked for partners, every read audited. */
@@ -828,10 +852,34 @@ export type Department = {
   __typename?: 'Department';
   /** The department's consultants by name, those who left included (see `active`). */
   consultants: Array<Consultant>;
+  /** convertedCustomers ÷ newCustomers (0 to 1); null without new customers, or when the caller may not read it. */
+  conversionRate?: Maybe<Scalars['Float']['output']>;
+  /** Of newCustomers, those that have bought since; null when the caller may not read it. */
+  convertedCustomers?: Maybe<Scalars['Int']['output']>;
   /** The department's id (as in the tokens of its staff). */
   id: Scalars['ID']['output'];
   /** The department's name. */
   name: Scalars['String']['output'];
+  /** Customers of the department created in the period; null when the caller may not read it (its manager and the general manager may). */
+  newCustomers?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** A department of the company; its manager manages its customers. Owned by accounts. */
+export type DepartmentConversionRateArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+/** A department of the company; its manager manages its customers. Owned by accounts. */
+export type DepartmentConvertedCustomersArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+/** A department of the company; its manager manages its customers. Owned by accounts. */
+export type DepartmentNewCustomersArgs = {
+  period: Scalars['String']['input'];
 };
 
 /** The flagged customer and the candidate it is not the same as. */
@@ -2508,6 +2556,7 @@ export type ResolversTypes = ResolversObject<{
   CompanySize: ResolverTypeWrapper<Partial<CompanySize>>;
   Consultant: ResolverTypeWrapper<ConsultantRecordModel>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   Contact: ResolverTypeWrapper<Partial<Contact>>;
   ContactInput: ResolverTypeWrapper<Partial<ContactInput>>;
   CreateCustomerInput: ResolverTypeWrapper<Partial<CreateCustomerInput>>;
@@ -2567,7 +2616,6 @@ export type ResolversTypes = ResolversObject<{
   MergeCustomersInput: ResolverTypeWrapper<Partial<MergeCustomersInput>>;
   MergeCustomersPayload: ResolverTypeWrapper<Partial<Omit<MergeCustomersPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>>;
   Money: ResolverTypeWrapper<Partial<Money>>;
-  Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   MoneyInput: ResolverTypeWrapper<Partial<MoneyInput>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NeedsAndIntent: ResolverTypeWrapper<Partial<NeedsAndIntent>>;
@@ -2652,6 +2700,7 @@ export type ResolversParentTypes = ResolversObject<{
   ClassifyCustomerPayload: Partial<Omit<ClassifyCustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Consultant: ConsultantRecordModel;
   Boolean: Partial<Scalars['Boolean']['output']>;
+  Float: Partial<Scalars['Float']['output']>;
   Contact: Partial<Contact>;
   ContactInput: Partial<ContactInput>;
   CreateCustomerInput: Partial<CreateCustomerInput>;
@@ -2695,7 +2744,6 @@ export type ResolversParentTypes = ResolversObject<{
   MergeCustomersInput: Partial<MergeCustomersInput>;
   MergeCustomersPayload: Partial<Omit<MergeCustomersPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> }>;
   Money: Partial<Money>;
-  Float: Partial<Scalars['Float']['output']>;
   MoneyInput: Partial<MoneyInput>;
   Mutation: Record<PropertyKey, never>;
   NeedsAndIntent: Partial<NeedsAndIntent>;
@@ -2816,9 +2864,12 @@ export type ClassifyCustomerPayloadResolvers<ContextType = RequestContext, Paren
 export type ConsultantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Consultant'] = ResolversParentTypes['Consultant'], FederationReferenceType extends FederationReferenceTypes['Consultant'] = FederationReferenceTypes['Consultant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Consultant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  conversionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ConsultantConversionRateArgs, 'period'>>;
+  convertedCustomers?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<ConsultantConvertedCustomersArgs, 'period'>>;
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newCustomers?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<ConsultantNewCustomersArgs, 'period'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2975,8 +3026,11 @@ export type DecideQualificationPayloadResolvers<ContextType = RequestContext, Pa
 export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department'], FederationReferenceType extends FederationReferenceTypes['Department'] = FederationReferenceTypes['Department']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']> | FederationReferenceType, FederationReferenceType, ContextType>;
   consultants?: Resolver<Array<ResolversTypes['Consultant']>, ParentType, ContextType>;
+  conversionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<DepartmentConversionRateArgs, 'period'>>;
+  convertedCustomers?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<DepartmentConvertedCustomersArgs, 'period'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newCustomers?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<DepartmentNewCustomersArgs, 'period'>>;
 }>;
 
 export type DismissPossibleDuplicatePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DismissPossibleDuplicatePayload'] = ResolversParentTypes['DismissPossibleDuplicatePayload']> = ResolversObject<{

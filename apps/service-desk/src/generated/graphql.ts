@@ -304,11 +304,27 @@ export type CustomerRespondedPayload = {
   userErrors: Array<UserError>;
 };
 
-/** A department (owned by accounts). */
+/** A department (owned by accounts); service-desk adds the complaint KPIs. */
 export type Department = {
   __typename?: 'Department';
+  /** Complaints about the department's customers received in the period, as far as the caller may see; null when the caller may not read the figure (its manager, the general manager, the coordinator and service agents may). */
+  complaintCount?: Maybe<Scalars['Int']['output']>;
+  /** complaintCount ÷ the department's customers; null when it has none (or the caller may not read it). */
+  complaintRate?: Maybe<Scalars['Float']['output']>;
   /** The department's id (as in the tokens of its staff). */
   id: Scalars['ID']['output'];
+};
+
+
+/** A department (owned by accounts); service-desk adds the complaint KPIs. */
+export type DepartmentComplaintCountArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+/** A department (owned by accounts); service-desk adds the complaint KPIs. */
+export type DepartmentComplaintRateArgs = {
+  period: Scalars['String']['input'];
 };
 
 /** One department's figures for the month (tickets received in the month, by the customer's department). */
@@ -1435,6 +1451,13 @@ export type StartInvestigationPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A customer's answers to one survey. */
+export type SurveyResponse = {
+  __typename?: 'SurveyResponse';
+  /** The response's id. */
+  id: Scalars['ID']['output'];
+};
+
 /** A matter a customer raised, or one we took to the customer (complaint, service request, inquiry, repair or fault), handled by its first responder under an SLA policy version. Owned by service-desk. */
 export type Ticket = Node & {
   __typename?: 'Ticket';
@@ -1496,6 +1519,8 @@ export type Ticket = Node & {
   sla: TicketSla;
   /** Where the handling stands. */
   status: TicketStatus;
+  /** The survey response this ticket follows up (answers the customer was not very satisfied or dissatisfied with), served by surveys; null for every other ticket. */
+  surveyResponse?: Maybe<SurveyResponse>;
   /** Every hand-over, oldest first. */
   transfers: Array<TicketTransfer>;
   /** What kind of matter. */
@@ -1891,6 +1916,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Consultant: Consultant;
   Customer: Customer;
+  Department: Department;
   Ticket: Ticket;
   Viewer: Viewer;
 }>;
@@ -1903,6 +1929,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Customer:
     ( { __typename: 'Customer' }
     & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Department:
+    ( { __typename: 'Department' }
+    & GraphQLRecursivePick<FederationTypes['Department'], {"id":true}> );
   Ticket:
     ( { __typename: 'Ticket' }
     & GraphQLRecursivePick<FederationTypes['Ticket'], {"id":true}> );
@@ -2027,6 +2056,7 @@ export type ResolversTypes = ResolversObject<{
   SlaWatchSummary: ResolverTypeWrapper<SlaWatchSummaryModel>;
   StartInvestigationInput: ResolverTypeWrapper<Partial<StartInvestigationInput>>;
   StartInvestigationPayload: ResolverTypeWrapper<Partial<Omit<StartInvestigationPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
+  SurveyResponse: ResolverTypeWrapper<Partial<SurveyResponse>>;
   Ticket: ResolverTypeWrapper<TicketRecordModel>;
   TicketChannel: ResolverTypeWrapper<Partial<TicketChannel>>;
   TicketConnection: ResolverTypeWrapper<Partial<Omit<TicketConnection, 'edges'> & { edges: Array<ResolversTypes['TicketEdge']> }>>;
@@ -2132,6 +2162,7 @@ export type ResolversParentTypes = ResolversObject<{
   SlaWatchSummary: SlaWatchSummaryModel;
   StartInvestigationInput: Partial<StartInvestigationInput>;
   StartInvestigationPayload: Partial<Omit<StartInvestigationPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
+  SurveyResponse: Partial<SurveyResponse>;
   Ticket: TicketRecordModel;
   TicketConnection: Partial<Omit<TicketConnection, 'edges'> & { edges: Array<ResolversParentTypes['TicketEdge']> }>;
   TicketEdge: Partial<Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] }>;
@@ -2234,7 +2265,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = ResolversObject<{
+export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department'], FederationReferenceType extends FederationReferenceTypes['Department'] = FederationReferenceTypes['Department']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  complaintCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<DepartmentComplaintCountArgs, 'period'>>;
+  complaintRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<DepartmentComplaintRateArgs, 'period'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -2517,6 +2551,10 @@ export type StartInvestigationPayloadResolvers<ContextType = RequestContext, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type SurveyResponseResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SurveyResponse'] = ResolversParentTypes['SurveyResponse']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type TicketResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assigneeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2548,6 +2586,7 @@ export type TicketResolvers<ContextType = RequestContext, ParentType extends Res
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   sla?: Resolver<ResolversTypes['TicketSla'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
+  surveyResponse?: Resolver<Maybe<ResolversTypes['SurveyResponse']>, ParentType, ContextType>;
   transfers?: Resolver<Array<ResolversTypes['TicketTransfer']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['TicketType'], ParentType, ContextType>;
   waitingForCustomerSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2696,6 +2735,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   SlaTarget?: SlaTargetResolvers<ContextType>;
   SlaWatchSummary?: SlaWatchSummaryResolvers<ContextType>;
   StartInvestigationPayload?: StartInvestigationPayloadResolvers<ContextType>;
+  SurveyResponse?: SurveyResponseResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
