@@ -1,6 +1,7 @@
 // The README and the docs as a clone sees them: the demo tokens it names are the ones `npm start` prints, and
 // every link points at a file of the repository.
 import { DEV_JWT_SECRET } from '@crm/auth';
+import { buildSchema, parse, validate } from 'graphql';
 import { decodeJwt } from 'jose';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,19 @@ describe('README', () => {
       return { name, sub: claims.sub, roles: claims.roles, scope: claims.department_id ?? claims.partner_id ?? '' };
     });
     expect(readmeTokenRows(readme)).toEqual(printed);
+  });
+
+  it('shows demo queries that the client schema accepts, each naming the demo user it runs as', async () => {
+    const schema = buildSchema(readFileSync(path.join(root, 'schema', 'client-schema.graphql'), 'utf8'));
+    const tokens = Object.keys(await demoTokens(DEV_JWT_SECRET));
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const problems = blocks.flatMap((block) => {
+      const user = /^# (\w+):/.exec(block)?.[1];
+      const errors = validate(schema, parse(block)).map((error) => error.message);
+      return [...(user && tokens.includes(user) ? [] : [`no demo user named in: ${block.split('\n')[0]}`]), ...errors];
+    });
+    expect(problems).toEqual([]);
   });
 
   it('links only to files a clone contains', () => {
