@@ -40,10 +40,10 @@ export const tokens = {
 };
 
 /** Announce a customer the way accounts does: a real event on the real stream; waits until service-desk knows it. */
-export async function announceCustomer(service: RunningService, options: { owner?: string; department?: string; importance?: 'KEY' | 'GENERAL'; assignedStaffIds?: string[] } = {}): Promise<string> {
-  const { owner = 'alice', department = 'D-EAST', importance, assignedStaffIds } = options;
+export async function announceCustomer(service: RunningService, options: { owner?: string; department?: string; importance?: 'KEY' | 'GENERAL'; assignedStaffIds?: string[]; partnerIds?: string[] } = {}): Promise<string> {
+  const { owner = 'alice', department = 'D-EAST', importance, assignedStaffIds, partnerIds } = options;
   const id = new Types.ObjectId().toHexString();
-  const customer = { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION' as const, lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null, ...(importance ? { importance } : {}), ...(assignedStaffIds ? { assignedStaffIds } : {}) };
+  const customer = { id, name: `Customer ${id.slice(-4)}`, kind: 'ORGANISATION' as const, lifecycle: 'ACTIVE', ownerConsultantId: owner, departmentId: department, region: null, ...(importance ? { importance } : {}), ...(assignedStaffIds ? { assignedStaffIds } : {}), ...(partnerIds ? { partnerIds } : {}) };
   const event = createEvent(customerCreatedV1, { subject: id, actor: { userId: owner, roles: ['consultant'] }, data: { customer } });
   await ensureStream(service.bus.jsm, streamFor('accounts'));
   await service.bus.js.publish(event.type, encodeEvent(event), { msgID: event.id });

@@ -170,6 +170,10 @@ describe('the partner column of the rule table', () => {
   });
 
   it('lets partners read their linked customers and tickets, and none of the internal records', () => {
-    expect(Object.fromEntries(kinds.map((kind) => [kind, visibilityRules[kind].partners]))).toEqual({ customer: 'linked', ticket: 'linked', 'internal-record': 'none' });
+    expect(Object.fromEntries(kinds.map((kind) => [kind, visibilityRules[kind].partners]))).toEqual({ customer: 'linked', ticket: 'linked', 'fault-report': 'none', 'internal-record': 'none' });
+  });
+
+  it('reads fault reports like tickets for staff (one scope copy serves both), never for partners', () => {
+    expect({ ...visibilityRules['fault-report'], partners: 'linked' }).toEqual(visibilityRules.ticket);
   });
 });

@@ -9,11 +9,12 @@ import { hasRole, isPartner, type Caller, type Role } from '@crm/auth';
 /**
  * The kinds of customer-scoped records whose visibility differs; a new kind is a new row of `visibilityRules`.
  * - `customer`: accounts' archive itself (the customer card);
- * - `ticket`: service-desk's tickets and fault reports;
+ * - `ticket`: service-desk's tickets;
+ * - `fault-report`: service-desk's reports and analyses of major faults (read like their tickets, by staff only);
  * - `internal-record`: what the other subgraphs keep about a customer for internal work (engagement's contacts,
  *   visits and care, surveys' responses, credit's orders, receivables and profiles).
  */
-export type ScopedRecordKind = 'customer' | 'ticket' | 'internal-record';
+export type ScopedRecordKind = 'customer' | 'ticket' | 'fault-report' | 'internal-record';
 
 export interface VisibilityRule {
   /** Internal roles that read every record of this kind. */
@@ -37,6 +38,8 @@ export const visibilityRules: Readonly<Record<ScopedRecordKind, VisibilityRule>>
   // Finance works credit and receivables: complaints and service tickets are not theirs to read. A partner follows
   // the tickets of its linked customers (complainant contact masked) and may open service requests for them.
   ticket: { rolesSeeingAll: internalRolesSeeingEveryCustomer.filter((role) => role !== 'finance'), rolesWithoutAccess: ['finance'], partners: 'linked' },
+  // A fault's analysis is internal quality work: staff read it like its ticket, partners not at all.
+  'fault-report': { rolesSeeingAll: internalRolesSeeingEveryCustomer.filter((role) => role !== 'finance'), rolesWithoutAccess: ['finance'], partners: 'none' },
   // Contacts, visits, surveys, orders and receivables are internal work: no partner reads them.
   'internal-record': { rolesSeeingAll: internalRolesSeeingEveryCustomer, rolesWithoutAccess: [], partners: 'none' },
 };

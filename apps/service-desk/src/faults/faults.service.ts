@@ -44,6 +44,11 @@ export class FaultsService {
     private readonly clock: Clock,
   ) {}
 
+  /** Fault reports are read like their tickets, by staff only (rule table row `fault-report`). */
+  private get access() {
+    return this.tickets.access.forFaultReports();
+  }
+
   async report(caller: Caller, rawInput: unknown): Promise<FaultReportRecord> {
     const input = parseInput(reportFaultInput, rawInput);
     const now = this.clock.now();
@@ -60,7 +65,7 @@ export class FaultsService {
     const customer = await this.directory.find(customerId!);
     if (!customer) problems.push({ field: 'input.customerId', message: 'no such customer (or accounts has not announced it yet)' });
     if (!customer || problems.length > 0) throw new BadUserInputError(problems[0].field, problems[0].message, problems);
-    if (!(await this.tickets.access.canHandle(caller, { customerId: customer._id }))) throw new ForbiddenError('You may not report faults for this customer');
+    if (!(await this.access.canHandle(caller, { customerId: customer._id }))) throw new ForbiddenError('You may not report faults for this customer');
     const _id = new Types.ObjectId();
     const record = {
       _id,
@@ -111,7 +116,7 @@ export class FaultsService {
     const { id, ...input } = parseInput(faultAnalysisInput, rawInput);
     const report = await this.findVisible(caller, id);
     if (!report) throw new NotFoundError('FaultReport', id);
-    if (!(await this.tickets.access.canHandle(caller, report))) throw new ForbiddenError('You may read this fault report but not analyse it');
+    if (!(await this.access.canHandle(caller, report))) throw new ForbiddenError('You may read this fault report but not analyse it');
     if (report.status === 'ANALYSED') throw new ConflictError('The fault has already been analysed');
     const now = this.clock.now();
     const analysis: FaultAnalysisRecord = {
@@ -163,18 +168,18 @@ export class FaultsService {
     assertRecordId(id);
     const report = await this.reports.findById(id).lean<FaultReportRecord>();
     if (!report) throw new NotFoundError('FaultReport', id);
-    if (!(await this.tickets.access.canSee(caller, report))) throw readDenied(caller, 'FaultReport', id, { customerId: report.customerId, departmentId: report.customerDepartmentId }, { approvable: this.tickets.access.approvable(caller) });
+    if (!(await this.access.canSee(caller, report))) throw readDenied(caller, 'FaultReport', id, { customerId: report.customerId, departmentId: report.customerDepartmentId }, { approvable: this.access.approvable(caller) });
     return report;
   }
 
   async findVisible(caller: Caller, id: string): Promise<FaultReportRecord | null> {
     if (!isValidObjectId(id)) return null;
     const report = await this.reports.findById(id).lean<FaultReportRecord>();
-    return report && (await this.tickets.access.canSee(caller, report)) ? report : null;
+    return report && (await this.access.canSee(caller, report)) ? report : null;
   }
 
   async list(caller: Caller, filter: { customerId?: string | null; status?: string | null }): Promise<FaultReportRecord[]> {
-    const criteria: Record<string, unknown>[] = [await this.tickets.access.filter(caller)];
+    const criteria: Record<string, unknown>[] = [await this.access.filter(caller)];
     if (filter.customerId) criteria.push({ customerId: filter.customerId });
     if (filter.status) criteria.push({ status: filter.status });
     return this.reports.find({ $and: criteria }).sort({ reportedAt: -1 }).limit(200).lean<FaultReportRecord[]>().exec();
@@ -183,7 +188,7 @@ export class FaultsService {
   /** The caller's visible fault reports of a batch of tickets: one query per batch. */
   async visibleForTickets(caller: Caller, ticketIds: readonly string[]): Promise<FaultReportRecord[]> {
     return this.reports
-      .find({ $and: [{ ticketId: { $in: [...ticketIds] } }, await this.tickets.access.filter(caller)] })
+      .find({ $and: [{ ticketId: { $in: [...ticketIds] } }, await this.access.filter(caller)] })
       .sort({ reportedAt: -1 })
       .lean<FaultReportRecord[]>()
       .exec();

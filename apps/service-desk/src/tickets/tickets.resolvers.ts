@@ -1,9 +1,10 @@
-import { ForbiddenError, mutationPayload, requiredActorRef, requireCaller, type Clock } from '@crm/kernel';
+import { isPartner } from '@crm/auth';
+import { ForbiddenError, mutationPayload, requiredActorRef, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
 import type { EscalationLevel as EscalationLevelName, Resolvers } from '../generated/graphql';
 import { escalationLevelName, escalationLevelNames } from '../sla/escalation-ladder';
 import type { SlaClockState } from '../sla/sla-clock';
 import type { SlaWatch } from './sla-watch';
-import { canRunSlaWatch } from './ticket-access';
+import { canRunSlaWatch, maskedContact } from './ticket-access';
 import { ticketCommandArgs } from './ticket-commands';
 import type { TicketsLoaders } from './tickets.loaders';
 import type { TicketsService } from './tickets.service';
@@ -42,6 +43,8 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       const caller = requireCaller(ctx);
       return tickets.handle(caller, input.id, ticketCommandArgs[name](input));
     });
+  /** The internal handling record of a ticket (who passed it to whom, escalations, history): staff only. */
+  const internal = <T>(ctx: RequestContext, value: T[]): T[] => (isPartner(requireCaller(ctx)) ? [] : value);
   return {
     Query: {
       ticket: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(id)),
@@ -73,12 +76,14 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
       __resolveReference: (ref, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(String(ref.id))),
       id: (t) => String(t._id),
       customer: (t) => ({ id: t.customerId }),
+      // A partner follows its customers' tickets but never reads the complainant's phone or email in full.
+      complainant: (t, _, ctx) => (isPartner(requireCaller(ctx)) ? { ...t.complainant, contact: maskedContact(t.complainant.contact) } : t.complainant),
       firstResponder: (t) => requiredActorRef(t.firstResponderId),
       escalationLevel: (t) => escalationLevelName(t.escalationLevel),
-      transfers: (t) => t.transfers,
-      escalations: (t) =>
-        t.escalations.map((e) => ({ ...e, level: escalationLevelName(e.level), previousLevel: escalationLevelName(e.previousLevel), escalatedBy: requiredActorRef(e.byUserId) })),
-      history: (t) => t.history,
+      transfers: (t, _, ctx) => internal(ctx, t.transfers),
+      escalations: (t, _, ctx) =>
+        internal(ctx, t.escalations).map((e) => ({ ...e, level: escalationLevelName(e.level), previousLevel: escalationLevelName(e.previousLevel), escalatedBy: requiredActorRef(e.byUserId) })),
+      history: (t, _, ctx) => internal(ctx, t.history),
       sla: async (t) => {
         const clocks = await tickets.clocks(t, clock.now());
         const ticketId = String(t._id);

@@ -12,7 +12,7 @@ import { computeSlaClocks, type SlaClockState } from '../sla/sla-clock';
 import type { SlaPolicyService } from '../sla/sla-policies.service';
 import { clockRules } from '../sla/sla-policy-rules';
 import type { SlaPolicyRecord } from '../sla/sla-policy.model';
-import { canOpenTicket, type TicketAccess } from './ticket-access';
+import { canOpenTicket, mayOpenTicketOfType, type TicketAccess } from './ticket-access';
 import { ticketEventsFor } from './ticket-events';
 import { applyChange, escalationChange, planTicketChange, type ChangeContext, type TicketChange, type TicketCommand } from './ticket-lifecycle';
 import {
@@ -83,11 +83,22 @@ export class TicketsService {
   ) {}
 
   async open(caller: Caller, rawInput: unknown): Promise<TicketRecord> {
-    if (!canOpenTicket(caller)) throw new ForbiddenError('Partners cannot open tickets');
+    const type = (rawInput as { type?: unknown } | null)?.type;
+    if (!mayOpenTicketOfType(caller, String(type))) throw new ForbiddenError(`Partners open service requests only, not ${String(type)}`, { field: 'input.type' });
     const input = parseInput(openTicketInput, rawInput);
     const idempotencyKey = idempotencyKeyOf(caller.userId, input.idempotencyKey);
+    if (!canOpenTicket(caller)) return createOnce(this.tickets, idempotencyKey, (stored) => this.openForPartner(caller, input, stored));
     const opening: Opening = { actor: actorOf(caller), firstResponderId: caller.userId, surveyResponseId: null };
     return createOnce(this.tickets, idempotencyKey, (stored) => this.openNew(opening, input, stored));
+  }
+
+  /**
+   * A partner's service request for one of its linked customers: any other customer is "no such customer" (its
+   * existence is not revealed). Nobody at the partner handles tickets, so the customer's owner is the first responder.
+   */
+  private async openForPartner(caller: Caller, input: z.infer<typeof openTicketInput>, stored: StoredIdempotencyKey): Promise<TicketRecord> {
+    if (!(await this.access.canSee(caller, { customerId: input.customerId }))) throw new BadUserInputError('input.customerId', 'no such customer (or accounts has not announced it yet)');
+    return this.openNew({ actor: actorOf(caller), firstResponderId: null, surveyResponseId: null }, input, stored);
   }
 
   /**
