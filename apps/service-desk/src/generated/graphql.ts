@@ -155,7 +155,7 @@ export type CloseTicketPayload = {
 /** Who raised the matter and how to reach them. */
 export type Complainant = {
   __typename?: 'Complainant';
-  /** How to reach them (phone, e-mail …); null when not given. */
+  /** How to reach them (phone, e-mail …); null when not given. Masked for partners (first and last character only). */
   contact?: Maybe<Scalars['String']['output']>;
   /** The complainant's name. */
   name: Scalars['String']['output'];
@@ -500,7 +500,7 @@ export type Mutation = {
   customerResponded?: Maybe<CustomerRespondedPayload>;
   /** Call in the next rung (supervisor → department manager → general manager). */
   escalateTicket?: Maybe<EscalateTicketPayload>;
-  /** Register what the customer raised; the caller becomes the first responder. A CRITICAL matter goes to the general manager at once. */
+  /** Register what the customer raised; the caller becomes the first responder. A CRITICAL matter goes to the general manager at once. A partner opens only SERVICE_REQUEST tickets (any other type is FORBIDDEN on input.type), only for a customer linked to it (any other is BAD_USER_INPUT on input.customerId), and the customer's owner becomes the first responder. */
   openTicket?: Maybe<OpenTicketPayload>;
   /** Publish a new SLA policy version (general manager). */
   publishSlaPolicy?: Maybe<PublishSlaPolicyPayload>;
@@ -1477,7 +1477,7 @@ export type Ticket = Node & {
   customer?: Maybe<Customer>;
   /** Who is called in now. */
   escalationLevel: EscalationLevel;
-  /** Every escalation, oldest first. */
+  /** Every escalation, oldest first; empty for partners (internal handling). */
   escalations: Array<TicketEscalation>;
   /** Fault reports filed for this ticket. */
   faultReports: Array<FaultReport>;
@@ -1491,7 +1491,7 @@ export type Ticket = Node & {
   handlingPlan?: Maybe<Scalars['String']['output']>;
   /** 1 for the first handling, 2+ for second handling after the customer disagreed. */
   handlingRound: Scalars['Int']['output'];
-  /** Everything that happened, oldest first. */
+  /** Everything that happened, oldest first; empty for partners (internal handling). */
   history: Array<TicketHistoryEntry>;
   /** The ticket's id. */
   id: Scalars['ID']['output'];
@@ -1521,7 +1521,7 @@ export type Ticket = Node & {
   status: TicketStatus;
   /** The survey response this ticket follows up (answers the customer was not very satisfied or dissatisfied with), served by surveys; null for every other ticket. */
   surveyResponse?: Maybe<SurveyResponse>;
-  /** Every hand-over, oldest first. */
+  /** Every hand-over, oldest first; empty for partners (internal handling). */
   transfers: Array<TicketTransfer>;
   /** What kind of matter. */
   type: TicketType;
@@ -1792,7 +1792,7 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** Whether the caller keeps the holiday calendar and the on-call roster (the general manager and the coordinator). Null when service-desk cannot answer. */
   canManageServiceCalendar?: Maybe<Scalars['Boolean']['output']>;
-  /** Whether the caller may register tickets (anyone inside who first receives the customer; partners may not). Null when service-desk cannot answer. */
+  /** Whether the caller may register tickets of every type (anyone inside who first receives the customer; a partner opens only service requests for its linked customers, and reads false here). Null when service-desk cannot answer. */
   canOpenTickets?: Maybe<Scalars['Boolean']['output']>;
   /** Whether the caller publishes SLA policy versions (the general manager). Null when service-desk cannot answer. */
   canPublishSlaPolicies?: Maybe<Scalars['Boolean']['output']>;
