@@ -5,15 +5,13 @@ const verifyWith = (secret: string) => createTokenVerifier({ JWT_SECRET: secret,
 
 describe('dev-token', () => {
   it('signs a token the services accept, carrying every given claim', async () => {
-    const token = await devTokenFromArgs(['--role', 'general_manager', '--department', 'D1', '--partner', 'P1', '--sub', 'u-123', '--name', 'Grace Hopper'], {});
-    expect(await verifyWith(DEV_JWT_SECRET)(token)).toEqual({
-      userId: 'u-123',
-      name: 'Grace Hopper',
-      roles: ['general_manager'],
-      departmentId: 'D1',
-      partnerId: 'P1',
-      token,
-    });
+    const token = await devTokenFromArgs(['--role', 'general_manager', '--department', 'D1', '--sub', 'u-123', '--name', 'Grace Hopper'], {});
+    expect(await verifyWith(DEV_JWT_SECRET)(token)).toEqual({ userId: 'u-123', name: 'Grace Hopper', roles: ['general_manager'], departmentId: 'D1', token });
+  });
+
+  it('signs a partner id, which the services read as a partner whatever other roles the token claims', async () => {
+    const token = await devTokenFromArgs(['--role', 'general_manager', '--department', 'D1', '--partner', 'P1', '--sub', 'u-123'], {});
+    expect(await verifyWith(DEV_JWT_SECRET)(token)).toEqual({ userId: 'u-123', roles: ['partner'], partnerId: 'P1', token });
   });
 
   it('accepts --role more than once', async () => {
