@@ -456,8 +456,8 @@ export type CustomerEventTimeOfDay =
 /** A staff member's daily report (日报): what the day's records say they did, and their own summary and plan. */
 export type DailyReport = {
   __typename?: 'DailyReport';
-  /** The customers of those interactions and visits, each once. */
-  customers: Array<Customer>;
+  /** The customers of those interactions and visits, each once; null (with an error) when accounts cannot answer. */
+  customers?: Maybe<Array<Maybe<Customer>>>;
   /** The calendar day, YYYY-MM-DD, in the working calendar's time zone. */
   day: Scalars['String']['output'];
   /** `<staffId>|<day>`. */
@@ -864,7 +864,7 @@ export type KanbanBoard = {
   /** Weekly or monthly. */
   kind: KanbanBoardKind;
   /** Whose work it is. */
-  staffMember: Consultant;
+  staffMember?: Maybe<Consultant>;
   /** True when a kind of work had more items than a board shows (100 per kind): the list for that kind is cut. */
   truncated: Scalars['Boolean']['output'];
 };
@@ -1762,7 +1762,6 @@ export type QueryUrgentReportArgs = {
 
 /** The reads of the graph; each answers only what the caller may see. */
 export type QueryUrgentReportInboxArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -2239,6 +2238,12 @@ export type UrgentReportInbox = {
   reports: Array<UrgentReport>;
   /** How many reports of the inbox the caller has not read. */
   unreadCount: Scalars['Int']['output'];
+};
+
+
+/** A manager's urgent reports. */
+export type UrgentReportInboxReportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The five kinds of urgent report (走访应急报告). */
@@ -2986,7 +2991,7 @@ export type CustomerEventResolvers<ContextType = RequestContext, ParentType exte
 }>;
 
 export type DailyReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DailyReport'] = ResolversParentTypes['DailyReport']> = ResolversObject<{
-  customers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customers?: Resolver<Maybe<Array<Maybe<ResolversTypes['Customer']>>>, ParentType, ContextType>;
   day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interactionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3138,7 +3143,7 @@ export type KanbanBoardResolvers<ContextType = RequestContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['KanbanBoardKind'], ParentType, ContextType>;
-  staffMember?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
+  staffMember?: Resolver<Maybe<ResolversTypes['Consultant']>, ParentType, ContextType>;
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
@@ -3298,7 +3303,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   returnVisit?: Resolver<Maybe<ResolversTypes['ReturnVisit']>, ParentType, ContextType, RequireFields<QueryReturnVisitArgs, 'id'>>;
   upcomingCustomerEvents?: Resolver<Array<ResolversTypes['CustomerEvent']>, ParentType, ContextType, RequireFields<QueryUpcomingCustomerEventsArgs, 'first'>>;
   urgentReport?: Resolver<Maybe<ResolversTypes['UrgentReport']>, ParentType, ContextType, RequireFields<QueryUrgentReportArgs, 'id'>>;
-  urgentReportInbox?: Resolver<ResolversTypes['UrgentReportInbox'], ParentType, ContextType, RequireFields<QueryUrgentReportInboxArgs, 'first' | 'unreadOnly'>>;
+  urgentReportInbox?: Resolver<ResolversTypes['UrgentReportInbox'], ParentType, ContextType, RequireFields<QueryUrgentReportInboxArgs, 'unreadOnly'>>;
   visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitArgs, 'id'>>;
   visitPlansAwaitingDecision?: Resolver<Array<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitPlansAwaitingDecisionArgs, 'first'>>;
   weeklyBoard?: Resolver<ResolversTypes['KanbanBoard'], ParentType, ContextType, Partial<QueryWeeklyBoardArgs>>;
@@ -3457,7 +3462,7 @@ export type UrgentReportResolvers<ContextType = RequestContext, ParentType exten
 }>;
 
 export type UrgentReportInboxResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UrgentReportInbox'] = ResolversParentTypes['UrgentReportInbox']> = ResolversObject<{
-  reports?: Resolver<Array<ResolversTypes['UrgentReport']>, ParentType, ContextType>;
+  reports?: Resolver<Array<ResolversTypes['UrgentReport']>, ParentType, ContextType, RequireFields<UrgentReportInboxReportsArgs, 'first'>>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

@@ -27,7 +27,7 @@ export const reportsPlugin = definePlugin({
         Query: {
           dailyReport: (_, { staffId, day }, ctx) => reports.dailyReport(requireCaller(ctx), staffId ?? null, day ?? null),
           departmentDailyReport: (_, { day, departmentId }, ctx) => reports.departmentDailyReport(requireCaller(ctx), departmentId ?? null, day ?? null),
-          urgentReportInbox: (_, { unreadOnly, first }, ctx) => reports.inbox(requireCaller(ctx), unreadOnly ?? false, parseInput(urgentReportsPageSize, first ?? 50, 'first')),
+          urgentReportInbox: (_, { unreadOnly }, ctx) => reports.inbox(requireCaller(ctx), unreadOnly ?? false),
           urgentReport: (_, { id }, ctx) => reports.urgentReport(requireCaller(ctx), id),
         },
         Mutation: {
@@ -39,6 +39,10 @@ export const reportsPlugin = definePlugin({
         DailyReport: {
           staffMember: (r) => requiredActorRef(r.staffId),
           customers: (r) => [...new Set([...r.interactions, ...r.visits].map((x) => x.customerId))].map((id) => ({ id })),
+        },
+        UrgentReportInbox: {
+          unreadCount: (inbox) => reports.inboxUnreadCount(inbox),
+          reports: (inbox, { first }) => reports.inboxReports(inbox, parseInput(urgentReportsPageSize, first ?? 50, 'first')),
         },
         UrgentReport: {
           __resolveReference: (ref, ctx) => reports.urgentReport(requireCaller(ctx), String(ref.id)),

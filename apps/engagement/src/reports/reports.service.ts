@@ -43,9 +43,11 @@ export interface DepartmentDailyReportView {
   missingCount: number;
 }
 
+/** A caller's inbox as asked: which reports are theirs, and which of those they have not read. */
 export interface UrgentInboxView {
-  unreadCount: number;
-  reports: UrgentReportRecord[];
+  mine: Record<string, unknown>;
+  unread: Record<string, unknown>;
+  unreadOnly: boolean;
 }
 
 const reportKey = (staffId: string, day: string) => `${staffId}|${day}`;
@@ -202,15 +204,20 @@ export class ReportsService {
   }
 
   /** The caller's inbox: their department's urgent reports (every one for the general manager), newest first. */
-  async inbox(caller: Caller, unreadOnly: boolean, limit: number): Promise<UrgentInboxView> {
+  inbox(caller: Caller, unreadOnly: boolean): UrgentInboxView {
     if (!keepsUrgentInbox(caller)) throw new ForbiddenError('Only department managers and the general manager keep an urgent-report inbox');
     const mine: Record<string, unknown> = caller.roles.includes('general_manager') ? {} : { departmentId: caller.departmentId ?? '\u0000none' };
-    const unread = { ...mine, 'reads.userId': { $ne: caller.userId } };
-    const [reports, unreadCount] = await Promise.all([
-      this.urgentReports.find(unreadOnly ? unread : mine).sort({ filedAt: -1, _id: -1 }).limit(limit).lean<UrgentReportRecord[]>().exec(),
-      this.urgentReports.countDocuments(unread).exec(),
-    ]);
-    return { unreadCount, reports };
+    return { mine, unread: { ...mine, 'reads.userId': { $ne: caller.userId } }, unreadOnly };
+  }
+
+  /** The inbox's reports, newest first, at most `limit`. */
+  inboxReports(inbox: UrgentInboxView, limit: number): Promise<UrgentReportRecord[]> {
+    return this.urgentReports.find(inbox.unreadOnly ? inbox.unread : inbox.mine).sort({ filedAt: -1, _id: -1 }).limit(limit).lean<UrgentReportRecord[]>().exec();
+  }
+
+  /** How many of the inbox's reports the caller has not read. */
+  inboxUnreadCount(inbox: UrgentInboxView): Promise<number> {
+    return this.urgentReports.countDocuments(inbox.unread).exec();
   }
 
   async urgentReport(caller: Caller, id: string): Promise<UrgentReportRecord> {
