@@ -2,16 +2,19 @@
 // default) and a tenth as many requests are bulk-inserted into a throw-away surveys database on the dev server,
 // then each analysis runs its one aggregation a few times. Prints the figures; asserts nothing.
 // Run: `npx tsx scripts/benchmarks/surveys-analysis.bench.ts` (BENCH_RESPONSES=100000 for a quick look; the dev
-// server is an in-memory Java server without secondary indexes, so these figures are not production's).
-import { resolveServers, testServiceEnv, tokenFor, graphql } from '@crm/testing';
+// server is an in-memory Java server without secondary indexes, so these figures are not production's; a million
+// needs BENCH_MONGO_HEAP=12g, see bench-seeding.ts). Results go to docs/domain/surveys.md.
+import { testServiceEnv, tokenFor, graphql } from '@crm/testing';
 import { Types } from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { surveysService } from '../../apps/surveys/src/surveys.service';
 import { seedItems } from '../../apps/surveys/src/survey-responses/survey-templates';
+import { benchServers, seedInBatches, type Batch } from './bench-seeding';
 
 const total = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const BATCH = 5_000;
+const requestStates = ['ANSWERED', 'PENDING', 'EXPIRED', 'SKIPPED'] as const;
 const levels = ['SATISFIED', 'FAIRLY_SATISFIED', 'BASICALLY_SATISFIED', 'NOT_VERY_SATISFIED', 'DISSATISFIED'] as const;
 const templates = ['AFTER_SALE', 'AFTER_SERVICE', 'VISIT'] as const;
 const ANALYSE = 'query($i: SurveyAnalysisInput!) { surveyAnalysis(input: $i) { rows { responses meanScore shareDissatisfied responseRate } } }';
@@ -41,32 +44,35 @@ function response(i: number) {
   };
 }
 
+/** Responses [from, to) and a request for every tenth of them. */
+function batch(from: number, to: number): Batch {
+  const responses = Array.from({ length: to - from }, (_, k) => response(from + k));
+  const requests = responses
+    .filter((_, k) => (from + k) % 10 === 0)
+    .map((r, k) => ({
+      _id: new Types.ObjectId(),
+      customerId: r.customerId,
+      template: r.template,
+      templateVersion: r.templateVersion,
+      source: 'ORDER_DELIVERED',
+      attribution: r.attribution,
+      state: pick(requestStates, k),
+      dueAt: r.respondedAt,
+      createdAt: r.respondedAt,
+      requestedBy: 'bench',
+    }));
+  return { survey_responses: responses, survey_requests: requests };
+}
+
 async function main(): Promise<void> {
-  process.env.CRM_SKIP_DOCKER ??= 'true';
-  const servers = await resolveServers({ env: {} });
+  const servers = await benchServers();
   process.env.MONGO_URL = servers.mongoUrl;
   process.env.NATS_URL = servers.natsUrl;
   const service = await surveysService.start({ env: { ...testServiceEnv('surveys'), LOG_LEVEL: 'silent' } });
   try {
     const db = service.connection.db!;
     const t0 = performance.now();
-    for (let start = 0; start < total; start += BATCH) {
-      const docs = Array.from({ length: Math.min(BATCH, total - start) }, (_, k) => response(start + k));
-      await db.collection('survey_responses').insertMany(docs, { ordered: false });
-      const requests = docs.filter((_, k) => (start + k) % 10 === 0).map((r, k) => ({
-        _id: new Types.ObjectId(),
-        customerId: r.customerId,
-        template: r.template,
-        templateVersion: r.templateVersion,
-        source: 'ORDER_DELIVERED',
-        attribution: r.attribution,
-        state: pick(['ANSWERED', 'PENDING', 'EXPIRED', 'SKIPPED'], k),
-        dueAt: r.respondedAt,
-        createdAt: r.respondedAt,
-        requestedBy: 'bench',
-      }));
-      if (requests.length > 0) await db.collection('survey_requests').insertMany(requests, { ordered: false });
-    }
+    await seedInBatches(db, { from: 0, to: total, batchSize: BATCH, build: batch, unit: 'responses', log: console.log });
     console.log(`inserted ${total} responses and ${Math.ceil(total / 10)} requests in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const gm = await tokenFor({ sub: 'gm-bench', roles: ['general_manager'] });
     const cases: [string, Record<string, unknown>][] = [
