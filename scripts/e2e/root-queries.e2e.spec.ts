@@ -28,7 +28,8 @@ import type { RunningPlatform } from '../platform/platform';
 import { startE2ePlatform } from './e2e-platform';
 import { describeKpiScorecard } from './kpi-scorecard';
 
-jest.setTimeout(300_000);
+// Seeding the whole demo takes minutes on 2 busy cores.
+jest.setTimeout(600_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const api = Supergraph.build(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();

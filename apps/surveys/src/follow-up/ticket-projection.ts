@@ -98,7 +98,8 @@ export class TicketCopies {
     const { ticketId, customerId, status, firstResponderId } = event;
     const at = new Date(event.occurredAt);
     const link = event.surveyResponseId ? { surveyResponseId: event.surveyResponseId } : {};
-    await this.model.updateOne({ _id: ticketId }, { $set: { customerId, firstResponderId, ...link, ...facts }, $setOnInsert: { status, asOf: at } }, { upsert: true });
+    // The status first: a reader who sees this event's facts (closedAt: the loop CLOSED) also sees its status.
     await this.model.updateOne({ _id: ticketId, asOf: { $lte: at } }, { $set: { status, asOf: at } });
+    await this.model.updateOne({ _id: ticketId }, { $set: { customerId, firstResponderId, ...link, ...facts }, $setOnInsert: { status, asOf: at } }, { upsert: true });
   }
 }
