@@ -6,8 +6,9 @@
 // Run: `npx tsx scripts/benchmarks/kpi-scorecard.bench.ts` (default 100,000 customers; `--sizes=10000,100000` or
 // KPI_BENCH_CUSTOMERS=10000,100000 for steps). KPI_BENCH_CONSULTANTS=200, KPI_BENCH_DEPARTMENTS=10, KPI_BENCH_RUNS=5,
 // KPI_BENCH_BATCH=5000 customers per insertMany round, KPI_BENCH_YEAR (default this year), KPI_BENCH_SUBGRAPH_TIMEOUT_MS
-// (the gateway's wait for a subgraph, default 300000), KPI_BENCH_LOG=warn for the services' logs. BENCH_MONGO_HEAP / BENCH_MONGO_DATA as in bench-seeding.ts.
-// Results go to docs/domain/kpis.md (Benchmark).
+// (the gateway's wait for a subgraph, default 300000), KPI_BENCH_LOG=warn for the services' logs. BENCH_MONGO_HEAP /
+// BENCH_MONGO_DATA as in bench-seeding.ts: 100,000 customers are about a million documents, which need
+// BENCH_MONGO_HEAP=12g on the dev server. Results go to docs/domain/kpis.md (Benchmark).
 import { tokenFor, graphql, testServiceEnv } from '@crm/testing';
 import type { Connection, mongo } from 'mongoose';
 import { performance } from 'node:perf_hooks';
