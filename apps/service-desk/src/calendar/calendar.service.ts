@@ -52,10 +52,27 @@ export class CalendarService {
   async calendar(): Promise<WorkingCalendar> {
     const now = Date.now();
     if (this.cached && this.cached.until > now) return this.cached.calendar;
+    // Concurrent callers (every KPI field of a scorecard) share the one read in flight.
+    this.loading ??= this.load(now).finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private loading: Promise<WorkingCalendar> | null = null;
+  /** Bumped by every change of a day, so a read that started before it never fills the cache. */
+  private generation = 0;
+
+  private async load(now: number): Promise<WorkingCalendar> {
+    const generation = this.generation;
     const stored = await this.days.find({ kind: { $ne: null } }, { pendingEvents: 0 }).lean<CalendarDayRecord[]>();
     const calendar = buildCalendar(this.base, stored);
-    this.cached = { calendar, until: now + CALENDAR_CACHE_MS };
+    if (generation === this.generation) this.cached = { calendar, until: now + CALENDAR_CACHE_MS };
     return calendar;
+  }
+
+  private invalidate(): void {
+    this.cached = undefined;
+    this.loading = null;
+    this.generation += 1;
   }
 
   async listDays(caller: Caller, year: number): Promise<CalendarDayRecord[]> {
@@ -82,7 +99,7 @@ export class CalendarService {
     const saved = await this.days
       .findOneAndUpdate({ _id: input.date }, withEvents<CalendarDayRecord>({ $set: record }, event), { upsert: true, returnDocument: 'after', projection: { pendingEvents: 0 } })
       .lean<CalendarDayRecord>();
-    this.cached = undefined;
+    this.invalidate();
     return saved!;
   }
 
@@ -94,7 +111,7 @@ export class CalendarService {
     const event = createEvent(calendarDayChangedV1, { subject: date, actor: actorOf(caller), time: now, data: { date, kind: null, name: null, changedAt: now.toISOString() } });
     // Kept as a removed day (kind null) so that the removal and its event are one write.
     const removed = await this.days.updateOne({ _id: date, kind: { $ne: null } }, withEvents<CalendarDayRecord>({ $set: { kind: null, updatedBy: caller.userId, updatedAt: now } }, event));
-    this.cached = undefined;
+    this.invalidate();
     return removed.modifiedCount === 1;
   }
 
