@@ -1,5 +1,5 @@
 import type { RunningService } from '@crm/kernel';
-import { announceCustomer, eventually, graphql } from '@crm/testing';
+import { announceCustomer, eventually, graphql, tokenFor } from '@crm/testing';
 import { orderDeliveredV1 } from '@crm/contracts';
 import type { mongo } from 'mongoose';
 import { ok, okPayload, orderDelivered, publishForeign, staffTokens, startEngagement, user, type FixedClock } from './engagement-fixture';
@@ -66,14 +66,14 @@ describe('engagement: consultant activity KPIs', () => {
     expect(quarter).toMatchObject({ interactionsLogged: 2, visitsDone: 1, minutesOverdue: 1 });
   });
 
-  it('costs one query per collection for a batch of consultants', async () => {
+  it('costs one aggregation per collection for a batch of consultants, counting in the database', async () => {
     commands.length = 0;
     await activity(t.gm, '2025-01', 'alice', 'bob', 'carl');
     const reads = (collection: string) =>
       commands.filter((c) => {
-        const command = c.command as { find?: string; filter?: Record<string, unknown> };
+        const command = c.command as { find?: string; aggregate?: string; filter?: Record<string, unknown> };
         // The outbox relay polls the same collections for pending events: not the KPI's reads.
-        return command.find === collection && !JSON.stringify(command.filter ?? {}).includes('pendingEvents');
+        return (command.find === collection || command.aggregate === collection) && !JSON.stringify(command.filter ?? {}).includes('pendingEvents');
       }).length;
     expect(['visits', 'interactions', 'return_visits', 'minutes'].map((c) => [c, reads(c)])).toEqual([
       ['visits', 1],
@@ -87,6 +87,25 @@ describe('engagement: consultant activity KPIs', () => {
     expect(await activity(t.bob, '2025-01', 'alice', 'bob')).toEqual([null, expect.objectContaining({ visitsDone: 0 })]);
     expect(await activity(t.west, '2025-01', 'alice')).toEqual([expect.objectContaining({ visitsDone: 0, interactionsLogged: 0, minutesDue: 0 })]);
     expect(await activity(t.partner, '2025-01', 'alice')).toEqual([null]);
+  });
+
+  it('counts minutes submitted at their due time exactly as on time, and a millisecond later as overdue', async () => {
+    const customers = [await announceCustomer(service, { owner: user('dora'), department: 'D-EAST' }), await announceCustomer(service, { owner: user('dora'), department: 'D-EAST' })];
+    const dora = await tokenFor({ sub: user('dora'), roles: ['consultant'], department_id: 'D-EAST' });
+    // Monday 3 February: a meeting with each customer, whose minutes are due Wednesday 5 February, 23:59:59.999 in China.
+    clock.set('2025-02-03T05:00:00Z');
+    for (const customerId of customers) await okPayload(service, LOG, { input: { customerId, channel: 'FACE_TO_FACE', occurredAt: '2025-02-03T02:00:00Z', summary: 'Met the buyer' } }, dora);
+    const minutesOf = async (customerId: string) => ((await ok(service, MINUTES, { r: [{ __typename: 'Customer', id: customerId }] }, dora))._entities[0].minutes as { id: string }[])[0].id;
+    const [first, second] = [await minutesOf(customers[0]), await minutesOf(customers[1])];
+    const submitAt = async (id: string, at: string) => {
+      clock.set(at);
+      await okPayload(service, SAVE, { input: { id, text: 'Agreed the next steps' } }, dora);
+      await okPayload(service, SUBMIT, { input: { id } }, dora);
+    };
+    await submitAt(first, '2025-02-05T15:59:59.999Z');
+    await submitAt(second, '2025-02-05T16:00:00.000Z');
+    const [figures] = await activity(dora, '2025-02', 'dora');
+    expect(figures).toMatchObject({ minutesDue: 2, minutesOverdue: 1, interactionsLogged: 2 });
   });
 
   it('refuses a malformed period with BAD_USER_INPUT', async () => {

@@ -1,4 +1,5 @@
 import { staffFigureReach, type Caller } from '@crm/auth';
+import type { StaffCustomerCount } from '../common/staff-counts';
 
 /** A staff member's engagement over one period: what the consultant KPIs of engagement count. */
 export interface ActivityFigures {
@@ -25,50 +26,40 @@ export function mayReadStaffActivity(caller: Caller, staffId: string): boolean {
   return staffFigureReach(caller, { kind: 'CONSULTANT', id: staffId }, ['coordinator', 'marketing']) !== null;
 }
 
-/** Minutes count as overdue when they were submitted after their due time, or are still unsubmitted past it. */
-export function minutesOverdue(minutes: { dueAt: Date; submittedAt: Date | null }, now: Date): boolean {
-  const submittedOrNow = minutes.submittedAt ?? now;
-  return submittedOrNow.getTime() > minutes.dueAt.getTime();
-}
-
-interface StaffRecord {
-  staffId: string;
-  customerId: string;
-}
-
-/** The records a period's figures are counted from, already limited to the period and the staff asked. */
+/** The counts a period's figures are made of, per staff member and customer, limited to the period and the staff asked. */
 export interface ActivitySources {
-  visits: readonly StaffRecord[];
-  interactions: readonly StaffRecord[];
-  returnVisits: readonly StaffRecord[];
-  minutes: readonly (StaffRecord & { dueAt: Date; submittedAt: Date | null })[];
+  visits: readonly StaffCustomerCount[];
+  interactions: readonly StaffCustomerCount[];
+  returnVisits: readonly StaffCustomerCount[];
+  /** `late`: those of the minutes overdue (submitted after their due time, or still open past it). */
+  minutes: readonly StaffCustomerCount[];
 }
 
 /**
- * Count each staff member's records in one period, skipping records about customers the caller may not read (a
+ * Add up each staff member's counts in one period, skipping those about customers the caller may not read (a
  * manager looking at another department's consultant sees only what concerns their own customers).
  */
-export function tallyActivity(staffIds: readonly string[], period: string, sources: ActivitySources, readable: (customerId: string) => boolean, now: Date): Map<string, ActivityFigures> {
+export function tallyActivity(staffIds: readonly string[], period: string, sources: ActivitySources, readable: (customerId: string) => boolean): Map<string, ActivityFigures> {
   const figures = new Map<string, ActivityFigures>(
     staffIds.map((staffId) => [staffId, { staffId, period, visitsDone: 0, interactionsLogged: 0, returnVisitsMissed: 0, minutesDue: 0, minutesOverdue: 0 }]),
   );
-  const each = <T extends StaffRecord>(records: readonly T[], count: (row: ActivityFigures, record: T) => void) => {
-    for (const record of records) {
-      const row = figures.get(record.staffId);
-      if (row && readable(record.customerId)) count(row, record);
+  const each = (counts: readonly StaffCustomerCount[], add: (row: ActivityFigures, count: StaffCustomerCount) => void) => {
+    for (const count of counts) {
+      const row = figures.get(count.staffId);
+      if (row && readable(count.customerId)) add(row, count);
     }
   };
-  each(sources.visits, (row) => (row.visitsDone += 1));
-  each(sources.interactions, (row) => (row.interactionsLogged += 1));
-  each(sources.returnVisits, (row) => (row.returnVisitsMissed += 1));
-  each(sources.minutes, (row, m) => {
-    row.minutesDue += 1;
-    if (minutesOverdue(m, now)) row.minutesOverdue += 1;
+  each(sources.visits, (row, c) => (row.visitsDone += c.count));
+  each(sources.interactions, (row, c) => (row.interactionsLogged += c.count));
+  each(sources.returnVisits, (row, c) => (row.returnVisitsMissed += c.count));
+  each(sources.minutes, (row, c) => {
+    row.minutesDue += c.count;
+    row.minutesOverdue += c.late;
   });
   return figures;
 }
 
 /** All customer ids the sources mention, for one visibility check. */
 export function customersIn(sources: ActivitySources): string[] {
-  return [...new Set([...sources.visits, ...sources.interactions, ...sources.returnVisits, ...sources.minutes].map((record) => record.customerId))];
+  return [...new Set([...sources.visits, ...sources.interactions, ...sources.returnVisits, ...sources.minutes].map((count) => count.customerId))];
 }

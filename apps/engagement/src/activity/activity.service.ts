@@ -44,13 +44,13 @@ export class ActivityService {
         const staffIds = [...staff];
         const [visits, interactions, returnVisits, minutes] = await Promise.all([
           this.visits.reportedByStaff(staffIds, from, to),
-          this.interactions.ofStaffBetween(staffIds, from, to),
+          this.interactions.countsOfStaff(staffIds, from, to),
           this.returnVisits.missedOfStaff(staffIds, from, to),
-          this.minutes.dueOfStaff(staffIds, from, to),
+          this.minutes.dueOfStaff(staffIds, from, to, now),
         ]);
         const sources = { visits, interactions, returnVisits, minutes };
         const visible = await this.scopes.visibleCustomerIds(caller, customersIn(sources), now);
-        for (const [staffId, row] of tallyActivity(staffIds, label, sources, (id) => visible.has(id), now)) results.set(`${staffId}\u0000${label}`, row);
+        for (const [staffId, row] of tallyActivity(staffIds, label, sources, (id) => visible.has(id))) results.set(`${staffId}\u0000${label}`, row);
       }),
     );
     return keys.map((key) => results.get(`${key.staffId}\u0000${key.period}`)!);

@@ -1,3 +1,4 @@
+import { countByStaffAndCustomer, type StaffCustomerCount } from '../common/staff-counts';
 import type { Caller } from '@crm/auth';
 import { interactionLoggedV1 } from '@crm/contracts';
 import { createOnce, idempotencyKeyOf, type StoredIdempotencyKey } from '@crm/data';
@@ -114,4 +115,9 @@ export class InteractionsService {
     return groups.flatMap((group) => group.latest);
   }
 
+
+  /** Interactions of these staff members with a time in [from, to), counted per customer: one aggregation for the batch (activity figures). */
+  countsOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<StaffCustomerCount[]> {
+    return countByStaffAndCustomer(this.interactions as never, { staffId: { $in: [...staffIds] }, occurredAt: { $gte: from, $lt: to } });
+  }
 }

@@ -61,3 +61,11 @@ export function minutesTransition(status: MinutesStatus, command: MinutesCommand
   if (status !== from) throw new InvalidMinutesTransitionError(command, status);
   return to;
 }
+
+/**
+ * The aggregation condition for minutes overdue at `now`: submitted after their due time, or still unsubmitted past it
+ * (a submission at the due time exactly is on time).
+ */
+export function minutesOverdueCondition(now: Date): Record<string, unknown> {
+  return { $gt: [{ $ifNull: ['$submittedAt', now] }, '$dueAt'] };
+}

@@ -1,3 +1,4 @@
+import { countByStaffAndCustomer, type StaffCustomerCount } from '../common/staff-counts';
 import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
@@ -10,7 +11,7 @@ import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import { orConflict, readForChange } from '../common/record-access';
 import { managesDepartment, mayActForStaff } from '../common/staff-rules';
 import { approveMinutesInput, recordMinutesConfirmationInput, saveMinutesDraftInput, sendBackMinutesInput, submitMinutesInput } from './minutes-input';
-import { minutesDueAt, minutesTransition, type MinutesCommand } from './minutes-rules';
+import { minutesDueAt, minutesTransition, type MinutesCommand, minutesOverdueCondition } from './minutes-rules';
 import type { MinutesRecord, MinutesSourceRecord } from './minutes.model';
 
 /** A meeting that opens minutes. */
@@ -177,11 +178,8 @@ export class MinutesService {
     return open.map((m) => ({ kind: 'MINUTES', recordId: String(m._id), customerId: m.customerId, title: 'Minutes to submit', dueAt: m.dueAt, state: m.status, record: m }));
   }
 
-  /** Minutes of these staff members due in [from, to), submitted or not: one query for the batch. */
-  dueOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<MinutesRecord, 'staffId' | 'customerId' | 'dueAt' | 'submittedAt'>[]> {
-    return this.minutes
-      .find({ staffId: { $in: [...staffIds] }, dueAt: { $gte: from, $lt: to } }, { staffId: 1, customerId: 1, dueAt: 1, submittedAt: 1 })
-      .lean<Pick<MinutesRecord, 'staffId' | 'customerId' | 'dueAt' | 'submittedAt'>[]>()
-      .exec();
+  /** Minutes of these staff members due in [from, to), counted, with those overdue at `now` (minutesOverdueCondition): one aggregation for the batch. */
+  dueOfStaff(staffIds: readonly string[], from: Date, to: Date, now: Date): Promise<StaffCustomerCount[]> {
+    return countByStaffAndCustomer(this.minutes as never, { staffId: { $in: [...staffIds] }, dueAt: { $gte: from, $lt: to } }, minutesOverdueCondition(now));
   }
 }

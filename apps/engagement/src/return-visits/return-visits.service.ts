@@ -1,3 +1,4 @@
+import { countByStaffAndCustomer, type StaffCustomerCount } from '../common/staff-counts';
 import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
@@ -141,8 +142,8 @@ export class ReturnVisitsService {
   }
 
   /** Missed return visits of these staff members due in [from, to): one query for the batch. */
-  missedOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<ReturnVisitRecord, 'staffId' | 'customerId'>[]> {
-    return this.visits.find({ staffId: { $in: [...staffIds] }, status: 'MISSED', dueAt: { $gte: from, $lt: to } }, { staffId: 1, customerId: 1 }).lean<Pick<ReturnVisitRecord, 'staffId' | 'customerId'>[]>().exec();
+  missedOfStaff(staffIds: readonly string[], from: Date, to: Date): Promise<StaffCustomerCount[]> {
+    return countByStaffAndCustomer(this.visits as never, { staffId: { $in: [...staffIds] }, status: 'MISSED', dueAt: { $gte: from, $lt: to } });
   }
 
   /** Board items: the staff member's return visits not done yet (due or missed), by due time. */

@@ -1,3 +1,4 @@
+import { countByStaffAndCustomer, type StaffCustomerCount } from '../common/staff-counts';
 import { dueBetween, type BoardItem } from '../common/board-item';
 import type { Caller } from '@crm/auth';
 import type { CustomerScopeDirectory, ScopedRecordSource } from '@crm/customer-scope';
@@ -167,11 +168,8 @@ export class VisitsService {
   }
 
   /** Reported visits of these staff members with a visit time in [from, to): one query for the batch. */
-  reportedByStaff(staffIds: readonly string[], from: Date, to: Date): Promise<Pick<VisitRecord, 'staffId' | 'customerId'>[]> {
-    return this.visits
-      .find({ staffId: { $in: [...staffIds] }, status: 'REPORTED', 'report.visitedAt': { $gte: from, $lt: to } }, { staffId: 1, customerId: 1 })
-      .lean<Pick<VisitRecord, 'staffId' | 'customerId'>[]>()
-      .exec();
+  reportedByStaff(staffIds: readonly string[], from: Date, to: Date): Promise<StaffCustomerCount[]> {
+    return countByStaffAndCustomer(this.visits as never, { staffId: { $in: [...staffIds] }, status: 'REPORTED', 'report.visitedAt': { $gte: from, $lt: to } });
   }
 
   /** Board items: the staff member's visits still to make (planned or approved, theirs or accompanied), by planned time. */
