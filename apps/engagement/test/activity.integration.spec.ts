@@ -40,8 +40,13 @@ describe('engagement: consultant activity KPIs', () => {
     await okPayload(service, APPROVE, { input: { id: visit.id } }, t.east);
     clock.set('2025-01-14T06:00:00Z');
     await okPayload(service, REPORT, { input: { id: visit.id, visitedAt: '2025-01-14T02:00:00Z', customerReaction: 'Pleased' } }, t.alice);
-    const minutes = (await ok(service, MINUTES, { r: [{ __typename: 'Customer', id: customerId }] }, t.alice))._entities[0].minutes as { id: string; source: { kind: string } }[];
-    const ofVisit = minutes.find((m) => m.source.kind === 'VISIT')!;
+    // Minutes are opened from the visit's event: wait for them.
+    const ofVisit = await eventually(async () => {
+      const minutes = (await ok(service, MINUTES, { r: [{ __typename: 'Customer', id: customerId }] }, t.alice))._entities[0].minutes as { id: string; source: { kind: string } }[];
+      const found = minutes.find((m) => m.source.kind === 'VISIT');
+      if (!found) throw new Error('no minutes of the visit yet');
+      return found;
+    });
     clock.set('2025-01-15T02:00:00Z');
     await okPayload(service, SAVE, { input: { id: ofVisit.id, text: 'Seal replaced; quotation for 3 pumps' } }, t.alice);
     await okPayload(service, SUBMIT, { input: { id: ofVisit.id } }, t.alice);
@@ -95,7 +100,13 @@ describe('engagement: consultant activity KPIs', () => {
     // Monday 3 February: a meeting with each customer, whose minutes are due Wednesday 5 February, 23:59:59.999 in China.
     clock.set('2025-02-03T05:00:00Z');
     for (const customerId of customers) await okPayload(service, LOG, { input: { customerId, channel: 'FACE_TO_FACE', occurredAt: '2025-02-03T02:00:00Z', summary: 'Met the buyer' } }, dora);
-    const minutesOf = async (customerId: string) => ((await ok(service, MINUTES, { r: [{ __typename: 'Customer', id: customerId }] }, dora))._entities[0].minutes as { id: string }[])[0].id;
+    // The meeting's minutes obligation may be opened just after the interaction's write: wait for it.
+    const minutesOf = (customerId: string) =>
+      eventually(async () => {
+        const [minutes] = (await ok(service, MINUTES, { r: [{ __typename: 'Customer', id: customerId }] }, dora))._entities[0].minutes as { id: string }[];
+        if (!minutes) throw new Error('no minutes yet');
+        return minutes.id;
+      });
     const [first, second] = [await minutesOf(customers[0]), await minutesOf(customers[1])];
     const submitAt = async (id: string, at: string) => {
       clock.set(at);
