@@ -1,13 +1,9 @@
-import { TZDate } from '@date-fns/tz';
 
 /**
  * Calendar days in the working calendar's time zone, as whole day numbers (days since 1970-01-01), so that
  * "days overdue" is a subtraction both here and inside a Mongo aggregation.
  */
-export function calendarDayOf(at: Date, timeZone: string): string {
-  const local = new TZDate(at.getTime(), timeZone);
-  return `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')}`;
-}
+export { calendarDayOf, startOfCalendarDay as startOfDay } from '@crm/working-calendar';
 
 export function dayNumber(day: string): number {
   const [y, m, d] = day.split('-').map(Number);
@@ -22,8 +18,3 @@ export function addDays(day: string, days: number): string {
   return dayOfNumber(dayNumber(day) + days);
 }
 
-/** The first instant of a calendar day in the time zone. */
-export function startOfDay(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, d, timeZone).getTime());
-}

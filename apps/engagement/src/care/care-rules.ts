@@ -1,5 +1,5 @@
+import { addCalendarDays as addDays, endOfCalendarDay as endOfDayIn, startOfCalendarDay as startOfDayIn } from '@crm/working-calendar';
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { TZDate } from '@date-fns/tz';
 import { assertNever, ConflictError } from '@crm/kernel';
 
 /*
@@ -32,7 +32,6 @@ export function receivesCare(lifecycle: string): boolean {
   return !NO_CARE_LIFECYCLES.includes(lifecycle);
 }
 
-const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function parts(day: string): [number, number, number] {
@@ -41,15 +40,8 @@ function parts(day: string): [number, number, number] {
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
-function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** The calendar day `n` days after `day` (pure calendar arithmetic, no time zone involved). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = parts(day);
-  return dayOf(Date.UTC(y, m - 1, d) + n * DAY_MS);
-}
+/** The calendar day `n` days after `day`, the first and the last instant of a day in a time zone (@crm/working-calendar). */
+export { addDays, startOfDayIn, endOfDayIn };
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -155,17 +147,6 @@ export function careTaskTitle(kind: CareTaskKind, customerName: string, dueOn: s
     default:
       return assertNever(kind, 'care task kind');
   }
-}
-
-/** The first instant of a calendar day in `timeZone`. */
-export function startOfDayIn(day: string, timeZone: string): Date {
-  const [y, m, d] = parts(day);
-  return new Date(new TZDate(y, m - 1, d, timeZone).getTime());
-}
-
-/** The last instant (…59.999) of a calendar day in `timeZone`: when a task for that day becomes overdue. */
-export function endOfDayIn(day: string, timeZone: string): Date {
-  return new Date(startOfDayIn(addDays(day, 1), timeZone).getTime() - 1);
 }
 
 /** Platform jobs, the general manager and the coordinator may run the generation on demand. */

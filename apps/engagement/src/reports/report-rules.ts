@@ -1,6 +1,5 @@
 import { hasRole, isPartner, type Caller } from '@crm/auth';
-import { TZDate } from '@date-fns/tz';
-import { isValidCalendarDay, type CalendarDay } from '@crm/working-calendar';
+import { calendarDayBounds as dayBounds, calendarDayOf as dayOf, isValidCalendarDay } from '@crm/working-calendar';
 import { managesDepartment, mayActForStaff } from '../common/staff-rules';
 
 /*
@@ -10,17 +9,8 @@ import { managesDepartment, mayActForStaff } from '../common/staff-rules';
  * department's staff in one roll-up. Urgent reports go to the filer's department manager at once.
  */
 
-/** The instants [from, to) of a calendar day in `timeZone` (23 or 25 hours long on a daylight-saving change). */
-export function dayBounds(day: CalendarDay, timeZone: string): { from: Date; to: Date } {
-  const [year, month, date] = day.split('-').map(Number);
-  return { from: new Date(new TZDate(year, month - 1, date, timeZone).getTime()), to: new Date(new TZDate(year, month - 1, date + 1, timeZone).getTime()) };
-}
-
-/** The calendar day an instant falls on in `timeZone`. */
-export function dayOf(at: Date, timeZone: string): CalendarDay {
-  const local = new TZDate(at.getTime(), timeZone);
-  return `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')}`;
-}
+/** A calendar day's instants [from, to) and the day an instant falls on, in a time zone (@crm/working-calendar). */
+export { dayBounds, dayOf };
 
 /** What is wrong with reporting on `day` at `now`: not a day, or a day that has not begun yet. */
 export function reportDayProblem(day: string, now: Date, timeZone: string): string | null {

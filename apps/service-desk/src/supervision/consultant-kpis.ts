@@ -42,13 +42,15 @@ export function complaintFiguresLoader(tickets: Model<TicketRecord>, access: Tic
       if (key.reach === null) continue;
       const name = groupOf(key.kind, key.period, key.reach);
       const group = groups.get(name) ?? { kind: key.kind, period: key.period, reach: key.reach, ids: new Set<string>() };
-      groups.set(name, group.ids.add(key.id) && group);
+      group.ids.add(key.id);
+      groups.set(name, group);
     }
     const readable = keys.filter((key) => key.reach !== null);
     const ofKind = (kind: StaffFigureSubject['kind']) => [...new Set(readable.filter((key) => key.kind === kind).map((key) => key.id))];
+    const [consultants, departments] = [ofKind('CONSULTANT'), ofKind('DEPARTMENT')];
     const [ownedByConsultant, ownedByDepartment] = await Promise.all([
-      ofKind('CONSULTANT').length > 0 ? directory.countOwnedBy(ofKind('CONSULTANT')) : new Map<string, number>(),
-      ofKind('DEPARTMENT').length > 0 ? directory.countInDepartments(ofKind('DEPARTMENT')) : new Map<string, number>(),
+      consultants.length > 0 ? directory.countOwnedBy(consultants) : new Map<string, number>(),
+      departments.length > 0 ? directory.countInDepartments(departments) : new Map<string, number>(),
     ]);
     const visible = groups.size > 0 ? await access.filter(caller) : {};
     const counts = new Map<string, number>();
