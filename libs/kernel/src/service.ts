@@ -278,7 +278,7 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
       ),
     );
   }
-  const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }));
+  const scheduler = new JobScheduler(contributions.flatMap((c) => c.jobs ?? []), logger.child({ part: 'jobs' }), connection);
   scheduler.start();
   opened.add('jobs', () => scheduler.stop());
 
