@@ -92,24 +92,51 @@ export interface OutboxRelayOptions {
   logger: Logger;
   metrics: EventMetrics;
   pollIntervalMs?: number;
+  /** Documents read per batch (default 500). */
   batchSize?: number;
+  /** Documents with a publish awaiting its JetStream ack at once (default 256); bounds what a pass holds. */
+  maxInFlight?: number;
 }
+
+interface PendingDocument {
+  _id: unknown;
+  pendingEvents: CloudEvent[];
+}
+
+/** What a batch got acknowledged: per document, the ids of the events JetStream stored (a prefix of its outbox). */
+interface BatchOutcome {
+  acked: Array<{ _id: unknown; ids: string[] }>;
+  published: number;
+  failure?: unknown;
+}
+
+/** Let queued I/O (requests) run between two batches of a long drain. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Publishes pending events and then clears them. A crash between publish and clear re-publishes
  * on the next pass; JetStream drops the duplicate because the message id is the event id.
+ *
+ * A pass reads a batch of documents, publishes with up to `maxInFlight` documents' publishes awaiting their
+ * acks at once (one document's events one after the other, each after the previous ack, so the stream holds
+ * them in the order they were written), then clears every acknowledged event of the batch with one write.
+ * A failed publish stops the batch: what was acknowledged is cleared, the rest stays pending for the next pass.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private rerun = false;
-  private stopped = true;
+  /** Kicks are ignored until `start` and after `stop`. */
+  private started = false;
+  /** Set by `stop`: a drain in progress ends after its current batch. */
+  private stopping = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   /** Start polling; the first pass picks up whatever an earlier process left behind. */
   start(): void {
-    this.stopped = false;
+    this.started = true;
+    this.stopping = false;
     this.kick();
     this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs ?? 1000);
     this.timer.unref();
@@ -117,7 +144,7 @@ export class OutboxRelay {
 
   /** Ask for a pass soon (called after each write so events leave without waiting for the poll). */
   kick(): void {
-    if (this.stopped) return;
+    if (!this.started) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -135,7 +162,8 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.started = false;
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
@@ -148,7 +176,7 @@ export class OutboxRelay {
       try {
         published += await this.drainModel(model);
         // A pass that ran to the end left nothing behind; only a stop mid-pass leaves a backlog worth counting.
-        this.options.metrics.outboxBacklog.set({ collection }, this.stopped ? await this.backlog(model) : 0);
+        this.options.metrics.outboxBacklog.set({ collection }, this.stopping ? await this.backlog(model) : 0);
       } catch (error) {
         // NATS or the database refused: report what waits, then let the next pass retry.
         this.options.metrics.outboxBacklog.set({ collection }, await this.backlog(model).catch(() => Number.NaN));
@@ -159,23 +187,56 @@ export class OutboxRelay {
   }
 
   private async drainModel(model: Model<any>): Promise<number> {
-    const limit = this.options.batchSize ?? 100;
+    const limit = this.options.batchSize ?? 500;
     let published = 0;
     for (;;) {
       // `pendingEvents.id` (not `pendingEvents.0`) so the filter is the one the sparse index of outboxPlugin serves.
       const docs = await model
         .find({ 'pendingEvents.id': { $exists: true } }, { [PENDING_EVENTS]: 1 })
         .limit(limit)
-        .lean<Array<{ _id: unknown } & WithPendingEvents>>();
-      for (const doc of docs) {
-        for (const event of doc.pendingEvents) {
-          await this.publish(event);
-          await model.updateOne({ _id: doc._id }, { $pull: { [PENDING_EVENTS]: { id: event.id } } });
-          published += 1;
+        .lean<PendingDocument[]>();
+      if (docs.length === 0) return published;
+      const outcome = await this.publishBatch(docs);
+      await this.clear(model, outcome.acked);
+      published += outcome.published;
+      if (outcome.failure !== undefined) throw outcome.failure;
+      if (docs.length < limit || this.stopping) return published;
+      await yieldToRequests();
+    }
+  }
+
+  /** Publish a batch, a bounded number of documents in flight; never throws (a failure ends the batch early). */
+  private async publishBatch(docs: PendingDocument[]): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { acked: [], published: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (outcome.failure === undefined && next < docs.length) {
+        const doc = docs[next++];
+        const ids: string[] = [];
+        try {
+          for (const event of doc.pendingEvents) {
+            await this.publish(event);
+            ids.push(event.id);
+            outcome.published += 1;
+          }
+        } catch (error) {
+          outcome.failure ??= error;
+        } finally {
+          // Only the acknowledged prefix is cleared: a later event of the document never overtakes an earlier one.
+          if (ids.length > 0) outcome.acked.push({ _id: doc._id, ids });
         }
       }
-      if (docs.length < limit || this.stopped) return published;
-    }
+    };
+    const width = Math.max(1, Math.min(this.options.maxInFlight ?? 256, docs.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    return outcome;
+  }
+
+  /** One write for the whole batch: pull the acknowledged events (by id, so events added meanwhile stay). */
+  private async clear(model: Model<any>, acked: BatchOutcome['acked']): Promise<void> {
+    if (acked.length === 0) return;
+    const ids = acked.flatMap((doc) => doc.ids);
+    await model.updateMany({ _id: { $in: acked.map((doc) => doc._id) } }, { $pull: { [PENDING_EVENTS]: { id: { $in: ids } } } });
   }
 
   private backlog(model: Model<any>): Promise<number> {
