@@ -28,6 +28,8 @@ import { formatGatewayError } from '../gateway-errors';
 import { exceedsTokenLimit, LIMIT_CODES, queryLimitRules, type QueryLimits } from '../limits';
 import { estimateCost, queryTooComplex } from '../query-cost';
 import { decodeCursor } from './complaint-cursor';
+import { ComplaintEventHub } from './complaint-event-hub';
+import type { ComplaintFeedSource, OpenFeed } from './complaint-event-message';
 import { ComplaintEventStream, isStreamFailure, type ComplaintEventFilter, type ComplaintEventSource } from './complaint-event-stream';
 import { COMPLAINT_STREAM, COMPLAINT_SUBJECTS, knownComplaintEventTypes } from './complaint-event-types';
 import { buildSubscriptionSchema } from './complaint-events.schema';
@@ -52,6 +54,10 @@ export interface ComplaintSubscriptionsOptions {
   lookupRetryDelaysMs?: readonly number[];
   /** Wait between attempts to reach NATS when it was down at start (default 1 s). */
   natsRetryMs?: number;
+  /** Events held per subscriber (looked up, not yet sent) before it leaves the shared feed (default 256). */
+  maxQueuedPerSubscriber?: number;
+  /** Federated ticket lookups running at once for all subscribers (default 64). */
+  maxLookupsInFlight?: number;
 }
 
 /** One authenticated graphql-ws connection. */
@@ -74,10 +80,10 @@ interface ComplaintEventsArgs {
   after?: string | null;
 }
 
-// Each subscription holds a JetStream consumer: cap what one socket can open.
+// Each subscription holds a queue and a ticket query: cap what one socket can open.
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 10;
-// Messages the consumer may buffer ahead of the subscriber (events are resolved one at a time).
-const CONSUMER_BUFFER = 32;
+// Messages a consumer may buffer ahead of the gateway (the shared feed pauses while lookups are far behind).
+const CONSUMER_BUFFER = 256;
 const DEFAULT_KEEPALIVE_MS = 12_000;
 const DEFAULT_NATS_RETRY_MS = 1000;
 // setTimeout's ceiling (~24.8 days); longer token lifetimes are waited for in steps.
@@ -94,6 +100,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class ComplaintSubscriptions {
   /** Names this gateway's JetStream consumers (`gateway_<instanceId>_…`), so an operator can tell whose they are. */
   readonly instanceId = randomUUID().slice(0, 8);
+  /** The one shared consumer feeding every subscription of this gateway (plus short-lived catch-ups). */
+  readonly hub: ComplaintEventHub;
   private readonly metrics: SubscriptionMetrics;
   private readonly limitRules: readonly ValidationRule[];
   private readonly logger: Logger;
@@ -111,6 +119,13 @@ export class ComplaintSubscriptions {
     this.metrics = new SubscriptionMetrics(options.registry);
     this.limitRules = [...specifiedRules, ...queryLimitRules(options.limits)];
     this.logger = options.logger.child({ component: 'subscriptions', instanceId: this.instanceId });
+    this.hub = new ComplaintEventHub({
+      source: this.feedSource(),
+      metrics: this.metrics,
+      logger: this.logger,
+      retryDelaysMs: options.lookupRetryDelaysMs,
+      maxLookupsInFlight: options.maxLookupsInFlight,
+    });
   }
 
   /** Rebuild the subscription schema from the gateway's API schema; running subscriptions keep theirs. */
@@ -184,6 +199,7 @@ export class ComplaintSubscriptions {
     this.accepting = false;
     this.stopping.abort();
     await this.reconnecting;
+    await this.hub.idle();
     if (this.bus && !this.bus.nc.isClosed()) await this.bus.nc.drain().catch((error: unknown) => this.logger.warn({ err: error }, 'NATS drain failed'));
   }
 
@@ -267,40 +283,70 @@ export class ComplaintSubscriptions {
     return { schema, document, operationName, variableValues, contextValue, fieldResolver: federatedFieldResolver };
   }
 
-  /** Start one subscription: check its arguments, position an ordered consumer, return its event stream. */
+  /** Start one subscription: check its arguments, put it on the shared feed (resuming: after a catch-up), return its event stream. */
   private async openStream(args: ComplaintEventsArgs, context: SubscriptionContext, info: GraphQLResolveInfo): Promise<ComplaintEventStream> {
     const filter = complaintFilter(args.filter);
     const bus = this.bus;
-    if (!bus || !this.natsConnected) throw new GraphQLError('Complaint events are unavailable right now; try again shortly', { extensions: { code: 'UNAVAILABLE' } });
+    if (!bus || !this.natsConnected) throw unavailable();
     const query = ticketQueryFor(info);
-    const { state } = await bus.jsm.streams.info(COMPLAINT_STREAM.name);
-    const startSequence = args.after ? resumeSequence(args.after, state) : state.last_seq + 1;
-    const consumer = await bus.js.consumers.get(COMPLAINT_STREAM.name, {
-      // A string (not a list): NATS 2.9 knows only the single filter subject.
-      filterSubjects: COMPLAINT_SUBJECTS,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: startSequence,
-      name_prefix: `gateway_${this.instanceId}_`,
-    });
-    const messages = await consumer.consume({ max_messages: CONSUMER_BUFFER });
+    let startSequence: number | undefined;
+    if (args.after) {
+      const { state } = await bus.jsm.streams.info(COMPLAINT_STREAM.name);
+      startSequence = resumeSequence(args.after, state);
+    }
     const logger = context.logger.child({ subscriptionId: context.subscriptionId });
-    logger.info({ startSequence, filter: args.filter ?? null, resumed: Boolean(args.after) }, 'complaint subscription started');
     const apollo = this.apollo!;
-    return new ComplaintEventStream({
-      messages,
+    const stream = new ComplaintEventStream({
+      hub: this.hub,
       streamName: COMPLAINT_STREAM.name,
       startSequence,
       filter,
+      // Shared only between subscribers holding the same token and asking the same ticket query.
+      lookupKey: `${context.caller.token}\n${query.query}\n${JSON.stringify(query.variables)}`,
       lookUp: (ticketId, sequence) => lookUpTicket(apollo, query, ticketId, { caller: context.caller, requestId: `${context.subscriptionId}:${sequence}`, logger }),
       metrics: this.metrics,
       logger,
-      retryDelaysMs: this.options.lookupRetryDelaysMs,
-      onEnd: async () => {
-        logger.info('complaint subscription ended');
-        // An ordered consumer would linger on the server until its inactivity threshold: remove it now.
-        await consumer.delete().catch(() => undefined);
-      },
+      maxQueued: this.options.maxQueuedPerSubscriber,
+      onEnd: async () => logger.info('complaint subscription ended'),
     });
+    try {
+      await stream.ready();
+    } catch (error) {
+      await stream.return();
+      logger.warn({ err: error }, 'complaint subscription could not join the shared feed');
+      throw unavailable();
+    }
+    logger.info({ startSequence: startSequence ?? null, filter: args.filter ?? null, resumed: Boolean(args.after) }, 'complaint subscription started');
+    return stream;
+  }
+
+  /** The complaint stream on the current NATS connection: ordered consumers named after this gateway. */
+  private feedSource(): ComplaintFeedSource {
+    const connected = () => {
+      if (!this.bus || !this.natsConnected) throw new Error('NATS is not connected');
+      return this.bus;
+    };
+    return {
+      lastSequence: async () => (await connected().jsm.streams.info(COMPLAINT_STREAM.name)).state.last_seq,
+      open: async (startSequence, purpose): Promise<OpenFeed> => {
+        const consumer = await connected().js.consumers.get(COMPLAINT_STREAM.name, {
+          // A string (not a list): NATS 2.9 knows only the single filter subject.
+          filterSubjects: COMPLAINT_SUBJECTS,
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: startSequence,
+          name_prefix: `gateway_${this.instanceId}_${purpose === 'shared' ? 'shared' : 'catchup'}_`,
+        });
+        const messages = await consumer.consume({ max_messages: CONSUMER_BUFFER });
+        return {
+          messages: messages[Symbol.asyncIterator](),
+          close: async () => {
+            messages.stop();
+            // An ordered consumer would linger on the server until its inactivity threshold: remove it now.
+            await consumer.delete().catch(() => undefined);
+          },
+        };
+      },
+    };
   }
 
   private formatResult(result: ExecutionResult, logger: Logger): FormattedExecutionResult {
@@ -354,6 +400,10 @@ function resumeSequence(after: string, state: StreamState): number {
     });
   }
   return sequence + 1;
+}
+
+function unavailable(): GraphQLError {
+  return new GraphQLError('Complaint events are unavailable right now; try again shortly', { extensions: { code: 'UNAVAILABLE' } });
 }
 
 function badRequest(message: string): GraphQLError {
