@@ -26,6 +26,8 @@ export const gatewayConfigSchema = processConfigSchema
     MAX_COST: env.positiveInt(5000).describe('Highest estimated query cost accepted (QUERY_TOO_COMPLEX beyond).'),
     MAX_TOKENS: env.positiveInt(2000).describe('Most lexical tokens in one document (TOO_MANY_TOKENS beyond).'),
     SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000).describe('A subgraph that has not answered within this long counts as unavailable for the request.'),
+    SUBGRAPH_DEDUPE: env.bool(true).describe('Send identical in-flight queries of one caller to a subgraph once and share the answer (never between callers, never for mutations).'),
+    SUBGRAPH_CONNECTIONS: env.positiveInt(64).describe('Keep-alive connections the gateway holds open to each subgraph.'),
     NATS_URL: z
       .string()
       .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')

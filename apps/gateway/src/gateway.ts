@@ -42,6 +42,8 @@ export interface Gateway {
   subscriptions?: ComplaintSubscriptions;
   /** Turn /readyz to 503 so load balancers stop sending traffic (called first on shutdown). */
   markStopping(): void;
+  /** Close the keep-alive connections to the subgraphs (after Apollo has stopped). */
+  closeSubgraphConnections(): Promise<void>;
 }
 
 export interface RunningGateway {
@@ -78,6 +80,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     : undefined;
 
   const routed = new Set<string>();
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -85,7 +88,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL: set ${name} in the supergraph or override it`);
       routed.add(name);
-      return new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+      const dataSource = new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, dedupe: config.SUBGRAPH_DEDUPE, connections: config.SUBGRAPH_CONNECTIONS });
+      dataSources.push(dataSource);
+      return dataSource;
     },
   });
 
@@ -142,6 +147,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     markStopping: () => {
       stopping = true;
     },
+    closeSubgraphConnections: async () => {
+      await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    },
   };
 }
 
@@ -170,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.subscriptions?.closeConnections(config.SHUTDOWN_TIMEOUT_MS);
         await http.close(config.SHUTDOWN_TIMEOUT_MS);
         await gateway.apollo.stop();
+        await gateway.closeSubgraphConnections();
         await gateway.subscriptions?.stop();
         gateway.logger.info('gateway stopped');
       })()),

@@ -3,6 +3,7 @@ import { REQUEST_ID_HEADER } from '@crm/kernel';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context';
 import { answerPaths } from './subgraph-answer-paths';
+import { createSubgraphFetch } from './subgraph-fetch';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -14,6 +15,10 @@ export interface SubgraphDataSourceOptions {
   url: string;
   /** Give up on the subgraph after this long: one slow service must not hold every request hostage. */
   timeoutMs: number;
+  /** Share one request between identical in-flight queries of the same caller (see subgraph-fetch.ts). Default on. */
+  dedupe?: boolean;
+  /** Keep-alive connections to the subgraph. Default 64. */
+  connections?: number;
 }
 
 /**
@@ -25,10 +30,18 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext> {
   readonly serviceName: string;
+  private readonly http: ReturnType<typeof createSubgraphFetch>;
 
-  constructor({ name, url, timeoutMs }: SubgraphDataSourceOptions) {
-    super({ url, fetcher: timedFetch(timeoutMs) });
+  constructor({ name, url, timeoutMs, dedupe = true, connections = 64 }: SubgraphDataSourceOptions) {
+    const http = createSubgraphFetch({ timeoutMs, dedupe, connections });
+    super({ url, fetcher: http.fetch as unknown as Fetcher });
     this.serviceName = name;
+    this.http = http;
+  }
+
+  /** Close the keep-alive connections (on gateway stop). */
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): ReturnType<RemoteGraphQLDataSource<SubgraphContext>['process']> {
@@ -71,10 +84,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
       extensions: { code: 'UNAVAILABLE', serviceName: this.serviceName },
     });
   }
-}
-
-function timedFetch(timeoutMs: number): Fetcher {
-  return (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit) as unknown as Promise<FetcherResponse>;
 }
 
 function firstGraphQLError(body: unknown): { message: string; extensions?: Record<string, unknown> } | undefined {
