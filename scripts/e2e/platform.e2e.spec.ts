@@ -82,7 +82,7 @@ describe('the platform through the gateway', () => {
     expect(after).toBe(before);
   });
 
-  it('resolves 50 customers with their tickets in one query per entity type per hop, not 51', async () => {
+  it('resolves 50 customers with their owners, tickets and credit in one query per entity type per hop, and counts nothing unselected', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 50; i += 1) {
       const res = await call(url, 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } userErrors { field code message } } }', { i: { name: `Batch customer ${i}`, kind: 'ORGANISATION', listType: 'ENTERPRISE', ownerId: 'c-e2e', region: 'Batch' } }, gm);
@@ -91,7 +91,7 @@ describe('the platform through the gateway', () => {
     await callWhenKnown(url, 'mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } userErrors { field code message } } }', { i: { customerId: ids[49], type: 'INQUIRY', channel: 'EMAIL', severity: 'LOW', matter: 'Catalogue?', complainant: { name: 'Buyer' } } }, agent);
 
     const commands: { service: string; name: string; collection: string; text: string }[] = [];
-    const listeners = (['accounts', 'service-desk'] as const).map((service) => {
+    const listeners = (['accounts', 'service-desk', 'credit'] as const).map((service) => {
       const client = platform.services[service].connection.getClient();
       const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
         if (['find', 'aggregate', 'count'].includes(e.commandName)) commands.push({ service, name: e.commandName, collection: String(e.command[e.commandName]), text: JSON.stringify(e.command) });
@@ -99,7 +99,7 @@ describe('the platform through the gateway', () => {
       client.on('commandStarted', listener as never);
       return () => client.off('commandStarted', listener as never);
     });
-    const res = await call(url, '{ customers(first: 50, filter: {region: "Batch"}) { edges { node { id name owner { name } tickets { id } } } } }', {}, gm);
+    const res = await call(url, '{ customers(first: 50, filter: {region: "Batch"}) { edges { node { id name owner { name } tickets { id } creditProfile { grade } } } } }', {}, gm);
     listeners.forEach((off) => off());
 
     expect(res.customers.edges).toHaveLength(50);
@@ -110,6 +110,11 @@ describe('the platform through the gateway', () => {
     expect(on('service-desk', 'tickets')).toBe(1);
     expect(on('accounts', 'customers')).toBe(1);
     expect(on('accounts', 'consultants')).toBe(1);
+    expect(on('credit', 'credit_profiles')).toBe(1);
+    // totalCount is not selected, so nothing is counted; every read is one of the four above.
+    const served = commands.filter((c) => !c.text.includes('pendingEvents'));
+    console.log(`database commands for 50 customers + owners + tickets + credit: ${served.length} (${served.map((c) => `${c.service}.${c.collection} ${c.name}`).join(', ')})`);
+    expect(served).toHaveLength(4);
   });
 
   it('keeps serving the other subgraphs when one is down', async () => {

@@ -94,6 +94,14 @@ describe('keyset pagination both ways', () => {
     expect(empty.pageInfo).toEqual({ hasPreviousPage: false, hasNextPage: false, startCursor: null, endCursor: null });
   });
 
+  it('counts the whole list only when asked to', async () => {
+    expect((await paginateById<Row>(rows, {}, { first: 2 })).totalCount).toBe(7);
+    const uncounted = await paginateById<Row>(rows, {}, { first: 2, countTotal: false });
+    expect(uncounted.totalCount).toBeUndefined();
+    expect(uncounted.edges).toHaveLength(2);
+    expect((await paginateSorted<Row>(rows, {}, { path: 'n', direction: 'ASC' }, { first: 2, countTotal: false })).totalCount).toBeUndefined();
+  });
+
   it('refuses first with last, a size out of bounds, and a forged before', async () => {
     await expect(paginateById<Row>(rows, {}, { first: 1, last: 1 })).rejects.toMatchObject({ field: 'last' });
     await expect(paginateById<Row>(rows, {}, { last: 201 })).rejects.toMatchObject({ field: 'last' });

@@ -7,6 +7,8 @@ export interface PageArgs {
   after?: string | null;
   last?: number | null;
   before?: string | null;
+  /** Count the whole list too (`totalCount`); pass false when the query does not select it. Default true. */
+  countTotal?: boolean;
 }
 
 export interface PageInfo {
@@ -19,7 +21,8 @@ export interface PageInfo {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Absent when the page was read with `countTotal: false`. */
+  totalCount?: number;
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -90,7 +93,7 @@ async function keysetPage<T>(model: Model<any>, filter: QueryFilter<any>, order:
     cursor ? (await model.exists(both(filter, { $nor: [side(cursor)] }))) !== null : false;
   const [rows, totalCount, beforeWindow, afterWindow] = await Promise.all([
     model.find(window, projection).sort(backward ? order.reversed : order.sort).limit(size + 1).lean<T[]>(),
-    model.countDocuments(filter),
+    args.countTotal === false ? undefined : model.countDocuments(filter),
     beyond(args.after, order.after),
     beyond(args.before, order.before),
   ]);

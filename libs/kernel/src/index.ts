@@ -11,6 +11,7 @@ export * from './run-service';
 export * from './http';
 export * from './input';
 export * from './payload';
+export * from './selection';
 export * from './actor';
 
 export * from './scalars';

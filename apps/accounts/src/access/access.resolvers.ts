@@ -1,4 +1,4 @@
-import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requiredActorRef, requireCaller, type RequestContext, selectsField } from '@crm/kernel';
 import { refusePartners } from './partner-slice';
 import type { Resolvers } from '../generated/graphql';
 import type { OrganisationLoaders } from '../organisation/organisation.loaders';
@@ -15,10 +15,12 @@ export function accessResolvers(requests: AccessRequestsService, reads: Personal
   return {
     Query: {
       accessRequest: (_, { id }, ctx) => requests.find(staff(ctx, 'accessRequest'), id),
-      myAccessRequests: (_, { status, ...page }, ctx) => requests.mine(staff(ctx, 'myAccessRequests'), status, page),
-      accessRequestsAwaitingMyApproval: (_, page, ctx) => requests.awaitingApproval(staff(ctx, 'accessRequestsAwaitingMyApproval'), page),
-      accessGrantsInForce: (_, { granteeId, ...page }, ctx) => requests.grantsInForce(staff(ctx, 'accessGrantsInForce'), granteeId, page),
-      personalDataReads: (_, { filter, ...page }, ctx) => reads.list(staff(ctx, 'personalDataReads'), filter, page),
+      myAccessRequests: (_, { status, ...page }, ctx, info) => requests.mine(staff(ctx, 'myAccessRequests'), status, { ...page, countTotal: selectsField(info, 'totalCount') }),
+      accessRequestsAwaitingMyApproval: (_, page, ctx, info) =>
+        requests.awaitingApproval(staff(ctx, 'accessRequestsAwaitingMyApproval'), { ...page, countTotal: selectsField(info, 'totalCount') }),
+      accessGrantsInForce: (_, { granteeId, ...page }, ctx, info) =>
+        requests.grantsInForce(staff(ctx, 'accessGrantsInForce'), granteeId, { ...page, countTotal: selectsField(info, 'totalCount') }),
+      personalDataReads: (_, { filter, ...page }, ctx, info) => reads.list(staff(ctx, 'personalDataReads'), filter, { ...page, countTotal: selectsField(info, 'totalCount') }),
     },
     Mutation: {
       // What the caller can fix comes back as the payload's userErrors; permission stays a top-level error.

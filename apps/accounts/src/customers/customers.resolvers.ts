@@ -1,4 +1,4 @@
-import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext, selectsField } from '@crm/kernel';
 import type { AccessService } from '../access/access.plugin';
 import type { CustomerAccess } from '../access/customer-access';
 import { partnerOrganisationProfile } from '../access/partner-slice';
@@ -35,7 +35,8 @@ export function customersResolvers({ customers, loaders, organisation, access, c
   return {
     Query: {
       customer: (_, { id }, ctx) => customers.getReadable(viewer(ctx), id),
-      customers: (_, { filter, sort, first, after, last, before }, ctx) => customers.list(viewer(ctx), filter ?? {}, { first, after, last, before }, sort),
+      customers: (_, { filter, sort, first, after, last, before }, ctx, info) =>
+        customers.list(viewer(ctx), filter ?? {}, { first, after, last, before, countTotal: selectsField(info, 'totalCount') }, sort),
     },
     Mutation: {
       // What the caller can fix comes back as the payload's userErrors; permission stays a top-level error.

@@ -1,4 +1,4 @@
-import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { actorRef, loadExisting, mutationPayload, requireCaller, type Clock, type RequestContext, selectsField } from '@crm/kernel';
 import { refusePartners } from '../access/partner-slice';
 import type { CustomersModule } from '../customers/customers.plugin';
 import type { Resolvers } from '../generated/graphql';
@@ -10,9 +10,9 @@ export function filingResolvers(filing: FilingService, { access, customers }: Cu
   const viewer = (ctx: RequestContext) => access.forRequest(ctx, requireCaller(ctx));
   return {
     Query: {
-      overdueFilings: (_, { departmentId, first, after, last, before }, ctx) =>
+      overdueFilings: (_, { departmentId, first, after, last, before }, ctx, info) =>
         (refusePartners(requireCaller(ctx), 'overdueFilings'),
-        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after, last, before }, { field: 'FILING_DUE_AT', direction: 'ASC' })),
+        customers.list(viewer(ctx), { filingOverdue: true, departmentId: departmentId ?? null }, { first, after, last, before, countTotal: selectsField(info, 'totalCount') }, { field: 'FILING_DUE_AT', direction: 'ASC' })),
       expenseAllowed: (_, { customerId, kind }, ctx) => (refusePartners(requireCaller(ctx), 'expenseAllowed'), filing.expenseCheck(viewer(ctx), customerId, kind)),
     },
     Mutation: {

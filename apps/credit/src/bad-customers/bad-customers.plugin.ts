@@ -1,5 +1,5 @@
 import { customerScopeToken, defineReadableRecordLoader } from '@crm/customer-scope';
-import { defineLoader, env, mutationPayload, actorRef, requiredActorRef, requireCaller, pluginToken } from '@crm/kernel';
+import { defineLoader, env, mutationPayload, actorRef, requiredActorRef, requireCaller, pluginToken, selectsField } from '@crm/kernel';
 import { z } from 'zod';
 import { creditProfilesToken } from '../credit-profiles/credit-profiles.plugin';
 import { customerFactsToken } from '../customer-facts/customer-facts';
@@ -54,7 +54,8 @@ export const badCustomersPlugin = definePlugin({
         Query: {
           badCustomerDryRun: (_, __, ctx) => service.dryRun(requireCaller(ctx)),
           badCustomerCase: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(readableCase).load(id)),
-          badCustomerCases: (_, { filter, first, after }, ctx) => service.list(requireCaller(ctx), { status: filter?.status, customerId: filter?.customerId }, { first, after }),
+          badCustomerCases: (_, { filter, first, after }, ctx, info) =>
+            service.list(requireCaller(ctx), { status: filter?.status, customerId: filter?.customerId }, { first, after, countTotal: selectsField(info, 'totalCount') }),
         },
         Mutation: {
           recordBadCustomerFact: (_, { input }, ctx) => mutationPayload('fact', () => service.recordFact(requireCaller(ctx), input)),

@@ -1,4 +1,4 @@
-import { env, requireCaller } from '@crm/kernel';
+import { env, requireCaller, selectsField } from '@crm/kernel';
 import { creditProfilesToken } from '../credit-profiles/credit-profiles.plugin';
 import { definePlugin } from '../define-plugin';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ export const creditReviewsPlugin = definePlugin({
     return {
       resolvers: {
         Query: {
-          creditReviewsDue: (_, args, ctx) => reviews.due(requireCaller(ctx), args),
+          creditReviewsDue: (_, args, ctx, info) => reviews.due(requireCaller(ctx), { ...args, countTotal: selectsField(info, 'totalCount') }),
         },
         CreditReviewDue: {
           id: (due) => `${due.profile._id}:credit-review:${due.profile.nextReviewDue.toISOString()}`,

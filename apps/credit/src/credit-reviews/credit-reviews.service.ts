@@ -61,7 +61,7 @@ export class CreditReviewsService {
    * Profiles whose review is overdue at `asOf` (default now) or falls due within `withinDays` (default 30), the
    * earliest due first (then by customer id); `first`/`after` page forwards.
    */
-  async due(caller: Caller, args: { asOf?: unknown; withinDays?: number | null } & Pick<PageArgs, 'first' | 'after'>): Promise<Connection<CreditReviewDueRecord>> {
+  async due(caller: Caller, args: { asOf?: unknown; withinDays?: number | null } & Pick<PageArgs, 'first' | 'after' | 'countTotal'>): Promise<Connection<CreditReviewDueRecord>> {
     if (!mayReadCreditReviews(caller)) throw new ForbiddenError('Only finance and the general manager read the credit reviews due');
     // Query arguments: an error names the argument itself (field `withinDays`), not an input path.
     const asOf = parseInput(asOfArg, args.asOf, 'asOf') ?? this.clock.now();
@@ -72,7 +72,7 @@ export class CreditReviewsService {
     const window: QueryFilter<CreditProfileRecord> = after ? { $and: [base, { $or: [{ nextReviewDue: { $gt: after.due } }, { nextReviewDue: after.due, _id: { $gt: after.id } }] }] } : base;
     const [rows, totalCount, before] = await Promise.all([
       this.profiles.find(window, { pendingEvents: 0 }).sort({ nextReviewDue: 1, _id: 1 }).limit(size + 1).lean<CreditProfileRecord[]>(),
-      this.profiles.countDocuments(base),
+      args.countTotal === false ? undefined : this.profiles.countDocuments(base),
       after ? this.profiles.exists({ $and: [base, { $or: [{ nextReviewDue: { $lt: after.due } }, { nextReviewDue: after.due, _id: { $lte: after.id } }] }] }) : null,
     ]);
     const edges = rows.slice(0, size).map((profile) => ({

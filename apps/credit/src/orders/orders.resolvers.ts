@@ -1,4 +1,4 @@
-import { actorRef, mutationPayload, requiredActorRef, requireCaller } from '@crm/kernel';
+import { actorRef, mutationPayload, requiredActorRef, requireCaller, selectsField } from '@crm/kernel';
 import type { Resolvers } from '../generated/graphql';
 import { money } from '../money/money';
 import type { CreditCheckView } from './order.model';
@@ -10,7 +10,8 @@ export function ordersResolvers(orders: OrdersService, loaders: OrdersLoaders): 
   return {
     Query: {
       order: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableOrderById).load(id)),
-      orders: (_, { filter, first, after }, ctx) => orders.list(requireCaller(ctx), { customerId: filter?.customerId, status: filter?.status }, { first, after }),
+      orders: (_, { filter, first, after }, ctx, info) =>
+        orders.list(requireCaller(ctx), { customerId: filter?.customerId, status: filter?.status }, { first, after, countTotal: selectsField(info, 'totalCount') }),
     },
     Mutation: {
       placeOrder: (_, { input }, ctx) => orderMutation(() => orders.place(requireCaller(ctx), input)),

@@ -1,5 +1,5 @@
 import { isPartner } from '@crm/auth';
-import { ForbiddenError, mutationPayload, requiredActorRef, requireCaller, type Clock, type RequestContext } from '@crm/kernel';
+import { ForbiddenError, mutationPayload, requiredActorRef, requireCaller, type Clock, type RequestContext, selectsField } from '@crm/kernel';
 import type { EscalationLevel as EscalationLevelName, Resolvers } from '../generated/graphql';
 import { escalationLevelName, escalationLevelNames } from '../sla/escalation-ladder';
 import type { SlaClockState } from '../sla/sla-clock';
@@ -48,8 +48,8 @@ export function ticketsResolvers(tickets: TicketsService, loaders: TicketsLoader
   return {
     Query: {
       ticket: (_, { id }, ctx) => (requireCaller(ctx), ctx.loaders.get(loaders.readableTicketById).load(id)),
-      tickets: (_, { filter, first, after, last, before }, ctx) =>
-        tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after, last, before }),
+      tickets: (_, { filter, first, after, last, before }, ctx, info) =>
+        tickets.list(requireCaller(ctx), { ...filter, escalationLevelAtLeast: levelNumber(filter?.escalationLevelAtLeast) }, { first, after, last, before, countTotal: selectsField(info, 'totalCount') }),
     },
     Mutation: {
       openTicket: (_, { input }, ctx) => mutationPayload('ticket', () => tickets.open(requireCaller(ctx), input)),
