@@ -472,7 +472,7 @@ describe('gateway: complaint subscriptions over graphql-ws', () => {
     expect(Object.keys(mixed.body.data!)).toEqual(['filter', 'customerCount', '__typename']);
   });
 
-  it('caps the subscriptions one socket may hold (each holds a JetStream consumer)', async () => {
+  it('caps the subscriptions one socket may hold', async () => {
     const client = openClient(internalApp);
     for (let i = 0; i < 10; i += 1) subscribe(client, 'subscription { complaintEvents { id } }');
     await subscriptionsRunning(10);
@@ -506,14 +506,110 @@ describe('gateway: complaint subscriptions over graphql-ws', () => {
     expect(await metricValue(gateway, 'gateway_subscription_events_filtered_total', { reason: 'type' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('removes its JetStream consumer when the subscriber completes', async () => {
+  /** This gateway's consumers on the complaint stream, as the JetStream server lists them. */
+  const ourConsumers = async () => {
+    const jsm = await nc.jetstreamManager();
+    return (await jsm.consumers.list(STREAM).next()).filter((c) => c.name.startsWith(`gateway_${gateway.subscriptions!.instanceId}_`));
+  };
+
+  it('removes its JetStream consumer when the last subscriber completes', async () => {
     const subscription = subscribe(openClient(internalApp), 'subscription { complaintEvents { id } }');
     await subscriptionsRunning(1);
-    const jsm = await nc.jetstreamManager();
-    const ours = async () => (await jsm.consumers.list(STREAM).next()).filter((c) => c.name.startsWith(`gateway_${gateway.subscriptions!.instanceId}_`)).length;
-    expect(await ours()).toBe(1);
+    expect(await ourConsumers()).toHaveLength(1);
     subscription.dispose();
-    await waitFor(async () => (await ours()) === 0, 'the consumer to be deleted');
+    await waitFor(async () => (await ourConsumers()).length === 0, 'the consumer to be deleted');
+  });
+
+  it('feeds any number of subscribers from one JetStream consumer, started by the first and removed after the last', async () => {
+    const consultant = await token({ sub: 'c-owner', roles: ['consultant'], department_id: 'D1' });
+    const sockets = [openClient(internalApp), openClient(internalApp), openClient(consultant)];
+    const subscriptions = Array.from({ length: 12 }, (_, i) => subscribe(sockets[i % 3], 'subscription { complaintEvents { id ticket { id } } }'));
+    await subscriptionsRunning(12);
+    const consumers = await ourConsumers();
+    expect(consumers).toHaveLength(1);
+    expect(consumers[0].name).toMatch(/_shared_/);
+    expect(gateway.subscriptions!.hub.busConsumers).toBe(1);
+    expect(gateway.subscriptions!.hub.memberCount).toBe(12);
+    expect(await metricValue(gateway, 'gateway_subscriptions_bus_consumers')).toBe(1);
+
+    const { eventId } = await complaint('opened', { ownerId: 'c-owner' });
+    for (const subscription of subscriptions) expect((await subscription.next()).data?.complaintEvents.id).toBe(eventId);
+
+    subscriptions.slice(1).forEach((subscription) => subscription.dispose());
+    await subscriptionsRunning(1);
+    expect(await ourConsumers()).toHaveLength(1);
+    subscriptions[0].dispose();
+    await waitFor(async () => (await ourConsumers()).length === 0 && gateway.subscriptions!.hub.busConsumers === 0, 'the shared consumer to be deleted');
+  });
+
+  it('shares one lookup per event between subscribers of the same identity and query, never between two identities', async () => {
+    const otherApp = await token({ sub: 'app-quality-board', roles: ['internal_app'] });
+    const [a1, a2, b1] = [openClient(internalApp), openClient(internalApp), openClient(otherApp)];
+    const query = 'subscription { complaintEvents { id ticket { id severity } } }';
+    const first = [subscribe(a1, query), subscribe(a1, query), subscribe(a2, query)];
+    const second = [subscribe(b1, query), subscribe(b1, query)];
+    // The same identity with another ticket selection is a lookup of its own (its answer has other fields).
+    const otherQuery = subscribe(a2, 'subscription { complaintEvents { id ticket { matter } } }');
+    await subscriptionsRunning(6);
+    const shared = await metricValue(gateway, 'gateway_subscription_lookups_shared_total');
+    desk.tokens.length = 0;
+
+    const { eventId } = await complaint('opened');
+    for (const subscription of [...first, ...second, otherQuery]) expect((await subscription.next()).data?.complaintEvents.id).toBe(eventId);
+
+    // Lookups counted where they arrive, per identity: one per identity and query, whatever the subscriber count.
+    const perToken = (bearer: string) => desk.tokens.filter((seen) => seen === bearer).length;
+    expect(perToken(internalApp)).toBe(2);
+    expect(perToken(otherApp)).toBe(1);
+    expect(desk.tokens).toHaveLength(3);
+    expect(await metricValue(gateway, 'gateway_subscription_lookups_shared_total')).toBe(shared + 3);
+  });
+
+  it('on the shared feed, a subscriber who may not read the ticket gets nothing of its event, while others of other identities get it', async () => {
+    const owner = await token({ sub: 'c-owner', roles: ['consultant'], department_id: 'D1' });
+    const outsider = await token({ sub: 'c-outsider', roles: ['consultant'], department_id: 'D1' });
+    const query = 'subscription { complaintEvents { id ticket { id } } }';
+    const owners = [subscribe(openClient(owner), query), subscribe(openClient(owner), query)];
+    const outsiders = [subscribe(openClient(outsider), query), subscribe(openClient(outsider), query)];
+    const all = subscribe(openClient(internalApp), query);
+    await subscriptionsRunning(5);
+
+    const owned = await complaint('opened', { ownerId: 'c-owner' });
+    const theirs = await complaint('opened', { ownerId: 'c-outsider' });
+
+    expect((await all.next()).data?.complaintEvents.id).toBe(owned.eventId);
+    expect((await all.next()).data?.complaintEvents.id).toBe(theirs.eventId);
+    for (const subscription of owners) expect((await subscription.next()).data?.complaintEvents.id).toBe(owned.eventId);
+    // Stream order: the outsider's first event is the second one, so the first was dropped for them.
+    for (const subscription of outsiders) expect((await subscription.next()).data?.complaintEvents.id).toBe(theirs.eventId);
+    for (const subscription of [...owners, ...outsiders]) expect(subscription.pending()).toBe(0);
+  });
+
+  it('resumes next to a running shared feed: the missed events on a catch-up consumer, then live ones, in order and nothing twice', async () => {
+    const live = subscribe(openClient(internalApp), EVENTS);
+    const away = subscribe(openClient(internalApp), EVENTS);
+    await subscriptionsRunning(2);
+    const e1 = await complaint('opened');
+    expect((await live.next()).data?.complaintEvents.id).toBe(e1.eventId);
+    const lastSeen = (await away.next()).data?.complaintEvents;
+    away.dispose();
+    await subscriptionsRunning(1);
+
+    const e2 = await complaint('escalated');
+    const e3 = await complaint('resolved');
+    expect((await live.next()).data?.complaintEvents.id).toBe(e2.eventId);
+    expect((await live.next()).data?.complaintEvents.id).toBe(e3.eventId);
+
+    const resumed = subscribe(openClient(internalApp), EVENTS, { after: lastSeen.cursor });
+    await subscriptionsRunning(2);
+    const e4 = await complaint('closed');
+    const ids = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await resumed.next()).data?.complaintEvents.id);
+    expect(ids).toEqual([e2.eventId, e3.eventId, e4.eventId]);
+    expect((await live.next()).data?.complaintEvents.id).toBe(e4.eventId);
+    expect(resumed.pending()).toBe(0);
+    // The catch-up consumer goes once it has read up to the shared feed.
+    await waitFor(async () => (await ourConsumers()).length === 1 && gateway.subscriptions!.hub.busConsumers === 1, 'the catch-up consumer to go');
   });
 });
 
