@@ -487,11 +487,27 @@ describe('infra/k8s/base', () => {
     expect((svc?.spec.ports as { port: number }[]).map((p) => p.port)).toContain(APP_PORTS[app]);
   });
 
-  test.each(SUBGRAPHS)('protects %s with a PodDisruptionBudget selecting its pods', (subgraph) => {
-    const pdb = find('PodDisruptionBudget', subgraph);
+  test.each(APPS)('protects %s with a PodDisruptionBudget selecting its pods', (app) => {
+    const pdb = find('PodDisruptionBudget', app);
+    expect(pdb?.apiVersion).toBe('policy/v1');
     const selector = ((pdb?.spec.selector as { matchLabels?: Record<string, string> }) ?? {}).matchLabels ?? {};
     expect(Object.keys(selector).length).toBeGreaterThan(0);
-    expect(podTemplate(subgraph).metadata.labels).toMatchObject(selector);
+    expect(podTemplate(app).metadata.labels).toMatchObject(selector);
+    expect(pdb?.spec.maxUnavailable).toBe(1);
+  });
+
+  test.each(APPS)('scales %s with an autoscaling/v2 HorizontalPodAutoscaler on CPU, from two replicas', (app) => {
+    const hpa = find('HorizontalPodAutoscaler', app);
+    expect(hpa?.apiVersion).toBe('autoscaling/v2');
+    expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
+    expect(hpa?.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(Number(hpa?.spec.maxReplicas)).toBeGreaterThan(Number(hpa?.spec.minReplicas));
+    const metrics = (hpa?.spec.metrics ?? []) as { type: string; resource?: { name: string; target?: { type: string } } }[];
+    expect(metrics.filter((m) => m.type === 'Resource' && m.resource?.name === 'cpu').length).toBe(1);
+  });
+
+  test.each(APPS)('leaves the replica count of %s to its autoscaler (no replicas in the Deployment)', (app) => {
+    expect(find('Deployment', app)?.spec.replicas).toBeUndefined();
   });
 
   test.each(APPS)('names a separate image for %s so it ships with its own tag', (app) => {
@@ -514,5 +530,77 @@ describe('infra/k8s/base', () => {
 
   test('ships a README explaining per-service releases', () => {
     expect(existsSync(path.join(root, 'infra/k8s/README.md'))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe('infra/k8s/overlays', () => {
+  const overlay = (name: string): Kustomization & { patches?: { target?: { kind?: string; name?: string }; patch?: string }[] } =>
+    parse(read(`infra/k8s/overlays/${name}/kustomization.yaml`));
+  const production = overlay('production');
+  const productionObjects: K8sObject[] = (production.resources ?? [])
+    .filter((file) => !file.startsWith('..'))
+    .flatMap((file) => parseAllDocuments(read(`infra/k8s/overlays/production/${file}`)).map((doc) => doc.toJS() as K8sObject));
+  const findIn = (kind: string, name: string): K8sObject | undefined => productionObjects.find((o) => o.kind === kind && o.metadata.name === name);
+  type PodSpec = { containers: { name: string; args?: string[]; command?: string[] }[] };
+  const podSpecOf = (obj: K8sObject | undefined): PodSpec => ((obj?.spec.template as { spec: PodSpec }) ?? { spec: { containers: [] } }).spec;
+  const scriptOf = (obj: K8sObject | undefined): string => podSpecOf(obj).containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]).join(' ');
+  const selects = (service: K8sObject | undefined, set: K8sObject | undefined): boolean => {
+    const selector = (service?.spec.selector ?? {}) as Record<string, string>;
+    const labels = ((set?.spec.template as PodTemplate | undefined)?.metadata.labels ?? {}) as Record<string, string>;
+    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  };
+
+  test('production runs a three-server NATS cluster with JetStream on file storage and routes to every server', () => {
+    const nats = findIn('StatefulSet', 'nats');
+    expect(nats?.spec.replicas).toBe(3);
+    const headless = findIn('Service', String(nats?.spec.serviceName));
+    expect(headless?.spec.clusterIP).toBe('None');
+    expect(selects(headless, nats)).toBe(true);
+    const conf = String((findIn('ConfigMap', 'nats-config') as unknown as { data: Record<string, string> }).data['nats.conf']);
+    expect(conf).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data/);
+    expect(conf).toMatch(/cluster\s*\{[\s\S]*listen:\s*[\d.]*:6222/);
+    for (const i of [0, 1, 2]) expect(conf).toContain(`nats://nats-${i}.${headless?.metadata.name}:6222`);
+    const claims = (nats?.spec.volumeClaimTemplates ?? []) as { metadata: { name: string } }[];
+    expect(claims.map((c) => c.metadata.name)).toContain('data');
+    expect(findIn('PodDisruptionBudget', 'nats')?.spec.maxUnavailable).toBe(1);
+  });
+
+  test('production keeps every stream on three replicas with file storage', () => {
+    const job = scriptOf(findIn('Job', 'crm-streams'));
+    for (const stream of ['CRM_ACCOUNTS', 'CRM_ENGAGEMENT', 'CRM_SERVICE_DESK', 'CRM_SURVEYS', 'CRM_CREDIT', 'CRM_DEADLETTER']) expect(job).toContain(stream);
+    expect(job).toContain('--replicas 3');
+    expect(job).toContain('--storage file');
+  });
+
+  test('production points NATS_URL at the NATS cluster\'s client Service', () => {
+    const url = new URL(toMap(production.configMapGenerator?.find((g) => g.name === 'crm-config')?.literals).NATS_URL ?? '');
+    expect(url.port).toBe('4222');
+    expect(selects(findIn('Service', url.hostname), findIn('StatefulSet', 'nats'))).toBe(true);
+  });
+
+  test('production runs a MongoDB replica set rs0 of three members with an init Job naming them', () => {
+    const mongo = findIn('StatefulSet', 'mongo');
+    expect(mongo?.spec.replicas).toBe(3);
+    expect(scriptOf(mongo)).toMatch(/--replSet[\s=]+rs0/);
+    const headless = findIn('Service', String(mongo?.spec.serviceName));
+    expect(headless?.spec.clusterIP).toBe('None');
+    expect(selects(headless, mongo)).toBe(true);
+    const init = scriptOf(findIn('Job', 'mongo-init'));
+    expect(init).toContain('rs.initiate(');
+    for (const i of [0, 1, 2]) expect(init).toContain(`mongo-${i}.${headless?.metadata.name}:27017`);
+    expect(findIn('PodDisruptionBudget', 'mongo')?.spec.maxUnavailable).toBe(1);
+  });
+
+  test('production tells how each service\'s MONGO_URL names the replica set members', () => {
+    const text = read('infra/k8s/overlays/production/kustomization.yaml');
+    expect(text).toContain('mongo-0.mongo:27017,mongo-1.mongo:27017,mongo-2.mongo:27017/crm_accounts?replicaSet=rs0');
+  });
+
+  test('dev pins every autoscaler to one replica', () => {
+    const patch = (overlay('dev').patches ?? []).find((p) => p.target?.kind === 'HorizontalPodAutoscaler' && !p.target.name);
+    expect(patch?.patch).toMatch(/minReplicas[\s\S]*value: 1/);
+    expect(patch?.patch).toMatch(/maxReplicas[\s\S]*value: 1/);
   });
 });
