@@ -45,6 +45,8 @@ export interface PlatformOptions {
   /** Win over the user's settings (tests). */
   logLevel?: string;
   jwtSecret?: string;
+  /** Called as each start-up phase ends, with its duration (the launcher prints them). */
+  onPhase?: (phase: 'load' | 'subgraphs' | 'gateway', ms: number) => void;
 }
 
 export interface RunningPlatform {
@@ -118,9 +120,17 @@ export function gatewayEnv(options: PlatformOptions): NodeJS.ProcessEnv {
 
 /** Start every subgraph, then the gateway; when any part fails, stop the parts that started and throw PlatformStartError. */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  let phaseStart = Date.now();
+  const phaseDone = (phase: 'load' | 'subgraphs' | 'gateway') => {
+    const now = Date.now();
+    options.onPhase?.(phase, now - phaseStart);
+    phaseStart = now;
+  };
   const definitions = await Promise.all(serviceRegistry.map((registration) => loadSubgraph(registration.name)));
-  // allSettled, not all: every start has finished (or failed) before anything is stopped, so nothing starts afterwards.
+  phaseDone('load');
+  // All five at once; allSettled, not all: every start has finished (or failed) before anything is stopped, so nothing starts afterwards.
   const outcomes = await Promise.allSettled(serviceRegistry.map((registration, i) => definitions[i].start({ env: subgraphEnv(registration, options) })));
+  phaseDone('subgraphs');
   const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failures: { part: string; error: unknown }[] = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ part: serviceRegistry[i].name, error: outcome.reason }] : []));
   if (failures.length > 0) {
@@ -139,6 +149,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await stopAll(started).catch((stopError) => gatewayFailures.push({ part: 'stopping the subgraphs', error: stopError }));
     throw new PlatformStartError(gatewayFailures);
   }
+  phaseDone('gateway');
   return {
     gateway,
     services: Object.fromEntries(started.map((s) => [s.name, s])) as Record<SubgraphName, RunningService>,

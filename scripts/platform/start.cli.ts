@@ -1,27 +1,41 @@
-// `npm start`: servers (given, Docker, or local under .data/), every subgraph and the gateway, demo data.
+// `npm start`: servers (given, Docker, or local under .data/), every subgraph and the gateway; the URL and the dev
+// tokens are printed as soon as the gateway answers, then demo data is seeded in the background behind a progress bar.
 // The services read the same variables as when they run alone (README, "Configuration").
 import { DEV_JWT_SECRET } from '@crm/auth';
-import { GATEWAY_DEFAULT_PORT } from '@crm/contracts';
+import { GATEWAY_DEFAULT_PORT, serviceRegistry } from '@crm/contracts';
 import { repoRoot, resolveServers } from '@crm/dev-servers';
 import path from 'node:path';
 import { demoTokens, seedDemoData } from './demo-data';
 import { seedDemoActivity } from './demo-activity';
-import { startPlatform, type RunningPlatform } from './platform';
+import { loadSubgraph, startPlatform, type RunningPlatform } from './platform';
+import { seedProgress } from './seed-progress';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
+  const launched = Date.now();
   if (process.env.JWT_JWKS_URL) {
     throw new Error('npm start signs its demo tokens with JWT_SECRET and seeds data with them: unset JWT_JWKS_URL (it is for deployments)');
   }
   const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
+  const phases: string[] = [];
+
+  // The subgraphs' code is compiled while the servers start (one is a JVM): both take seconds, on different cores.
+  const loading = Promise.all(serviceRegistry.map((registration) => loadSubgraph(registration.name)));
+  loading.catch(() => undefined);
+  let phaseStart = Date.now();
   const servers = await resolveServers({
-    dataDir: path.join(repoRoot(), '.data'),
+    dataDir: process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : path.join(repoRoot(), '.data'),
     mongoPort: Number(process.env.MONGO_DEV_PORT ?? 27017),
     natsPort: Number(process.env.NATS_DEV_PORT ?? 4222),
   });
+  phases.push(`servers ${seconds(Date.now() - phaseStart)}`);
   console.log(`servers (${servers.source}): ${servers.mongoUrl}  ${servers.natsUrl}`);
 
   let platform: RunningPlatform | undefined;
+  let stopping = false;
   const stop = async (signal: string) => {
+    stopping = true;
     console.log(`\n${signal}: stopping the platform…`);
     await platform?.stop().catch((error) => console.error(error));
     console.log('platform stopped; stopping servers…');
@@ -33,7 +47,19 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    platform = await startPlatform({ mongoUrl: servers.mongoUrl, natsUrl: servers.natsUrl, gatewayPort: Number(process.env.PORT ?? GATEWAY_DEFAULT_PORT) });
+    phaseStart = Date.now();
+    await loading;
+    phases.push(`code compiled ${seconds(Date.now() - phaseStart)} after them`);
+    platform = await startPlatform({
+      mongoUrl: servers.mongoUrl,
+      natsUrl: servers.natsUrl,
+      gatewayPort: Number(process.env.PORT ?? GATEWAY_DEFAULT_PORT),
+      // CRM_SUBGRAPH_PORTS=free: any free ports instead of the registry's (a second platform beside a running one).
+      subgraphPorts: process.env.CRM_SUBGRAPH_PORTS === 'free' ? 'free' : 'default',
+      onPhase: (phase, ms) => {
+        if (phase !== 'load') phases.push(`${phase === 'subgraphs' ? 'five subgraphs' : 'gateway'} ${seconds(ms)}`);
+      },
+    });
   } catch (error) {
     // startPlatform has stopped the services that came up; the servers are ours to stop.
     await servers.stop();
@@ -41,12 +67,8 @@ async function main(): Promise<void> {
   }
 
   const tokens = await demoTokens(secret, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
-  const seeded = await seedDemoData(platform.gateway.graphqlUrl, tokens, console.log);
-  if (!seeded.skipped) await seedDemoActivity(platform.gateway.graphqlUrl, tokens, seeded.customers, console.log);
-  else console.log('demo data already present: left as it is');
-
   console.log(`
-CRM platform is up.
+CRM platform is up in ${seconds(Date.now() - launched)} (${phases.join(', ')}).
   GraphQL gateway : ${platform.gateway.graphqlUrl}
   subgraphs       : ${Object.values(platform.services).map((s) => `${s.name} ${s.url}`).join(', ')}
   health          : ${platform.gateway.url}/healthz  ${platform.gateway.url}/readyz  ${platform.gateway.url}/metrics
@@ -59,7 +81,29 @@ Try:
     -H "authorization: Bearer ${tokens.generalManager}" \\
     -d '{"query":"{ customers(first: 3) { totalCount edges { node { name lifecycle owner { name } tickets { type severity status matter } } } } }"}'
 
-Ctrl-C stops everything; data stays under .data/.`);
+Ctrl-C stops everything; data stays under ${process.env.CRM_DATA_DIR ?? '.data/'}.
+Demo data is seeded now, in the background: the platform answers meanwhile (lists fill up as it goes).
+`);
+
+  // Seeding goes through the gateway as a client would, while the platform is already in use.
+  const seedingStarted = Date.now();
+  const progress = seedProgress(platform.gateway.graphqlUrl);
+  const gatewayUrl = platform.gateway.graphqlUrl;
+  void (async () => {
+    const seeded = await seedDemoData(gatewayUrl, tokens, progress.log);
+    if (seeded.skipped) return 'demo data already present: left as it is';
+    await seedDemoActivity(gatewayUrl, tokens, seeded.customers, progress.log);
+    return `demo data seeded in ${seconds(Date.now() - seedingStarted)}`;
+  })().then(
+    (summary) => {
+      const requests = progress.done(summary);
+      if (process.env.CRM_SEED_COUNT === 'true') console.log(`seeding sent ${requests} requests`);
+    },
+    (error: unknown) => {
+      if (stopping) return;
+      progress.done(`demo seeding failed (the platform keeps running): ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
 }
 
 main().catch((error) => {
