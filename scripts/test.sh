@@ -7,6 +7,7 @@ bash scripts/setup.sh
 npx tsx scripts/compose-supergraph.ts --check
 npx graphql-codegen --config codegen.ts --check   # resolver types must match the SDL: `npm run codegen`
 npx tsx scripts/platform/config-docs.ts --check   # README's configuration table must match the config schemas: `npm run config:docs`
+npx tsx scripts/operations/collect-operations.ts --check   # schema/operations must hold the README's operations: `npm run operations`
 NX_DAEMON=false npx nx show projects >/dev/null   # the module-boundary lint rule reads this project graph
 npx eslint .
 npx tsc -p tsconfig.json --noEmit

@@ -33,6 +33,7 @@ export const gatewayConfigSchema = processConfigSchema
       .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')
       .describe('JetStream for the complaint-event subscriptions over graphql-ws; unset, the gateway serves no subscriptions.')
       .optional(),
+    OPERATIONS_PATH: z.string().min(1).describe('Folder of the .graphql operations the platform ships; their query plans are built at start (default: schema/operations).').optional(),
     SUPERGRAPH_PATH: z.string().min(1).describe('Supergraph file (default: schema/supergraph.graphql, found by walking up from the gateway).').optional(),
     ...subgraphUrlFields,
   })

@@ -14,11 +14,12 @@ import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
 import { withClientSchema } from './client-schema-gateway';
 import { withGlobalIds } from './global-ids-gateway';
 import { queryLimitRules, tokenLimit } from './limits';
+import { readShippedOperations, withPlanWarmUp } from './plan-warm-up';
 import { costLimitPlugin } from './query-cost';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { withComplaintEvents } from './subscriptions/complaint-events.schema';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
-import { readSupergraphSdl } from './supergraph';
+import { operationsDir, readSupergraphSdl } from './supergraph';
 
 export interface GatewayOptions {
   /** Parsed configuration: `loadConfig(gatewayConfigSchema, env)`. */
@@ -101,10 +102,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     subscriptions?.useApiSchema(apiSchema);
   });
 
+  // With subscriptions served, HTTP validation and introspection see them too (codegen, IDEs): one client schema;
+  // global ids and node(id:) are served around every operation; the shipped operations are planned before the first request.
+  const served = withPlanWarmUp(withGlobalIds(subscriptions ? withClientSchema(gateway, withComplaintEventsOrAsIs(logger)) : gateway));
   const apollo = new ApolloServer<GatewayContext>({
-    // With subscriptions served, HTTP validation and introspection see them too (codegen, IDEs): one client schema;
-    // global ids and node(id:) are served around every operation.
-    gateway: withGlobalIds(subscriptions ? withClientSchema(gateway, withComplaintEventsOrAsIs(logger)) : gateway),
+    gateway: served,
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
@@ -118,6 +120,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  const warmed = await served.warm(readShippedOperations(operationsDir(config)), logger);
+  logger.info(warmed, 'query plans warmed for the shipped operations');
   await subscriptions?.start(apollo).catch(async (error: unknown) => {
     await apollo.stop();
     throw error;

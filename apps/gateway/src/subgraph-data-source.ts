@@ -3,6 +3,7 @@ import { REQUEST_ID_HEADER } from '@crm/kernel';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context';
 import { answerPaths } from './subgraph-answer-paths';
+import { WARM_UP } from './plan-warm-up';
 import { createSubgraphFetch } from './subgraph-fetch';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -45,6 +46,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): ReturnType<RemoteGraphQLDataSource<SubgraphContext>['process']> {
+    // A plan warm-up only wants the plan: nothing is sent.
+    if (options.context && WARM_UP in options.context) return { data: null };
     try {
       return await super.process(options);
     } catch (error) {

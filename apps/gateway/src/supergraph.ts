@@ -9,6 +9,12 @@ export function supergraphPath(config: Pick<GatewayConfig, 'SUPERGRAPH_PATH'>): 
   return path.join(findSchemaDir(__dirname), 'supergraph.graphql');
 }
 
+/** Where the operations the platform ships are read from (their plans are warmed at start): OPERATIONS_PATH, else `schema/operations`. */
+export function operationsDir(config: Pick<GatewayConfig, 'OPERATIONS_PATH'>): string {
+  if (config.OPERATIONS_PATH) return path.resolve(config.OPERATIONS_PATH);
+  return path.join(findSchemaDir(__dirname), 'operations');
+}
+
 /**
  * Read the static supergraph. The gateway never asks subgraphs for their schema at start-up, so it starts (and stays
  * up) whichever subgraphs are down.
