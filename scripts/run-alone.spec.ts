@@ -55,7 +55,7 @@ describe('a service run alone as the README documents it', () => {
   it('is the very process the shell started: a SIGKILL to it leaves nothing listening and no process behind', async () => {
     const { command, app, port } = documentedCommand();
     const freshPort = await freePort();
-    const env = { ...process.env, ...testServiceEnv(app), NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...testServiceEnv(app), NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
     delete env.PORT;
     // bash -c as a terminal runs the line; the build runs first, then node replaces the shell (exec of the last command).
     const child = spawn('bash', ['-c', command.replace(`PORT=${port}`, `PORT=${freshPort}`)], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
