@@ -277,6 +277,11 @@ async function main(): Promise<void> {
       for (let sub = 0; sub < SUBSCRIBERS; sub += 1) if (readable[sub][ev.customer] && !received[index].has(sub)) missing += 1;
     }
 
+    // How fast the gateway fanned out: from the first timed event on the bus to the last delivery.
+    const timedIds = new Set(report.deliveries.filter((d) => d.ticketId !== undefined && eventOfTicket.has(d.ticketId)).map((d) => d.eventId!));
+    const firstOnBus = Math.min(...[...timedIds].map((id) => report.onBus[id]).filter((t) => t !== undefined));
+    const lastDelivery = Math.max(...report.deliveries.map((d) => d.receivedAt));
+    const fanOutSeconds = (lastDelivery - firstOnBus) / 1000;
     const a = percentiles(fromOccurred);
     const b = percentiles(fromBus);
     const row = (name: string, f: ReturnType<typeof percentiles>) => `| ${name} | ${f.n} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} |`;
@@ -288,7 +293,7 @@ async function main(): Promise<void> {
     console.log(row('event on the bus → subscriber', b));
     console.log(`expected deliveries ${expected}; received ${report.deliveries.length - errors}; wrong deliveries ${wrong}; missing ${missing}; duplicates ${duplicates}; error results ${errors}`);
     console.log(`bus consumers of the gateway: max ${maxBusConsumers} while events flowed (hub), ${onServer} on the JetStream server after publishing`);
-    console.log(`federated lookups ${lookups} (${(lookups / Math.max(1, EVENTS)).toFixed(1)} per event), deliveries sharing a lookup ${shared}, queue overflows ${overflows}`);
+    console.log(`federated lookups ${lookups} (${(lookups / Math.max(1, EVENTS)).toFixed(1)} per event, ${(lookups / fanOutSeconds).toFixed(0)}/s over ${fanOutSeconds.toFixed(1)} s from the first event on the bus to the last delivery), deliveries sharing a lookup ${shared}, queue overflows ${overflows}`);
     if (wrong > 0 || missing > 0 || duplicates > 0) process.exitCode = 1;
   } finally {
     await worker?.terminate();
