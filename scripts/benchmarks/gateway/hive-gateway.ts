@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 const dedupe = process.env.HIVE_DEDUPE !== 'false';
 const gateway = createGatewayRuntime({
   supergraph: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
-  logging: false,
+  logging: (process.env.HIVE_LOG_LEVEL as 'warn' | undefined) ?? false,
+  maskedErrors: false,
   graphqlEndpoint: '/graphql',
   propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }) },
   transportEntries: { '*.http': { options: { deduplicateInflightRequests: dedupe } } },
