@@ -241,12 +241,24 @@ describe('docker-compose.yml', () => {
     expect(published).toEqual([]);
   });
 
-  test('shares one JWT_SECRET across the apps with a default of at least 32 characters', () => {
+  test('shares one JWT_SECRET across the apps, required from the environment with no fallback', () => {
     const secrets = new Set(APPS.map((app) => envOf(service(app)).JWT_SECRET));
     expect(secrets.size).toBe(1);
     const [secret] = [...secrets];
-    expect(secret).toMatch(/^\$\{JWT_SECRET:-.+\}$/);
-    expect(withDefaults(secret ?? '').length).toBeGreaterThanOrEqual(32);
+    // `${JWT_SECRET:?message}`: Compose stops with the message when it is unset or empty, before starting anything.
+    const required = /^\$\{JWT_SECRET:\?(.+)\}$/.exec(secret ?? '');
+    expect(required).not.toBeNull();
+    expect(required?.[1]).toMatch(/32 bytes/);
+  });
+
+  test('falls back to no default for a secret anywhere in the file', () => {
+    const fallbacks = [...composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?-[^}]*\}/g)].map((m) => m[1]);
+    expect(fallbacks.length).toBeGreaterThan(0);
+    expect(fallbacks.filter((variable) => /SECRET|PASSWORD|TOKEN|KEY/i.test(variable ?? ''))).toEqual([]);
+  });
+
+  test('runs the apps with NODE_ENV=production, so a secret the repository ships is refused at start', () => {
+    for (const app of APPS) expect(envOf(service(app)).NODE_ENV).toBe('production');
   });
 
   test('declares every named volume it mounts', () => {

@@ -1,5 +1,5 @@
 import { GATEWAY_DEFAULT_PORT, serviceNames, subgraphUrlVariable, type ServiceName, type SubgraphUrlVariable } from '@crm/contracts';
-import { env, jwtConfigFields, jwtKeySourceRule, processConfigSchema } from '@crm/kernel';
+import { env, jwtConfigFields, processConfigSchema, refineJwtConfig } from '@crm/kernel';
 import { z } from 'zod';
 
 /** Env variable that overrides each subgraph's routing URL from the supergraph (e.g. per deployment), one per registered service. */
@@ -37,7 +37,7 @@ export const gatewayConfigSchema = processConfigSchema
     SUPERGRAPH_PATH: z.string().min(1).describe('Supergraph file (default: schema/supergraph.graphql, found by walking up from the gateway).').optional(),
     ...subgraphUrlFields,
   })
-  .refine(jwtKeySourceRule.check, { message: jwtKeySourceRule.message, path: ['JWT_SECRET'] });
+  .superRefine(refineJwtConfig);
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -2,3 +2,4 @@ export * from './caller';
 export * from './token-verifier';
 export * from './dev-token';
 export * from './staff-figures';
+export * from './repository-secrets';

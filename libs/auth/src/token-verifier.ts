@@ -4,6 +4,10 @@ import { asPartnerOnly, crmClaimsSchema, type Caller } from './caller';
 export interface TokenVerifierConfig {
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
+  /** An unknown key id refetches the key set at most once per this long (jose's cooldown; default 30 s). */
+  JWT_JWKS_COOLDOWN_MS?: number;
+  /** The cached key set is refetched when older than this, so a removed key stops verifying (default 5 min). */
+  JWT_JWKS_CACHE_MAX_AGE_MS?: number;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
 }
@@ -18,10 +22,18 @@ export class InvalidTokenError extends Error {
 
 export type VerifyToken = (token: string) => Promise<Caller>;
 
-/** Build a verifier once per process: HS256 with a shared secret, or RS/ES keys from a JWKS URL. */
+/**
+ * Build a verifier once per process: HS256 with a shared secret, or RS/ES keys from a JWKS URL. The key set is
+ * fetched on first use and cached; a token whose `kid` is not in the cache refetches it (at most once per cooldown),
+ * so a key the identity provider adds is accepted without a restart, and a key it removes is refused once the
+ * cache is older than its max age.
+ */
 export function createTokenVerifier(config: TokenVerifierConfig): VerifyToken {
   const key: Uint8Array | JWTVerifyGetKey = config.JWT_JWKS_URL
-    ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL))
+    ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL), {
+        cooldownDuration: config.JWT_JWKS_COOLDOWN_MS ?? 30_000,
+        cacheMaxAge: config.JWT_JWKS_CACHE_MAX_AGE_MS ?? 300_000,
+      })
     : new TextEncoder().encode(requireSecret(config));
   const algorithms = config.JWT_JWKS_URL ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
 

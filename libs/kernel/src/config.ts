@@ -1,3 +1,4 @@
+import { isRepositorySecret } from '@crm/auth';
 import { z } from 'zod';
 
 /** Thrown when the environment does not satisfy a config schema; the message names every bad variable. */
@@ -8,6 +9,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value a config error must not print. */
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN|PRIVATE_KEY/i;
+
 /** Parse environment variables once against a zod object schema (twelve-factor: config lives in the env). */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
@@ -16,7 +20,9 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     result.error.issues.map((issue) => {
       const variable = issue.path.join('.') || '(root)';
       const value = env[variable];
-      return value === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(value)}: ${issue.message}`;
+      // A secret's value is never repeated: the message goes to stderr and the logs.
+      if (value === undefined || SECRET_VARIABLE.test(variable)) return `${variable}: ${issue.message}`;
+      return `${variable}=${JSON.stringify(value)}: ${issue.message}`;
     }),
   );
 }
@@ -39,12 +45,26 @@ export const processConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
   LOG_LEVEL: env.logLevel().describe('fatal, error, warn, info, debug, trace or silent.'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('Longest a graceful stop may take before the process gives up waiting.'),
+  NODE_ENV: z.string().describe('`production` refuses a JWT_SECRET written in the repository (JWT_JWKS_URL preferred).').optional(),
 });
+
+/** Shortest HS256 key accepted, in bytes (RFC 7518 asks for a key at least as long as the 256-bit hash). */
+export const MIN_JWT_SECRET_BYTES = 32;
 
 /** How callers prove who they are: HS256 secret in development, a JWKS endpoint in production. */
 export const jwtConfigFields = {
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').describe('HS256 key (development); set this or JWT_JWKS_URL.').optional(),
+  JWT_SECRET: z
+    .string()
+    .refine((secret) => Buffer.byteLength(secret, 'utf8') >= MIN_JWT_SECRET_BYTES, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (JWT_JWKS_URL is preferred)`)
+    .describe('HS256 key of at least 32 bytes (development); set this or JWT_JWKS_URL (preferred).')
+    .optional(),
   JWT_JWKS_URL: z.string().url().describe('Key set of the identity provider (production); set this or JWT_SECRET.').optional(),
+  JWT_JWKS_COOLDOWN_MS: env
+    .positiveInt(30_000)
+    .describe('With JWT_JWKS_URL: a token with a key id not in the cached key set refetches it, at most once per this long.'),
+  JWT_JWKS_CACHE_MAX_AGE_MS: env
+    .positiveInt(300_000)
+    .describe('With JWT_JWKS_URL: the key set is refetched when older than this, so a key removed from it is refused within this long.'),
   JWT_ISSUER: z.string().default('crm-platform').describe('Expected `iss` of tokens.'),
   JWT_AUDIENCE: z.string().default('crm-graph').describe('Expected `aud` of tokens.'),
 };
@@ -54,6 +74,36 @@ export const jwtKeySourceRule = {
   message: 'set exactly one of JWT_SECRET (HS256, development) or JWT_JWKS_URL (production)',
 };
 
+export interface JwtConfigFacts {
+  NODE_ENV?: string;
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+}
+
+/**
+ * What is wrong with a process's key source, each on the variable to fix: exactly one of the two sources; and with
+ * NODE_ENV=production no secret the repository ships (anyone who read it could sign a general manager's token).
+ */
+export function jwtConfigProblems(config: JwtConfigFacts): { variable: 'JWT_SECRET'; message: string }[] {
+  if (!jwtKeySourceRule.check(config)) return [{ variable: 'JWT_SECRET', message: jwtKeySourceRule.message }];
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET !== undefined && isRepositorySecret(config.JWT_SECRET)) {
+    return [
+      {
+        variable: 'JWT_SECRET',
+        message:
+          'is a secret written in the repository (the development default or a test secret), refused with NODE_ENV=production: ' +
+          `set JWT_JWKS_URL to the identity provider's key set (preferred) or a JWT_SECRET of your own of at least ${MIN_JWT_SECRET_BYTES} random bytes`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** The same rules as a zod refinement, for a config schema that holds NODE_ENV and the JWT fields. */
+export function refineJwtConfig(config: JwtConfigFacts, ctx: z.RefinementCtx): void {
+  for (const problem of jwtConfigProblems(config)) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.variable] });
+}
+
 export const jwtConfigSchema = z
-  .object(jwtConfigFields)
-  .refine(jwtKeySourceRule.check, { message: jwtKeySourceRule.message, path: ['JWT_SECRET'] });
+  .object({ NODE_ENV: processConfigSchema.shape.NODE_ENV, ...jwtConfigFields })
+  .superRefine(refineJwtConfig);

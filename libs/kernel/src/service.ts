@@ -28,7 +28,7 @@ import type { Connection, Model } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
-import { ConfigError, env, jwtConfigFields, jwtKeySourceRule, loadConfig, processConfigSchema, type jwtConfigSchema } from './config';
+import { ConfigError, env, jwtConfigFields, jwtConfigProblems, loadConfig, processConfigSchema, type jwtConfigSchema } from './config';
 import { formatGraphQLError } from './errors';
 import { createHttpShell, graphqlOperationMetrics, startHttpServer, type RunningHttpServer } from './http';
 import { LoaderRegistry, type LoaderFactory } from './loaders';
@@ -155,7 +155,8 @@ function readServiceConfig(plugins: ServicePlugin<any, any>[], sourceEnv: NodeJS
     serviceConfigSchema.extend(jwtConfigFields),
   );
   const config = loadConfig(configSchema, sourceEnv) as ServiceConfig;
-  if (!jwtKeySourceRule.check(config)) throw new ConfigError([`JWT_SECRET: ${jwtKeySourceRule.message}`]);
+  const problems = jwtConfigProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems.map(({ variable, message }) => `${variable}: ${message}`));
   return config;
 }
 
