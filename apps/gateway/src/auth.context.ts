@@ -3,6 +3,7 @@ import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { bearerToken, InvalidTokenError, type Caller, type VerifyToken } from '@crm/auth';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context';
+import type { RateLimiter } from './rate-limits';
 
 /**
  * Apollo context function: every operation needs a verified caller. A missing, malformed, invalid or expired token
@@ -10,14 +11,22 @@ import type { GatewayContext } from './gateway-context';
  * query or calling any subgraph. (401 rather than 200: the request as a whole is refused, and Apollo honours the
  * status set in `extensions.http` for context errors.) Subgraphs verify the forwarded token again.
  */
-export function authenticate(verifyToken: VerifyToken) {
+export function authenticate(verifyToken: VerifyToken, limiter?: RateLimiter) {
   return async ({ req, res }: ExpressContextFunctionArgument): Promise<GatewayContext> => {
     const logger = res.locals.logger;
     const caller = await verifiedCaller(req.headers.authorization, verifyToken).catch((error: unknown) => {
       if (error instanceof GraphQLError) logger.info({ reason: error.message }, 'request refused: unauthenticated');
       throw error;
     });
-    return { caller, requestId: res.locals.requestId, logger: logger.child({ userId: caller.userId }) };
+    // Counted once the caller is known (a forged token cannot spend someone else's budget), before any parsing.
+    let rateLimit;
+    try {
+      rateLimit = limiter?.takeRequest(caller);
+    } catch (error) {
+      logger.info({ userId: caller.userId, partnerId: caller.partnerId }, 'request refused: rate limit');
+      throw error;
+    }
+    return { caller, requestId: res.locals.requestId, logger: logger.child({ userId: caller.userId }), rateLimit };
   };
 }
 

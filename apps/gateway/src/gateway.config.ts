@@ -1,6 +1,21 @@
 import { GATEWAY_DEFAULT_PORT, serviceNames, subgraphUrlVariable, type ServiceName, type SubgraphUrlVariable } from '@crm/contracts';
 import { env, jwtConfigFields, processConfigSchema, refineJwtConfig } from '@crm/kernel';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, rateLimitsSchema } from './rate-limits';
+
+// RATE_LIMITS is JSON: the classes given replace the defaults' of the same name.
+const rateLimitsJson = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (!text) return DEFAULT_RATE_LIMITS;
+    try {
+      return rateLimitsSchema.parse({ ...DEFAULT_RATE_LIMITS, ...(JSON.parse(text) as object) });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must be JSON like ${JSON.stringify({ partner: DEFAULT_RATE_LIMITS.partner })}: ${(error as Error).message.slice(0, 200)}` });
+      return z.NEVER;
+    }
+  });
 
 /** Env variable that overrides each subgraph's routing URL from the supergraph (e.g. per deployment), one per registered service. */
 export const SUBGRAPH_URL_VARIABLES = Object.fromEntries(serviceNames.map((name) => [name, subgraphUrlVariable(name)])) as { [N in ServiceName]: SubgraphUrlVariable<N> };
@@ -26,6 +41,9 @@ export const gatewayConfigSchema = processConfigSchema
     MAX_COST: env.positiveInt(5000).describe('Highest estimated query cost accepted (QUERY_TOO_COMPLEX beyond).'),
     MAX_TOKENS: env.positiveInt(2000).describe('Most lexical tokens in one document (TOO_MANY_TOKENS beyond).'),
     SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000).describe('A subgraph that has not answered within this long counts as unavailable for the request.'),
+    RATE_LIMITS_ENABLED: env.bool(true).describe('Per-caller budgets in requests and query cost (429 with Retry-After when spent).'),
+    RATE_LIMITS: rateLimitsJson.describe(`Budgets per caller class (partner, a staff role, default) as JSON; default ${JSON.stringify(DEFAULT_RATE_LIMITS)}.`),
+    RATE_LIMIT_REPLICAS: env.positiveInt(1).describe('Gateway replicas sharing the traffic: each enforces 1/N of every budget.'),
     SUBGRAPH_DEDUPE: env.bool(true).describe('Send identical in-flight queries of one caller to a subgraph once and share the answer (never between callers, never for mutations).'),
     SUBGRAPH_CONNECTIONS: env.positiveInt(64).describe('Keep-alive connections the gateway holds open to each subgraph.'),
     NATS_URL: z

@@ -16,6 +16,7 @@ import { withGlobalIds } from './global-ids-gateway';
 import { queryLimitRules, tokenLimit } from './limits';
 import { readShippedOperations, withPlanWarmUp } from './plan-warm-up';
 import { costLimitPlugin } from './query-cost';
+import { RateLimiter, rateLimitHeadersPlugin } from './rate-limits';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { withComplaintEvents } from './subscriptions/complaint-events.schema';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
@@ -80,6 +81,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ? new ComplaintSubscriptions({ natsUrl: config.NATS_URL, verifyToken, limits, maxPayloadBytes: config.MAX_BODY_BYTES, registry, logger })
     : undefined;
 
+  const limiter = config.RATE_LIMITS_ENABLED ? new RateLimiter({ limits: config.RATE_LIMITS, replicas: config.RATE_LIMIT_REPLICAS, registry }) : undefined;
   const routed = new Set<string>();
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
@@ -110,7 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
-    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin(limits.maxCost)],
+    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)), rateLimitHeadersPlugin()],
     includeStacktraceInErrorResponses: false,
     // One operation per request: batching would multiply every limit above by the batch size.
     allowBatchedHttpRequests: false,
@@ -140,7 +142,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
   });
-  app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken) }));
+  app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken, limiter) }));
 
   return {
     app,

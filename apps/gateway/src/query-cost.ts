@@ -217,14 +217,16 @@ export function queryTooComplex(estimate: CostEstimate, limit: number): GraphQLE
  * QUERY_TOO_COMPLEX above `maxCost`, and every response to an estimated operation carries
  * `extensions.cost: { requested, limit }`.
  */
-export function costLimitPlugin<TContext extends object>(maxCost: number): ApolloServerPlugin<TContext> {
+export function costLimitPlugin<TContext extends object>(maxCost: number, spend?: (cost: number, context: TContext) => void): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       let estimate: CostEstimate | undefined;
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           estimate = estimateCost(schema, document, operationName, request.variables);
           if (estimate && estimate.cost > maxCost) throw queryTooComplex(estimate, maxCost);
+          // Within the limit: the operation is charged to the caller's cost budget (rate-limits.ts).
+          if (estimate && spend) spend(estimate.cost, contextValue);
         },
         async willSendResponse({ response }) {
           if (!estimate || response.body.kind !== 'single') return;
