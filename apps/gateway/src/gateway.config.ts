@@ -1,5 +1,6 @@
 import { GATEWAY_DEFAULT_PORT, serviceNames, subgraphUrlVariable, type ServiceName, type SubgraphUrlVariable } from '@crm/contracts';
 import { env, jwtConfigFields, processConfigSchema, refineJwtConfig } from '@crm/kernel';
+import { roles, type Role } from '@crm/auth';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, rateLimitsSchema } from './rate-limits';
 
@@ -41,6 +42,12 @@ export const gatewayConfigSchema = processConfigSchema
     MAX_COST: env.positiveInt(5000).describe('Highest estimated query cost accepted (QUERY_TOO_COMPLEX beyond).'),
     MAX_TOKENS: env.positiveInt(2000).describe('Most lexical tokens in one document (TOO_MANY_TOKENS beyond).'),
     SUBGRAPH_TIMEOUT_MS: env.positiveInt(15_000).describe('A subgraph that has not answered within this long counts as unavailable for the request.'),
+    CORS_ORIGINS: z.string().describe('Browser origins allowed to call /graphql, comma-separated (`*` for any); unset, none. No credentials: callers send bearer tokens.').optional(),
+    INTROSPECTION_ROLES: z
+      .string()
+      .regex(/^(\*|[a-z_]+(,[a-z_]+)*)$/, 'must be * or a comma-separated list of roles')
+      .describe('Roles that may introspect the schema (`*` for every caller); default every caller, and every role but partner with NODE_ENV=production.')
+      .optional(),
     RATE_LIMITS_ENABLED: env.bool(true).describe('Per-caller budgets in requests and query cost (429 with Retry-After when spent).'),
     RATE_LIMITS: rateLimitsJson.describe(`Budgets per caller class (partner, a staff role, default) as JSON; default ${JSON.stringify(DEFAULT_RATE_LIMITS)}.`),
     RATE_LIMIT_REPLICAS: env.positiveInt(1).describe('Gateway replicas sharing the traffic: each enforces 1/N of every budget.'),
@@ -58,6 +65,14 @@ export const gatewayConfigSchema = processConfigSchema
   .superRefine(refineJwtConfig);
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** Who may introspect: INTROSPECTION_ROLES, else everyone in development and every role but partner in production. */
+export function introspectionRoles(config: GatewayConfig): '*' | Role[] {
+  const configured = config.INTROSPECTION_ROLES;
+  if (configured === '*') return '*';
+  if (configured) return configured.split(',').filter((role): role is Role => (roles as readonly string[]).includes(role));
+  return config.NODE_ENV === 'production' ? roles.filter((role) => role !== 'partner') : '*';
+}
 
 /** Subgraph URL overrides set through SUBGRAPH_*_URL, keyed by subgraph name. */
 export function subgraphUrlsFromConfig(config: GatewayConfig): Record<string, string> {

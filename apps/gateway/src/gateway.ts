@@ -8,7 +8,9 @@ import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { authenticate } from './auth.context';
-import { subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
+import { corsPolicy, parseOrigins } from './cors-policy';
+import { introspectionRoles, subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
+import { introspectionPolicyPlugin } from './introspection-policy';
 import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
 import { withClientSchema } from './client-schema-gateway';
@@ -112,11 +114,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
-    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)), rateLimitHeadersPlugin()],
+    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)), rateLimitHeadersPlugin(), introspectionPolicyPlugin<GatewayContext>(introspectionRoles(config))],
     includeStacktraceInErrorResponses: false,
     // One operation per request: batching would multiply every limit above by the batch size.
     allowBatchedHttpRequests: false,
-    // Every caller is authenticated before Apollo runs, so introspection is open to known callers only.
+    // Every caller is authenticated before Apollo runs; introspectionPolicyPlugin narrows it to INTROSPECTION_ROLES.
     introspection: true,
     // main.ts owns the signals and the shutdown order.
     stopOnTerminationSignals: false,
@@ -142,6 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
   });
+  app.use('/graphql', corsPolicy(parseOrigins(config.CORS_ORIGINS)));
   app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken, limiter) }));
 
   return {
