@@ -1,9 +1,20 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind, print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { nodeLookups, rewriteForGlobalIds, TooManyNodesError, withNodeFields, type NodeLookup } from './global-ids';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+
+// The plan-cache key of a rewritten document; a repeated operation's rewrite is the same object (see global-ids.ts).
+const hashes = new WeakMap<DocumentNode, string>();
+function hashOf(document: DocumentNode): string {
+  let hash = hashes.get(document);
+  if (!hash) {
+    hash = createHash('sha256').update(print(document)).digest('hex');
+    hashes.set(document, hash);
+  }
+  return hash;
+}
 
 /**
  * The gateway with global ids (see global-ids.ts): clients validate against the schema plus `node`/`nodes`; each
@@ -42,7 +53,7 @@ export function withGlobalIds(gateway: GatewayInterface): GatewayInterface {
             ...requestContext,
             document: rewrite.document,
             operation,
-            queryHash: createHash('sha256').update(print(rewrite.document)).digest('hex'),
+            queryHash: hashOf(rewrite.document),
             request: { ...request, variables: rewrite.variables },
           });
           rewrite.restore(result as Parameters<typeof rewrite.restore>[0]);

@@ -115,3 +115,21 @@ describe('global ids at the gateway', () => {
     expect(nodeLookups(plain).size).toBe(0);
   });
 });
+
+describe('rewrite cache', () => {
+  it('rewrites a repeated operation once, still decoding each request its own variables', () => {
+    const document = parse('query($f: TicketFilter) { tickets(filter: $f) { id } }');
+    const first = rewriteForGlobalIds(apiSchema, lookups, document, undefined, { f: { customerId: toGlobalId('Customer', 'c1') } });
+    const second = rewriteForGlobalIds(apiSchema, lookups, document, undefined, { f: { customerId: toGlobalId('Customer', 'c2') } });
+    expect(second.document).toBe(first.document);
+    expect([first.variables, second.variables]).toEqual([{ f: { customerId: 'c1' } }, { f: { customerId: 'c2' } }]);
+    expect(rewriteForGlobalIds(apiSchema, lookups, parse('query($f: TicketFilter) { tickets(filter: $f) { id } }'), undefined, {}).document).not.toBe(first.document);
+  });
+
+  it('rewrites node(id:) per request, since the id decides which field reads it', () => {
+    const document = parse('query($id: ID!) { node(id: $id) { id } }');
+    const customer = rewriteForGlobalIds(apiSchema, lookups, document, undefined, { id: toGlobalId('Customer', 'c1') });
+    const ticket = rewriteForGlobalIds(apiSchema, lookups, document, undefined, { id: toGlobalId('Ticket', 't1') });
+    expect(ticket.document).not.toBe(customer.document);
+  });
+});

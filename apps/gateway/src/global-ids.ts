@@ -96,12 +96,18 @@ export interface GlobalIdRewrite {
 
 export class TooManyNodesError extends Error {}
 
+// Rewritten documents by schema, client document and operation: without node/nodes at the root the rewrite does not
+// depend on the variables, so a client's repeated operation (Apollo hands over the same parsed document) is rewritten once.
+const rewrittenDocuments = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, DocumentNode>>>();
+
 /**
  * Rewrite one validated operation for the supergraph: expand `node`/`nodes`, read global ids in arguments and
  * variables, and ask for `__typename` wherever an `id` may need encoding on the way out.
  */
 export function rewriteForGlobalIds(apiSchema: GraphQLSchema, lookups: Map<string, NodeLookup>, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GlobalIdRewrite {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName))!;
+  const hasNodeFields = operation.operation === 'query' && operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === 'node' || s.name.value === 'nodes'));
+  const cached = hasNodeFields ? undefined : rewrittenDocuments.get(apiSchema)?.get(document)?.get(operationName ?? '');
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const decodeId = (value: unknown): unknown => {
     if (typeof value !== 'string') return value;
@@ -147,7 +153,7 @@ export function rewriteForGlobalIds(apiSchema: GraphQLSchema, lookups: Map<strin
 
   // Global ids in literals become own ids; every selection set below the root also asks for its type.
   const typeInfo = new TypeInfo(apiSchema);
-  const rewritten = visit(
+  const rewritten = cached ? undefined : visit(
     expanded,
     visitWithTypeInfo(typeInfo, {
       StringValue(node) {
@@ -180,7 +186,14 @@ export function rewriteForGlobalIds(apiSchema: GraphQLSchema, lookups: Map<strin
     if (type) decodedVariables[name] = decodeInput(type, variables[name], decodeId);
   }
 
-  const document_ = withoutUnusedVariables(rewritten);
+  const document_ = cached ?? withoutUnusedVariables(rewritten!);
+  if (!hasNodeFields && !cached) {
+    const byDocument = rewrittenDocuments.get(apiSchema) ?? new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+    rewrittenDocuments.set(apiSchema, byDocument);
+    const byOperation = byDocument.get(document) ?? new Map<string, DocumentNode>();
+    byDocument.set(document, byOperation);
+    byOperation.set(operationName ?? '', document_);
+  }
   return {
     document: document_,
     variables: decodedVariables,
