@@ -19,25 +19,81 @@ export function outboxPlugin(schema: Schema): void {
   schema.add({ [PENDING_EVENTS]: { type: [Schema.Types.Mixed], default: [] } });
   // Serves the relay's scan (`pendingEvents.id` exists): only documents with an unpublished event are in it.
   schema.index({ 'pendingEvents.id': 1 }, { sparse: true });
-  // A write that carried events asks the relay of its connection for a pass, so no service has to remember to.
-  schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'], function (this: Query<unknown, unknown>) {
-    if (updateCarriesEvents(this.getUpdate() as Record<string, unknown> | null)) kickRelayOf(this.model.db);
+  // A write that carried events asks the relay of its connection for a pass, so no service has to remember to;
+  // it names the document it wrote when it can, so the pass reads that document by id instead of scanning.
+  schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'], function (this: Query<unknown, unknown>, result: unknown) {
+    if (!updateCarriesEvents(this.getUpdate() as Record<string, unknown> | null)) return;
+    const op = (this as unknown as { op?: string }).op;
+    const written = op === 'updateMany' ? undefined : writtenIds(this.getFilter() as Record<string, unknown>, result);
+    noteWrite(this.model.db, this.model.collection.name, written);
   });
-  schema.post('save', function (doc: { pendingEvents?: unknown[]; db?: Connection }) {
-    if ((doc.pendingEvents?.length ?? 0) > 0) kickRelayOf(doc.db);
+  schema.post('save', function (doc: { _id?: unknown; pendingEvents?: unknown[]; db?: Connection; collection?: { name: string } }) {
+    if ((doc.pendingEvents?.length ?? 0) > 0 && doc.collection) noteWrite(doc.db, doc.collection.name, [doc._id]);
   });
 }
 
-const relayKicks = new WeakMap<Connection, () => void>();
+/** The ids a single-document write touched: the returned or upserted document's, else a plain `_id` of the filter. */
+function writtenIds(filter: Record<string, unknown>, result: unknown): unknown[] | undefined {
+  const outcome = (result ?? {}) as { _id?: unknown; upsertedId?: unknown; value?: { _id?: unknown } | null };
+  const fromResult = outcome.upsertedId ?? outcome._id ?? outcome.value?._id;
+  if (isPlainId(fromResult)) return [fromResult];
+  const id = filter?._id as unknown;
+  if (isPlainId(id)) return [id];
+  const inList = (id as { $in?: unknown[] } | undefined)?.$in;
+  if (Array.isArray(inList) && inList.every(isPlainId)) return inList;
+  return undefined;
+}
+
+function isPlainId(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value !== 'object') return true;
+  // An ObjectId (or another BSON value) rather than a query operator object.
+  return '_bsontype' in (value as object);
+}
+
+/** Most document ids remembered per collection between two passes; beyond it the pass scans the collection. */
+const MAX_WRITTEN_IDS = 10_000;
+
+interface RelayRoute {
+  kick: () => void;
+  /** Per collection: documents written with events since the relay last took them, or 'scan' when some are unknown. */
+  written: Map<string, Set<unknown> | 'scan'>;
+}
+
+const relayRoutes = new WeakMap<Connection, RelayRoute>();
 
 /** Route the post-write kicks of every outbox model on `connection` to its relay; returns the undo. */
 export function kickRelayAfterWrites(connection: Connection, kick: () => void): () => void {
-  relayKicks.set(connection, kick);
-  return () => void relayKicks.delete(connection);
+  const route: RelayRoute = { kick, written: new Map() };
+  relayRoutes.set(connection, route);
+  return () => {
+    if (relayRoutes.get(connection) === route) relayRoutes.delete(connection);
+  };
 }
 
-function kickRelayOf(connection: Connection | undefined): void {
-  if (connection) relayKicks.get(connection)?.();
+function noteWrite(connection: Connection | undefined, collection: string, ids: unknown[] | undefined): void {
+  const route = connection && relayRoutes.get(connection);
+  if (!route) return;
+  const known = route.written.get(collection);
+  if (known !== 'scan') {
+    const set = known ?? new Set<unknown>();
+    for (const id of ids ?? []) set.add(id);
+    route.written.set(collection, ids === undefined || set.size > MAX_WRITTEN_IDS ? 'scan' : set);
+  }
+  route.kick();
+}
+
+/**
+ * The documents of `collection` written with events since the last call (and forgets them): their ids, 'scan' when a
+ * write did not say which documents it touched, or `undefined` when no relay is routed on this connection.
+ */
+export function takeWrittenDocuments(connection: Connection, collection: string): unknown[] | 'scan' | undefined {
+  const route = relayRoutes.get(connection);
+  if (!route) return undefined;
+  const written = route.written.get(collection);
+  route.written.delete(collection);
+  if (written === 'scan') return 'scan';
+  return written ? [...written] : [];
 }
 
 /** Whether an update adds pending events (`withEvents`, or a `$set`/`$setOnInsert` of the outbox). */
@@ -103,11 +159,10 @@ interface PendingDocument {
   pendingEvents: CloudEvent[];
 }
 
-/** What a batch got acknowledged: per document, the ids of the events JetStream stored (a prefix of its outbox). */
-interface BatchOutcome {
-  acked: Array<{ _id: unknown; ids: string[] }>;
-  published: number;
-  failure?: unknown;
+/** One document's acknowledged events: a prefix of its outbox, in order. */
+interface Acked {
+  _id: unknown;
+  ids: string[];
 }
 
 /** Let queued I/O (requests) run between two batches of a long drain. */
@@ -117,10 +172,12 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
  * Publishes pending events and then clears them. A crash between publish and clear re-publishes
  * on the next pass; JetStream drops the duplicate because the message id is the event id.
  *
- * A pass reads a batch of documents, publishes with up to `maxInFlight` documents' publishes awaiting their
- * acks at once (one document's events one after the other, each after the previous ack, so the stream holds
- * them in the order they were written), then clears every acknowledged event of the batch with one write.
- * A failed publish stops the batch: what was acknowledged is cleared, the rest stays pending for the next pass.
+ * A pass reads the documents with pending events through one cursor and keeps up to `maxInFlight` of them
+ * publishing at once; one document's events go one after the other, each after the previous ack, so the stream
+ * holds them in the order they were written. Acknowledged events are cleared `batchSize` documents at a time with
+ * one write, while the next documents publish. A failed publish stops the pass: what was acknowledged is cleared,
+ * the rest stays pending for the next pass. A pass woken by a write reads only the documents written since the last
+ * pass (by id); the start, the poll and any pass after a failure scan the whole collection.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -128,8 +185,10 @@ export class OutboxRelay {
   private rerun = false;
   /** Kicks are ignored until `start` and after `stop`. */
   private started = false;
-  /** Set by `stop`: a drain in progress ends after its current batch. */
+  /** Set by `stop`: a drain in progress ends after the documents already in flight. */
   private stopping = false;
+  /** The next pass scans every collection (start, poll, after a failure) rather than only the documents written. */
+  private scanDue = true;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -137,8 +196,12 @@ export class OutboxRelay {
   start(): void {
     this.started = true;
     this.stopping = false;
+    this.scanDue = true;
     this.kick();
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs ?? 1000);
+    this.timer = setInterval(() => {
+      this.scanDue = true;
+      this.kick();
+    }, this.options.pollIntervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -149,9 +212,12 @@ export class OutboxRelay {
       this.rerun = true;
       return;
     }
-    this.running = this.drain()
+    this.running = this.pass()
       .then(() => undefined)
-      .catch((error) => this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry'))
+      .catch((error) => {
+        this.scanDue = true;
+        this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
+      })
       .finally(() => {
         this.running = undefined;
         if (this.rerun) {
@@ -168,75 +234,126 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** One pass over every outbox collection; returns how many events were published. */
+  /** One pass over every outbox collection, each scanned whole; returns how many events were published. */
   async drain(): Promise<number> {
     let published = 0;
     for (const model of this.options.models) {
-      const collection = model.collection.name;
-      try {
-        published += await this.drainModel(model);
-        // A pass that ran to the end left nothing behind; only a stop mid-pass leaves a backlog worth counting.
-        this.options.metrics.outboxBacklog.set({ collection }, this.stopping ? await this.backlog(model) : 0);
-      } catch (error) {
-        // NATS or the database refused: report what waits, then let the next pass retry.
-        this.options.metrics.outboxBacklog.set({ collection }, await this.backlog(model).catch(() => Number.NaN));
-        throw error;
-      }
+      // The scan sees every document written so far, so what was noted of them is done with.
+      takeWrittenDocuments(model.db, model.collection.name);
+      published += await this.drainReporting(model, undefined);
     }
     return published;
   }
 
-  private async drainModel(model: Model<any>): Promise<number> {
-    const limit = this.options.batchSize ?? 500;
+  /** A pass as the kicks run it: a scan when one is due, else only the documents written since the last pass. */
+  private async pass(): Promise<number> {
+    if (this.scanDue) {
+      this.scanDue = false;
+      return this.drain();
+    }
     let published = 0;
-    for (;;) {
-      // `pendingEvents.id` (not `pendingEvents.0`) so the filter is the one the sparse index of outboxPlugin serves.
-      const docs = await model
-        .find({ 'pendingEvents.id': { $exists: true } }, { [PENDING_EVENTS]: 1 })
-        .limit(limit)
-        .lean<PendingDocument[]>();
-      if (docs.length === 0) return published;
-      const outcome = await this.publishBatch(docs);
-      await this.clear(model, outcome.acked);
-      published += outcome.published;
-      if (outcome.failure !== undefined) throw outcome.failure;
-      if (docs.length < limit || this.stopping) return published;
-      await yieldToRequests();
+    for (const model of this.options.models) {
+      const written = takeWrittenDocuments(model.db, model.collection.name);
+      if (written !== undefined && written !== 'scan' && written.length === 0) continue;
+      published += await this.drainReporting(model, Array.isArray(written) ? written : undefined);
+    }
+    return published;
+  }
+
+  private async drainReporting(model: Model<any>, ids: unknown[] | undefined): Promise<number> {
+    const collection = model.collection.name;
+    try {
+      const published = await this.drainModel(model, ids);
+      // A scan that ran to the end left nothing behind; only a stop mid-pass leaves a backlog worth counting.
+      if (ids === undefined || this.stopping) this.options.metrics.outboxBacklog.set({ collection }, this.stopping ? await this.backlog(model) : 0);
+      return published;
+    } catch (error) {
+      // NATS or the database refused: report what waits, then let the next pass retry.
+      this.options.metrics.outboxBacklog.set({ collection }, await this.backlog(model).catch(() => Number.NaN));
+      throw error;
     }
   }
 
-  /** Publish a batch, a bounded number of documents in flight; never throws (a failure ends the batch early). */
-  private async publishBatch(docs: PendingDocument[]): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { acked: [], published: 0 };
-    let next = 0;
-    const worker = async () => {
-      while (outcome.failure === undefined && next < docs.length) {
-        const doc = docs[next++];
-        const ids: string[] = [];
-        try {
-          for (const event of doc.pendingEvents) {
-            await this.publish(event);
-            ids.push(event.id);
-            outcome.published += 1;
-          }
-        } catch (error) {
-          outcome.failure ??= error;
-        } finally {
-          // Only the acknowledged prefix is cleared: a later event of the document never overtakes an earlier one.
-          if (ids.length > 0) outcome.acked.push({ _id: doc._id, ids });
+  private async drainModel(model: Model<any>, ids: unknown[] | undefined): Promise<number> {
+    const batchSize = this.options.batchSize ?? 500;
+    const maxInFlight = Math.max(1, this.options.maxInFlight ?? 256);
+    // `pendingEvents.id` (not `pendingEvents.0`) so the filter is the one the sparse index of outboxPlugin serves. The
+    // written documents are read by `_id` alone (the dev server uses an index only for a filter on its keys alone).
+    const filter = ids ? { _id: { $in: ids } } : { 'pendingEvents.id': { $exists: true } };
+    const cursor = model.find(filter, { [PENDING_EVENTS]: 1 }).batchSize(batchSize).lean<PendingDocument[]>().cursor();
+    const inFlight = new Set<Promise<void>>();
+    const seen = new Set<string>();
+    let acked: Acked[] = [];
+    let clearing: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    let published = 0;
+    let sinceYield = 0;
+    const flush = () => {
+      if (acked.length === 0) return;
+      const chunk = acked;
+      acked = [];
+      // One clearing write at a time, in the background of the publishes; a failed one fails the pass at its end.
+      clearing = clearing.then(() => this.clear(model, chunk));
+      clearing.catch(() => undefined);
+    };
+    try {
+      for await (const doc of cursor as AsyncIterable<PendingDocument>) {
+        if (failure || this.stopping) break;
+        if (!doc.pendingEvents?.length) continue;
+        // A cursor may meet a document twice when it changes under it; the first visit publishes it.
+        const key = String(doc._id);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const task = this.publishDocument(doc).then((outcome) => {
+          published += outcome.ids.length;
+          if (outcome.ids.length > 0) acked.push({ _id: doc._id, ids: outcome.ids });
+          if (outcome.failure && !failure) failure = outcome.failure;
+          if (acked.length >= batchSize) flush();
+        });
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+        if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+        sinceYield += 1;
+        if (sinceYield >= batchSize) {
+          sinceYield = 0;
+          await yieldToRequests();
         }
       }
-    };
-    const width = Math.max(1, Math.min(this.options.maxInFlight ?? 256, docs.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    return outcome;
+    } finally {
+      await Promise.all(inFlight);
+      flush();
+      await cursor.close().catch(() => undefined);
+    }
+    await clearing;
+    if (failure) throw failure.error;
+    return published;
   }
 
-  /** One write for the whole batch: pull the acknowledged events (by id, so events added meanwhile stay). */
-  private async clear(model: Model<any>, acked: BatchOutcome['acked']): Promise<void> {
-    if (acked.length === 0) return;
-    const ids = acked.flatMap((doc) => doc.ids);
-    await model.updateMany({ _id: { $in: acked.map((doc) => doc._id) } }, { $pull: { [PENDING_EVENTS]: { id: { $in: ids } } } });
+  /** One document's events in order, each after the previous ack; stops at the first refused publish. */
+  private async publishDocument(doc: PendingDocument): Promise<{ ids: string[]; failure?: { error: unknown } }> {
+    const ids: string[] = [];
+    try {
+      for (const event of doc.pendingEvents) {
+        await this.publish(event);
+        ids.push(event.id);
+      }
+      return { ids };
+    } catch (error) {
+      // Only the acknowledged prefix is cleared: a later event of the document never overtakes an earlier one.
+      return { ids, failure: { error } };
+    }
+  }
+
+  /**
+   * One write for a chunk: a bulk of `$pull`s by id, each document losing only its acknowledged events (events added
+   * meanwhile stay). An update per document by `_id` rather than one `updateMany` over `_id: {$in}`, which the dev
+   * server answers by scanning the collection.
+   */
+  private async clear(model: Model<any>, acked: Acked[]): Promise<void> {
+    await model.bulkWrite(
+      acked.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $pull: { [PENDING_EVENTS]: { id: { $in: doc.ids } } } } } })),
+      { ordered: false },
+    );
   }
 
   private backlog(model: Model<any>): Promise<number> {

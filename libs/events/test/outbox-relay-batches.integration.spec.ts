@@ -1,10 +1,10 @@
 import { streamFor } from '@crm/contracts';
 import { connectMongo } from '@crm/data';
-import { eventsOnStream, uniqueDatabaseName } from '@crm/testing';
+import { eventually, eventsOnStream, uniqueDatabaseName } from '@crm/testing';
 import { Schema, type Connection, type mongo } from 'mongoose';
 import type { JetStreamClient } from 'nats';
 import { randomUUID } from 'node:crypto';
-import { connectEventBus, createEvent, ensureStream, OutboxRelay, outboxPlugin, withEvents, type CloudEvent, type EventBus } from '../src';
+import { connectEventBus, createEvent, ensureStream, kickRelayAfterWrites, OutboxRelay, outboxPlugin, withEvents, type CloudEvent, type EventBus } from '../src';
 import { newMetrics, probeHappenedV1, silentLogger, type ProbeRecord } from './events-fixture';
 
 /** The relay's batches: many documents per pass, per-document order, one clearing write per batch, partial failures. */
@@ -155,5 +155,33 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
     expect((await Model.findById(doc.id).lean())!.pendingEvents.map((e) => e.id)).toEqual([late.id]);
     await new OutboxRelay({ js: bus.js, models: [Model], logger: silentLogger, metrics: newMetrics() }).drain();
     expect((await stored(doc.id)).map((e) => e.data.n)).toEqual([0, 1]);
+  });
+
+  it('reads only the documents a write named when the write wakes it, and scans when a write named none', async () => {
+    const Model = freshModel();
+    await seed(Model, 5, 0);
+    const relay = new OutboxRelay({ js: bus.js, models: [Model], logger: silentLogger, metrics: newMetrics(), pollIntervalMs: 3_600_000 });
+    const undo = kickRelayAfterWrites(connection, () => relay.kick());
+    const finds = () => commands.filter((c) => c.commandName === 'find' && c.command.find === Model.collection.name).map((c) => c.command.filter as Record<string, unknown>);
+    relay.start();
+    try {
+      await eventually(async () => expect(finds()).toHaveLength(1));
+      expect(finds()[0]._id).toBeUndefined();
+      commands = [];
+      const id = randomUUID();
+      await Model.create({ _id: id, n: 1, pendingEvents: [probeEvent(id, 0)] });
+      await Model.updateOne({ _id: id }, withEvents<ProbeRecord>({ $set: { n: 2 } }, probeEvent(id, 1)));
+      await eventually(async () => expect((await stored(id)).map((e) => e.data.n)).toEqual([0, 1]));
+      expect(finds().length).toBeGreaterThan(0);
+      for (const filter of finds()) expect(filter._id).toEqual({ $in: [id] });
+
+      commands = [];
+      await Model.updateMany({ n: 2 }, withEvents<ProbeRecord>({ $set: { n: 3 } }, probeEvent(id, 2)));
+      await eventually(async () => expect((await stored(id)).map((e) => e.data.n)).toEqual([0, 1, 2]));
+      expect(finds().some((filter) => filter._id === undefined)).toBe(true);
+    } finally {
+      undo();
+      await relay.stop();
+    }
   });
 });
