@@ -14,6 +14,8 @@ export interface HttpShellOptions {
   registry: Registry;
   /** Backs `GET /readyz`; a thrown error counts as not ready. */
   readiness: ReadinessCheck;
+  /** Shown on `GET /readyz` as `details`, without deciding readiness (e.g. the gateway's last supergraph reload). */
+  readinessDetails?: () => Record<string, unknown>;
   /** JSON body limit of the GraphQL route. */
   bodyLimitBytes: number;
   /** Where the GraphQL handler will be mounted; the JSON body parser is scoped to it. Default `/graphql`. */
@@ -27,7 +29,7 @@ export interface HttpShellOptions {
  * - request id: `x-request-id` reused when acceptable or generated, echoed on the response,
  *   available as `req.requestId` / `res.locals.requestId`, with a child logger as `req.log` / `res.locals.logger`;
  * - `GET /healthz` → 200 `{ status: 'ok' }` (the process lives);
- * - `GET /readyz` → 200 `{ status: 'ready', checks }` or 503 `{ status: 'not_ready', checks }`;
+ * - `GET /readyz` → 200 `{ status: 'ready', checks }` or 503 `{ status: 'not_ready', checks }` (plus `details` if given);
  * - `GET /metrics` → Prometheus text of `registry`;
  * - `http_request_duration_seconds` (histogram) and `http_requests_total` (counter) by method, route, status.
  */
@@ -52,7 +54,8 @@ export function createHttpShell(options: HttpShellOptions): Express {
       checks = { readiness: false };
     }
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const details = options.readinessDetails?.();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ...(details && { details }) });
   });
 
   app.get('/metrics', async (_req, res) => {
