@@ -59,10 +59,18 @@ export const gatewayConfigSchema = processConfigSchema
       .describe('JetStream for the complaint-event subscriptions over graphql-ws; unset, the gateway serves no subscriptions.')
       .optional(),
     OPERATIONS_PATH: z.string().min(1).describe('Folder of the .graphql operations the platform ships; their query plans are built at start (default: schema/operations).').optional(),
-    SUPERGRAPH_PATH: z.string().min(1).describe('Supergraph file (default: schema/supergraph.graphql, found by walking up from the gateway).').optional(),
+    SUPERGRAPH_PATH: z.string().min(1).describe('Supergraph file, watched: a new one is served without a restart (default: schema/supergraph.graphql, found by walking up from the gateway).').optional(),
+    SUPERGRAPH_URL: httpUrl().describe('Supergraph served over HTTP instead of a file, polled every SUPERGRAPH_POLL_MS with If-None-Match.').optional(),
+    SUPERGRAPH_POLL_MS: env.positiveInt(10_000).describe('How often the supergraph URL is polled, or the supergraph file checked besides the file watch.'),
+    SUPERGRAPH_WATCH: env.bool(true).describe('Watch the supergraph file for changes (the poll still runs; off: poll only).'),
+    SUPERGRAPH_DEBOUNCE_MS: env.positiveInt(250).describe('Quiet time after a change to the supergraph file before it is read.'),
+    SUPERGRAPH_HEALTH_CHECK: env.bool(false).describe('Ask every subgraph of a new supergraph for its health before serving it (refused if one is down).'),
     ...subgraphUrlFields,
   })
-  .superRefine(refineJwtConfig);
+  .superRefine(refineJwtConfig)
+  .superRefine((config, ctx) => {
+    if (config.SUPERGRAPH_PATH && config.SUPERGRAPH_URL) ctx.addIssue({ code: 'custom', path: ['SUPERGRAPH_URL'], message: 'set SUPERGRAPH_PATH or SUPERGRAPH_URL, not both' });
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -22,13 +22,17 @@ import { RateLimiter, rateLimitHeadersPlugin } from './rate-limits';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { withComplaintEvents } from './subscriptions/complaint-events.schema';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
-import { operationsDir, readSupergraphSdl } from './supergraph';
+import { operationsDir, supergraphPath } from './supergraph';
+import { SupergraphSource, type SupergraphStatus } from './supergraph-source';
 
 export interface GatewayOptions {
   /** Parsed configuration: `loadConfig(gatewayConfigSchema, env)`. */
   config: GatewayConfig;
   logger?: Logger;
-  /** The supergraph to serve; default read from SUPERGRAPH_PATH or the committed `schema/supergraph.graphql`. */
+  /**
+   * A fixed supergraph to serve (tests). Default: the supergraph source of the config (SUPERGRAPH_URL polled, or the
+   * SUPERGRAPH_PATH / committed `schema/supergraph.graphql` file watched), swapped without a restart when it changes.
+   */
   supergraphSdl?: string;
   /** Subgraph URLs by subgraph name; they win over SUBGRAPH_*_URL and over the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
@@ -44,6 +48,8 @@ export interface Gateway {
   logger: Logger;
   /** Complaint-event subscriptions over graphql-ws; present when NATS_URL is set. `attach` them to the HTTP server. */
   subscriptions?: ComplaintSubscriptions;
+  /** Where the supergraph is reloaded from; absent when a fixed `supergraphSdl` was given. */
+  supergraph?: SupergraphSource;
   /** Turn /readyz to 503 so load balancers stop sending traffic (called first on shutdown). */
   markStopping(): void;
   /** Close the keep-alive connections to the subgraphs (after Apollo has stopped). */
@@ -60,6 +66,7 @@ export interface RunningGateway {
   logger: Logger;
   /** Present when NATS_URL is set: complaint-event subscriptions over graphql-ws on `${url}/graphql`. */
   subscriptions?: ComplaintSubscriptions;
+  supergraph?: SupergraphSource;
   /**
    * Graceful: not ready → close WebSockets (their consumers stop) → stop accepting → finish in-flight
    * (≤ SHUTDOWN_TIMEOUT_MS) → stop Apollo → drain NATS.
@@ -75,7 +82,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const registry = options.registry ?? defaultRegistry();
-  const supergraphSdl = options.supergraphSdl ?? readSupergraphSdl(config);
+  // Re-warm once the client-facing schema of a new supergraph is in place (set by the listeners of the update).
+  const rewarm = () => served.warm(readShippedOperations(operationsDir(config)), logger).then((report) => logger.info(report, 'query plans re-warmed for the new supergraph'));
+  const source = options.supergraphSdl === undefined ? new SupergraphSource({ origin: supergraphOrigin(config), logger, registry, healthCheck: config.SUPERGRAPH_HEALTH_CHECK, onUpdated: rewarm }) : undefined;
   const urlOverrides = { ...subgraphUrlsFromConfig(config), ...options.subgraphUrls };
   const verifyToken = createTokenVerifier(config);
   const limits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST, maxTokens: config.MAX_TOKENS };
@@ -87,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routed = new Set<string>();
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: source ?? options.supergraphSdl!,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const target = urlOverrides[name] ?? url;
@@ -142,7 +151,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Subgraphs are not checked: a gateway pulled out of the load balancer because one subgraph is down would take
     // every other subgraph's data down with it; it serves partial data instead, and each subgraph has its own probe.
     // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
+    // A supergraph that fails to reload leaves the gateway ready (it serves the previous one); /readyz says so in its details.
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
+    ...(source && { readinessDetails: () => supergraphDetails(source.status()) }),
   });
   app.use('/graphql', corsPolicy(parseOrigins(config.CORS_ORIGINS)));
   app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken, limiter) }));
@@ -153,6 +164,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registry,
     logger,
     subscriptions,
+    supergraph: source,
     markStopping: () => {
       stopping = true;
     },
@@ -179,6 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server: http.server,
     registry: gateway.registry,
     subscriptions: gateway.subscriptions,
+    supergraph: gateway.supergraph,
     logger: gateway.logger,
     stop: () =>
       (stopping ??= (async () => {
@@ -191,6 +204,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.subscriptions?.stop();
         gateway.logger.info('gateway stopped');
       })()),
+  };
+}
+
+function supergraphOrigin(config: GatewayConfig): ConstructorParameters<typeof SupergraphSource>[0]['origin'] {
+  if (config.SUPERGRAPH_URL) return { kind: 'url', url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS };
+  return { kind: 'file', path: supergraphPath(config), watch: config.SUPERGRAPH_WATCH, pollMs: config.SUPERGRAPH_POLL_MS, debounceMs: config.SUPERGRAPH_DEBOUNCE_MS };
+}
+
+function supergraphDetails(status: SupergraphStatus): Record<string, unknown> {
+  return {
+    supergraphLastReloadOk: status.lastReloadOk,
+    supergraphHash: status.hash,
+    supergraphLoadedAt: status.loadedAt,
+    ...(status.lastError && { supergraphLastError: status.lastError, supergraphLastAttemptAt: status.lastAttemptAt }),
   };
 }
 
