@@ -5,7 +5,7 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import diagnosticsChannel from 'node:diagnostics_channel';
 
 /** Requests a full demo seeding sends through the gateway (measured; the bar stops short of 100 % until it is done). */
-export const EXPECTED_SEED_REQUESTS = 3_300;
+export const EXPECTED_SEED_REQUESTS = 3_850;
 
 export interface SeedProgress {
   /** A seeder's line, printed above the bar (or as it is when there is no terminal). */

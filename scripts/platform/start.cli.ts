@@ -1,34 +1,30 @@
 // `npm start`: servers (given, Docker, or local under .data/), every subgraph and the gateway; the URL and the dev
 // tokens are printed as soon as the gateway answers, then demo data is seeded in the background behind a progress bar.
 // The services read the same variables as when they run alone (README, "Configuration").
-import { DEV_JWT_SECRET } from '@crm/auth';
-import { GATEWAY_DEFAULT_PORT, serviceRegistry } from '@crm/contracts';
+// Only what starting the servers needs is imported up front: the platform's code (gateway, kernel, five subgraphs:
+// seconds of loading) is imported while the servers start, since a JVM boots on the other core meanwhile.
 import { repoRoot, resolveServers } from '@crm/dev-servers';
 import path from 'node:path';
-import { demoTokens, seedDemoData } from './demo-data';
-import { seedDemoActivity } from './demo-activity';
-import { loadSubgraph, startPlatform, type RunningPlatform } from './platform';
-import { seedProgress } from './seed-progress';
+import type { RunningPlatform } from './platform';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
-  const launched = Date.now();
   if (process.env.JWT_JWKS_URL) {
     throw new Error('npm start signs its demo tokens with JWT_SECRET and seeds data with them: unset JWT_JWKS_URL (it is for deployments)');
   }
-  const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
-  const phases: string[] = [];
+  const phases: string[] = [`launcher ${seconds(process.uptime() * 1000)}`];
 
-  // The subgraphs' code is compiled while the servers start (one is a JVM): both take seconds, on different cores.
-  const loading = Promise.all(serviceRegistry.map((registration) => loadSubgraph(registration.name)));
-  loading.catch(() => undefined);
   let phaseStart = Date.now();
-  const servers = await resolveServers({
+  const serversStarting = resolveServers({
     dataDir: process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : path.join(repoRoot(), '.data'),
     mongoPort: Number(process.env.MONGO_DEV_PORT ?? 27017),
     natsPort: Number(process.env.NATS_DEV_PORT ?? 4222),
   });
+  serversStarting.catch(() => undefined);
+  const loading = loadCode();
+  loading.catch(() => undefined);
+  const servers = await serversStarting;
   phases.push(`servers ${seconds(Date.now() - phaseStart)}`);
   console.log(`servers (${servers.source}): ${servers.mongoUrl}  ${servers.natsUrl}`);
 
@@ -48,12 +44,12 @@ async function main(): Promise<void> {
 
   try {
     phaseStart = Date.now();
-    await loading;
-    phases.push(`code compiled ${seconds(Date.now() - phaseStart)} after them`);
+    const { startPlatform } = await loading;
+    phases.push(`code loaded ${seconds(Date.now() - phaseStart)} after them`);
     platform = await startPlatform({
       mongoUrl: servers.mongoUrl,
       natsUrl: servers.natsUrl,
-      gatewayPort: Number(process.env.PORT ?? GATEWAY_DEFAULT_PORT),
+      gatewayPort: Number(process.env.PORT ?? (await import('@crm/contracts')).GATEWAY_DEFAULT_PORT),
       // CRM_SUBGRAPH_PORTS=free: any free ports instead of the registry's (a second platform beside a running one).
       subgraphPorts: process.env.CRM_SUBGRAPH_PORTS === 'free' ? 'free' : 'default',
       onPhase: (phase, ms) => {
@@ -66,9 +62,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const tokens = await demoTokens(secret, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
+  const { demoTokens, seedDemoData, seedDemoActivity, seedProgress } = await loading;
+  const tokens = await demoTokens(process.env.JWT_SECRET ?? (await import('@crm/auth')).DEV_JWT_SECRET, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
   console.log(`
-CRM platform is up in ${seconds(Date.now() - launched)} (${phases.join(', ')}).
+CRM platform is up, ${seconds(process.uptime() * 1000)} after the launcher started (${phases.join(', ')}).
   GraphQL gateway : ${platform.gateway.graphqlUrl}
   subgraphs       : ${Object.values(platform.services).map((s) => `${s.name} ${s.url}`).join(', ')}
   health          : ${platform.gateway.url}/healthz  ${platform.gateway.url}/readyz  ${platform.gateway.url}/metrics
@@ -104,6 +101,20 @@ Demo data is seeded now, in the background: the platform answers meanwhile (list
       progress.done(`demo seeding failed (the platform keeps running): ${error instanceof Error ? error.message : String(error)}`);
     },
   );
+}
+
+/** The platform, its subgraphs' definitions and the demo seeders, loaded once the servers are on their way. */
+async function loadCode() {
+  await new Promise((resolve) => setImmediate(resolve));
+  const [platform, { serviceRegistry }, demoData, demoActivity, progress] = await Promise.all([
+    import('./platform'),
+    import('@crm/contracts'),
+    import('./demo-data'),
+    import('./demo-activity'),
+    import('./seed-progress'),
+  ]);
+  await Promise.all(serviceRegistry.map((registration) => platform.loadSubgraph(registration.name)));
+  return { startPlatform: platform.startPlatform, demoTokens: demoData.demoTokens, seedDemoData: demoData.seedDemoData, seedDemoActivity: demoActivity.seedDemoActivity, seedProgress: progress.seedProgress };
 }
 
 main().catch((error) => {
