@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# No npx or sh in between: npm hands SIGTERM to its child only, so the launcher must be that child to stop cleanly.
-exec node_modules/.bin/tsx scripts/platform/start.cli.ts
+# No npx, sh or tsx wrapper in between: npm hands the signal to its child, and a terminal's Ctrl-C reaches the whole
+# group too; tsx's wrapper would take the second signal as "force quit" and kill the launcher mid-shutdown.
+exec node --import tsx scripts/platform/start.cli.ts

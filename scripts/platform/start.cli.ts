@@ -30,8 +30,11 @@ async function main(): Promise<void> {
 
   let platform: RunningPlatform | undefined;
   let stopping = false;
+  let seeding: { done(summary: string): number } | undefined;
   const stop = async (signal: string) => {
     stopping = true;
+    seeding?.done('demo seeding interrupted: the data seeded so far stays (remove the data directory for a full seeding)');
+    seeding = undefined;
     console.log(`\n${signal}: stopping the platform…`);
     await platform?.stop().catch((error) => console.error(error));
     console.log('platform stopped; stopping servers…');
@@ -39,8 +42,13 @@ async function main(): Promise<void> {
     console.log('servers stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Ctrl-C signals the whole process group, so the signal comes twice (from the terminal and relayed by tsx): the
+  // second must not find node without a handler (it would die on the spot, mid-shutdown).
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) void stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     phaseStart = Date.now();
@@ -85,6 +93,7 @@ Demo data is seeded now, in the background: the platform answers meanwhile (list
   // Seeding goes through the gateway as a client would, while the platform is already in use.
   const seedingStarted = Date.now();
   const progress = seedProgress(platform.gateway.graphqlUrl);
+  seeding = progress;
   const gatewayUrl = platform.gateway.graphqlUrl;
   void (async () => {
     const seeded = await seedDemoData(gatewayUrl, tokens, progress.log);
@@ -93,11 +102,13 @@ Demo data is seeded now, in the background: the platform answers meanwhile (list
     return `demo data seeded in ${seconds(Date.now() - seedingStarted)}`;
   })().then(
     (summary) => {
+      seeding = undefined;
       const requests = progress.done(summary);
       if (process.env.CRM_SEED_COUNT === 'true') console.log(`seeding sent ${requests} requests`);
     },
     (error: unknown) => {
       if (stopping) return;
+      seeding = undefined;
       progress.done(`demo seeding failed (the platform keeps running): ${error instanceof Error ? error.message : String(error)}`);
     },
   );
