@@ -129,6 +129,12 @@ describe('compose-supergraph', () => {
     expect(errors).toEqual([{ code: 'NO_ROUTING_URL', message: expect.stringContaining('orders') }]);
   });
 
+  it('the checked-in client operations (schema/operations) are not read as a subgraph', () => {
+    const { sources, errors } = readSubgraphSources(SCHEMA_DIR);
+    expect(errors).toEqual([]);
+    expect(sources.map((source) => source.name)).not.toContain('operations');
+  });
+
   it('the committed schema/supergraph.graphql is what composing schema/ writes (the fixture stands in while schema/ has no subgraphs)', async () => {
     const hasSubgraphs = readSubgraphSources(SCHEMA_DIR).sources.length > 0;
     const { code, output } = hasSubgraphs ? await cli(['--check'], SCHEMA_DIR) : await cli(['--check'], VALID, FIXTURE_URLS);

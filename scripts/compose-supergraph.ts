@@ -44,13 +44,16 @@ export type CompositionOutcome = { ok: true; supergraph: string; hints: Composit
 /** Local routing URLs from the service registry; deployments override URLs in the gateway (SUBGRAPH_*_URL), not here. */
 export const defaultSubgraphUrls = (): Record<string, string> => localSubgraphUrls();
 
+/** Client operations checked in beside the SDL (schema/operations), not a subgraph. */
+const OPERATIONS_FOLDER = 'operations';
+
 /** Read every `<schemaDir>/<service>/*.graphql`; folders without SDL files are not subgraphs. */
 export function readSubgraphSources(schemaDir: string, urls: Record<string, string> = defaultSubgraphUrls()): { sources: SubgraphSource[]; errors: CompositionProblem[] } {
   const sources: SubgraphSource[] = [];
   const errors: CompositionProblem[] = [];
   const folders = existsSync(schemaDir)
     ? readdirSync(schemaDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
+        .filter((entry) => entry.isDirectory() && entry.name !== OPERATIONS_FOLDER)
         .map((entry) => entry.name)
         .sort()
     : [];
