@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { httpMetrics } from './http-metrics.middleware';
 import { jsonBody } from './json-body.middleware';
 import { requestContext } from './request-context.middleware';
+import { jsonApiSecurityHeaders, landingPageSecurityHeaders, securityHeaders, wantsLandingPage, type SecurityHeadersPolicy } from './security-headers';
 
 /** Named readiness checks; the process is ready when every one is true. */
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
@@ -20,12 +21,19 @@ export interface HttpShellOptions {
   bodyLimitBytes: number;
   /** Where the GraphQL handler will be mounted; the JSON body parser is scoped to it. Default `/graphql`. */
   graphqlPath?: string;
+  /**
+   * Helmet options per request, for a route that serves a page with its own bundled assets (an explorer page
+   * needs a CSP that allows its scripts and styles: return that policy for its path only). Undefined, or a
+   * request it returns undefined for, gets the JSON API policy (`jsonApiSecurityHeaders`).
+   */
+  securityHeaders?: SecurityHeadersPolicy;
 }
 
 /**
  * The HTTP shell every process shares. Mount the GraphQL handler on the returned app afterwards:
  * `app.use('/graphql', expressMiddleware(apollo, …))` — its body is already parsed by `jsonBody(bodyLimitBytes)`.
  *
+ * - security headers (helmet) on every response: `jsonApiSecurityHeaders`, or what `securityHeaders` picks;
  * - request id: `x-request-id` reused when acceptable or generated, echoed on the response,
  *   available as `req.requestId` / `res.locals.requestId`, with a child logger as `req.log` / `res.locals.logger`;
  * - `GET /healthz` → 200 `{ status: 'ok' }` (the process lives);
@@ -37,6 +45,12 @@ export function createHttpShell(options: HttpShellOptions): Express {
   const { logger, registry, readiness, bodyLimitBytes, graphqlPath = '/graphql' } = options;
   const app = express();
   app.disable('x-powered-by');
+
+  app.use(
+    securityHeaders(
+      (req) => options.securityHeaders?.(req) ?? (wantsLandingPage(req, graphqlPath) ? landingPageSecurityHeaders : jsonApiSecurityHeaders),
+    ),
+  );
 
   app.use(requestContext(logger));
   app.use(httpMetrics(registry));

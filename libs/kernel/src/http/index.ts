@@ -4,3 +4,4 @@ export { sendGraphQLError, type GraphQLErrorExtensions } from './graphql-error-r
 export { REQUEST_ID_HEADER } from './request-context.middleware';
 export { graphqlOperationMetrics, type GraphQLOperationMetricsOptions } from './graphql-operation-metrics.plugin';
 export { startHttpServer, type RunningHttpServer } from './http-server';
+export { jsonApiSecurityHeaders, landingPageSecurityHeaders, type SecurityHeadersPolicy } from './security-headers';

@@ -34,6 +34,14 @@ export function requestContext(logger: Logger): RequestHandler {
     res.locals.requestId = requestId;
     res.locals.logger = log;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // The access log, at debug: headers included, credentials redacted by the logger.
+    if (log.isLevelEnabled('debug')) {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log.debug({ req: { method: req.method, url: req.originalUrl, headers: req.headers }, res: { statusCode: res.statusCode }, ms }, 'request completed');
+      });
+    }
     next();
   };
 }
