@@ -2,7 +2,7 @@
 // the end-to-end tests. Production runs each app as its own process (Dockerfile, docker-compose.yml, infra/k8s).
 import { DEV_JWT_SECRET } from '@crm/auth';
 import { GATEWAY_DEFAULT_PORT, serviceRegistry, type ServiceName, type ServiceRegistration } from '@crm/contracts';
-import { loadConfig, type RunningService, type ServicePlugin, type StartOptions } from '@crm/kernel';
+import { loadConfig, type DestinationStream, type RunningService, type ServicePlugin, type StartOptions } from '@crm/kernel';
 import path from 'node:path';
 import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway';
@@ -44,6 +44,8 @@ export interface PlatformOptions {
   envFor?: (name: SubgraphName) => NodeJS.ProcessEnv;
   /** Win over the user's settings (tests). */
   logLevel?: string;
+  /** Where every part logs (default stdout); tests read the lines from it. */
+  logDestination?: DestinationStream;
   jwtSecret?: string;
   /** Called as each start-up phase ends, with its duration (the launcher prints them). */
   onPhase?: (phase: 'load' | 'subgraphs' | 'gateway', ms: number) => void;
@@ -129,7 +131,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const definitions = await Promise.all(serviceRegistry.map((registration) => loadSubgraph(registration.name)));
   phaseDone('load');
   // All five at once; allSettled, not all: every start has finished (or failed) before anything is stopped, so nothing starts afterwards.
-  const outcomes = await Promise.allSettled(serviceRegistry.map((registration, i) => definitions[i].start({ env: subgraphEnv(registration, options) })));
+  const outcomes = await Promise.allSettled(serviceRegistry.map((registration, i) => definitions[i].start({ env: subgraphEnv(registration, options), logDestination: options.logDestination })));
   phaseDone('subgraphs');
   const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failures: { part: string; error: unknown }[] = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ part: serviceRegistry[i].name, error: outcome.reason }] : []));
@@ -142,6 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   try {
     gateway = await startGateway({
       config: loadConfig(gatewayConfigSchema, gatewayEnv(options)),
+      logDestination: options.logDestination,
       subgraphUrls: Object.fromEntries(started.map((s) => [s.name, `${s.url}/graphql`])),
     });
   } catch (error) {

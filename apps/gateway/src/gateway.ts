@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
-import { createHttpShell, createLogger, graphqlOperationMetrics, startHttpServer, type Logger } from '@crm/kernel';
+import { createHttpShell, createLogger, graphqlOperationMetrics, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -29,6 +29,8 @@ export interface GatewayOptions {
   /** Parsed configuration: `loadConfig(gatewayConfigSchema, env)`. */
   config: GatewayConfig;
   logger?: Logger;
+  /** Where the gateway's own logger writes (default stdout); ignored when `logger` is given. */
+  logDestination?: DestinationStream;
   /**
    * A fixed supergraph to serve (tests). Default: the supergraph source of the config (SUPERGRAPH_URL polled, or the
    * SUPERGRAPH_PATH / committed `schema/supergraph.graphql` file watched), swapped without a restart when it changes.
@@ -80,7 +82,7 @@ export interface RunningGateway {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL, options.logDestination);
   const registry = options.registry ?? defaultRegistry();
   // Re-warm once the client-facing schema of a new supergraph is in place (set by the listeners of the update).
   const rewarm = () => served.warm(readShippedOperations(operationsDir(config)), logger).then((report) => logger.info(report, 'query plans re-warmed for the new supergraph'));

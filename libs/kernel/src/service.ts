@@ -32,7 +32,7 @@ import { ConfigError, env, jwtConfigFields, jwtConfigProblems, loadConfig, proce
 import { formatGraphQLError } from './errors';
 import { createHttpShell, graphqlOperationMetrics, startHttpServer, type RunningHttpServer } from './http';
 import { LoaderRegistry, type LoaderFactory } from './loaders';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type DestinationStream, type Logger } from './logger';
 import { orderPlugins, type PluginContribution, type ServicePlugin } from './plugin';
 import type { RequestContext } from './request-context';
 import { JobScheduler } from './scheduler';
@@ -68,6 +68,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   logger?: Logger;
+  /** Where the service's own logger writes (default stdout); ignored when `logger` is given. */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningService {
@@ -118,7 +120,7 @@ class OpenedParts {
 async function startService(definition: ServiceDefinition, options: StartOptions): Promise<RunningService> {
   const plugins = orderPlugins(definition.plugins);
   const config = readServiceConfig(plugins, options.env ?? process.env);
-  const logger = options.logger ?? createLogger(definition.name, config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(definition.name, config.LOG_LEVEL, options.logDestination);
   const opened = new OpenedParts();
   try {
     const backends = await connectBackends(definition.name, config, opened);
