@@ -46,6 +46,16 @@ describe('CORS and introspection at the gateway', () => {
     expect(post.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('refuses a CSRF-style simple GET (no preflight-forcing header), answers one that forces a preflight', async () => {
+    const url = `${gateway.graphqlUrl}?query=${encodeURIComponent('{ people { id } }')}`;
+    const token = await devToken();
+    const simple = await fetch(url, { headers: { authorization: `Bearer ${token}`, origin: FOREIGN } });
+    expect(simple.status).toBe(400);
+    expect(await simple.text()).toMatch(/CSRF|preflight/i);
+    const forced = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    expect(forced.status).toBe(200);
+  });
+
   it('lets every caller introspect in development', async () => {
     const answer = await postGraphQL(gateway, '{ __schema { queryType { name } } }', { token: await partnerToken() });
     expect(answer.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
