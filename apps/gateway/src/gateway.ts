@@ -198,6 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: () =>
       (stopping ??= (async () => {
         gateway.markStopping();
+        if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
         // WebSockets first: they never finish by themselves and would hold the HTTP close until its timeout.
         await gateway.subscriptions?.closeConnections(config.SHUTDOWN_TIMEOUT_MS);
         await http.close(config.SHUTDOWN_TIMEOUT_MS);

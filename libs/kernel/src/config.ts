@@ -45,6 +45,12 @@ export const processConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
   LOG_LEVEL: env.logLevel().describe('fatal, error, warn, info, debug, trace or silent.'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('Longest a graceful stop may take before the process gives up waiting.'),
+  SHUTDOWN_DRAIN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('On a stop, how long /readyz answers 503 while requests are still served, so a load balancer stops sending first (k8s: a few seconds).'),
   NODE_ENV: z.string().describe('`production` refuses a JWT_SECRET written in the repository (JWT_JWKS_URL preferred).').optional(),
 });
 

@@ -285,13 +285,27 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
   scheduler.start();
   opened.add('jobs', () => scheduler.stop());
 
-  const app = subgraphHttpApp(config, backends, contributions, registered.loaders, apollo, logger);
+  let accepting = true;
+  const app = subgraphHttpApp(config, backends, contributions, registered.loaders, apollo, logger, () => accepting);
   const http: RunningHttpServer = await startHttpServer(app, { host: config.HOST, port: config.PORT });
-  opened.add('http', () => http.close(config.SHUTDOWN_TIMEOUT_MS / 2));
+  opened.add('http', async () => {
+    // Readiness off first and still serving for the drain: a balancer sees 503 and moves new requests elsewhere.
+    accepting = false;
+    if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+    await http.close(config.SHUTDOWN_TIMEOUT_MS / 2);
+  });
   return { http, relay };
 }
 
-function subgraphHttpApp(config: ServiceConfig, backends: Backends, contributions: PluginContribution[], loaders: ReadonlySet<LoaderFactory<any, any>>, apollo: ApolloServer<RequestContext>, logger: Logger) {
+function subgraphHttpApp(
+  config: ServiceConfig,
+  backends: Backends,
+  contributions: PluginContribution[],
+  loaders: ReadonlySet<LoaderFactory<any, any>>,
+  apollo: ApolloServer<RequestContext>,
+  logger: Logger,
+  accepting: () => boolean,
+) {
   const verifyToken = createTokenVerifier(config);
   const healthChecks = Object.assign({}, ...contributions.map((c) => c.healthChecks ?? {})) as Record<string, () => Promise<boolean>>;
   const app = createHttpShell({
@@ -300,7 +314,11 @@ function subgraphHttpApp(config: ServiceConfig, backends: Backends, contribution
     bodyLimitBytes: config.MAX_BODY_BYTES,
     // Ready means Mongo answers a ping and NATS is connected (not reconnecting), plus every plugin's own check.
     readiness: async () => {
-      const checks: Record<string, boolean> = { mongo: await pingMongo(backends.connection), nats: !backends.bus.nc.isClosed() && backends.bus.nc.info !== undefined };
+      const checks: Record<string, boolean> = {
+        accepting: accepting(),
+        mongo: await pingMongo(backends.connection),
+        nats: !backends.bus.nc.isClosed() && backends.bus.nc.info !== undefined,
+      };
       for (const [name, check] of Object.entries(healthChecks)) checks[name] = await check().catch(() => false);
       return checks;
     },

@@ -129,6 +129,21 @@ describe('start-up in phases: a failed phase leaves no open handle and no listen
     await expectNothingLeftOpen();
   });
 
+  it('stop with a drain: /readyz turns 503 (accepting: false) at once while GraphQL is still answered, then the port closes', async () => {
+    const running = await start([], { SHUTDOWN_DRAIN_MS: '800' });
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const stopped = running.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks).toMatchObject({ accepting: false, mongo: true });
+    const answer = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(answer.status).toBe(200);
+    await stopped;
+    await expectNothingLeftOpen();
+  });
+
   it('config: a bad value fails before anything is opened', async () => {
     await expect(start([], { PROBE_BATCH: 'many' })).rejects.toThrow(ConfigError);
     expect(mongoose.connections.length).toBe(connectionsBefore);
