@@ -137,7 +137,7 @@ describe('start-up in phases: a failed phase leaves no open handle and no listen
     await new Promise((resolve) => setTimeout(resolve, 100));
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    expect((await ready.json()).checks).toMatchObject({ accepting: false, mongo: true });
+    expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toMatchObject({ accepting: false, mongo: true });
     const answer = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(answer.status).toBe(200);
     await stopped;
