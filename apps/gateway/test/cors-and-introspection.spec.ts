@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { DEV_JWT_SECRET, signDevToken } from '@crm/auth';
 import type { RunningGateway } from '../src/gateway';
 import { composeTinySupergraph, devToken, postGraphQL, startTestGateway, startTinySubgraphs, type TinySubgraph } from './tiny-federation';
 
 const PORTAL = 'http://localhost:4300';
 const FOREIGN = 'https://evil.example';
-const PRODUCTION_SECRET = 'a-deployment-secret-that-is-long-enough-0123456789';
+// Made per run: a literal here would be a secret the repository ships, which production refuses.
+const PRODUCTION_SECRET = randomBytes(32).toString('base64url');
 const partnerToken = (secret = DEV_JWT_SECRET) => signDevToken({ sub: 'portal-1', roles: ['partner'], partner_id: 'P-1' }, { secret, expiresIn: '5m' });
 
 describe('CORS and introspection at the gateway', () => {
