@@ -31,7 +31,8 @@ describe('credit: ABC sales tiers and the sales composition', () => {
     ];
     for (const [name, region, sales] of plan) {
       customers[name] = await knownCustomer(service, { owner: user('alice'), region });
-      await setProfile(service, t.finance, customers[name], { grade: 'AAA', creditLimit: 1_000_000, paymentTermDays: 30 });
+      // Terms long enough that no earlier invoice is overdue (and holds the next order) when a later sale is placed.
+      await setProfile(service, t.finance, customers[name], { grade: 'AAA', creditLimit: 1_000_000, paymentTermDays: 60 });
       for (const [at, amountMinor, product] of sales) {
         clock.set(at);
         const order = await ok(service, PLACE, { i: { customerId: customers[name], lines: [{ product, quantity: 1, unitPriceMinor: amountMinor }] } }, t.finance, 'order');
