@@ -138,10 +138,14 @@ describe('two replicas of accounts and of service-desk on one database and one s
     };
 
     // 100 of the 120 working minutes to the first answer used: the watch job (on whichever replica holds its lease) finds near-breaches.
+    // The status is read against the clock; the alert is the watch's: wait for the watch's events, not the status.
+    const alerted = async (type: string) => new Set((await onStream(desks, type)).filter((event) => ticketIds.includes(event.subject)).map((event) => event.subject)).size;
     clock.set(cst('2024-09-23T10:40:00'));
     await eventually(async () => expect(await firstResponse()).toEqual(Array(CUSTOMERS).fill('NEAR_BREACH')), 30_000);
+    await eventually(async () => expect(await alerted(complaintSlaNearBreachV1.type)).toBe(CUSTOMERS), 30_000);
     clock.set(cst('2024-09-23T11:30:00'));
     await eventually(async () => expect(await firstResponse()).toEqual(Array(CUSTOMERS).fill('BREACHED')), 30_000);
+    await eventually(async () => expect(await alerted(complaintSlaBreachedV1.type)).toBe(CUSTOMERS), 30_000);
     // Several more passes of the job on two replicas find nothing new.
     await new Promise((resolve) => setTimeout(resolve, Number(JOB_INTERVAL_MS) * 4));
 
