@@ -28,12 +28,17 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
     await connection.close();
   });
 
-  /** A fresh outbox collection per test, so one test's leftovers never reach another's relay. */
-  function freshModel() {
+  /**
+   * A fresh outbox collection per test, so one test's leftovers never reach another's relay. Its indexes are built
+   * before anything is written: the dev server's sparse pending-events index misses documents inserted while it builds.
+   */
+  async function freshModel() {
     models += 1;
     const schema = new Schema<ProbeRecord>({ _id: String, n: Number }, { versionKey: false });
     schema.plugin(outboxPlugin);
-    return connection.model<ProbeRecord>(`BatchProbe${models}`, schema, `batch_probes_${models}`);
+    const model = connection.model<ProbeRecord>(`BatchProbe${models}`, schema, `batch_probes_${models}`);
+    await model.init();
+    return model;
   }
 
   const probeEvent = (id: string, n: number) => createEvent(probeHappenedV1, { subject: id, actor: { userId: 'tester', roles: [] }, data: { n } });
@@ -47,7 +52,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   }
 
   /** Documents with `perDoc` pending events each, numbered 0..perDoc-1 in the order they were written. */
-  async function seed(model: ReturnType<typeof freshModel>, docs: number, perDoc: number): Promise<Array<{ id: string; events: CloudEvent[] }>> {
+  async function seed(model: Awaited<ReturnType<typeof freshModel>>, docs: number, perDoc: number): Promise<Array<{ id: string; events: CloudEvent[] }>> {
     const seeded = Array.from({ length: docs }, () => {
       const id = randomUUID();
       return { id, events: Array.from({ length: perDoc }, (_, n) => probeEvent(id, n)) };
@@ -70,7 +75,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   }
 
   it('drains many documents in one pass, each document\'s events in the order written, with one clearing write per batch', async () => {
-    const Model = freshModel();
+    const Model = await freshModel();
     const seeded = await seed(Model, 300, 3);
     commands = [];
     const relay = new OutboxRelay({ js: bus.js, models: [Model], logger: silentLogger, metrics: newMetrics(), batchSize: 100, maxInFlight: 64 });
@@ -88,7 +93,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   });
 
   it('leaves exactly the unacknowledged events pending when a publish fails mid-batch, and publishes them in order on the next pass', async () => {
-    const Model = freshModel();
+    const Model = await freshModel();
     const seeded = await seed(Model, 40, 3);
     // The second event of one document is refused: its first stays published, its second and third stay pending.
     const broken = seeded[17];
@@ -117,7 +122,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   });
 
   it('stops starting documents after a failure: with one document in flight, those after it stay wholly pending', async () => {
-    const Model = freshModel();
+    const Model = await freshModel();
     const [first, failing, after] = await seed(Model, 3, 2);
     const relay = new OutboxRelay({ js: failingJs((_, msgID) => msgID === failing.events[0].id), models: [Model], logger: silentLogger, metrics: newMetrics(), maxInFlight: 1 });
 
@@ -132,7 +137,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   });
 
   it('keeps an event written while its document was being published: the clear pulls only what was acknowledged', async () => {
-    const Model = freshModel();
+    const Model = await freshModel();
     const [doc] = await seed(Model, 1, 1);
     const late = probeEvent(doc.id, 1);
     // The write lands between the relay's read and its clear.
@@ -158,7 +163,7 @@ describe('outbox relay batches against real MongoDB-wire and NATS servers', () =
   });
 
   it('reads only the documents a write named when the write wakes it, and scans when a write named none', async () => {
-    const Model = freshModel();
+    const Model = await freshModel();
     await seed(Model, 5, 0);
     const relay = new OutboxRelay({ js: bus.js, models: [Model], logger: silentLogger, metrics: newMetrics(), pollIntervalMs: 3_600_000 });
     const undo = kickRelayAfterWrites(connection, () => relay.kick());
