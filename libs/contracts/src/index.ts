@@ -10,3 +10,5 @@ export * from './events/surveys.events';
 export * from './events/credit.events';
 export * from './events/complaint-event-cursor';
 export * from './global-id';
+export * from './contract-schemas';
+export * from './contract-samples';
