@@ -1,14 +1,26 @@
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats';
 import type { Logger } from 'pino';
 import { deadLetterStream, deadLetterSubject, streamFor, type EventContract, type ServiceName } from '@crm/contracts';
-import { parseEvent, type CloudEvent } from './cloud-event';
+import { cloudEventSchema, dataSchemaUri, parseEvent, type CloudEvent } from './cloud-event';
 import { ensureStream, isJetStreamError, JetStreamErrorCode, type EventBus } from './event-bus';
 import type { EventMetrics } from './event-metrics';
 import type { ProcessedEvents } from './processed-events';
 
-/** What a plugin declares to consume one event type. */
+/** An older version of the handler's event that it still reads, and how to read it as the handler's version. */
+export interface OlderEventVersion<D = unknown> {
+  contract: EventContract;
+  upgrade(data: unknown): D;
+}
+
+/**
+ * What a plugin declares to consume one event type: the version it reads (`contract`) and the older versions it still
+ * accepts (`olderVersions`, read through `upgrade`). Events of any other version of the type are acknowledged and
+ * skipped (outcome `other_version`): a new version is published alongside the old one, so a consumer that does not
+ * read it yet still gets the old one.
+ */
 export interface EventHandlerDefinition<C extends EventContract = EventContract> {
   contract: C;
+  olderVersions?: readonly OlderEventVersion<import('@crm/contracts').EventData<C>>[];
   /** Durable consumer name: `<service>-<plugin>-<handler>`. */
   durable: string;
   handle(event: CloudEvent<import('@crm/contracts').EventData<C>>): Promise<void>;
@@ -16,6 +28,12 @@ export interface EventHandlerDefinition<C extends EventContract = EventContract>
   maxDeliver?: number;
   /** Wait before each redelivery (the last value repeats). */
   backoffMs?: number[];
+}
+
+/** The contract versions a handler accepts, oldest first. */
+export function acceptedVersions(definition: Pick<EventHandlerDefinition, 'contract' | 'olderVersions'>): EventContract[] {
+  const versions = [definition.contract, ...(definition.olderVersions ?? []).map((older) => older.contract)];
+  return versions.sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
 }
 
 export const DEFAULT_MAX_DELIVER = 5;
@@ -103,12 +121,18 @@ async function handleDelivery(
   policy: { maxDeliver: number; backoff: number[]; log: Logger },
 ): Promise<void> {
   const deliveries = msg.info.redeliveryCount;
-  let event: CloudEvent;
+  let event: CloudEvent | undefined;
   try {
-    event = parseEvent(definition.contract, msg.data);
+    event = readAccepted(definition, msg.data);
   } catch (error) {
     // A payload that breaks its contract will never succeed: dead-letter it at once.
     await deadLetter(msg, definition, deps, error);
+    return;
+  }
+  if (!event) {
+    policy.log.warn({ seq: msg.seq }, 'event of a version this handler does not accept; skipped');
+    deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'other_version' });
+    msg.ack();
     return;
   }
   try {
@@ -131,6 +155,21 @@ async function handleDelivery(
     deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'retry' });
     msg.nak(delay);
   }
+}
+
+/** The event read as the handler's version; undefined for another version of its type; throws on a bad event. */
+function readAccepted(definition: EventHandlerDefinition, bytes: Uint8Array): CloudEvent | undefined {
+  const envelope = cloudEventSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  if (envelope.dataschema === dataSchemaUri(definition.contract)) return parseEvent(definition.contract, bytes);
+  const older = definition.olderVersions?.find((candidate) => dataSchemaUri(candidate.contract) === envelope.dataschema);
+  if (older) {
+    const event = parseEvent(older.contract, bytes);
+    return { ...event, dataschema: dataSchemaUri(definition.contract), data: definition.contract.data.parse(older.upgrade(event.data)) };
+  }
+  const versionPrefix = `urn:crm:event:${definition.contract.type}:`;
+  if (envelope.type === definition.contract.type && envelope.dataschema.startsWith(versionPrefix) && /^v\d+$/.test(envelope.dataschema.slice(versionPrefix.length))) return undefined;
+  // Another type or a malformed schema: parsing against the contract says what is wrong (and dead-letters it).
+  return parseEvent(definition.contract, bytes);
 }
 
 async function deadLetter(msg: JsMsg, definition: EventHandlerDefinition, deps: ConsumerDeps, error: unknown): Promise<void> {
