@@ -6,9 +6,10 @@ import { scalarResolversFor } from './scalars';
 import { actorResolvers } from './actor';
 import { variableErrorFields } from './variable-error-fields';
 import { bearerToken, createTokenVerifier, InvalidTokenError, type Caller } from '@crm/auth';
-import { streamFor, type ServiceName } from '@crm/contracts';
+import { streamFor, type EventContract, type ServiceName } from '@crm/contracts';
 import { connectMongo, defaultDatabaseName, pingMongo } from '@crm/data';
 import {
+  acceptedVersions,
   connectEventBus,
   ensureStream,
   EventMetrics,
@@ -82,7 +83,16 @@ export interface RunningService {
   logger: Logger;
   /** Publish every pending outbox event now (tests use it to avoid waiting for the poll). */
   flushOutbox(): Promise<number>;
+  /** Every event handler running: what the service consumes, by durable, event type and accepted versions. */
+  consumes: readonly EventConsumerDeclaration[];
   stop(): Promise<void>;
+}
+
+/** One event handler of a service: its durable, its event type and the contract versions it accepts, oldest first. */
+export interface EventConsumerDeclaration {
+  durable: string;
+  type: string;
+  versions: readonly EventContract[];
 }
 
 /** A service is the kernel plus its plugins: `createService({ name, plugins }).start()`. */
@@ -138,6 +148,7 @@ async function startService(definition: ServiceDefinition, options: StartOptions
       metrics: backends.registry,
       logger,
       flushOutbox: () => runtime.relay.drain(),
+      consumes: runtime.consumes,
       stop: () =>
         (stopping ??= withTimeout(config.SHUTDOWN_TIMEOUT_MS, async () => {
           await opened.closeAll(logger);
@@ -273,7 +284,9 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
   const consumers: RunningConsumer[] = [];
   // One part for all consumers: they drain side by side, so stopping takes the longest drain, not their sum.
   opened.add('consumers', async () => void (await Promise.all(consumers.map((consumer) => consumer.stop()))));
+  const consumes: EventConsumerDeclaration[] = [];
   for (const handler of contributions.flatMap((c) => c.eventHandlers ?? [])) {
+    consumes.push({ durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}`, type: handler.contract.type, versions: acceptedVersions(handler) });
     consumers.push(
       await startConsumer(
         { ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` },
@@ -294,7 +307,7 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
     if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
     await http.close(config.SHUTDOWN_TIMEOUT_MS / 2);
   });
-  return { http, relay };
+  return { http, relay, consumes };
 }
 
 function subgraphHttpApp(
