@@ -4,3 +4,4 @@ export * from './service-harness';
 export * from './stream-events';
 export * from './eventually';
 export * from './accounts-events';
+export * from './event-versions';

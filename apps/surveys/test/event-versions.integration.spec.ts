@@ -1,0 +1,20 @@
+import type { RunningService } from '@crm/kernel';
+import { feedOldestAndNewestVersions, testServiceEnv } from '@crm/testing';
+import { surveysService } from '../src/surveys.service';
+
+jest.setTimeout(120_000);
+
+describe('surveys reads the oldest and the newest version of every event it consumes', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await surveysService.start({ env: testServiceEnv('surveys') });
+  });
+  afterAll(() => service.stop());
+
+  it('processes a minimal payload of the oldest accepted version and a full payload of the newest, and dead-letters none', async () => {
+    expect(service.consumes.length).toBeGreaterThan(0);
+    const feeds = await feedOldestAndNewestVersions(service);
+    expect(feeds.filter((feed) => feed.outcome !== 'processed')).toEqual([]);
+    expect(feeds).toHaveLength(service.consumes.length * 2);
+  });
+});
