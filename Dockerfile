@@ -4,6 +4,11 @@
 #
 #   docker build --build-arg APP=accounts --build-arg PORT=4001 -t crm/accounts:dev .
 #
+# A release image is tagged (and labelled) with the app's own version, apps/<app>/package.json:
+#
+#   V=$(node -p "require('./apps/accounts/package.json').version")
+#   docker build --build-arg APP=accounts --build-arg PORT=4001 --build-arg VERSION=$V -t crm/accounts:$V .
+#
 # APP is the Nx project name under apps/ (gateway, accounts, engagement,
 # service-desk, surveys, credit). PORT only sets the image's default PORT and
 # its EXPOSE line; the orchestrator's PORT env still wins at run time.
@@ -82,6 +87,8 @@ ENV NODE_ENV=production \
 # the process runs as; the app writes nothing to its own directory.
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
+# The app's own package.json: /healthz reports its version.
+COPY apps/${APP}/package.json ./apps/${APP}/package.json
 # SDL (and the gateway's supergraph.graphql) is read at run time from SCHEMA_DIR;
 # without it the app would find /app/schema by walking up from dist/apps/${APP}/.
 COPY schema ./schema

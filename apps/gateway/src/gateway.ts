@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
-import { createHttpShell, createLogger, graphqlOperationMetrics, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
+import { createHttpShell, createLogger, graphqlOperationMetrics, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -24,6 +24,7 @@ import { withComplaintEvents } from './subscriptions/complaint-events.schema';
 import { ComplaintSubscriptions } from './subscriptions/complaint-subscriptions';
 import { operationsDir, supergraphPath } from './supergraph';
 import { SupergraphSource, type SupergraphStatus } from './supergraph-source';
+import { SubgraphVersions } from './subgraph-versions';
 
 export interface GatewayOptions {
   /** Parsed configuration: `loadConfig(gatewayConfigSchema, env)`. */
@@ -96,6 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const limiter = config.RATE_LIMITS_ENABLED ? new RateLimiter({ limits: config.RATE_LIMITS, replicas: config.RATE_LIMIT_REPLICAS, registry }) : undefined;
   const routed = new Set<string>();
+  const subgraphVersions = new SubgraphVersions();
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: source ?? options.supergraphSdl!,
@@ -104,6 +106,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL: set ${name} in the supergraph or override it`);
       routed.add(name);
+      subgraphVersions.track(name, target);
       const dataSource = new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, dedupe: config.SUBGRAPH_DEDUPE, connections: config.SUBGRAPH_CONNECTIONS });
       dataSources.push(dataSource);
       return dataSource;
@@ -148,6 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = createHttpShell({
     logger,
+    identity: serviceIdentity('gateway'),
     registry,
     bodyLimitBytes: config.MAX_BODY_BYTES,
     // Subgraphs are not checked: a gateway pulled out of the load balancer because one subgraph is down would take
@@ -155,7 +159,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
     // A supergraph that fails to reload leaves the gateway ready (it serves the previous one); /readyz says so in its details.
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
-    ...(source && { readinessDetails: () => supergraphDetails(source.status()) }),
+    // Each subgraph's version from its /healthz (cached; a down one is listed as down and changes no check).
+    readinessDetails: () => ({ ...(source && supergraphDetails(source.status())), subgraphs: subgraphVersions.list() }),
   });
   app.use('/graphql', corsPolicy(parseOrigins(config.CORS_ORIGINS)));
   app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken, limiter) }));

@@ -24,13 +24,13 @@ describe('gateway: health, readiness, metrics', () => {
   it('answers /healthz with 200', async () => {
     const response = await fetch(`${gateway.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', service: 'gateway', version: expect.any(String) });
   });
 
   it('answers /readyz with 200 once the supergraph is loaded', async () => {
     const response = await fetch(`${gateway.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { supergraph: true, accepting: true } });
+    expect(await response.json()).toEqual({ status: 'ready', checks: { supergraph: true, accepting: true }, details: { subgraphs: expect.any(Array) } });
   });
 
   it('exposes GraphQL operation, HTTP and process metrics on /metrics', async () => {
@@ -56,7 +56,7 @@ describe('gateway: in-process use and logs', () => {
       gateway.markStopping();
       const response = await fetch(`${http.url}/readyz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: 'not_ready', checks: { supergraph: true, accepting: false } });
+      expect(await response.json()).toEqual({ status: 'not_ready', checks: { supergraph: true, accepting: false }, details: { subgraphs: expect.any(Array) } });
     } finally {
       await http.close(1000);
       await gateway.apollo.stop();

@@ -15,3 +15,4 @@ export * from './selection';
 export * from './actor';
 
 export * from './scalars';
+export * from './service-version';

@@ -37,6 +37,7 @@ import { createLogger, type DestinationStream, type Logger } from './logger';
 import { orderPlugins, type PluginContribution, type ServicePlugin } from './plugin';
 import type { RequestContext } from './request-context';
 import { JobScheduler } from './scheduler';
+import { serviceIdentity, type ServiceIdentity } from './service-version';
 import { findSchemaDir, listSubgraphSdlFiles, readSubgraphSdl } from './schema-files';
 
 /** The SDL file of a service that the kernel serves itself (see conventionsModule). */
@@ -299,7 +300,7 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
   opened.add('jobs', () => scheduler.stop());
 
   let accepting = true;
-  const app = subgraphHttpApp(config, backends, contributions, registered.loaders, apollo, logger, () => accepting);
+  const app = subgraphHttpApp(config, backends, contributions, registered.loaders, apollo, logger, () => accepting, serviceIdentity(service));
   const http: RunningHttpServer = await startHttpServer(app, { host: config.HOST, port: config.PORT });
   opened.add('http', async () => {
     // Readiness off first and still serving for the drain: a balancer sees 503 and moves new requests elsewhere.
@@ -318,11 +319,13 @@ function subgraphHttpApp(
   apollo: ApolloServer<RequestContext>,
   logger: Logger,
   accepting: () => boolean,
+  identity: ServiceIdentity,
 ) {
   const verifyToken = createTokenVerifier(config);
   const healthChecks = Object.assign({}, ...contributions.map((c) => c.healthChecks ?? {})) as Record<string, () => Promise<boolean>>;
   const app = createHttpShell({
     logger,
+    identity,
     registry: backends.registry,
     bodyLimitBytes: config.MAX_BODY_BYTES,
     // Ready means Mongo answers a ping and NATS is connected (not reconnecting), plus every plugin's own check.

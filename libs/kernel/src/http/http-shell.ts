@@ -17,6 +17,8 @@ export interface HttpShellOptions {
   readiness: ReadinessCheck;
   /** Shown on `GET /readyz` as `details`, without deciding readiness (e.g. the gateway's last supergraph reload). */
   readinessDetails?: () => Record<string, unknown>;
+  /** Named on `GET /healthz`: the process and the release it runs. */
+  identity?: { service: string; version: string };
   /** JSON body limit of the GraphQL route. */
   bodyLimitBytes: number;
   /** Where the GraphQL handler will be mounted; the JSON body parser is scoped to it. Default `/graphql`. */
@@ -36,7 +38,7 @@ export interface HttpShellOptions {
  * - security headers (helmet) on every response: `jsonApiSecurityHeaders`, or what `securityHeaders` picks;
  * - request id: `x-request-id` reused when acceptable or generated, echoed on the response,
  *   available as `req.requestId` / `res.locals.requestId`, with a child logger as `req.log` / `res.locals.logger`;
- * - `GET /healthz` → 200 `{ status: 'ok' }` (the process lives);
+ * - `GET /healthz` → 200 `{ status: 'ok', service, version }` (the process lives; `identity` when given);
  * - `GET /readyz` → 200 `{ status: 'ready', checks }` or 503 `{ status: 'not_ready', checks }` (plus `details` if given);
  * - `GET /metrics` → Prometheus text of `registry`;
  * - `http_request_duration_seconds` (histogram) and `http_requests_total` (counter) by method, route, status.
@@ -56,7 +58,7 @@ export function createHttpShell(options: HttpShellOptions): Express {
   app.use(httpMetrics(registry));
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...options.identity });
   });
 
   app.get('/readyz', async (_req, res) => {
