@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   console.log(`servers (${servers.source}): ${servers.mongoUrl}  ${servers.natsUrl}`);
 
   let platform: RunningPlatform | undefined;
+  let consoleUp: { url: string; close(): Promise<void> } | undefined;
+  const consoleHost = process.env.HOST ?? '127.0.0.1';
+  const consolePort = Number(process.env.CONSOLE_PORT ?? 4400);
   let stopping = false;
   let seeding: { done(summary: string): number } | undefined;
   const stop = async (signal: string) => {
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     seeding?.done('demo seeding interrupted: the data seeded so far stays (remove the data directory for a full seeding)');
     seeding = undefined;
     console.log(`\n${signal}: stopping the platform…`);
+    await consoleUp?.close().catch((error) => console.error(error));
     await platform?.stop().catch((error) => console.error(error));
     console.log('platform stopped; stopping servers…');
     await servers.stop();
@@ -52,8 +56,10 @@ async function main(): Promise<void> {
 
   try {
     phaseStart = Date.now();
-    const { startPlatform } = await loading;
+    const { startPlatform, consoleServer } = await loading;
     phases.push(`code loaded ${seconds(Date.now() - phaseStart)} after them`);
+    // The console (apps/console) calls the gateway from its own origin: CORS lets it in besides what CORS_ORIGINS lists.
+    process.env.CORS_ORIGINS = consoleServer.withConsoleOrigins(process.env.CORS_ORIGINS, consoleServer.consoleOrigins(consoleHost, consolePort));
     platform = await startPlatform({
       mongoUrl: servers.mongoUrl,
       natsUrl: servers.natsUrl,
@@ -70,12 +76,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const { demoTokens, seedDemoData, seedDemoActivity, seedProgress } = await loading;
+  const { demoTokens, seedDemoData, seedDemoActivity, seedProgress, consoleServer } = await loading;
+  // The dashboard and the partner-portal example, built first when the bundle is missing or older than its sources.
+  consoleUp = await consoleServer.startConsoleServer({ graphqlUrl: platform.gateway.graphqlUrl, host: consoleHost, port: consolePort }).catch((error: unknown) => {
+    console.error(`console not served (the platform runs without it): ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   const tokens = await demoTokens(process.env.JWT_SECRET ?? (await import('@crm/auth')).DEV_JWT_SECRET, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
   console.log(`
 CRM platform is up, ${seconds(process.uptime() * 1000)} after the launcher started (${phases.join(', ')}).
   GraphQL gateway : ${platform.gateway.graphqlUrl}
   subgraphs       : ${Object.values(platform.services).map((s) => `${s.name} ${s.url}`).join(', ')}
+  console         : ${consoleUp ? `${consoleUp.url}/ (dashboard; sign in with a token below)  ${consoleUp.url}/partner.html (partner-portal example: partnerPortal)` : 'not served'}
   health          : ${platform.gateway.url}/healthz  ${platform.gateway.url}/readyz  ${platform.gateway.url}/metrics
 
 Dev tokens (send as "Authorization: Bearer <token>"; more with \`npm run dev-token -- --role …\`):
@@ -117,15 +129,16 @@ Demo data is seeded now, in the background: the platform answers meanwhile (list
 /** The platform, its subgraphs' definitions and the demo seeders, loaded once the servers are on their way. */
 async function loadCode() {
   await new Promise((resolve) => setImmediate(resolve));
-  const [platform, { serviceRegistry }, demoData, demoActivity, progress] = await Promise.all([
+  const [platform, { serviceRegistry }, demoData, demoActivity, progress, consoleServer] = await Promise.all([
     import('./platform'),
     import('@crm/contracts'),
     import('./demo-data'),
     import('./demo-activity'),
     import('./seed-progress'),
+    import('../../apps/console/tools/console-server'),
   ]);
   await Promise.all(serviceRegistry.map((registration) => platform.loadSubgraph(registration.name)));
-  return { startPlatform: platform.startPlatform, demoTokens: demoData.demoTokens, seedDemoData: demoData.seedDemoData, seedDemoActivity: demoActivity.seedDemoActivity, seedProgress: progress.seedProgress };
+  return { startPlatform: platform.startPlatform, demoTokens: demoData.demoTokens, seedDemoData: demoData.seedDemoData, seedDemoActivity: demoActivity.seedDemoActivity, seedProgress: progress.seedProgress, consoleServer };
 }
 
 main().catch((error) => {
