@@ -45,7 +45,7 @@ export function KpiView({ period }: { period: string }) {
       </h2>
       <Status loading={loading && !data} error={error} />
       {data && (
-        <div className="grid">
+        <div className="grid" data-level={level}>
           {KPIS.map((kpi, i) => (
             <Figure key={kpi.id} id={`kpi-${kpi.id}`} title={kpi.id === 'sales' ? `${kpi.title} (${currency})` : kpi.title}>
               <Bar
