@@ -30,6 +30,12 @@ export function outboxPlugin(schema: Schema): void {
   schema.post('save', function (doc: { _id?: unknown; pendingEvents?: unknown[]; db?: Connection; collection?: { name: string } }) {
     if ((doc.pendingEvents?.length ?? 0) > 0 && doc.collection) noteWrite(doc.db, doc.collection.name, [doc._id]);
   });
+  // A bulk insert (each document with its own events) asks for one pass naming the documents it wrote.
+  schema.post('insertMany', function (this: Model<unknown>, result: unknown) {
+    const docs = (Array.isArray(result) ? result : []) as { _id?: unknown; pendingEvents?: unknown[] }[];
+    const written = docs.filter((doc) => (doc.pendingEvents?.length ?? 0) > 0).map((doc) => doc._id);
+    if (written.length > 0) noteWrite(this.db, this.collection.name, written);
+  });
 }
 
 /** The ids a single-document write touched: the returned or upserted document's, else a plain `_id` of the filter. */

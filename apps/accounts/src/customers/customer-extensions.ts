@@ -27,6 +27,11 @@ export interface CustomerExtension {
   name: string;
   /** Fields this plugin adds to a new customer. */
   onCreate?(context: CreationContext): Partial<CustomerRecord> | Promise<Partial<CustomerRecord>>;
+  /**
+   * The same for several new customers at once (a bulk import), used instead of onCreate when given: one part or
+   * the refusal per context, in order; each context's draft must see the earlier ones as already created.
+   */
+  onCreateMany?(contexts: readonly CreationContext[]): Promise<(Partial<CustomerRecord> | DomainError)[]>;
   /** Checked on the customer as a write leaves it (top-level fields); an error refuses the write. */
   invariant?(next: CustomerRecord, current: CustomerRecord | null): DomainError | null;
   /** More `$set` entries derived from those of a write and the customer it changes (sort ranks, normalised copies). */

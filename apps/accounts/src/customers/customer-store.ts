@@ -1,5 +1,6 @@
 import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
 import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent, type EventActor } from '@crm/events';
+import { isDuplicateKeyError } from '@crm/data';
 import { ConflictError, NotFoundError, type Clock } from '@crm/kernel';
 import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import type { CustomerExtensions } from './customer-extensions';
@@ -90,14 +91,37 @@ export class CustomerStore {
   }
 
   async insert(record: CustomerRecord, actor: EventActor, events: CloudEvent[] = []): Promise<CustomerRecord> {
+    await this.model.create(this.newDocument(record, actor, events));
+    const { history: _history, pendingEvents: _pending, ...stored } = record;
+    return stored as CustomerRecord;
+  }
+
+  /**
+   * New customers in one unordered bulk insert, each document with its own customer.created event (its outbox), so
+   * a customer and its event are written together or not at all. Answers the positions of the records a unique index
+   * refused (the same import key or idempotency key is already there); every other record was written.
+   */
+  async insertMany(records: readonly CustomerRecord[], actor: EventActor): Promise<Set<number>> {
+    if (records.length === 0) return new Set();
+    const documents = records.map((record) => this.newDocument(record, actor, []));
+    try {
+      await this.model.insertMany(documents, { ordered: false });
+      return new Set();
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const writeErrors = (error as { writeErrors: { index?: number; err?: { index?: number } }[] }).writeErrors;
+      return new Set(writeErrors.map((e) => e.index ?? e.err?.index ?? -1));
+    }
+  }
+
+  /** The document a new customer is written as: checked against every plugin's invariants, its created event in its outbox. */
+  private newDocument(record: CustomerRecord, actor: EventActor, events: CloudEvent[]): CustomerRecord {
     for (const extension of this.extensions.all) {
       const problem = extension.invariant?.(record, null);
       if (problem) throw problem;
     }
     const created = createEvent(customerCreatedV1, { subject: String(record._id), actor, time: record.createdAt, data: { customer: snapshot(record) } });
-    await this.model.create({ ...record, pendingEvents: [created, ...events] });
-    const { history: _history, pendingEvents: _pending, ...stored } = record;
-    return stored as CustomerRecord;
+    return { ...record, pendingEvents: [created, ...events] };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { hasRole, type Caller } from '@crm/auth';
 import { assertRecordId, readDenied } from '@crm/customer-scope';
 import { createOnce, idempotencyKeyOf, paginateById, paginateSorted, pageSize, InvalidPageArgsError, type Connection as Page, type PageArgs, type SortDirection, type StoredIdempotencyKey } from '@crm/data';
-import { actorOf, BadUserInputError, ForbiddenError, NotFoundError, parseInput, type InputProblem } from '@crm/kernel';
+import { actorOf, BadUserInputError, DomainError, ForbiddenError, NotFoundError, parseInput, type InputProblem } from '@crm/kernel';
 import { subDays } from 'date-fns';
 import type { CustomerAccess } from '../access/customer-access';
 import { partnerListRefusal } from '../access/partner-slice';
@@ -68,19 +68,60 @@ export class CustomersService {
     return createOnce(this.store.model, idempotencyKey, (stored) => this.createNew(access, rawInput, input, stored));
   }
 
-  private async createNew(access: CustomerAccess, rawInput: unknown, input: CreateCustomerInput, stored: StoredIdempotencyKey): Promise<CustomerRecord> {
+  private async createNew(access: CustomerAccess, rawInput: unknown, _input: CreateCustomerInput, stored: StoredIdempotencyKey): Promise<CustomerRecord> {
+    const [record] = await this.drafts(access, [{ rawInput, stored }]);
+    if (record instanceof DomainError) throw record;
+    return this.store.insert(record, actorOf(access.caller));
+  }
+
+  /**
+   * The records createCustomer would write for these inputs: the card's rules, the owner rule and every plugin's
+   * part, or per input the error that refuses it (a bulk import reports each one on its row). Nothing is written.
+   * A plugin with a batch hook reads the archive once for them all, and later inputs see earlier ones as if each
+   * had been created in turn (duplicate flags).
+   */
+  async drafts(access: CustomerAccess, requests: readonly { rawInput: unknown; stored?: StoredIdempotencyKey }[]): Promise<(CustomerRecord | DomainError)[]> {
     const { caller } = access;
     const now = this.store.now();
-    // The card's own rules, every problem at once.
+    const owners = new Map<string, Promise<{ _id: string; departmentId: string }>>();
+    const results: (CustomerRecord | DomainError)[] = [];
+    for (const { rawInput, stored } of requests) {
+      results.push(await refusalOf(() => this.cardDraft(caller, rawInput, stored ?? {}, now, owners)));
+    }
+    for (const extension of this.extensions.all) {
+      if (!extension.onCreate && !extension.onCreateMany) continue;
+      const open = results.flatMap((r, i) => (r instanceof DomainError ? [] : [i]));
+      if (open.length === 0) break;
+      const contexts = open.map((i) => ({ input: (requests[i].rawInput ?? {}) as Record<string, unknown>, draft: results[i] as CustomerRecord, caller, now }));
+      const parts: (Partial<CustomerRecord> | DomainError)[] = extension.onCreateMany ? await extension.onCreateMany(contexts) : [];
+      if (!extension.onCreateMany) for (const context of contexts) parts.push(await refusalOf(async () => (await extension.onCreate?.(context)) ?? {}));
+      open.forEach((i, k) => {
+        const part = parts[k];
+        results[i] = part instanceof DomainError ? part : { ...(results[i] as CustomerRecord), ...part };
+      });
+    }
+    return results.map((record) => {
+      if (record instanceof DomainError) return record;
+      for (const extension of this.extensions.all) {
+        const problem = extension.invariant?.(record, null);
+        if (problem) return problem;
+      }
+      return { ...record, history: [{ at: now, by: caller.userId, field: 'created', before: null, after: JSON.stringify(record.name) }] };
+    });
+  }
+
+  /** The card part of a new customer: its own rules, every problem at once, then the owner the caller may assign. */
+  private async cardDraft(caller: Caller, rawInput: unknown, stored: StoredIdempotencyKey, now: Date, owners: Map<string, Promise<{ _id: string; departmentId: string }>>): Promise<CustomerRecord> {
+    const input = parseInput(createCustomerInput, rawInput);
     refuseProblems([...kindAndListTypeProblems(input.kind, input.listType), ...kindVariantProblems(input.kind, input), ...pastDayProblems(input, now.toISOString().slice(0, 10))]);
     const ownerId = input.ownerId ?? caller.userId;
-    const owner = await this.organisation.activeConsultant(ownerId).catch(() => {
+    if (!owners.has(ownerId)) owners.set(ownerId, this.organisation.activeConsultant(ownerId));
+    const owner = await owners.get(ownerId)!.catch(() => {
       throw new BadUserInputError('input.ownerId', `no active consultant ${ownerId}`);
     });
     if (!this.mayAssignOwner(caller, owner)) throw new ForbiddenError('You may only create customers for yourself or your department');
-    const _id = newCustomerId();
     const draft: CustomerDraft = {
-      _id,
+      _id: newCustomerId(),
       ...cardOf(input),
       ownerId: owner._id,
       departmentId: owner.departmentId,
@@ -94,13 +135,7 @@ export class CustomersService {
       updatedAt: now,
       ...stored,
     };
-    let record = { ...draft } as CustomerRecord;
-    for (const extension of this.extensions.all) {
-      const part = await extension.onCreate?.({ input: (rawInput ?? {}) as Record<string, unknown>, draft: record, caller, now });
-      record = { ...record, ...part };
-    }
-    record.history = [{ at: now, by: caller.userId, field: 'created', before: null, after: JSON.stringify(input.name) }];
-    return this.store.insert(record, actorOf(caller));
+    return { ...draft } as CustomerRecord;
   }
 
   /** `input.changes` to the card of the customer `input.id`. */
@@ -262,4 +297,14 @@ function decodeHistoryCursor(customerId: string, cursor: string): number {
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What `run` gives, or the DomainError that refused it (other errors are thrown). */
+async function refusalOf<T>(run: () => Promise<T>): Promise<T | DomainError> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
 }

@@ -43,15 +43,23 @@ export class DuplicatesService {
   extension(): CustomerExtension {
     return {
       name: 'duplicates',
-      onCreate: async ({ draft, now }) => {
-        const normalized = identityOf(draft);
-        const candidates = await this.candidates(normalized, draft._id);
-        return {
-          normalized,
-          duplicateCandidates: candidates.map((c) => ({ customerId: new Types.ObjectId(c.customerId), matchedOn: c.matchedOn, flaggedAt: now })),
-          mergedInto: null,
-          mergedFrom: [],
-        };
+      // One query for every new customer of the request; a later one is also flagged against the earlier ones.
+      onCreateMany: async (contexts) => {
+        const identities = contexts.map(({ draft }) => identityOf(draft));
+        const archive = await this.candidatesOfMany(identities);
+        return contexts.map(({ now }, k) => {
+          const earlier = contexts
+            .slice(0, k)
+            .map((other, j) => ({ customerId: String(other.draft._id), matchedOn: matchesBetween(identities[k], identities[j]) }))
+            .filter((c) => c.matchedOn.length > 0);
+          const candidates = [...archive[k], ...earlier].slice(0, MAX_CANDIDATES);
+          return {
+            normalized: identities[k],
+            duplicateCandidates: candidates.map((c) => ({ customerId: new Types.ObjectId(c.customerId), matchedOn: c.matchedOn, flaggedAt: now })),
+            mergedInto: null,
+            mergedFrom: [],
+          };
+        });
       },
       // Keep the normalised copies in step with the card.
       derive: (set, current) => {
@@ -76,6 +84,27 @@ export class DuplicatesService {
       .limit(MAX_CANDIDATES)
       .lean<Pick<CustomerRecord, '_id' | 'normalized'>[]>();
     return rows.map((row) => ({ customerId: String(row._id), matchedOn: matchesBetween(identity, row.normalized) })).filter((c) => c.matchedOn.length > 0);
+  }
+
+  /** `candidates` for several identities with one query: per identity, the customers sharing a value with it. */
+  async candidatesOfMany(identities: readonly Pick<NormalisedIdentity, 'name' | 'phones' | 'emails' | 'registrationNumber'>[]): Promise<DuplicateCandidate[][]> {
+    const values = (pick: (identity: (typeof identities)[number]) => (string | null | undefined)[]) => [...new Set(identities.flatMap(pick).filter((v): v is string => Boolean(v)))];
+    const criteria = sameIdentityCriteria({ name: '', phones: values((i) => i.phones), emails: values((i) => i.emails), registrationNumber: null });
+    const names = values((i) => [i.name]);
+    const registrations = values((i) => [i.registrationNumber]);
+    if (names.length) criteria.push({ 'normalized.name': { $in: names } });
+    if (registrations.length) criteria.push({ 'normalized.registrationNumber': { $in: registrations } });
+    if (criteria.length === 0) return identities.map(() => []);
+    const rows = await this.store.model
+      .find({ mergedInto: null, $or: criteria }, { normalized: 1 })
+      .limit(MAX_CANDIDATES * identities.length)
+      .lean<Pick<CustomerRecord, '_id' | 'normalized'>[]>();
+    return identities.map((identity) =>
+      rows
+        .map((row) => ({ customerId: String(row._id), matchedOn: matchesBetween(identity, row.normalized) }))
+        .filter((c) => c.matchedOn.length > 0)
+        .slice(0, MAX_CANDIDATES),
+    );
   }
 
   /** Look before creating: who in the archive shares these identifying values. */
