@@ -39,7 +39,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
           <button type="submit">show</button>
         </form>
         <span className="viewer">
-          {viewer.data ? `${viewer.data.viewer.name ?? viewer.data.viewer.id} (${viewer.data.viewer.roles.join(', ')})` : ''}{' '}
+          {viewer.data ? (viewer.data.viewer.name ?? `${viewer.data.viewer.id} (${viewer.data.viewer.roles.join(', ')})`) : ''}{' '}
           <button onClick={onSignOut}>sign out</button>
         </span>
       </header>
