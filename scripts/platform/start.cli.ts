@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   console.log(`servers (${servers.source}): ${servers.mongoUrl}  ${servers.natsUrl}`);
 
   let platform: RunningPlatform | undefined;
+  // eslint-disable-next-line prefer-const -- declared before the shutdown handler that reads it, assigned once the platform is up
   let consoleUp: { url: string; close(): Promise<void> } | undefined;
   const consoleHost = process.env.HOST ?? '127.0.0.1';
   const consolePort = Number(process.env.CONSOLE_PORT ?? 4400);
