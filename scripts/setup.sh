@@ -30,3 +30,9 @@ if [ -z "${MONGO_URL:-}" ] && [ ! -f infra/mongo-server/target/mongo-dev-server.
   echo "setup: building the MongoDB-wire dev server (mongo-java-server)"
   mvn -q -B -f infra/mongo-server/pom.xml package -DskipTests
 fi
+
+# Debian's Chromium for the browser tests (scripts/browser, driven by puppeteer-core; no browser download).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ "${SKIP_BROWSER_INSTALL:-false}" != true ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Chromium (Debian package) for the browser tests"
+  apt_install chromium
+fi

@@ -1,23 +1,22 @@
 // The console in a real browser (headless Chromium through puppeteer-core): the dashboard draws every chart from
 // data seeded through the gateway and shows complaint events as they happen; the partner-portal example lists only
 // the partner's linked customers, page by page, with their open tickets. Screenshots go to .reports/screenshots/.
-// Skipped, saying so, only when no Chromium binary is installed (CHROMIUM_PATH, or Debian's /usr/bin/chromium).
+// Skipped, saying so, only when no Chromium binary is installed and BROWSER_TESTS_REQUIRED is not set (see chromium.ts).
 import { freePort } from '@crm/testing';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { consoleOrigins, startConsoleServer, withConsoleOrigins } from '../../apps/console/tools/console-server';
 import { startE2ePlatform } from '../e2e/e2e-platform';
 import type { RunningPlatform } from '../platform/platform';
+import { describeWithChromium, findChromium, HEADLESS_ARGS } from './chromium';
 import { seedConsoleData, whenFiguresSettled, type ConsoleSeed } from './console-seed';
 
 jest.setTimeout(240_000);
 
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => candidate && existsSync(candidate));
+const chromium = findChromium();
 const SCREENSHOTS = path.resolve(__dirname, '../../.reports/screenshots');
 const DASHBOARD_CHARTS = ['kpi-newCustomers', 'kpi-conversionRate', 'kpi-satisfaction', 'kpi-sales', 'kpi-complaintRate', 'ageing', 'sla', 'complaint-trend', 'complaint-causes'];
-
-if (!chromium) console.warn('console browser tests skipped: no Chromium binary (apt-get install chromium, or set CHROMIUM_PATH)');
 
 /** Coloured pixels (not white, grey or black: axes, grid and labels are grey) on each chart's canvas, by chart id. */
 function colouredPixels(page: Page): Promise<Record<string, number>> {
@@ -38,7 +37,7 @@ function colouredPixels(page: Page): Promise<Record<string, number>> {
   );
 }
 
-(chromium ? describe : describe.skip)('the console in a browser', () => {
+describeWithChromium('the console in a browser', chromium)('the console in a browser', () => {
   let platform: RunningPlatform;
   let consoleServer: Awaited<ReturnType<typeof startConsoleServer>>;
   let browser: Browser;
@@ -66,7 +65,7 @@ function colouredPixels(page: Page): Promise<Record<string, number>> {
     consoleServer = await startConsoleServer({ graphqlUrl: platform.gateway.graphqlUrl, port: consolePort });
     seed = await seedConsoleData(platform.gateway.graphqlUrl);
     await whenFiguresSettled(platform.gateway.graphqlUrl, seed.tokens.generalManager, period);
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: HEADLESS_ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
