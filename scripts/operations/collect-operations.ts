@@ -1,8 +1,8 @@
 // The operations the platform's own clients send, collected into schema/operations/ (checked in): the gateway plans
 // them at start, and `npm run schema:check` validates them against a subgraph change. Sources: the README's examples,
 // the demo seeding (scripts/platform/demo-*.ts) and the partner-portal end-to-end test (their GraphQL strings, read
-// from the TypeScript syntax). Hand-written client documents (a console's) go in schema/operations/console/ and are
-// not generated. `npm run operations` writes the files; `--check` fails when one is out of date.
+// from the TypeScript syntax) and the console's operation files (apps/console/src/operations/*.graphql, bundled into
+// the console as text). `npm run operations` writes the files; `--check` fails when one is out of date.
 import { parse, print } from 'graphql';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +32,17 @@ export function demoFiles(): string[] {
     .map((file) => path.join(dir, file));
 }
 
+/** The console's operation documents (each file one operation, as the console imports it), in name order. */
+export const CONSOLE_OPERATIONS_DIR = path.join(root, 'apps/console/src/operations');
+
+export function consoleOperations(dir = CONSOLE_OPERATIONS_DIR): SourceOperationsResult {
+  const operations = readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => ({ origin: path.relative(root, path.join(dir, file)).split(path.sep).join('/'), document: print(parse(readFileSync(path.join(dir, file), 'utf8'))) }));
+  return { operations, dynamic: [] };
+}
+
 export const PARTNER_PORTAL_SPEC = path.join(root, 'scripts/e2e/partner-portal.e2e.spec.ts');
 
 /** One operation per block, each under a `# from <file> (<function or test>)` line; run-time-built ones listed up top. */
@@ -49,6 +60,7 @@ export function collectedFiles(): Record<string, string> {
     'readme.graphql': render('README.md', readmeOperations(readFileSync(path.join(root, 'README.md'), 'utf8'))),
     'demo.graphql': renderSourceOperations('the demo seeding, scripts/platform/demo-*.ts', operationsInSources(root, demoFiles())),
     'partner-portal.graphql': renderSourceOperations('the partner-portal end-to-end test, scripts/e2e/partner-portal.e2e.spec.ts', operationsInSources(root, [PARTNER_PORTAL_SPEC])),
+    'console.graphql': renderSourceOperations('the console, apps/console/src/operations/*.graphql', consoleOperations()),
   };
 }
 
