@@ -4,6 +4,7 @@ import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from '
 import { AccessRequestRecord as AccessRequestRecordModel, AccessScopeRecord as AccessScopeRecordModel } from '../access/access-request.model';
 import { PersonalDataReadRecord as PersonalDataReadRecordModel } from '../access/personal-data-read.model';
 import { SalesTierRecord as SalesTierRecordModel } from '../classification/classification.model';
+import { ImportRowResultRecord as ImportRowResultRecordModel, ImportDuplicateRecord as ImportDuplicateRecordModel } from '../customer-import/customer-import.model';
 import { CustomerRecord as CustomerRecordModel, CustomerChangeRecord as CustomerChangeRecordModel } from '../customers/customer.model';
 import { IndividualView as IndividualViewModel } from '../customers/customer-card';
 import { CustomerFilingView as CustomerFilingViewModel } from '../filing/filing.model';
@@ -417,6 +418,8 @@ export type Customer = Node & {
   history: Array<CustomerChange>;
   /** The customer's id; a merged duplicate's id keeps resolving to its survivor. */
   id: Scalars['ID']['output'];
+  /** The import key of the row it was imported from (see CustomerImportRowResult.importKey); null when created otherwise, and for partners. */
+  importKey?: Maybe<Scalars['String']['output']>;
   /** KEY or GENERAL (the default); a KEY customer is served by at least two staff. */
   importance: CustomerImportance;
   /** Individual customers only. */
@@ -707,6 +710,106 @@ export type CustomerFilter = {
   stale?: InputMaybe<Scalars['Boolean']['input']>;
   /** Last verified before this instant. */
   verifiedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A customer or an earlier row that a row may duplicate. */
+export type CustomerImportDuplicate = {
+  __typename?: 'CustomerImportDuplicate';
+  /** The customer of the archive; null for an earlier row, or when it is out of your reach. */
+  customer?: Maybe<Customer>;
+  /** The import key of that customer or row (null for a customer that was not imported, or out of your reach). */
+  importKey?: Maybe<Scalars['String']['output']>;
+  /** The earlier row of this request, by its line; null for a customer of the archive. */
+  line?: Maybe<Scalars['Int']['output']>;
+  /** Which identifying values the two share. */
+  matchedOn: Array<DuplicateMatch>;
+};
+
+/** What an import does with a row that may duplicate another customer. */
+export type CustomerImportDuplicatePolicy =
+  /** Import it, flagged as a possible duplicate (Customer.possibleDuplicates), as createCustomer does. */
+  | 'IMPORT'
+  /** Leave it out: reported as DUPLICATE, nothing written. */
+  | 'SKIP';
+
+/** One thing wrong with a row. */
+export type CustomerImportProblem = {
+  __typename?: 'CustomerImportProblem';
+  /** What kind of problem. */
+  code: CustomerImportProblemCode;
+  /** The column the problem is in; null when it is about the row as a whole. */
+  column?: Maybe<Scalars['String']['output']>;
+  /** Where createCustomer would report it, such as ["input", "contacts", "0", "phone"]; null when about the row. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, in words for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A problem with a row. */
+export type CustomerImportProblemCode =
+  /** A value is missing, malformed or breaks one of createCustomer's rules. */
+  | 'BAD_USER_INPUT'
+  /** The caller may not create a customer for the row's owner. */
+  | 'FORBIDDEN';
+
+/** One row of the file, split into cells. */
+export type CustomerImportRowInput = {
+  /** Its cells, in the order of `columns`. */
+  cells: Array<Scalars['String']['input']>;
+  /** Its line in the file (the first line of a row that spans several), for the report. */
+  line: Scalars['Int']['input'];
+};
+
+/** What became of one row. */
+export type CustomerImportRowResult = {
+  __typename?: 'CustomerImportRowResult';
+  /** The customer written now or by an earlier run; null otherwise, or when out of your reach. */
+  customer?: Maybe<Customer>;
+  /** Everything wrong with the row (REJECTED), each problem naming its column; empty otherwise. */
+  errors: Array<CustomerImportProblem>;
+  /**
+   * What makes the row the same on a re-run: `ext:` and the externalId column, else `row:` and a digest of its kind,
+   * normalised name and registration number (or first phone or e-mail). Stored on the customer, unique in the archive.
+   */
+  importKey?: Maybe<Scalars['String']['output']>;
+  /** The row's line in the file. */
+  line: Scalars['Int']['output'];
+  /** Customers of the archive and earlier rows it may duplicate (DUPLICATE, or IMPORTED under the IMPORT policy). */
+  possibleDuplicates: Array<CustomerImportDuplicate>;
+  /** What became of it. */
+  status: CustomerImportRowStatus;
+};
+
+/** What became of a row. */
+export type CustomerImportRowStatus =
+  /** A customer with the row's import key is already in the archive (an earlier run): skipped, nothing written. */
+  | 'ALREADY_IMPORTED'
+  /** May duplicate a customer of the archive or an earlier row (see possibleDuplicates): skipped, nothing written. */
+  | 'DUPLICATE'
+  /** Written now, with the customer.created event createCustomer raises. */
+  | 'IMPORTED'
+  /** Breaks a rule (see errors): nothing written. */
+  | 'REJECTED'
+  /** A dry run: the row passes every rule and would be imported. */
+  | 'VALID';
+
+/** How many rows came to what. */
+export type CustomerImportSummary = {
+  __typename?: 'CustomerImportSummary';
+  /** Skipped: imported by an earlier run. */
+  alreadyImported: Scalars['Int']['output'];
+  /** Whether this was a dry run (nothing written). */
+  dryRun: Scalars['Boolean']['output'];
+  /** Skipped: may duplicate another customer. */
+  duplicates: Scalars['Int']['output'];
+  /** Written now. */
+  imported: Scalars['Int']['output'];
+  /** Refused by a rule. */
+  rejected: Scalars['Int']['output'];
+  /** Rows read. */
+  rows: Scalars['Int']['output'];
+  /** Would be imported (a dry run). */
+  valid: Scalars['Int']['output'];
 };
 
 /** How important a customer is (set in accounts); with the severity it selects a ticket's SLA targets. */
@@ -1068,6 +1171,40 @@ export type HandoverResult = {
   toConsultant: Consultant;
 };
 
+/**
+ * Customers from a CSV file, each row checked with createCustomer's rules. The header names the columns, in any order,
+ * case and spacing ignored: name, kind, listType (required), externalId, industry, region, address, tradingSince, ownerId,
+ * partnerIds (separated by ;), contactName, contactTitle, contactPhone, contactEmail, registrationNumber,
+ * enterpriseNature, companySize, employeeCount, establishedOn, legalRepresentative, gender, birthday, occupation,
+ * category, importance, loyalty, route, firstContactAt, competitorNotes, industryNotes. An empty cell is no value.
+ * Give either `csv` or `columns` with `rows`.
+ */
+export type ImportCustomersInput = {
+  /** The header's column names, for `rows`. */
+  columns?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The file's text, header first (up to 1 000 rows; a larger file goes in chunks as `rows`). */
+  csv?: InputMaybe<Scalars['String']['input']>;
+  /** The owner of rows with an empty ownerId (default the caller); the same owner rule as createCustomer. */
+  defaultOwnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Check every row and answer what would happen; nothing is written. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** What happens to a row that may duplicate a customer of the archive or an earlier row: skipped (default) or imported with the flag createCustomer sets. */
+  duplicates?: InputMaybe<CustomerImportDuplicatePolicy>;
+  /** Rows already split into cells (up to 1 000), each with its line in the file: how a client sends a large file in chunks. */
+  rows?: InputMaybe<Array<CustomerImportRowInput>>;
+};
+
+/** What importCustomers answers. */
+export type ImportCustomersPayload = {
+  __typename?: 'ImportCustomersPayload';
+  /** Every row in the order given; empty when the request was refused. */
+  rows: Array<CustomerImportRowResult>;
+  /** The counts; null when the request was refused. */
+  summary?: Maybe<CustomerImportSummary>;
+  /** What the caller can fix about the request as a whole: no rows or both kinds, a file that is not CSV, an unknown or missing column, too many rows (BAD_USER_INPUT); empty otherwise, even when rows are rejected. */
+  userErrors: Array<UserError>;
+};
+
 /** Basic data of a person. Gender, birthday and age are personal data: null for partners, every read audited. */
 export type IndividualProfile = {
   __typename?: 'IndividualProfile';
@@ -1251,6 +1388,12 @@ export type Mutation = {
    */
   handOverCustomers?: Maybe<HandOverCustomersPayload>;
   /**
+   * Import customers from CSV rows with createCustomer's rules: every row is checked and answered on its own, the valid
+   * ones are written in one bulk insert (each with its customer.created event), a rejected row writes nothing, and a
+   * row imported before (the same import key) is skipped. Who may create customers may import them.
+   */
+  importCustomers?: Maybe<ImportCustomersPayload>;
+  /**
    * Merge a duplicate into the survivor: contacts, partners, staff and history move over; the duplicate's id reads
    * as the survivor from then on, and crm.accounts.customer.merged tells other services to re-point. Safe to retry.
    */
@@ -1382,6 +1525,17 @@ export type MutationFileCustomerArgs = {
  */
 export type MutationHandOverCustomersArgs = {
   input: HandOverCustomersInput;
+};
+
+
+/**
+ * The writes of the graph. Each answers a payload: the record, or null with the `userErrors` the caller can fix
+ * (bad input, missing records and conflicting states); nothing is written then. Permission and authentication
+ * failures are top-level errors, and the mutation's field is null. The other mutations of the same request keep
+ * their results.
+ */
+export type MutationImportCustomersArgs = {
+  input: ImportCustomersInput;
 };
 
 
@@ -2574,6 +2728,14 @@ export type ResolversTypes = ResolversObject<{
   CustomerEdge: ResolverTypeWrapper<Partial<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>>;
   CustomerFiling: ResolverTypeWrapper<CustomerFilingViewModel>;
   CustomerFilter: ResolverTypeWrapper<Partial<CustomerFilter>>;
+  CustomerImportDuplicate: ResolverTypeWrapper<ImportDuplicateRecordModel>;
+  CustomerImportDuplicatePolicy: ResolverTypeWrapper<Partial<CustomerImportDuplicatePolicy>>;
+  CustomerImportProblem: ResolverTypeWrapper<Partial<CustomerImportProblem>>;
+  CustomerImportProblemCode: ResolverTypeWrapper<Partial<CustomerImportProblemCode>>;
+  CustomerImportRowInput: ResolverTypeWrapper<Partial<CustomerImportRowInput>>;
+  CustomerImportRowResult: ResolverTypeWrapper<ImportRowResultRecordModel>;
+  CustomerImportRowStatus: ResolverTypeWrapper<Partial<CustomerImportRowStatus>>;
+  CustomerImportSummary: ResolverTypeWrapper<Partial<CustomerImportSummary>>;
   CustomerImportance: ResolverTypeWrapper<Partial<CustomerImportance>>;
   CustomerKind: ResolverTypeWrapper<Partial<CustomerKind>>;
   CustomerListReview: ResolverTypeWrapper<CustomerListReviewViewModel>;
@@ -2604,6 +2766,8 @@ export type ResolversTypes = ResolversObject<{
   HandOverCustomersInput: ResolverTypeWrapper<Partial<HandOverCustomersInput>>;
   HandOverCustomersPayload: ResolverTypeWrapper<Partial<Omit<HandOverCustomersPayload, 'handover'> & { handover?: Maybe<ResolversTypes['HandoverResult']> }>>;
   HandoverResult: ResolverTypeWrapper<HandoverResultModel>;
+  ImportCustomersInput: ResolverTypeWrapper<Partial<ImportCustomersInput>>;
+  ImportCustomersPayload: ResolverTypeWrapper<Partial<Omit<ImportCustomersPayload, 'rows'> & { rows: Array<ResolversTypes['CustomerImportRowResult']> }>>;
   IndividualProfile: ResolverTypeWrapper<IndividualViewModel>;
   IndividualProfileInput: ResolverTypeWrapper<Partial<IndividualProfileInput>>;
   InvestigationArea: ResolverTypeWrapper<Partial<InvestigationArea>>;
@@ -2716,6 +2880,11 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerEdge: Partial<Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] }>;
   CustomerFiling: CustomerFilingViewModel;
   CustomerFilter: Partial<CustomerFilter>;
+  CustomerImportDuplicate: ImportDuplicateRecordModel;
+  CustomerImportProblem: Partial<CustomerImportProblem>;
+  CustomerImportRowInput: Partial<CustomerImportRowInput>;
+  CustomerImportRowResult: ImportRowResultRecordModel;
+  CustomerImportSummary: Partial<CustomerImportSummary>;
   CustomerListReview: CustomerListReviewViewModel;
   CustomerReview: ListReviewEntryRecordModel;
   CustomerSort: Partial<CustomerSort>;
@@ -2736,6 +2905,8 @@ export type ResolversParentTypes = ResolversObject<{
   HandOverCustomersInput: Partial<HandOverCustomersInput>;
   HandOverCustomersPayload: Partial<Omit<HandOverCustomersPayload, 'handover'> & { handover?: Maybe<ResolversParentTypes['HandoverResult']> }>;
   HandoverResult: HandoverResultModel;
+  ImportCustomersInput: Partial<ImportCustomersInput>;
+  ImportCustomersPayload: Partial<Omit<ImportCustomersPayload, 'rows'> & { rows: Array<ResolversParentTypes['CustomerImportRowResult']> }>;
   IndividualProfile: IndividualViewModel;
   IndividualProfileInput: Partial<IndividualProfileInput>;
   InvestigationFinding: InvestigationFindingRecordModel;
@@ -2901,6 +3072,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   filing?: Resolver<Maybe<ResolversTypes['CustomerFiling']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['CustomerChange']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  importKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importance?: Resolver<ResolversTypes['CustomerImportance'], ParentType, ContextType>;
   individual?: Resolver<Maybe<ResolversTypes['IndividualProfile']>, ParentType, ContextType>;
   industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2989,6 +3161,39 @@ export type CustomerFilingResolvers<ContextType = RequestContext, ParentType ext
   unreportedChangeSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type CustomerImportDuplicateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerImportDuplicate'] = ResolversParentTypes['CustomerImportDuplicate']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  importKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  matchedOn?: Resolver<Array<ResolversTypes['DuplicateMatch']>, ParentType, ContextType>;
+}>;
+
+export type CustomerImportProblemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerImportProblem'] = ResolversParentTypes['CustomerImportProblem']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['CustomerImportProblemCode'], ParentType, ContextType>;
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CustomerImportRowResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerImportRowResult'] = ResolversParentTypes['CustomerImportRowResult']> = ResolversObject<{
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['CustomerImportProblem']>, ParentType, ContextType>;
+  importKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  possibleDuplicates?: Resolver<Array<ResolversTypes['CustomerImportDuplicate']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CustomerImportRowStatus'], ParentType, ContextType>;
+}>;
+
+export type CustomerImportSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerImportSummary'] = ResolversParentTypes['CustomerImportSummary']> = ResolversObject<{
+  alreadyImported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type CustomerListReviewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerListReview'] = ResolversParentTypes['CustomerListReview']> = ResolversObject<{
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3074,6 +3279,12 @@ export type HandoverResultResolvers<ContextType = RequestContext, ParentType ext
   toConsultant?: Resolver<ResolversTypes['Consultant'], ParentType, ContextType>;
 }>;
 
+export type ImportCustomersPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImportCustomersPayload'] = ResolversParentTypes['ImportCustomersPayload']> = ResolversObject<{
+  rows?: Resolver<Array<ResolversTypes['CustomerImportRowResult']>, ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['CustomerImportSummary']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type IndividualProfileResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IndividualProfile'] = ResolversParentTypes['IndividualProfile']> = ResolversObject<{
   age?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   birthday?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -3119,6 +3330,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   dismissPossibleDuplicate?: Resolver<Maybe<ResolversTypes['DismissPossibleDuplicatePayload']>, ParentType, ContextType, RequireFields<MutationDismissPossibleDuplicateArgs, 'input'>>;
   fileCustomer?: Resolver<Maybe<ResolversTypes['FileCustomerPayload']>, ParentType, ContextType, RequireFields<MutationFileCustomerArgs, 'input'>>;
   handOverCustomers?: Resolver<Maybe<ResolversTypes['HandOverCustomersPayload']>, ParentType, ContextType, RequireFields<MutationHandOverCustomersArgs, 'input'>>;
+  importCustomers?: Resolver<Maybe<ResolversTypes['ImportCustomersPayload']>, ParentType, ContextType, RequireFields<MutationImportCustomersArgs, 'input'>>;
   mergeCustomers?: Resolver<Maybe<ResolversTypes['MergeCustomersPayload']>, ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'input'>>;
   recordGeneralSurvey?: Resolver<Maybe<ResolversTypes['RecordGeneralSurveyPayload']>, ParentType, ContextType, RequireFields<MutationRecordGeneralSurveyArgs, 'input'>>;
   recordInvestigationFinding?: Resolver<Maybe<ResolversTypes['RecordInvestigationFindingPayload']>, ParentType, ContextType, RequireFields<MutationRecordInvestigationFindingArgs, 'input'>>;
@@ -3402,6 +3614,10 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerFiling?: CustomerFilingResolvers<ContextType>;
+  CustomerImportDuplicate?: CustomerImportDuplicateResolvers<ContextType>;
+  CustomerImportProblem?: CustomerImportProblemResolvers<ContextType>;
+  CustomerImportRowResult?: CustomerImportRowResultResolvers<ContextType>;
+  CustomerImportSummary?: CustomerImportSummaryResolvers<ContextType>;
   CustomerListReview?: CustomerListReviewResolvers<ContextType>;
   CustomerReview?: CustomerReviewResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -3415,6 +3631,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   GeneralSurvey?: GeneralSurveyResolvers<ContextType>;
   HandOverCustomersPayload?: HandOverCustomersPayloadResolvers<ContextType>;
   HandoverResult?: HandoverResultResolvers<ContextType>;
+  ImportCustomersPayload?: ImportCustomersPayloadResolvers<ContextType>;
   IndividualProfile?: IndividualProfileResolvers<ContextType>;
   InvestigationFinding?: InvestigationFindingResolvers<ContextType>;
   ManagementStatus?: ManagementStatusResolvers<ContextType>;
