@@ -220,7 +220,9 @@ export function summarise(statuses: readonly ImportRowStatus[], dryRun: boolean)
 export function parseCsv(text: string): { headers: string[]; rows: ImportRow[] } | { problem: string } {
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+    // One line ending throughout: csv-parse takes the first it meets as the delimiter, and a file edited on two
+    // systems mixes them (a stray \r would end up in a cell and the line numbers would drift).
+    records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (error) {
     return { problem: (error as Error).message };
   }
