@@ -64,6 +64,12 @@ export const gatewayConfigSchema = processConfigSchema
     SUPERGRAPH_POLL_MS: env.positiveInt(10_000).describe('How often the supergraph URL is polled, or the supergraph file checked besides the file watch.'),
     SUPERGRAPH_WATCH: env.bool(true).describe('Watch the supergraph file for changes (the poll still runs; off: poll only).'),
     SUPERGRAPH_DEBOUNCE_MS: env.positiveInt(250).describe('Quiet time after a change to the supergraph file before it is read.'),
+    EXPLORER_ENABLED: z
+      .enum(['true', 'false', '1', '0'])
+      .transform((v) => v === 'true' || v === '1')
+      .describe('Serve the GraphQL explorer (GraphiQL, bundled) to browsers opening GET /graphql; default on, off with NODE_ENV=production. Its requests are authenticated and limited like any other.')
+      .optional(),
+    EXPLORER_DIR: z.string().min(1).describe('Folder of the built explorer (default: dist/apps/explorer at the repository root, `npx nx build explorer`).').optional(),
     SUPERGRAPH_HEALTH_CHECK: env.bool(false).describe('Ask every subgraph of a new supergraph for its health before serving it (refused if one is down).'),
     ...subgraphUrlFields,
   })

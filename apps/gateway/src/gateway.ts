@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
-import { createHttpShell, createLogger, graphqlOperationMetrics, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
+import { createHttpShell, createLogger, graphqlOperationMetrics, jsonApiSecurityHeaders, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -13,6 +14,7 @@ import { introspectionRoles, subgraphUrlsFromConfig, type GatewayConfig } from '
 import { introspectionPolicyPlugin } from './introspection-policy';
 import type { GatewayContext } from './gateway-context';
 import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
+import { explorerDir, explorerEnabled, explorerRoutes, explorerSecurityPolicy } from './explorer';
 import { withClientSchema } from './client-schema-gateway';
 import { withGlobalIds } from './global-ids-gateway';
 import { queryLimitRules, tokenLimit } from './limits';
@@ -53,6 +55,8 @@ export interface Gateway {
   subscriptions?: ComplaintSubscriptions;
   /** Where the supergraph is reloaded from; absent when a fixed `supergraphSdl` was given. */
   supergraph?: SupergraphSource;
+  /** GET /graphql from a browser serves the explorer (EXPLORER_ENABLED). */
+  explorer: boolean;
   /** Turn /readyz to 503 so load balancers stop sending traffic (called first on shutdown). */
   markStopping(): void;
   /** Close the keep-alive connections to the subgraphs (after Apollo has stopped). */
@@ -70,6 +74,8 @@ export interface RunningGateway {
   /** Present when NATS_URL is set: complaint-event subscriptions over graphql-ws on `${url}/graphql`. */
   subscriptions?: ComplaintSubscriptions;
   supergraph?: SupergraphSource;
+  /** Where a browser opens the GraphQL explorer (the GraphQL URL itself); absent when EXPLORER_ENABLED is off. */
+  explorerUrl?: string;
   /**
    * Graceful: not ready → close WebSockets (their consumers stop) → stop accepting → finish in-flight
    * (≤ SHUTDOWN_TIMEOUT_MS) → stop Apollo → drain NATS.
@@ -128,7 +134,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: logger.child({ component: 'apollo-server' }),
     validationRules: queryLimitRules(limits),
     formatError: formatGatewayError,
-    plugins: [graphqlOperationMetrics(registry), errorLoggingPlugin(), costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)), rateLimitHeadersPlugin(), introspectionPolicyPlugin<GatewayContext>(introspectionRoles(config))],
+    plugins: [
+      graphqlOperationMetrics(registry),
+      errorLoggingPlugin(),
+      costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)),
+      rateLimitHeadersPlugin(),
+      introspectionPolicyPlugin<GatewayContext>(introspectionRoles(config)),
+      // The explorer (EXPLORER_ENABLED) is the gateway's browser page; Apollo's own would load its code from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     includeStacktraceInErrorResponses: false,
     // One operation per request: batching would multiply every limit above by the batch size.
     allowBatchedHttpRequests: false,
@@ -149,6 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (!routed.has(name)) logger.warn({ subgraph: name }, 'subgraph URL override names no subgraph of the supergraph');
   }
 
+  const explorer = explorerEnabled(config);
   const app = createHttpShell({
     logger,
     identity: serviceIdentity('gateway'),
@@ -161,7 +176,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     readiness: async () => ({ supergraph: supergraphLoaded, accepting: !stopping }),
     // Each subgraph's version from its /healthz (cached; a down one is listed as down and changes no check).
     readinessDetails: () => ({ ...(source && supergraphDetails(source.status())), subgraphs: subgraphVersions.list() }),
+    // Apollo's landing page is off, so a browser's GET /graphql without the explorer gets the JSON API's policy too.
+    securityHeaders: explorer ? explorerSecurityPolicy() : () => jsonApiSecurityHeaders,
   });
+  // Before Apollo: a browser's GET /graphql gets the page; every other /graphql request goes on to Apollo as before.
+  if (explorer) app.use(explorerRoutes(explorerDir(config), logger));
   app.use('/graphql', corsPolicy(parseOrigins(config.CORS_ORIGINS)));
   app.use('/graphql', tokenLimit(config.MAX_TOKENS), expressMiddleware(apollo, { context: authenticate(verifyToken, limiter) }));
 
@@ -172,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     subscriptions,
     supergraph: source,
+    explorer,
     markStopping: () => {
       stopping = true;
     },
@@ -189,6 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   gateway.subscriptions?.attach(http.server);
   gateway.logger.info({ url: http.url }, 'gateway listening');
   if (gateway.subscriptions) gateway.logger.info({ url: `${http.url.replace(/^http/, 'ws')}/graphql` }, 'complaint subscriptions served over graphql-ws');
+  if (gateway.explorer) gateway.logger.info({ url: `${http.url}/graphql` }, 'GraphQL explorer: open the GraphQL URL in a browser');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -199,6 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registry: gateway.registry,
     subscriptions: gateway.subscriptions,
     supergraph: gateway.supergraph,
+    explorerUrl: gateway.explorer ? `${http.url}/graphql` : undefined,
     logger: gateway.logger,
     stop: () =>
       (stopping ??= (async () => {
