@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
+import { startTelemetry, type Telemetry } from '@crm/telemetry';
 import { createHttpShell, createLogger, graphqlOperationMetrics, jsonApiSecurityHeaders, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -61,6 +62,8 @@ export interface Gateway {
   markStopping(): void;
   /** Close the keep-alive connections to the subgraphs (after Apollo has stopped). */
   closeSubgraphConnections(): Promise<void>;
+  /** The gateway's tracing (off unless the OTEL_* variables turn it on); shut down last. */
+  telemetry: Telemetry;
 }
 
 export interface RunningGateway {
@@ -91,6 +94,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL, options.logDestination);
   const registry = options.registry ?? defaultRegistry();
+  const telemetry = startTelemetry('gateway', config, serviceIdentity('gateway').version);
+  const tracer = telemetry.enabled ? telemetry.tracer : undefined;
   // Re-warm once the client-facing schema of a new supergraph is in place (set by the listeners of the update).
   const rewarm = () => served.warm(readShippedOperations(operationsDir(config)), logger).then((report) => logger.info(report, 'query plans re-warmed for the new supergraph'));
   const source = options.supergraphSdl === undefined ? new SupergraphSource({ origin: supergraphOrigin(config), logger, registry, healthCheck: config.SUPERGRAPH_HEALTH_CHECK, onUpdated: rewarm }) : undefined;
@@ -113,7 +118,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (!target) throw new Error(`Subgraph ${name} has no URL: set ${name} in the supergraph or override it`);
       routed.add(name);
       subgraphVersions.track(name, target);
-      const dataSource = new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, dedupe: config.SUBGRAPH_DEDUPE, connections: config.SUBGRAPH_CONNECTIONS });
+      const dataSource = new SubgraphDataSource({ name, url: target, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, dedupe: config.SUBGRAPH_DEDUPE, connections: config.SUBGRAPH_CONNECTIONS, tracer });
       dataSources.push(dataSource);
       return dataSource;
     },
@@ -169,6 +174,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     identity: serviceIdentity('gateway'),
     registry,
     bodyLimitBytes: config.MAX_BODY_BYTES,
+    tracer,
     // Subgraphs are not checked: a gateway pulled out of the load balancer because one subgraph is down would take
     // every other subgraph's data down with it; it serves partial data instead, and each subgraph has its own probe.
     // NATS is listed only when subscriptions are configured (NATS_URL); without it the gateway serves none.
@@ -198,6 +204,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     closeSubgraphConnections: async () => {
       await Promise.all(dataSources.map((dataSource) => dataSource.close()));
     },
+    telemetry,
   };
 }
 
@@ -232,6 +239,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.apollo.stop();
         await gateway.closeSubgraphConnections();
         await gateway.subscriptions?.stop();
+        await gateway.telemetry.shutdown();
         gateway.logger.info('gateway stopped');
       })()),
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventContract, EventData } from '@crm/contracts';
+import { activeTraceContext } from '@crm/telemetry';
 
 /** Who caused an event; carried as CloudEvents extension attributes (lower-case, scalar). */
 export interface EventActor {
@@ -11,6 +12,8 @@ export interface EventActor {
 /**
  * Every event on the bus, in CloudEvents 1.0 structured mode (JSON).
  * `type` equals the NATS subject; `subject` is the id of the entity the event is about.
+ * `traceparent` / `tracestate` are the CloudEvents distributed-tracing extension: the W3C trace context of the
+ * work that produced the event (absent when tracing is off), so the relay's and consumers' spans link to it.
  */
 export interface CloudEvent<D = unknown> {
   specversion: '1.0';
@@ -23,6 +26,8 @@ export interface CloudEvent<D = unknown> {
   dataschema: string;
   actorid: string;
   actorroles: string;
+  traceparent?: string;
+  tracestate?: string;
   data: D;
 }
 
@@ -37,6 +42,10 @@ export const cloudEventSchema = z.object({
   dataschema: z.string(),
   actorid: z.string(),
   actorroles: z.string(),
+  // Optional, so events written before tracing (or with it off) still parse; not checked further here, since a
+  // malformed one only costs the span link (see linksTo), never the event.
+  traceparent: z.string().optional(),
+  tracestate: z.string().optional(),
   data: z.unknown(),
 });
 
@@ -51,7 +60,10 @@ export interface NewEvent<C extends EventContract> {
   time?: Date;
 }
 
-/** Build an event for a contract; the payload is validated here so a bad event never reaches the outbox. */
+/**
+ * Build an event for a contract; the payload is validated here so a bad event never reaches the outbox. Built inside
+ * a traced request (or event handler), it carries that span's trace context.
+ */
 export function createEvent<C extends EventContract>(contract: C, event: NewEvent<C>): CloudEvent<EventData<C>> {
   const data = contract.data.parse(event.data) as EventData<C>;
   return {
@@ -65,6 +77,7 @@ export function createEvent<C extends EventContract>(contract: C, event: NewEven
     dataschema: dataSchemaUri(contract),
     actorid: event.actor.userId,
     actorroles: event.actor.roles.join(' '),
+    ...activeTraceContext(),
     data,
   };
 }

@@ -1,5 +1,7 @@
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats';
 import type { Logger } from 'pino';
+import { SpanKind, type Span, type Tracer } from '@opentelemetry/api';
+import { linksTo, markFailed, messagingAttributes, withSpan } from '@crm/telemetry';
 import { deadLetterStream, deadLetterSubject, streamFor, type EventContract, type ServiceName } from '@crm/contracts';
 import { cloudEventSchema, dataSchemaUri, parseEvent, type CloudEvent } from './cloud-event';
 import { ensureStream, isJetStreamError, JetStreamErrorCode, type EventBus } from './event-bus';
@@ -61,6 +63,8 @@ export interface ConsumerDeps {
   processed: ProcessedEvents;
   metrics: EventMetrics;
   logger: Logger;
+  /** With tracing on: a consumer span per accepted delivery, linked to the work that produced the event. */
+  tracer?: Tracer;
 }
 
 /** A durable pull consumer with explicit ack, bounded redelivery with back-off, and a dead-letter path. */
@@ -120,7 +124,6 @@ async function handleDelivery(
   deps: ConsumerDeps,
   policy: { maxDeliver: number; backoff: number[]; log: Logger },
 ): Promise<void> {
-  const deliveries = msg.info.redeliveryCount;
   let event: CloudEvent | undefined;
   try {
     event = readAccepted(definition, msg.data);
@@ -135,6 +138,23 @@ async function handleDelivery(
     msg.ack();
     return;
   }
+  const accepted = event;
+  if (!deps.tracer) return processAccepted(msg, accepted, definition, deps, policy);
+  // The handler's own reads and writes (and any event it raises) are children of this span; the producer is a link.
+  const options = { kind: SpanKind.CONSUMER, links: linksTo(accepted), attributes: messagingAttributes('process', accepted, definition.durable) };
+  await withSpan(deps.tracer, `process ${accepted.type}`, options, (span) => processAccepted(msg, accepted, definition, deps, policy, span));
+}
+
+/** An accepted event: skipped when already processed, else handled, then acknowledged, redelivered or dead-lettered. */
+async function processAccepted(
+  msg: JsMsg,
+  event: CloudEvent,
+  definition: EventHandlerDefinition,
+  deps: ConsumerDeps,
+  policy: { maxDeliver: number; backoff: number[]; log: Logger },
+  span?: Span,
+): Promise<void> {
+  const deliveries = msg.info.redeliveryCount;
   try {
     if (await deps.processed.has(definition.durable, event.id)) {
       deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'duplicate' });
@@ -146,6 +166,7 @@ async function handleDelivery(
     deps.metrics.consumed.inc({ durable: definition.durable, outcome: 'ok' });
     msg.ack();
   } catch (error) {
+    if (span) markFailed(span, error);
     if (deliveries >= policy.maxDeliver) {
       await deadLetter(msg, definition, deps, error);
       return;

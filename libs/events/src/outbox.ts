@@ -1,6 +1,8 @@
 import { Schema, type Connection, type QueryFilter, type Model, type Query, type UpdateQuery } from 'mongoose';
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
+import { linksTo, messagingAttributes, withSpan } from '@crm/telemetry';
 import { encodeEvent, type CloudEvent } from './cloud-event';
 import type { EventMetrics } from './event-metrics';
 
@@ -158,6 +160,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Documents with a publish awaiting its JetStream ack at once (default 256); bounds what a pass holds. */
   maxInFlight?: number;
+  /** With tracing on: a producer span per publish, linked to the work that wrote the event. */
+  tracer?: Tracer;
 }
 
 interface PendingDocument {
@@ -367,6 +371,13 @@ export class OutboxRelay {
   }
 
   private async publish(event: CloudEvent): Promise<void> {
+    const { tracer } = this.options;
+    if (!tracer) return this.send(event);
+    // A link, not a parent: the relay publishes later, often in a pass that carries events of many requests.
+    await withSpan(tracer, `send ${event.type}`, { kind: SpanKind.PRODUCER, links: linksTo(event), attributes: messagingAttributes('send', event) }, () => this.send(event));
+  }
+
+  private async send(event: CloudEvent): Promise<void> {
     const ack = await this.options.js.publish(event.type, encodeEvent(event), { msgID: event.id });
     if (!ack.duplicate) this.options.metrics.published.inc({ type: event.type });
   }

@@ -40,7 +40,24 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
-/** Settings every process shares: where it listens, how it logs, how long it may take to stop. */
+const OTEL_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+
+/** The standard OpenTelemetry variables every process reads; tracing is off unless an exporter or an OTLP endpoint is set. */
+export const telemetryConfigFields = {
+  OTEL_SDK_DISABLED: env.bool(false).describe('true: no tracing, whatever the other OTEL_* variables say.'),
+  OTEL_TRACES_EXPORTER: z
+    .enum(['otlp', 'console', 'none'])
+    .describe('Where spans go: `otlp` (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318), `console`, or `none`; unset, tracing is on only when an OTLP endpoint is set.')
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url().describe('OTLP/HTTP receiver of a collector (Jaeger, Tempo, an OpenTelemetry Collector); traces go to `<endpoint>/v1/traces`. Setting it turns tracing on.').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.url().describe('Full OTLP/HTTP URL for traces, used as given (wins over OTEL_EXPORTER_OTLP_ENDPOINT).').optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().describe('Headers sent with every export, `key=value,key2=value2` (e.g. a hosted backend\'s API key).').optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().describe('`key=value,…` added to every span\'s resource (e.g. `deployment.environment.name=staging`); `service.name` is always the process\'s own.').optional(),
+  OTEL_TRACES_SAMPLER: z.enum(OTEL_SAMPLERS).describe('Which traces are kept; default `parentbased_always_on` (every trace, following a caller\'s decision).').optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a ratio between 0 and 1').describe('The ratio of the `*traceidratio` samplers, 0 to 1.').optional(),
+};
+
+/** Settings every process shares: where it listens, how it logs, how long it may take to stop, where its traces go. */
 export const processConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0').describe('Interface to listen on.'),
   LOG_LEVEL: env.logLevel().describe('fatal, error, warn, info, debug, trace or silent.'),
@@ -52,6 +69,7 @@ export const processConfigSchema = z.object({
     .default(0)
     .describe('On a stop, how long /readyz answers 503 while requests are still served, so a load balancer stops sending first (k8s: a few seconds).'),
   NODE_ENV: z.string().describe('`production` refuses a JWT_SECRET written in the repository (JWT_JWKS_URL preferred).').optional(),
+  ...telemetryConfigFields,
 });
 
 /** Shortest HS256 key accepted, in bytes (RFC 7518 asks for a key at least as long as the 256-bit hash). */

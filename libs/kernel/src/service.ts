@@ -21,6 +21,7 @@ import {
   startConsumer,
   type EventBus,
 } from '@crm/events';
+import { startTelemetry, traceMongoCommands, type Telemetry } from '@crm/telemetry';
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** One module of `buildSubgraphSchema`, typed from its public signature (no deep import). */
@@ -133,8 +134,11 @@ async function startService(definition: ServiceDefinition, options: StartOptions
   const config = readServiceConfig(plugins, options.env ?? process.env);
   const logger = options.logger ?? createLogger(definition.name, config.LOG_LEVEL, options.logDestination);
   const opened = new OpenedParts();
+  // Off by default (the no-op API); on, its spans are flushed after every other part has closed.
+  const telemetry = startTelemetry(definition.name, config, serviceIdentity(definition.name).version);
+  opened.add('telemetry', () => telemetry.shutdown());
   try {
-    const backends = await connectBackends(definition.name, config, opened);
+    const backends = await connectBackends(definition.name, config, opened, telemetry);
     const registered = await registerPlugins(definition.name, plugins, config, backends, options.clock ?? systemClock, logger);
     const apollo = await startSubgraph(definition.name, plugins, registered.contributions, backends.registry, logger, opened);
     const runtime = await startRuntime(definition.name, config, backends, registered, apollo, logger, opened);
@@ -179,19 +183,25 @@ interface Backends {
   bus: EventBus;
   registry: Registry;
   eventMetrics: EventMetrics;
+  /** The tracer when tracing is on; undefined keeps the traced paths out of the way. */
+  tracer?: Telemetry['tracer'];
 }
 
 /** Phase 2, backends: the service's database and its stream on the bus. */
-async function connectBackends(service: ServiceName, config: ServiceConfig, opened: OpenedParts): Promise<Backends> {
+async function connectBackends(service: ServiceName, config: ServiceConfig, opened: OpenedParts, telemetry: Telemetry): Promise<Backends> {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const connection = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB ?? defaultDatabaseName(service), monitorCommands: config.MONGO_MONITOR_COMMANDS });
+  // Command spans come from the driver's command monitoring, so tracing turns it on.
+  const monitorCommands = config.MONGO_MONITOR_COMMANDS || telemetry.enabled;
+  const connection = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB ?? defaultDatabaseName(service), monitorCommands });
   opened.add('mongo', () => connection.close());
+  const tracer = telemetry.enabled ? telemetry.tracer : undefined;
+  if (tracer) opened.add('mongo command spans', traceMongoCommands(connection.getClient(), tracer));
   const bus = await connectEventBus(config.NATS_URL, service);
   opened.add('nats', () => bus.nc.drain().catch(() => bus.nc.close()));
   await ensureStream(bus.jsm, streamFor(service));
-  return { connection, bus, registry, eventMetrics: new EventMetrics(registry) };
+  return { connection, bus, registry, eventMetrics: new EventMetrics(registry), tracer };
 }
 
 interface RegisteredPlugins {
@@ -268,10 +278,10 @@ async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, a
 
 /** Phase 5, runtime: outbox relay, plugin hooks, consumers, jobs, then HTTP (the last to open, the first to close). */
 async function startRuntime(service: ServiceName, config: ServiceConfig, backends: Backends, registered: RegisteredPlugins, apollo: ApolloServer<RequestContext>, logger: Logger, opened: OpenedParts) {
-  const { connection, bus, eventMetrics } = backends;
+  const { connection, bus, eventMetrics, tracer } = backends;
   const { contributions } = registered;
   const outboxModels = registered.models.filter((model) => model.schema.path(PENDING_EVENTS));
-  const relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay({ js: bus.js, models: outboxModels, logger: logger.child({ part: 'outbox' }), metrics: eventMetrics, pollIntervalMs: config.OUTBOX_POLL_MS, tracer });
   relay.start();
   opened.add('outbox relay', () => relay.stop());
   opened.add('relay kicks', kickRelayAfterWrites(connection, () => relay.kick()));
@@ -291,7 +301,7 @@ async function startRuntime(service: ServiceName, config: ServiceConfig, backend
     consumers.push(
       await startConsumer(
         { ...handler, durable: `${handler.durable}${config.NATS_DURABLE_SUFFIX}` },
-        { bus, service, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }) },
+        { bus, service, processed, metrics: eventMetrics, logger: logger.child({ part: 'consumer' }), tracer },
       ),
     );
   }
@@ -328,6 +338,7 @@ function subgraphHttpApp(
     identity,
     registry: backends.registry,
     bodyLimitBytes: config.MAX_BODY_BYTES,
+    tracer: backends.tracer,
     // Ready means Mongo answers a ping and NATS is connected (not reconnecting), plus every plugin's own check.
     readiness: async () => {
       const checks: Record<string, boolean> = {

@@ -1,9 +1,11 @@
+import type { Tracer } from '@opentelemetry/api';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { httpMetrics } from './http-metrics.middleware';
 import { jsonBody } from './json-body.middleware';
 import { requestContext } from './request-context.middleware';
+import { traceRequests } from './trace-requests.middleware';
 import { jsonApiSecurityHeaders, landingPageSecurityHeaders, securityHeaders, wantsLandingPage, type SecurityHeadersPolicy } from './security-headers';
 
 /** Named readiness checks; the process is ready when every one is true. */
@@ -29,6 +31,8 @@ export interface HttpShellOptions {
    * request it returns undefined for, gets the JSON API policy (`jsonApiSecurityHeaders`).
    */
   securityHeaders?: SecurityHeadersPolicy;
+  /** With tracing on: a server span per GraphQL request, continuing the caller's W3C trace context. */
+  tracer?: Tracer;
 }
 
 /**
@@ -41,7 +45,8 @@ export interface HttpShellOptions {
  * - `GET /healthz` → 200 `{ status: 'ok', service, version }` (the process lives; `identity` when given);
  * - `GET /readyz` → 200 `{ status: 'ready', checks }` or 503 `{ status: 'not_ready', checks }` (plus `details` if given);
  * - `GET /metrics` → Prometheus text of `registry`;
- * - `http_request_duration_seconds` (histogram) and `http_requests_total` (counter) by method, route, status.
+ * - `http_request_duration_seconds` (histogram) and `http_requests_total` (counter) by method, route, status;
+ * - with `tracer`: a server span per request on the GraphQL path (probes and metrics are not traced).
  */
 export function createHttpShell(options: HttpShellOptions): Express {
   const { logger, registry, readiness, bodyLimitBytes, graphqlPath = '/graphql' } = options;
@@ -78,6 +83,7 @@ export function createHttpShell(options: HttpShellOptions): Express {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
+  if (options.tracer) app.use(graphqlPath, traceRequests(options.tracer, graphqlPath));
   app.use(graphqlPath, jsonBody(bodyLimitBytes));
   return app;
 }

@@ -5,3 +5,4 @@ export { REQUEST_ID_HEADER } from './request-context.middleware';
 export { graphqlOperationMetrics, type GraphQLOperationMetricsOptions } from './graphql-operation-metrics.plugin';
 export { startHttpServer, type RunningHttpServer } from './http-server';
 export { jsonApiSecurityHeaders, landingPageSecurityHeaders, type SecurityHeadersPolicy } from './security-headers';
+export { traceRequests, REQUEST_ID_ATTRIBUTE } from './trace-requests.middleware';
