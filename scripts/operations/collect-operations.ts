@@ -1,7 +1,7 @@
 // The operations the platform's own clients send, collected into schema/operations/ (checked in): the gateway plans
 // them at start, and `npm run schema:check` validates them against a subgraph change. Sources: the README's examples,
-// the demo seeding (scripts/platform/demo-*.ts) and the partner-portal end-to-end test (their GraphQL strings, read
-// from the TypeScript syntax) and the console's operation files (apps/console/src/operations/*.graphql, bundled into
+// the demo seeding (scripts/platform/demo-*.ts), the partner-portal end-to-end test and the customer import client
+// (scripts/import; their GraphQL strings, read from the TypeScript syntax) and the console's operation files (apps/console/src/operations/*.graphql, bundled into
 // the console as text). `npm run operations` writes the files; `--check` fails when one is out of date.
 import { parse, print } from 'graphql';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,9 @@ export function consoleOperations(dir = CONSOLE_OPERATIONS_DIR): SourceOperation
 
 export const PARTNER_PORTAL_SPEC = path.join(root, 'scripts/e2e/partner-portal.e2e.spec.ts');
 
+/** The bulk import client (`npm run import`, `npm run bench:import`). */
+export const IMPORT_CLIENT = path.join(root, 'scripts/import/customer-import-client.ts');
+
 /** One operation per block, each under a `# from <file> (<function or test>)` line; run-time-built ones listed up top. */
 export function renderSourceOperations(sourceName: string, result: SourceOperationsResult): string {
   const dynamic = result.dynamic.length
@@ -61,6 +64,7 @@ export function collectedFiles(): Record<string, string> {
     'demo.graphql': renderSourceOperations('the demo seeding, scripts/platform/demo-*.ts', operationsInSources(root, demoFiles())),
     'partner-portal.graphql': renderSourceOperations('the partner-portal end-to-end test, scripts/e2e/partner-portal.e2e.spec.ts', operationsInSources(root, [PARTNER_PORTAL_SPEC])),
     'console.graphql': renderSourceOperations('the console, apps/console/src/operations/*.graphql', consoleOperations()),
+    'import.graphql': renderSourceOperations('the customer import client, scripts/import/customer-import-client.ts', operationsInSources(root, [IMPORT_CLIENT])),
   };
 }
 
