@@ -1,3 +1,5 @@
+import { installTestSpanExporter, startTelemetry, withSpan } from '@crm/telemetry';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createLogger, redactCredentials, REDACTED } from './logger';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnbS0xIiwicm9sZXMiOlsiZ2VuZXJhbF9tYW5hZ2VyIl19.c2lnbmF0dXJlLXBhcnQ';
@@ -38,5 +40,29 @@ describe('logger redaction', () => {
   it('leaves ordinary text alone', () => {
     expect(redactCredentials('customer C-1 eyes the offer; Bearer-less text')).toBe('customer C-1 eyes the offer; Bearer-less text');
     expect(redactCredentials('Authorization: Bearer abc.def')).toBe(`Authorization: Bearer ${REDACTED}`);
+  });
+});
+
+describe('logger and traces', () => {
+  it('names the trace and span of the traced work a line is written in, and none outside it', async () => {
+    const uninstall = installTestSpanExporter(new InMemorySpanExporter());
+    const telemetry = startTelemetry('test', {});
+    try {
+      const { logger, lines } = capture();
+      logger.info('before');
+      const ids = await withSpan(telemetry.tracer, 'work', {}, async (span) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        logger.child({ part: 'x' }).info('inside');
+        return span.spanContext();
+      });
+      logger.info('after');
+      const [before, inside, after] = lines.map((line) => JSON.parse(line));
+      expect(inside).toMatchObject({ msg: 'inside', trace_id: ids.traceId, span_id: ids.spanId });
+      expect(before).not.toHaveProperty('trace_id');
+      expect(after).not.toHaveProperty('trace_id');
+    } finally {
+      await telemetry.shutdown();
+      uninstall();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -43,7 +44,8 @@ export function redactCredentials(text: string): string {
 /**
  * Structured JSON logs; one child per plugin and per request. Credentials never reach a line: the fields of
  * `REDACTED_PATHS` are replaced by pino's redaction, and tokens inside messages and error texts are scrubbed.
- * `destination` defaults to stdout (twelve-factor); tests pass their own to read the lines.
+ * `destination` defaults to stdout (twelve-factor); tests pass their own to read the lines. With tracing on, a line
+ * written inside traced work names its trace and span (`trace_id`, `span_id`: OpenTelemetry's log fields).
  */
 export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -52,6 +54,7 @@ export function createLogger(service: string, level: string, destination?: Desti
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
+    mixin: traceFields,
     serializers: { err: (error: Error) => scrubError(pino.stdSerializers.err(error)) },
     hooks: {
       logMethod(args, method) {
@@ -63,6 +66,12 @@ export function createLogger(service: string, level: string, destination?: Desti
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** The active span's ids; nothing outside a trace or with tracing off (no context manager: the root context). */
+function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpanContext(context.active());
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
 
 function scrubError(serialized: ReturnType<typeof pino.stdSerializers.err>): ReturnType<typeof pino.stdSerializers.err> {
