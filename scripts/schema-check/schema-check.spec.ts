@@ -1,7 +1,7 @@
 // The subgraph check on temporary copies of schema/ (the repository's files are never edited): the base is a copy as
 // committed, the candidate a copy with one subgraph changed; the collected operations are the checked-in ones.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kind, parse, print, visit, type DocumentNode } from 'graphql';
@@ -119,6 +119,20 @@ describe('npm run schema:check: a subgraph against the others and the collected 
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/note +Field 'legacyBucketCode' was removed .*no collected operation uses it/);
     expect(run.out).toMatch(/result: ok \(\d+ collected operation\(s\) validate\)/);
+  });
+
+  it("counts the base's operations too, subfolders included: a client that still sends a removed field breaks though the candidate dropped its operation", async () => {
+    const base = copyOfSchema('base');
+    const candidate = copyOfSchema('candidate');
+    // The base serves a field that a (test) client in schema/operations/tests/ reads; the candidate drops both.
+    editSdl(base, 'credit/receivables.graphql', withField('AgeingBucketTotal', 'legacyBucketCode'));
+    mkdirSync(path.join(base, 'operations/tests'), { recursive: true });
+    writeFileSync(path.join(base, 'operations/tests/old-client.graphql'), 'query OldClient { ageing(asOf: "2026-01-01") { buckets { legacyBucketCode } } }\n');
+
+    const result = await check(base, candidate, 'credit');
+    expect(result.ok).toBe(false);
+    expect(result.breaks.map((b) => b.operation)).toEqual(['OldClient (tests/old-client.graphql)']);
+    expect(result.changes.find((change) => change.path === 'AgeingBucketTotal.legacyBucketCode')).toMatchObject({ verdict: 'break', usedBy: ['OldClient (tests/old-client.graphql)'] });
   });
 
   it('passes an added field', async () => {

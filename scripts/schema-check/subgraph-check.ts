@@ -39,7 +39,7 @@ export interface SchemaTree {
   label: string;
   /** Every schema/<service>/*.graphql: service -> file name -> SDL, both in name order. */
   subgraphs(): Map<string, Map<string, string>>;
-  /** schema/operations/*.graphql: file name -> text. */
+  /** Every .graphql file under schema/operations, subfolders too: its path there (`console.graphql`, `tests/e2e.graphql`) -> text. */
   operations(): Map<string, string>;
 }
 
@@ -68,7 +68,12 @@ export function directoryTree(schemaDir: string, label: string): SchemaTree {
     },
     operations() {
       const dir = path.join(schemaDir, OPERATIONS_FOLDER);
-      return new Map(graphqlFiles(dir).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
+      if (!existsSync(dir)) return new Map();
+      const files = (readdirSync(dir, { recursive: true }) as string[])
+        .map((file) => file.split(path.sep).join('/'))
+        .filter((file) => file.endsWith('.graphql'))
+        .sort();
+      return new Map(files.map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
     },
   };
 }
@@ -96,7 +101,12 @@ export function gitTree(repoRoot: string, ref: string, schemaPath = 'schema'): S
       return result;
     },
     operations() {
-      return new Map(inFolder(OPERATIONS_FOLDER).map((parts) => [parts[1], show(parts)]));
+      const prefix = `${schemaPath}/${OPERATIONS_FOLDER}/`;
+      const inside = files()
+        .filter((file) => file.startsWith(prefix))
+        .map((file) => file.slice(prefix.length))
+        .sort();
+      return new Map(inside.map((file) => [file, git('show', `${ref}:${prefix}${file}`)]));
     },
   };
 }
@@ -135,6 +145,7 @@ export interface CollectedOperation {
 /** Split operation files into one document per operation (a file may hold many, anonymous ones included). */
 export function collectedOperations(files: Map<string, string>): CollectedOperation[] {
   const result: CollectedOperation[] = [];
+  const seen = new Set<string>();
   for (const [file, text] of files) {
     const document = parse(text);
     const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
@@ -143,7 +154,11 @@ export function collectedOperations(files: Map<string, string>): CollectedOperat
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
       const name = definition.name?.value ?? `anonymous ${definition.operation} #${++anonymous}`;
       const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [definition, ...fragmentsUsedBy(definition, fragments)] };
-      result.push({ label: `${name} (${file})`, document: single, source: print(single) });
+      const source = print(single);
+      // The same operation collected from two clients is checked once, under the first file's name.
+      if (seen.has(source)) continue;
+      seen.add(source);
+      result.push({ label: `${name} (${file})`, document: single, source });
     }
   }
   return result;
