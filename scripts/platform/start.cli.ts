@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const consolePort = Number(process.env.CONSOLE_PORT ?? 4400);
   let stopping = false;
   let seeding: { done(summary: string): number } | undefined;
+  let explorerBuilt: Promise<boolean> = Promise.resolve(false);
   const stop = async (signal: string) => {
     stopping = true;
     seeding?.done('demo seeding interrupted: the data seeded so far stays (remove the data directory for a full seeding)');
@@ -57,8 +58,17 @@ async function main(): Promise<void> {
 
   try {
     phaseStart = Date.now();
-    const { startPlatform, consoleServer } = await loading;
+    const { startPlatform, consoleServer, explorerBuild } = await loading;
     phases.push(`code loaded ${seconds(Date.now() - phaseStart)} after them`);
+    // The gateway's explorer page (apps/explorer), built while the platform starts when missing or older than its
+    // sources; the gateway serves it once it is there.
+    explorerBuilt = explorerBuild.buildExplorerWhenStale().then(
+      () => true,
+      (error: unknown) => {
+        console.error(`explorer not built (GET /graphql answers 503): ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      },
+    );
     // The console (apps/console) calls the gateway from its own origin: CORS lets it in besides what CORS_ORIGINS lists.
     process.env.CORS_ORIGINS = consoleServer.withConsoleOrigins(process.env.CORS_ORIGINS, consoleServer.consoleOrigins(consoleHost, consolePort));
     platform = await startPlatform({
@@ -83,10 +93,12 @@ async function main(): Promise<void> {
     console.error(`console not served (the platform runs without it): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
+  const explorerUp = platform.gateway.explorerUrl && (await explorerBuilt) ? platform.gateway.explorerUrl : undefined;
   const tokens = await demoTokens(process.env.JWT_SECRET ?? (await import('@crm/auth')).DEV_JWT_SECRET, { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE });
   console.log(`
 CRM platform is up, ${seconds(process.uptime() * 1000)} after the launcher started (${phases.join(', ')}).
   GraphQL gateway : ${platform.gateway.graphqlUrl}
+  explorer        : ${explorerUp ? `${explorerUp} (open in a browser: GraphiQL; paste a token below in its token bar)` : platform.gateway.explorerUrl ? 'not built' : 'off (EXPLORER_ENABLED=false)'}
   subgraphs       : ${Object.values(platform.services).map((s) => `${s.name} ${s.url}`).join(', ')}
   console         : ${consoleUp ? `${consoleUp.url}/ (dashboard; sign in with a token below)  ${consoleUp.url}/partner.html (partner-portal example: partnerPortal)` : 'not served'}
   health          : ${platform.gateway.url}/healthz  ${platform.gateway.url}/readyz  ${platform.gateway.url}/metrics
@@ -130,16 +142,17 @@ Demo data is seeded now, in the background: the platform answers meanwhile (list
 /** The platform, its subgraphs' definitions and the demo seeders, loaded once the servers are on their way. */
 async function loadCode() {
   await new Promise((resolve) => setImmediate(resolve));
-  const [platform, { serviceRegistry }, demoData, demoActivity, progress, consoleServer] = await Promise.all([
+  const [platform, { serviceRegistry }, demoData, demoActivity, progress, consoleServer, explorerBuild] = await Promise.all([
     import('./platform'),
     import('@crm/contracts'),
     import('./demo-data'),
     import('./demo-activity'),
     import('./seed-progress'),
     import('../../apps/console/tools/console-server'),
+    import('../../apps/explorer/tools/build'),
   ]);
   await Promise.all(serviceRegistry.map((registration) => platform.loadSubgraph(registration.name)));
-  return { startPlatform: platform.startPlatform, demoTokens: demoData.demoTokens, seedDemoData: demoData.seedDemoData, seedDemoActivity: demoActivity.seedDemoActivity, seedProgress: progress.seedProgress, consoleServer };
+  return { startPlatform: platform.startPlatform, demoTokens: demoData.demoTokens, seedDemoData: demoData.seedDemoData, seedDemoActivity: demoActivity.seedDemoActivity, seedProgress: progress.seedProgress, consoleServer, explorerBuild };
 }
 
 main().catch((error) => {
