@@ -70,7 +70,8 @@ export function explorerRoutes(dir: string, logger: Logger, graphqlPath = '/grap
   let page: string | undefined;
   if (!existsSync(indexFile)) logger.warn({ dir }, 'explorer enabled but not built: run `npx nx build explorer` (GET /graphql answers 503 until then)');
 
-  router.get(graphqlPath, (req, res, next) => {
+  // A middleware, not router.get: a GET route would make the router answer OPTIONS /graphql itself, before CORS.
+  router.use((req, res, next) => {
     if (!wantsExplorerPage(req, graphqlPath)) return next();
     page ??= existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : undefined;
     if (!page) return void res.status(503).type('text/plain').send('The GraphQL explorer is not built: run `npx nx build explorer`, or `npm start`, which builds it.');
