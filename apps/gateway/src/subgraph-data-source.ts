@@ -50,8 +50,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     this.serviceName = name;
     this.http = http;
     this.tracer = tracer;
-    const target = new URL(url);
-    this.spanAttributes = { [SUBGRAPH_ATTRIBUTE]: name, [ATTR_URL_FULL]: target.href, [ATTR_SERVER_ADDRESS]: target.hostname, [ATTR_SERVER_PORT]: Number(target.port) || (target.protocol === 'https:' ? 443 : 80) };
+    this.spanAttributes = tracer ? fetchSpanAttributes(name, url) : {};
   }
 
   /** Close the keep-alive connections (on gateway stop). */
@@ -111,6 +110,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
       extensions: { code: 'UNAVAILABLE', serviceName: this.serviceName },
     });
   }
+}
+
+function fetchSpanAttributes(subgraph: string, url: string): Attributes {
+  const target = new URL(url);
+  return { [SUBGRAPH_ATTRIBUTE]: subgraph, [ATTR_URL_FULL]: target.href, [ATTR_SERVER_ADDRESS]: target.hostname, [ATTR_SERVER_PORT]: Number(target.port) || (target.protocol === 'https:' ? 443 : 80) };
 }
 
 function firstGraphQLError(body: unknown): { message: string; extensions?: Record<string, unknown> } | undefined {
