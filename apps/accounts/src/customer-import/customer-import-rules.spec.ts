@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   canonicalColumn,
   columnOfField,
@@ -63,6 +64,34 @@ describe('customer import: a row as createCustomer input', () => {
     });
   });
 
+  it('maps every column to its member of createCustomer\'s input', () => {
+    const cells: Record<string, string> = {
+      externalId: 'E-2', name: 'Acme', kind: 'ORGANISATION', listType: 'ENTERPRISE', industry: 'Retail', region: 'East', address: '1 Road',
+      tradingSince: '2020-01-01', ownerId: 'alice', partnerIds: 'P-1', contactName: 'Gu', contactTitle: 'Buyer', contactPhone: '13800000001',
+      contactEmail: 'gu@acme.example', registrationNumber: 'R-1', enterpriseNature: 'PRIVATE', companySize: 'SMALL', employeeCount: '5',
+      establishedOn: '2019-05-01', legalRepresentative: 'Li', gender: 'FEMALE', birthday: '1990-01-01', occupation: 'Teacher', category: 'KEY',
+      importance: 'GENERAL', loyalty: 'LOYAL', route: 'Fair', firstContactAt: '2024-01-01T00:00:00Z', competitorNotes: 'None', industryNotes: 'Busy',
+    };
+    expect(Object.keys(cells)).toEqual(Object.keys(importColumns));
+    const row = prepareRow(Object.keys(cells), { line: 2, cells: Object.values(cells) });
+    expect(row.input).toEqual({
+      name: 'Acme', kind: 'ORGANISATION', listType: 'ENTERPRISE', industry: 'Retail', region: 'East', address: '1 Road', tradingSince: '2020-01-01',
+      ownerId: 'alice', partnerIds: ['P-1'],
+      contacts: [{ name: 'Gu', title: 'Buyer', phone: '13800000001', email: 'gu@acme.example' }],
+      organisation: { registrationNumber: 'R-1', enterpriseNature: 'PRIVATE', companySize: 'SMALL', employeeCount: 5, establishedOn: '2019-05-01', legalRepresentative: 'Li' },
+      individual: { gender: 'FEMALE', birthday: '1990-01-01', occupation: 'Teacher' },
+      category: 'KEY', importance: 'GENERAL', loyalty: 'LOYAL', route: 'Fair', firstContactAt: '2024-01-01T00:00:00Z', competitorNotes: 'None', industryNotes: 'Busy',
+    });
+    expect(row.filled).toEqual(Object.keys(importColumns));
+  });
+
+  it('reads a cell missing at the end of a short row as no value', () => {
+    const row = prepareRow(['name', 'kind', 'externalId'], { line: 4, cells: ['A'] });
+    expect(row.input).toEqual({ name: 'A' });
+    expect(row.filled).toEqual(['name']);
+    expect(row).toMatchObject({ importKey: naturalKey({ name: 'A' }), externalKey: false });
+  });
+
   it('leaves a number that does not read as one as text, for createCustomer\'s rule to refuse', () => {
     const cells = ['', 'A', 'ORGANISATION', 'ENTERPRISE', '', '', '', '', '', '', ''];
     const at = (value: string) => {
@@ -74,13 +103,14 @@ describe('customer import: a row as createCustomer input', () => {
     expect(at('-3')).toBe(-3);
     expect(at('+4')).toBe(4);
     expect(at('2.5')).toBe(2.5);
+    expect(at('2.55')).toBe(2.55);
     expect(at('12 people')).toBe('12 people');
     expect(at('1e3')).toBe('1e3');
     expect(at('.5')).toBe('.5');
   });
 
   it('spells enums as the schema does (spaces and dashes become underscores)', () => {
-    const row = prepareRow(['name', 'kind', 'listType', 'gender'], { line: 2, cells: ['A', 'individual', 'business-partner', 'fe male'] });
+    const row = prepareRow(['name', 'kind', 'listType', 'gender'], { line: 2, cells: ['A', 'individual', 'business - partner', 'fe male'] });
     expect(row.input).toMatchObject({ kind: 'INDIVIDUAL', listType: 'BUSINESS_PARTNER', individual: { gender: 'FE_MALE' } });
   });
 
@@ -108,6 +138,13 @@ describe('customer import: a row as createCustomer input', () => {
 
 describe('customer import: the natural key', () => {
   const base = { kind: 'ORGANISATION', name: 'Acme Tools Co., Ltd.' };
+
+  it('is a digest of kind, normalised name and tagged identifier: keys of earlier runs must stay the same', () => {
+    const digest = (text: string) => `row:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    expect(naturalKey(base)).toBe(digest('ORGANISATION\u0000acmetools\u0000'));
+    expect(naturalKey({ ...base, organisation: { registrationNumber: 'r-1' } })).toBe(digest('ORGANISATION\u0000acmetools\u0000reg:R1'));
+    expect(naturalKey({})).toBe(digest('\u0000\u0000'));
+  });
 
   it('is the same for the same customer written differently', () => {
     const key = naturalKey(base);

@@ -54,7 +54,7 @@ export const MAX_IMPORT_ROWS = 1_000;
 const canonicalByKey = new Map(Object.keys(importColumns).map((name) => [columnKey(name), name]));
 
 function columnKey(header: string): string {
-  return header.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+  return header.normalize('NFKC').toLowerCase().replace(/[\s_-]/g, '');
 }
 
 /** A header's canonical column name ("Contact phone", "contact_phone" → contactPhone), or null when it is none. */
@@ -164,9 +164,8 @@ export function naturalKey(input: Record<string, unknown>): string {
  */
 export function columnOfField(field: string | undefined, filled: readonly string[]): string | null {
   if (!field) return null;
-  const path = field.split('.').slice(field.startsWith('input.') || field === 'input' ? 1 : 0);
-  if (path.length === 0) return null;
-  const key = path.join('.');
+  // `input` itself (the whole row) matches no column below.
+  const key = field.startsWith('input.') ? field.slice('input.'.length) : field;
   let fallback: string | null = null;
   for (const [column, spec] of Object.entries(importColumns)) {
     if (!spec.path) continue;
@@ -191,7 +190,8 @@ export interface ImportProblem {
 /** A row's problems as the report shows them, each with its column. */
 export function rowProblems(problems: readonly InputProblem[], filled: readonly string[], code: ImportProblemCode = 'BAD_USER_INPUT'): ImportProblem[] {
   return problems.map((p) => ({
-    column: p.field === 'row' ? null : columnOfField(p.field, filled),
+    // `row` (the row's shape) is no column.
+    column: columnOfField(p.field, filled),
     field: p.field && p.field !== 'row' ? p.field.split('.') : null,
     code,
     message: p.message,
