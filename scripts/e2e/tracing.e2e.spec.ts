@@ -58,7 +58,7 @@ describe('traces across gateway, subgraphs, MongoDB and NATS', () => {
   it('follows one query through the gateway into both subgraphs it resolves from, and their MongoDB commands', async () => {
     const requestId = `trace-query-${Date.now()}`;
     const month = new Date().toISOString().slice(0, 7);
-    const res = await graphql(url, 'query($p: String!) { consultant(id: "c-wang") { name complaintCount(period: $p) } }', { p: month }, token, { 'x-request-id': requestId });
+    const res = await graphql(url, 'query ConsultantComplaints($p: String!) { consultant(id: "c-wang") { name complaintCount(period: $p) } }', { p: month }, token, { 'x-request-id': requestId });
     expect(res.errors).toBeUndefined();
     expect(res.data?.consultant).toEqual({ name: 'Wang Fang', complaintCount: 0 });
 
@@ -68,6 +68,7 @@ describe('traces across gateway, subgraphs, MongoDB and NATS', () => {
     });
     const root = gatewayServerSpan(spans, requestId)!;
     expect(root.parentSpanId).toBeUndefined();
+    expect(root.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'graphql.operation.name': 'ConsultantComplaints' });
     const trace = spans.filter((s) => traceOf(s) === traceOf(root));
 
     for (const service of ['accounts', 'service-desk']) {
@@ -78,6 +79,8 @@ describe('traces across gateway, subgraphs, MongoDB and NATS', () => {
       const server = trace.find((s) => serviceOf(s) === service && s.kind === SpanKind.SERVER);
       expect(server).toMatchObject({ name: 'POST /graphql', parentSpanId: idOf(fetch!) });
       expect(server!.attributes['crm.request_id']).toBe(requestId);
+      // The operation the gateway planned for this subgraph, named after the client's.
+      expect(server!.attributes['graphql.operation.name']).toMatch(/^ConsultantComplaints__/);
     }
     // The subgraphs' reads are MongoDB command spans, children of the server span of their own service.
     const accountsServer = trace.find((s) => serviceOf(s) === 'accounts' && s.kind === SpanKind.SERVER)!;

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier } from '@crm/auth';
 import { startTelemetry, type Telemetry } from '@crm/telemetry';
-import { createHttpShell, createLogger, graphqlOperationMetrics, jsonApiSecurityHeaders, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
+import { createHttpShell, createLogger, graphqlOperationMetrics, graphqlOperationSpan, jsonApiSecurityHeaders, serviceIdentity, startHttpServer, type DestinationStream, type Logger } from '@crm/kernel';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -14,7 +14,7 @@ import { corsPolicy, parseOrigins } from './cors-policy';
 import { introspectionRoles, subgraphUrlsFromConfig, type GatewayConfig } from './gateway.config';
 import { introspectionPolicyPlugin } from './introspection-policy';
 import type { GatewayContext } from './gateway-context';
-import { errorLoggingPlugin, formatGatewayError } from './gateway-errors';
+import { errorLoggingPlugin, formatGatewayError, unknownOperationPlugin } from './gateway-errors';
 import { explorerDir, explorerEnabled, explorerRoutes, explorerSecurityPolicy } from './explorer';
 import { withClientSchema } from './client-schema-gateway';
 import { withGlobalIds } from './global-ids-gateway';
@@ -141,7 +141,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: formatGatewayError,
     plugins: [
       graphqlOperationMetrics(registry),
+      graphqlOperationSpan(),
       errorLoggingPlugin(),
+      unknownOperationPlugin(),
       costLimitPlugin<GatewayContext>(limits.maxCost, (cost, context) => limiter?.takeCost(context.caller, cost)),
       rateLimitHeadersPlugin(),
       introspectionPolicyPlugin<GatewayContext>(introspectionRoles(config)),

@@ -32,7 +32,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { ConfigError, env, jwtConfigFields, jwtConfigProblems, loadConfig, processConfigSchema, type jwtConfigSchema } from './config';
 import { formatGraphQLError } from './errors';
-import { createHttpShell, graphqlOperationMetrics, startHttpServer, type RunningHttpServer } from './http';
+import { createHttpShell, graphqlOperationMetrics, graphqlOperationSpan, startHttpServer, type RunningHttpServer } from './http';
 import { LoaderRegistry, type LoaderFactory } from './loaders';
 import { createLogger, type DestinationStream, type Logger } from './logger';
 import { orderPlugins, type PluginContribution, type ServicePlugin } from './plugin';
@@ -269,7 +269,7 @@ async function startSubgraph(service: ServiceName, plugins: ServicePlugin<any, a
     // runService (or the launcher) owns the signals and the shutdown order; Apollo must not stop itself on SIGTERM.
     stopOnTerminationSignals: false,
     // No Apollo usage reporting here, so subgraph inline traces would only add bytes.
-    plugins: [graphqlOperationMetrics(registry), variableErrorFields<RequestContext>(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [graphqlOperationMetrics(registry), graphqlOperationSpan(), variableErrorFields<RequestContext>(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   opened.add('apollo', () => apollo.stop());

@@ -6,3 +6,4 @@ export { graphqlOperationMetrics, type GraphQLOperationMetricsOptions } from './
 export { startHttpServer, type RunningHttpServer } from './http-server';
 export { jsonApiSecurityHeaders, landingPageSecurityHeaders, type SecurityHeadersPolicy } from './security-headers';
 export { traceRequests, REQUEST_ID_ATTRIBUTE } from './trace-requests.middleware';
+export { graphqlOperationSpan, GRAPHQL_OPERATION_NAME, GRAPHQL_OPERATION_TYPE } from './graphql-operation-span.plugin';
