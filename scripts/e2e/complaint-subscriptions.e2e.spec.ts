@@ -218,6 +218,31 @@ describe('complaint events for internal apps', () => {
     expect(data?.complaintEvents).toMatchObject({ type: 'resolved', ticket: { id: ticketId, status: 'RESOLVED', severity: 'LOW' } });
   });
 
+  // What an IDE may send (the explorer's GraphiQL names the operation of its tab): a subscription as an HTTP POST, or
+  // an operationName the document does not have. The platform's gateway rewrites global ids before it plans, and must
+  // still answer a stable 400, never a 500.
+  it('refuses a subscription sent as an HTTP POST with 400 BAD_REQUEST pointing at graphql-ws', async () => {
+    const answer = await graphql(url, COMPLAINT_EVENTS, {}, internalApp);
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('graphql-ws'), extensions: { code: 'BAD_REQUEST' } })]);
+  });
+
+  it('refuses an operationName that names no operation of the document with 400 BAD_REQUEST', async () => {
+    const post = (body: Record<string, unknown>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${internalApp}` }, body: JSON.stringify(body) });
+    for (const body of [
+      { query: 'query Viewer { viewer { id } }', operationName: 'Complaints' },
+      { query: 'subscription Complaints { complaintEvents { type } }', operationName: 'Viewer' },
+      { query: 'query A { viewer { id } } query B { viewer { roles } }' },
+    ]) {
+      const response = await post(body);
+      const answer = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+      expect([body, response.status]).toEqual([body, 400]);
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/Unknown operation named|Must provide operation name/), extensions: { code: 'BAD_REQUEST' } })]);
+    }
+  });
+
   it('refuses an unauthenticated connection with 4403', async () => {
     const refused = subscribe(wsClient(), COMPLAINT_EVENTS);
     expect((await refused.ended).error).toMatchObject({ code: 4403, reason: expect.stringMatching(/^UNAUTHENTICATED/) });

@@ -52,6 +52,25 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/**
+ * An operationName that names no operation of the document (or none given for a document of several) is the
+ * client's mistake, an IDE's stale tab name for one: 400 BAD_REQUEST worded as graphql-js words it. Apollo Server
+ * hands such a request on without an operation, and the gateway's executors (global ids, the client schema) need one.
+ */
+export function unknownOperationPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+          throw new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
+
 function limitErrorBehind(error: unknown): GraphQLError | undefined {
   const original = (error as { originalError?: unknown } | undefined)?.originalError;
   return original instanceof GraphQLError && LIMIT_CODE_VALUES.has(original.extensions.code) ? original : undefined;
