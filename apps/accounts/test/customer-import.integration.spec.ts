@@ -37,6 +37,7 @@ describe('accounts: importCustomers', () => {
       'IMP-7,Unknown Owner Ltd,ORGANISATION,ENTERPRISE,nobody,,,,,',
     ].join('\n');
     const before = await customerCount();
+    const publishedBefore = (await footprint(w.service)).published;
     const first = await run({ csv });
     expect(first.summary).toEqual({ rows: 7, imported: 3, valid: 0, alreadyImported: 0, duplicates: 2, rejected: 2, dryRun: false });
     expect(first.rows.map((r: any) => [r.line, r.status])).toEqual([
@@ -65,6 +66,8 @@ describe('accounts: importCustomers', () => {
     expect(jinling.possibleDuplicates).toEqual([{ line: null, importKey: null, customer: { id: archived }, matchedOn: ['NAME'] }]);
     expect(tianheAgain.possibleDuplicates).toEqual([{ line: 2, importKey: 'ext:IMP-1', customer: null, matchedOn: ['NAME'] }]);
     expect(await customerCount()).toBe(before + 3);
+    // Three events, one per imported row: nothing for the rejected and skipped ones.
+    expect((await footprint(w.service)).published).toBe(publishedBefore + 3);
 
     for (const row of [tianhe, baiyun, person]) {
       const events = await w.events(customerCreatedV1, row.customer.id);
