@@ -108,13 +108,14 @@ export class CustomerImportService {
     });
 
     if (toWrite.length > 0) {
-      const refused = await this.store.insertMany(
+      const { duplicates, invalid } = await this.store.insertMany(
         toWrite.map((w) => w.record),
         actorOf(caller),
       );
       toWrite.forEach(({ state, record }, i) => {
         // A unique index refused it: a concurrent run wrote the same import key first.
-        if (refused.has(i)) state.result = { ...state.result!, status: 'ALREADY_IMPORTED', possibleDuplicates: [] };
+        if (duplicates.has(i)) state.result = { ...state.result!, status: 'ALREADY_IMPORTED', possibleDuplicates: [] };
+        else if (invalid.has(i)) state.result = rejected(state.prepared, [{ column: null, field: null, code: 'BAD_USER_INPUT', message: invalid.get(i)! }]);
         else state.result!.customer = stored(record);
       });
       const raced = toWrite.filter(({ state }) => state.result!.status === 'ALREADY_IMPORTED').map(({ state }) => state);

@@ -2,7 +2,7 @@ import { customerCreatedV1, customerUpdatedV1 } from '@crm/contracts';
 import { createEvent, StaleRevisionError, updateVersioned, type CloudEvent, type EventActor } from '@crm/events';
 import { isDuplicateKeyError } from '@crm/data';
 import { ConflictError, NotFoundError, type Clock } from '@crm/kernel';
-import { isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
+import { Error as mongooseError, isValidObjectId, Types, type Model, type UpdateQuery } from 'mongoose';
 import type { CustomerExtensions } from './customer-extensions';
 import type { CustomerSchema } from './customer-schema';
 import { sameSnapshot, snapshot } from './customer-snapshot';
@@ -98,19 +98,36 @@ export class CustomerStore {
 
   /**
    * New customers in one unordered bulk insert, each document with its own customer.created event (its outbox), so
-   * a customer and its event are written together or not at all. Answers the positions of the records a unique index
-   * refused (the same import key or idempotency key is already there); every other record was written.
+   * a customer and its event are written together or not at all. Each document is cast and validated here first: an
+   * unordered insertMany would leave out one that fails validation without saying so. Answers the positions of the
+   * records a unique index refused (the same import key or idempotency key is already there) and of those the schema
+   * refused, with why; every other record was written.
    */
-  async insertMany(records: readonly CustomerRecord[], actor: EventActor): Promise<Set<number>> {
-    if (records.length === 0) return new Set();
-    const documents = records.map((record) => this.newDocument(record, actor, []));
+  async insertMany(records: readonly CustomerRecord[], actor: EventActor): Promise<{ duplicates: Set<number>; invalid: Map<number, string> }> {
+    const invalid = new Map<number, string>();
+    const documents: Record<string, unknown>[] = [];
+    const positions: number[] = [];
+    for (const [i, record] of records.entries()) {
+      const document = new this.model(this.newDocument(record, actor, []));
+      try {
+        await document.validate();
+      } catch (error) {
+        if (!(error instanceof mongooseError.ValidationError)) throw error;
+        invalid.set(i, Object.values(error.errors).map((e) => e.message).join('; ') || error.message);
+        continue;
+      }
+      documents.push(document.toObject({ depopulate: true }));
+      positions.push(i);
+    }
+    if (documents.length === 0) return { duplicates: new Set(), invalid };
     try {
-      await this.model.insertMany(documents, { ordered: false });
-      return new Set();
+      // Lean: cast, defaults and validation were done above, once.
+      await this.model.insertMany(documents, { ordered: false, lean: true });
+      return { duplicates: new Set(), invalid };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       const writeErrors = (error as { writeErrors: { index?: number; err?: { index?: number } }[] }).writeErrors;
-      return new Set(writeErrors.map((e) => e.index ?? e.err?.index ?? -1));
+      return { duplicates: new Set(writeErrors.map((e) => positions[e.index ?? e.err?.index ?? -1] ?? -1)), invalid };
     }
   }
 
