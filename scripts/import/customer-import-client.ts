@@ -168,6 +168,12 @@ async function sendChunk(options: ImportOptions, columns: string[], rows: Import
       continue;
     }
     const answer = (await response.json().catch(() => null)) as { data?: { importCustomers?: ChunkPayload | null }; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+    // The gateway gave up waiting for accounts (a slow chunk): send it again. What the first attempt wrote comes
+    // back ALREADY_IMPORTED, so a retry never writes a row twice.
+    if (answer?.errors?.length && answer.errors.every((e) => e.extensions?.code === 'UNAVAILABLE') && attempt < RETRIES) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      continue;
+    }
     if (answer?.errors?.length) throw new ImportRequestError(answer.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
     const payload = answer?.data?.importCustomers;
     if (!payload) throw new ImportRequestError(`the gateway answered HTTP ${response.status} without an import result`);
