@@ -20,9 +20,11 @@ const TOKEN_KEY = 'crm-explorer-token';
 const graphqlUrl = `${window.location.origin}/graphql`;
 const subscriptionUrl = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/graphql`;
 
-const DEFAULT_QUERY = `# Paste a dev token in the bar above (npm start prints one per demo user; npm run dev-token makes more),
-# then run (Ctrl-Enter). Subscriptions go over graphql-ws with the same token, e.g.
-#   subscription { complaintEvents { id type ticket { id severity matter customer { name } } } }
+const DEFAULT_QUERY = `# 1. Paste a dev token in the bar above: npm start prints
+#    one per demo user, npm run dev-token makes more.
+# 2. Run (Ctrl-Enter). A subscription goes over graphql-ws
+#    with the same token, e.g.
+#    subscription { complaintEvents { type ticket { matter } } }
 query Viewer {
   viewer { id name roles departmentId partnerId }
 }
