@@ -8,8 +8,10 @@ export const REQUEST_ID_ATTRIBUTE = 'crm.request_id';
 
 /**
  * A server span per request on `route`, continuing the caller's trace when it sent a W3C `traceparent` (the gateway
- * does, to every subgraph). The span is the active context for everything the request runs, including work resumed
- * from the request's and the response's event listeners (the body parser reads the body through them).
+ * does, to every subgraph). The span is the active context for everything the request runs. The request and the
+ * response are bound to it as well, so a listener added to them later (a body parser, a `finish` hook) runs in it
+ * whatever async resource emits the event; on Node 20 the body parser keeps it even without that (the spec sends a
+ * body in two pieces), the binding guards other emitters and versions.
  */
 export function traceRequests(tracer: Tracer, route: string): RequestHandler {
   return (req, res, next) => {
