@@ -42,6 +42,9 @@ export const env = {
 
 const OTEL_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 
+// Plain url() would take `tempo:4318` (a URL with scheme "tempo:"), a likely typo for a host:port.
+const otlpUrl = () => env.url().regex(/^https?:\/\//, 'must be an http:// or https:// URL (OTLP/HTTP)');
+
 /** The standard OpenTelemetry variables every process reads; tracing is off unless an exporter or an OTLP endpoint is set. */
 export const telemetryConfigFields = {
   OTEL_SDK_DISABLED: env.bool(false).describe('true: no tracing, whatever the other OTEL_* variables say.'),
@@ -49,8 +52,8 @@ export const telemetryConfigFields = {
     .enum(['otlp', 'console', 'none'])
     .describe('Where spans go: `otlp` (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318), `console`, or `none`; unset, tracing is on only when an OTLP endpoint is set.')
     .optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: env.url().describe('OTLP/HTTP receiver of a collector (Jaeger, Tempo, an OpenTelemetry Collector); traces go to `<endpoint>/v1/traces`. Setting it turns tracing on.').optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.url().describe('Full OTLP/HTTP URL for traces, used as given (wins over OTEL_EXPORTER_OTLP_ENDPOINT).').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl().describe('OTLP/HTTP receiver of a collector (Jaeger, Tempo, an OpenTelemetry Collector); traces go to `<endpoint>/v1/traces`. Setting it turns tracing on.').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl().describe('Full OTLP/HTTP URL for traces, used as given (wins over OTEL_EXPORTER_OTLP_ENDPOINT).').optional(),
   OTEL_EXPORTER_OTLP_HEADERS: z.string().describe('Headers sent with every export, `key=value,key2=value2` (e.g. a hosted backend\'s API key).').optional(),
   OTEL_RESOURCE_ATTRIBUTES: z.string().describe('`key=value,…` added to every span\'s resource (e.g. `deployment.environment.name=staging`); `service.name` is always the process\'s own.').optional(),
   OTEL_TRACES_SAMPLER: z.enum(OTEL_SAMPLERS).describe('Which traces are kept; default `parentbased_always_on` (every trace, following a caller\'s decision).').optional(),
