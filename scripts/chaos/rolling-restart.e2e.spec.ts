@@ -7,7 +7,7 @@ jest.setTimeout(120_000);
 
 describe('rolling restart of service-desk under load', () => {
   it('two replicas behind one address: zero failed requests, every opened ticket has exactly one event', async () => {
-    const figures = await runRollingRestart({ replicas: 2, clients: 8, drainMs: 600 });
+    const figures = await runRollingRestart({ replicas: 2, clients: 8, drainMs: 1_500 });
     console.log(formatRollingRestart(figures));
     expect(figures.restarts).toBe(2);
     expect(figures.requests).toBeGreaterThan(50);

@@ -44,15 +44,25 @@ export interface RollingRestartFigures {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const USER_ERRORS = 'userErrors { field code message }';
 
-/** One address in front of the replicas: round robin over those whose /readyz answered 200 at the last probe. */
+/**
+ * One address in front of the replicas: round robin over the ready ones, probed as a Kubernetes readiness probe is.
+ * A 503 from /readyz (a replica draining) takes it out at once; a probe that times out or cannot connect counts
+ * as a failure, and FAILURE_THRESHOLD of them in a row take it out (a busy replica is slow to answer, not gone).
+ */
 export class ReadyBalancer {
+  static readonly FAILURE_THRESHOLD = 3;
   private readonly ready = new Set<string>();
+  private readonly failures = new Map<string, number>();
   private next = 0;
   private server?: http.Server;
   private probe?: NodeJS.Timeout;
   url = '';
 
-  constructor(private readonly upstreams: string[], private readonly probeMs = 100) {}
+  constructor(
+    private readonly upstreams: string[],
+    private readonly probeMs = 100,
+    private readonly probeTimeoutMs = 1_000,
+  ) {}
 
   async start(): Promise<void> {
     await this.probeAll();
@@ -76,9 +86,11 @@ export class ReadyBalancer {
   private async probeAll(): Promise<void> {
     await Promise.all(
       this.upstreams.map(async (upstream) => {
-        const ok = await fetch(`${upstream}/readyz`, { signal: AbortSignal.timeout(this.probeMs * 5) }).then((r) => r.ok, () => false);
-        if (ok) this.ready.add(upstream);
-        else this.ready.delete(upstream);
+        const answer = await fetch(`${upstream}/readyz`, { signal: AbortSignal.timeout(this.probeTimeoutMs) }).then((r) => (r.ok ? 'ready' : 'not ready'), () => 'no answer');
+        const failures = answer === 'no answer' ? (this.failures.get(upstream) ?? 0) + 1 : 0;
+        this.failures.set(upstream, failures);
+        if (answer === 'ready') this.ready.add(upstream);
+        else if (answer === 'not ready' || failures >= ReadyBalancer.FAILURE_THRESHOLD) this.ready.delete(upstream);
       }),
     );
   }
