@@ -38,7 +38,7 @@ describe('the KPI scorecard through the gateway', () => {
     }
   });
   /** Reads of the scorecard's own data per subgraph (finds, aggregates, counts; the outbox relay's polls left out). */
-  const readsDuring = async (run: () => Promise<unknown>): Promise<Record<string, number>> => {
+  const readsOnce = async (run: () => Promise<unknown>): Promise<Record<string, number>> => {
     for (const commands of reads.values()) commands.length = 0;
     await run();
     const counts: Record<string, number> = {};
@@ -50,6 +50,12 @@ describe('the KPI scorecard through the gateway', () => {
       }).length;
     }
     return counts;
+  };
+  // The fewest reads of two runs, per subgraph: a scheduled job's tick (on its own interval, reading the same
+  // collections) can land in one window, not in both; what the query itself reads is in each.
+  const readsDuring = async (run: () => Promise<unknown>): Promise<Record<string, number>> => {
+    const [first, second] = [await readsOnce(run), await readsOnce(run)];
+    return Object.fromEntries(Object.keys(first).map((name) => [name, Math.min(first[name], second[name])]));
   };
 
   it("shows the general manager every department's and consultant's figures, from the demo data", async () => {
