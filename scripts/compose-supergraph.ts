@@ -45,37 +45,49 @@ export type CompositionOutcome = { ok: true; supergraph: string; hints: Composit
 export const defaultSubgraphUrls = (): Record<string, string> => localSubgraphUrls();
 
 /** Client operations checked in beside the SDL (schema/operations), not a subgraph. */
-const OPERATIONS_FOLDER = 'operations';
+export const OPERATIONS_FOLDER = 'operations';
 
 /** Read every `<schemaDir>/<service>/*.graphql`; folders without SDL files are not subgraphs. */
 export function readSubgraphSources(schemaDir: string, urls: Record<string, string> = defaultSubgraphUrls()): { sources: SubgraphSource[]; errors: CompositionProblem[] } {
-  const sources: SubgraphSource[] = [];
-  const errors: CompositionProblem[] = [];
-  const folders = existsSync(schemaDir)
-    ? readdirSync(schemaDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== OPERATIONS_FOLDER)
-        .map((entry) => entry.name)
-        .sort()
-    : [];
+  return subgraphSources(readSubgraphFiles(schemaDir), urls);
+}
+
+/** Every schema/<service>/*.graphql: service -> file name -> SDL, both in name order (folders without SDL left out). */
+export function readSubgraphFiles(schemaDir: string): Map<string, Map<string, string>> {
+  const result = new Map<string, Map<string, string>>();
+  if (!existsSync(schemaDir)) return result;
+  const folders = readdirSync(schemaDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== OPERATIONS_FOLDER)
+    .map((entry) => entry.name)
+    .sort();
   for (const name of folders) {
     const files = readdirSync(path.join(schemaDir, name))
       .filter((file) => file.endsWith('.graphql'))
       .sort();
-    if (files.length === 0) continue;
+    if (files.length > 0) result.set(name, new Map(files.map((file) => [file, readFileSync(path.join(schemaDir, name, file), 'utf8')])));
+  }
+  return result;
+}
+
+/** The subgraphs' SDL parsed for composition, each with its routing URL; a missing URL or unparsable file is an error. */
+export function subgraphSources(subgraphs: Map<string, Map<string, string>>, urls: Record<string, string>): { sources: SubgraphSource[]; errors: CompositionProblem[] } {
+  const sources: SubgraphSource[] = [];
+  const errors: CompositionProblem[] = [];
+  for (const [name, files] of subgraphs) {
     const url = urls[name];
     if (!url) {
       errors.push({ code: 'NO_ROUTING_URL', message: `${name}: no routing URL; add the service to libs/contracts/src/service-registry.ts` });
       continue;
     }
     const documents: DocumentNode[] = [];
-    for (const file of files) {
+    for (const [file, sdl] of files) {
       try {
-        documents.push(parse(readFileSync(path.join(schemaDir, name, file), 'utf8')));
+        documents.push(parse(sdl));
       } catch (error) {
         errors.push({ code: 'INVALID_GRAPHQL', message: `${name}/${file}: ${(error as Error).message}` });
       }
     }
-    sources.push({ name, url, files, typeDefs: concatAST(documents) });
+    sources.push({ name, url, files: [...files.keys()], typeDefs: concatAST(documents) });
   }
   return { sources, errors };
 }

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import {
   buildSchema,
-  concatAST,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -28,10 +27,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import { clientSchemaOf, composeSupergraph, defaultSubgraphUrls, type CompositionProblem, type SubgraphSource } from '../compose-supergraph';
-
-/** Client operations checked in beside the SDL, not a subgraph (as in compose-supergraph.ts). */
-const OPERATIONS_FOLDER = 'operations';
+import { clientSchemaOf, composeSupergraph, defaultSubgraphUrls, OPERATIONS_FOLDER, readSubgraphFiles, subgraphSources, type CompositionProblem } from '../compose-supergraph';
 
 /** The schema/ folder of one state of the repository: a git ref, or a directory (the working tree, a test's copy). */
 export interface SchemaTree {
@@ -45,27 +41,9 @@ export interface SchemaTree {
 
 /** A schema/ directory on disk. */
 export function directoryTree(schemaDir: string, label: string): SchemaTree {
-  const graphqlFiles = (dir: string) =>
-    existsSync(dir)
-      ? readdirSync(dir)
-          .filter((file) => file.endsWith('.graphql'))
-          .sort()
-      : [];
   return {
     label,
-    subgraphs() {
-      const result = new Map<string, Map<string, string>>();
-      if (!existsSync(schemaDir)) return result;
-      const folders = readdirSync(schemaDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== OPERATIONS_FOLDER)
-        .map((entry) => entry.name)
-        .sort();
-      for (const service of folders) {
-        const files = graphqlFiles(path.join(schemaDir, service));
-        if (files.length > 0) result.set(service, new Map(files.map((file) => [file, readFileSync(path.join(schemaDir, service, file), 'utf8')])));
-      }
-      return result;
-    },
+    subgraphs: () => readSubgraphFiles(schemaDir),
     operations() {
       const dir = path.join(schemaDir, OPERATIONS_FOLDER);
       if (!existsSync(dir)) return new Map();
@@ -285,30 +263,8 @@ interface ComposedState {
   clientSchema?: GraphQLSchema;
 }
 
-function sourcesOf(subgraphs: Map<string, Map<string, string>>, urls: Record<string, string>): { sources: SubgraphSource[]; errors: CompositionProblem[] } {
-  const sources: SubgraphSource[] = [];
-  const errors: CompositionProblem[] = [];
-  for (const [name, files] of subgraphs) {
-    const url = urls[name];
-    if (!url) {
-      errors.push({ code: 'NO_ROUTING_URL', message: `${name}: no routing URL; add the service to libs/contracts/src/service-registry.ts` });
-      continue;
-    }
-    const documents: DocumentNode[] = [];
-    for (const [file, sdl] of files) {
-      try {
-        documents.push(parse(sdl));
-      } catch (error) {
-        errors.push({ code: 'INVALID_GRAPHQL', message: `${name}/${file}: ${(error as Error).message}` });
-      }
-    }
-    sources.push({ name, url, files: [...files.keys()], typeDefs: concatAST(documents) });
-  }
-  return { sources, errors };
-}
-
 function compose(subgraphs: Map<string, Map<string, string>>, urls: Record<string, string>): ComposedState {
-  const read = sourcesOf(subgraphs, urls);
+  const read = subgraphSources(subgraphs, urls);
   if (read.errors.length > 0) return { errors: read.errors, hints: [] };
   const outcome = composeSupergraph(read.sources);
   if (!outcome.ok) return { errors: outcome.errors, hints: [] };

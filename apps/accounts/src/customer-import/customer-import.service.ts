@@ -158,9 +158,7 @@ export class CustomerImportService {
   private async skipImportedBefore(access: CustomerAccess, states: RowState[]): Promise<void> {
     const open = states.filter((s) => !s.result);
     if (open.length === 0) return;
-    const keys = [...new Set(open.map((s) => s.prepared.importKey))];
-    const found = await this.store.model.find({ importKey: { $in: keys } }, { history: 0 }).lean<CustomerRecord[]>();
-    const byKey = new Map(found.map((c) => [c.importKey!, c]));
+    const byKey = await this.customersByImportKey(open);
     for (const state of open) {
       const customer = byKey.get(state.prepared.importKey);
       if (!customer) continue;
@@ -191,12 +189,18 @@ export class CustomerImportService {
   }
 
   private async attachImported(access: CustomerAccess, states: RowState[]): Promise<void> {
-    const keys = states.map((s) => s.prepared.importKey);
-    const found = await this.store.model.find({ importKey: { $in: keys } }, { history: 0 }).lean<CustomerRecord[]>();
+    const byKey = await this.customersByImportKey(states);
     for (const state of states) {
-      const customer = found.find((c) => c.importKey === state.prepared.importKey);
+      const customer = byKey.get(state.prepared.importKey);
       state.result!.customer = customer && (await access.canRead(customer)) ? customer : null;
     }
+  }
+
+  /** The archive's customers carrying the rows' import keys, by key: one read for a whole chunk. */
+  private async customersByImportKey(states: readonly RowState[]): Promise<Map<string, CustomerRecord>> {
+    const keys = [...new Set(states.map((s) => s.prepared.importKey))];
+    const found = await this.store.model.find({ importKey: { $in: keys } }, { history: 0 }).lean<CustomerRecord[]>();
+    return new Map(found.map((c) => [c.importKey!, c]));
   }
 }
 
